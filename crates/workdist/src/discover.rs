@@ -1,0 +1,654 @@
+//! Discovery: which files a tool should look at.
+//!
+//! Every pfiles tool starts from "these paths, minus what the user asked us to
+//! skip". The ignore rules themselves (gitignore syntax, precedence between
+//! `.gitignore`, `.ignore`, `.git/info/exclude`, `core.excludesFile`, globs and
+//! file types) come from the `ignore` crate, the library ripgrep is built on;
+//! re-implementing gitignore semantics is a well-known source of subtle bugs.
+//! This module decides *what* a tool sees from it:
+//!
+//! * only things that can be read as files: regular files found by the walk,
+//!   and any non-directory the user named explicitly (`/dev/stdin`, a FIFO);
+//!   FIFOs, sockets and devices met during a walk are skipped, so a walk can
+//!   never block on one;
+//! * typed errors that carry the path, so a tool reports them and goes on;
+//! * two traversal shapes: a parallel, work-stealing walk (the `ignore`
+//!   crate's, whose per-thread deques let idle threads steal directories) for
+//!   throughput, and a sequential walk sorted by path for deterministic
+//!   output. Tools that want both (parallel *and* sorted) feed the sorted walk
+//!   into [`crate::pmap`] with ordered output.
+//!
+//! Precedence is ripgrep's: explicit globs (`-g`) beat ignore files; `.rgignore`
+//! style custom names beat `.ignore`, which beats `.gitignore`; nested files
+//! beat their parents; a `!` negation re-includes.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use ignore::overrides::OverrideBuilder;
+use ignore::types::TypesBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+/// An error met while discovering files. Each carries the path it concerns
+/// (when there is one) so that the tool can report it and carry on.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoveryError {
+    /// A `-g/--glob` pattern that does not parse.
+    #[error("invalid glob {glob:?}: {message}")]
+    Glob { glob: String, message: String },
+    /// A file type definition (`--type-add`) or selection (`-t`) that is wrong.
+    #[error("{message}")]
+    Type { message: String },
+    /// An error from the walk itself: a missing path, permission denied, a
+    /// symlink loop, a malformed ignore file.
+    #[error("{message}")]
+    Walk {
+        path: Option<PathBuf>,
+        message: String,
+    },
+}
+
+impl DiscoveryError {
+    fn from_walk(err: ignore::Error) -> DiscoveryError {
+        let path = walk_error_path(&err).map(Path::to_path_buf);
+        DiscoveryError::Walk {
+            path,
+            message: err.to_string(),
+        }
+    }
+
+    /// The path this error concerns, when it concerns one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            DiscoveryError::Walk { path, .. } => path.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn walk_error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+/// Changes to the set of known file types (ripgrep's `--type-add`,
+/// `--type-clear`, `-t`, `-T`), applied in the order given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeChange {
+    /// `name:glob[,glob]` or `name:include:other,types`.
+    Add(String),
+    /// Forget every glob of a type.
+    Clear(String),
+    /// Only search files of this type (repeatable: any of them).
+    Select(String),
+    /// Never search files of this type.
+    Negate(String),
+}
+
+/// What to walk and what to skip. The defaults are ripgrep's defaults: honour
+/// every ignore file, skip hidden files, do not follow symlinks.
+#[derive(Clone, Debug)]
+pub struct DiscoveryOptions {
+    /// Include hidden files and directories (names starting with `.`).
+    pub hidden: bool,
+    /// Honour `.gitignore` files.
+    pub git_ignore: bool,
+    /// Honour `.git/info/exclude`.
+    pub git_exclude: bool,
+    /// Honour the global gitignore (`core.excludesFile`).
+    pub git_global: bool,
+    /// Only apply git rules inside a git repository.
+    pub require_git: bool,
+    /// Honour `.ignore` and the custom ignore file names.
+    pub dot_ignore: bool,
+    /// Honour ignore files in parent directories of the given paths.
+    pub parents: bool,
+    /// Extra per-directory ignore file names with higher precedence than
+    /// `.ignore` (pgrep-lite passes `.rgignore`).
+    pub custom_ignore_filenames: Vec<OsString>,
+    /// Extra ignore files given by path (`--ignore-file`), lowest precedence.
+    pub ignore_files: Vec<PathBuf>,
+    /// Glob overrides, ripgrep's `-g`: a match includes, `!glob` excludes.
+    pub globs: Vec<String>,
+    /// Case-insensitive glob overrides (`--iglob`).
+    pub iglobs: Vec<String>,
+    /// Type changes; the defaults from the `ignore` crate are always loaded.
+    pub types: Vec<TypeChange>,
+    /// Descend at most this many levels below each given path.
+    pub max_depth: Option<usize>,
+    /// Skip files larger than this many bytes.
+    pub max_filesize: Option<u64>,
+    /// Follow symbolic links (loops are detected and reported).
+    pub follow_links: bool,
+    /// Threads for the parallel walk; 0 means "pick from available cores".
+    pub threads: usize,
+    /// Show paths under an implicit `./` without that prefix (ripgrep's and
+    /// GNU grep's convention when the user gave no path).
+    pub strip_dot_prefix: bool,
+    /// Skip the file that standard output is redirected to, so that
+    /// `tool > out.txt` in a tree never reads its own output.
+    pub skip_stdout: bool,
+}
+
+impl Default for DiscoveryOptions {
+    fn default() -> Self {
+        DiscoveryOptions {
+            hidden: false,
+            git_ignore: true,
+            git_exclude: true,
+            git_global: true,
+            require_git: true,
+            dot_ignore: true,
+            parents: true,
+            custom_ignore_filenames: Vec::new(),
+            ignore_files: Vec::new(),
+            globs: Vec::new(),
+            iglobs: Vec::new(),
+            types: Vec::new(),
+            max_depth: None,
+            max_filesize: None,
+            follow_links: false,
+            threads: 0,
+            strip_dot_prefix: false,
+            skip_stdout: false,
+        }
+    }
+}
+
+impl DiscoveryOptions {
+    /// Turn every filter off: hidden files, ignore files of every kind.
+    /// (`-uu`'s effect; globs, types and size limits still apply.)
+    pub fn no_ignore(&mut self) -> &mut Self {
+        self.git_ignore = false;
+        self.git_exclude = false;
+        self.git_global = false;
+        self.dot_ignore = false;
+        self.parents = false;
+        self
+    }
+}
+
+/// A file the walk produced.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    path: PathBuf,
+    explicit: bool,
+    stdin: bool,
+    strip_dot_prefix: bool,
+}
+
+impl FileEntry {
+    /// The path to open (and to show; see [`FileEntry::display_path`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path to show to the user: without a leading `./` when the tool was
+    /// given no path at all.
+    pub fn display_path(&self) -> &Path {
+        if self.strip_dot_prefix {
+            if let Ok(p) = self.path.strip_prefix("./") {
+                return p;
+            }
+        }
+        &self.path
+    }
+
+    /// True when the user named this file (or stdin) directly rather than the
+    /// walk finding it. Explicit files are always searched, even when an
+    /// ignore rule would skip them, and even when they are not regular files.
+    pub fn is_explicit(&self) -> bool {
+        self.explicit
+    }
+
+    /// True for `-`, standard input.
+    pub fn is_stdin(&self) -> bool {
+        self.stdin
+    }
+}
+
+/// Whether a walk should go on after the visitor has seen an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Stop the whole walk as soon as possible (all threads).
+    Quit,
+}
+
+/// A configured walk over a set of paths.
+#[derive(Debug)]
+pub struct Discovery {
+    builder: WalkBuilder,
+    strip_dot_prefix: bool,
+    threads: usize,
+    warnings: Vec<DiscoveryError>,
+}
+
+/// How many threads to use when the caller said "pick": the available cores,
+/// capped, because past a dozen threads a directory walk is I/O bound.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(12)
+}
+
+impl Discovery {
+    /// Build a walk over `paths`, resolving globs relative to `cwd`.
+    /// Fails on an invalid glob or type definition; everything that concerns
+    /// one file is reported during the walk instead.
+    pub fn new(
+        paths: &[PathBuf],
+        cwd: &Path,
+        opts: &DiscoveryOptions,
+    ) -> Result<Discovery, DiscoveryError> {
+        let mut builder = match paths.split_first() {
+            Some((first, rest)) => {
+                let mut b = WalkBuilder::new(first);
+                for p in rest {
+                    b.add(p);
+                }
+                b
+            }
+            None => WalkBuilder::new("./"),
+        };
+        let threads = if opts.threads == 0 {
+            default_threads()
+        } else {
+            opts.threads
+        };
+        let mut warnings = Vec::new();
+        for path in &opts.ignore_files {
+            if let Some(err) = builder.add_ignore(path) {
+                warnings.push(DiscoveryError::from_walk(err));
+            }
+        }
+        if opts.dot_ignore {
+            for name in &opts.custom_ignore_filenames {
+                builder.add_custom_ignore_filename(name);
+            }
+        }
+        builder
+            .max_depth(opts.max_depth)
+            .follow_links(opts.follow_links)
+            .max_filesize(opts.max_filesize)
+            .threads(threads)
+            .skip_stdout(opts.skip_stdout)
+            .overrides(build_overrides(cwd, &opts.globs, &opts.iglobs)?)
+            .types(build_types(&opts.types)?)
+            .hidden(!opts.hidden)
+            .parents(opts.parents)
+            .ignore(opts.dot_ignore)
+            .git_global(opts.git_global)
+            .git_ignore(opts.git_ignore)
+            .git_exclude(opts.git_exclude)
+            .require_git(opts.require_git)
+            .current_dir(cwd);
+        Ok(Discovery {
+            builder,
+            strip_dot_prefix: opts.strip_dot_prefix,
+            threads,
+            warnings,
+        })
+    }
+
+    /// Problems found while setting up (an unreadable `--ignore-file`) that
+    /// do not stop the walk; the tool should report them.
+    pub fn take_warnings(&mut self) -> Vec<DiscoveryError> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// The number of threads [`Discovery::run_parallel`] will use.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Walk in parallel. `make_visitor` is called once per walker thread and
+    /// returns that thread's visitor, so per-thread state (buffers, searchers)
+    /// needs no locking. Entries arrive in no particular order.
+    pub fn run_parallel<M, V>(&self, make_visitor: M)
+    where
+        M: Fn() -> V + Sync,
+        V: FnMut(Result<FileEntry, DiscoveryError>) -> Flow + Send,
+    {
+        let strip = self.strip_dot_prefix;
+        self.builder.build_parallel().run(|| {
+            let mut visit = make_visitor();
+            Box::new(move |result| match classify(result, strip) {
+                None => WalkState::Continue,
+                Some(item) => match visit(item) {
+                    Flow::Continue => WalkState::Continue,
+                    Flow::Quit => WalkState::Quit,
+                },
+            })
+        });
+    }
+
+    /// Walk on the calling thread, yielding entries sorted by path (by file
+    /// name within each directory, which for a depth-first walk is path
+    /// order). The given paths themselves are visited in the order given.
+    pub fn sorted(&self) -> impl Iterator<Item = Result<FileEntry, DiscoveryError>> + use<> {
+        let strip = self.strip_dot_prefix;
+        let mut builder = self.builder.clone();
+        builder.sort_by_file_name(|a, b| a.cmp(b));
+        builder.build().filter_map(move |r| classify(r, strip))
+    }
+}
+
+/// Turn a raw walk result into what a tool wants: a file, an error, or nothing
+/// (directories, and special files that were not named explicitly).
+fn classify(
+    result: Result<ignore::DirEntry, ignore::Error>,
+    strip_dot_prefix: bool,
+) -> Option<Result<FileEntry, DiscoveryError>> {
+    let dent = match result {
+        Ok(dent) => dent,
+        Err(err) => return Some(Err(DiscoveryError::from_walk(err))),
+    };
+    let stdin = dent.is_stdin();
+    let is_dir = dent.file_type().is_some_and(|ft| ft.is_dir())
+        || (dent.path_is_symlink() && dent.path().is_dir());
+    let explicit = stdin || (dent.depth() == 0 && !is_dir);
+    let is_file = dent.file_type().is_some_and(|ft| ft.is_file());
+    if !explicit && !is_file {
+        return None;
+    }
+    Some(Ok(FileEntry {
+        path: dent.into_path(),
+        explicit,
+        stdin,
+        strip_dot_prefix,
+    }))
+}
+
+fn build_overrides(
+    cwd: &Path,
+    globs: &[String],
+    iglobs: &[String],
+) -> Result<ignore::overrides::Override, DiscoveryError> {
+    if globs.is_empty() && iglobs.is_empty() {
+        return Ok(ignore::overrides::Override::empty());
+    }
+    let glob_err = |glob: &str, err: ignore::Error| DiscoveryError::Glob {
+        glob: glob.to_string(),
+        message: err.to_string(),
+    };
+    let mut builder = OverrideBuilder::new(cwd);
+    for glob in globs {
+        builder.add(glob).map_err(|e| glob_err(glob, e))?;
+    }
+    builder
+        .case_insensitive(true)
+        .map_err(|e| glob_err("--iglob", e))?;
+    for glob in iglobs {
+        builder.add(glob).map_err(|e| glob_err(glob, e))?;
+    }
+    builder.build().map_err(|e| glob_err("", e))
+}
+
+/// The file type table: the `ignore` crate's defaults plus `changes`.
+pub fn type_table(changes: &[TypeChange]) -> Result<ignore::types::Types, DiscoveryError> {
+    let mut builder = TypesBuilder::new();
+    builder.add_defaults();
+    let type_err = |err: ignore::Error| DiscoveryError::Type {
+        message: err.to_string(),
+    };
+    for change in changes {
+        match change {
+            TypeChange::Add(def) => builder.add_def(def).map_err(type_err)?,
+            TypeChange::Clear(name) => {
+                builder.clear(name);
+            }
+            TypeChange::Select(name) => {
+                builder.select(name);
+            }
+            TypeChange::Negate(name) => {
+                builder.negate(name);
+            }
+        }
+    }
+    builder.build().map_err(type_err)
+}
+
+fn build_types(changes: &[TypeChange]) -> Result<ignore::types::Types, DiscoveryError> {
+    if changes
+        .iter()
+        .all(|c| matches!(c, TypeChange::Add(_) | TypeChange::Clear(_)))
+    {
+        // No selection: types filter nothing, but definitions are still
+        // validated so that a bad --type-add is reported.
+        type_table(changes)?;
+        return Ok(ignore::types::Types::empty());
+    }
+    type_table(changes)
+}
+
+/// Each type's name and globs, sorted by name (`--type-list`).
+pub fn type_definitions(changes: &[TypeChange]) -> Result<Vec<(String, Vec<String>)>, DiscoveryError> {
+    Ok(type_table(changes)?
+        .definitions()
+        .iter()
+        .map(|d| (d.name().to_string(), d.globs().to_vec()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, contents) in files {
+            let p = dir.path().join(path);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(p, contents).expect("write");
+        }
+        dir
+    }
+
+    fn sorted_names(dir: &Path, opts: &DiscoveryOptions) -> Vec<String> {
+        let d = Discovery::new(&[dir.to_path_buf()], dir, opts).expect("discovery");
+        d.sorted()
+            .map(|r| {
+                r.expect("entry")
+                    .path()
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gitignore_nested_and_negation() {
+        let dir = tree(&[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".gitignore", "*.log\n/build/\n"),
+            ("a.rs", ""),
+            ("x.log", ""),
+            ("build/out.rs", ""),
+            ("sub/.gitignore", "!keep.log\n"),
+            ("sub/keep.log", ""),
+            ("sub/drop.log.txt", ""),
+            (".hidden.rs", ""),
+        ]);
+        let names = sorted_names(dir.path(), &DiscoveryOptions::default());
+        assert_eq!(names, ["a.rs", "sub/drop.log.txt", "sub/keep.log"]);
+    }
+
+    #[test]
+    fn hidden_and_no_ignore() {
+        let dir = tree(&[
+            (".git/HEAD", ""),
+            (".gitignore", "ignored.rs\n"),
+            ("ignored.rs", ""),
+            (".hidden.rs", ""),
+        ]);
+        let mut opts = DiscoveryOptions {
+            hidden: true,
+            ..Default::default()
+        };
+        let names = sorted_names(dir.path(), &opts);
+        assert!(names.contains(&".hidden.rs".to_string()), "{names:?}");
+        assert!(!names.contains(&"ignored.rs".to_string()), "{names:?}");
+        opts.no_ignore();
+        let names = sorted_names(dir.path(), &opts);
+        assert!(names.contains(&"ignored.rs".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn globs_override_ignore_and_negate() {
+        let dir = tree(&[("a.rs", ""), ("b.txt", ""), ("c/d.rs", "")]);
+        let opts = DiscoveryOptions {
+            globs: vec!["*.rs".into(), "!c/**".into()],
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["a.rs"]);
+        let bad = DiscoveryOptions {
+            globs: vec!["a[".into()],
+            ..Default::default()
+        };
+        let err = Discovery::new(&[dir.path().to_path_buf()], dir.path(), &bad)
+            .expect_err("invalid glob must be rejected");
+        assert!(err.to_string().contains("a["), "{err}");
+    }
+
+    #[test]
+    fn types_select_and_negate() {
+        let dir = tree(&[("a.rs", ""), ("b.py", ""), ("c.md", "")]);
+        let opts = DiscoveryOptions {
+            types: vec![TypeChange::Select("rust".into())],
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["a.rs"]);
+        let opts = DiscoveryOptions {
+            types: vec![TypeChange::Negate("rust".into())],
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["b.py", "c.md"]);
+        let opts = DiscoveryOptions {
+            types: vec![
+                TypeChange::Add("foo:*.md".into()),
+                TypeChange::Select("foo".into()),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["c.md"]);
+        let opts = DiscoveryOptions {
+            types: vec![TypeChange::Select("nosuchtype".into())],
+            ..Default::default()
+        };
+        assert!(Discovery::new(&[dir.path().to_path_buf()], dir.path(), &opts).is_err());
+    }
+
+    #[test]
+    fn depth_and_size_limits() {
+        let dir = tree(&[("a", "12345"), ("d/b", "1"), ("d/e/c", "1")]);
+        let opts = DiscoveryOptions {
+            max_depth: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["a", "d/b"]);
+        let opts = DiscoveryOptions {
+            max_filesize: Some(2),
+            ..Default::default()
+        };
+        assert_eq!(sorted_names(dir.path(), &opts), ["d/b", "d/e/c"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loop_is_reported_not_followed_forever() {
+        let dir = tree(&[("d/f", "x")]);
+        std::os::unix::fs::symlink(dir.path().join("d"), dir.path().join("d/loop"))
+            .expect("symlink");
+        let opts = DiscoveryOptions {
+            follow_links: true,
+            ..Default::default()
+        };
+        let d = Discovery::new(&[dir.path().to_path_buf()], dir.path(), &opts).expect("new");
+        let results: Vec<_> = d.sorted().collect();
+        let files = results.iter().filter(|r| r.is_ok()).count();
+        let errors: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(files, 1);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].path().is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifo_in_walk_is_skipped_but_explicit_is_kept() {
+        let dir = tree(&[("a", "x")]);
+        let fifo = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        assert_eq!(sorted_names(dir.path(), &DiscoveryOptions::default()), ["a"]);
+        let d = Discovery::new(std::slice::from_ref(&fifo), dir.path(), &Default::default())
+            .expect("new");
+        let entries: Vec<_> = d.sorted().collect::<Result<_, _>>().expect("ok");
+        assert_eq!(entries.len(), 1);
+        assert!(entries[0].is_explicit());
+    }
+
+    #[test]
+    fn parallel_walk_sees_every_file_once() {
+        let files: Vec<(String, &str)> = (0..200)
+            .map(|i| (format!("d{}/f{i}.txt", i % 7), "x"))
+            .collect();
+        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+        let dir = tree(&refs);
+        let opts = DiscoveryOptions {
+            threads: 4,
+            ..Default::default()
+        };
+        let d = Discovery::new(&[dir.path().to_path_buf()], dir.path(), &opts).expect("new");
+        let seen = std::sync::Mutex::new(Vec::new());
+        d.run_parallel(|| {
+            |r: Result<FileEntry, DiscoveryError>| {
+                seen.lock()
+                    .expect("lock")
+                    .push(r.expect("entry").path().to_path_buf());
+                Flow::Continue
+            }
+        });
+        let mut seen = seen.into_inner().expect("lock");
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 200);
+    }
+
+    #[test]
+    fn missing_path_is_an_error_with_its_path() {
+        let dir = tree(&[("a", "x")]);
+        let missing = dir.path().join("nope");
+        let d = Discovery::new(&[missing.clone(), dir.path().join("a")], dir.path(), &Default::default())
+            .expect("new");
+        let results: Vec<_> = d.sorted().collect();
+        assert_eq!(results.len(), 2);
+        let err = results[0].as_ref().expect_err("missing");
+        assert_eq!(err.path(), Some(missing.as_path()));
+        assert!(results[1].is_ok());
+    }
+
+    #[test]
+    fn strip_dot_prefix_for_display_only() {
+        let e = FileEntry {
+            path: PathBuf::from("./a/b"),
+            explicit: false,
+            stdin: false,
+            strip_dot_prefix: true,
+        };
+        assert_eq!(e.display_path(), Path::new("a/b"));
+        assert_eq!(e.path(), Path::new("./a/b"));
+    }
+}

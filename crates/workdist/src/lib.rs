@@ -1,0 +1,52 @@
+//! workdist: the work-distribution pieces shared by the pfiles tools.
+//!
+//! It knows nothing of grep, imports or logs. It offers:
+//!
+//! * [`discover`]: which files to look at: a parallel or path-sorted walk
+//!   applying ignore files, hidden-file rules, globs, file types, depth and
+//!   size limits, with typed, per-path errors;
+//! * [`pmap`]: a parallel map whose results come back to the calling thread
+//!   as they complete, or in input order;
+//! * [`sink`]: the single writer that owns a tool's output;
+//! * [`exit`]: the exit-code convention every tool follows.
+//!
+//! # Theory of operation
+//!
+//! A tool is a pipeline: *discover → work in parallel → write once*.
+//!
+//! **Ordering.** The parallel walk yields files in no particular order, and
+//! workers finish in no particular order either; without more, output order
+//! is whatever the scheduler did. When a tool promises an order (grep's
+//! `--sort path`), the walk runs sequentially in sorted order (walking is cheap
+//! next to the work) and feeds [`pmap::par_map`] with [`pmap::Order::Input`],
+//! which reassembles results by input index: parallel work, deterministic
+//! output. Within one record (one file's matches) order is the producer's.
+//!
+//! **Fairness.** The parallel walk is the `ignore` crate's work-stealing
+//! walk: each thread has a deque of directories, idle threads steal, so one
+//! huge directory does not serialise the run. `par_map` workers pull from one
+//! shared queue, so a slow item occupies one worker and the others go on.
+//!
+//! **Back-pressure.** Every channel is bounded. The sink's channel bounds
+//! records waiting for the writer; `par_map`'s window bounds items in flight
+//! (including results held for reordering). A slow reader of the output
+//! therefore slows producers down instead of growing memory.
+//!
+//! **Shutdown.** Work ends in three ways. Normally: inputs run out, workers
+//! drain, the last sender is dropped, the writer flushes, every thread is
+//! joined. Early, on request: a consumer returns [`Flow::Quit`] (grep's `-q`
+//! found its match) and dispatch stops; workers finish the item in hand.
+//! Early, because the output went away: the writer hits a broken pipe, marks
+//! the sink closed and drops its receiver, so every blocked or future `send`
+//! fails and producers stop within one item. A panicking work item is caught
+//! and reported as that item's error; nothing hangs on it.
+
+pub mod discover;
+pub mod exit;
+pub mod pmap;
+pub mod sink;
+
+pub use discover::{Discovery, DiscoveryError, DiscoveryOptions, FileEntry, Flow, TypeChange};
+pub use exit::ExitStatus;
+pub use pmap::{MapOptions, Order, Panicked, par_map};
+pub use sink::{Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender};
