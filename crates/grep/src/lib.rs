@@ -1,1 +1,20 @@
+//! pgrep-lite: a ripgrep-compatible grep for source trees.
+//!
+//! * [`cli`]: the clap definition (flags, help, completions, man page);
+//! * [`config`]: what the flags mean, resolved once;
+//! * [`search`]: matcher, searcher and printer for one file at a time;
+//! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
+//! * [`messages`]: per-file errors on stderr and the "something failed" flag;
+//! * [`generate`]: completions and the man page.
 
+pub mod cli;
+pub mod config;
+pub mod generate;
+pub mod messages;
+pub mod run;
+pub mod search;
+
+/// The `pgrep-lite` binary.
+pub fn main() -> std::process::ExitCode {
+    run::run(std::env::args_os()).into()
+}

@@ -429,7 +429,9 @@ fn build_types(changes: &[TypeChange]) -> Result<ignore::types::Types, Discovery
 }
 
 /// Each type's name and globs, sorted by name (`--type-list`).
-pub fn type_definitions(changes: &[TypeChange]) -> Result<Vec<(String, Vec<String>)>, DiscoveryError> {
+pub fn type_definitions(
+    changes: &[TypeChange],
+) -> Result<Vec<(String, Vec<String>)>, DiscoveryError> {
     Ok(type_table(changes)?
         .definitions()
         .iter()
@@ -592,7 +594,10 @@ mod tests {
             .status()
             .expect("mkfifo");
         assert!(status.success());
-        assert_eq!(sorted_names(dir.path(), &DiscoveryOptions::default()), ["a"]);
+        assert_eq!(
+            sorted_names(dir.path(), &DiscoveryOptions::default()),
+            ["a"]
+        );
         let d = Discovery::new(std::slice::from_ref(&fifo), dir.path(), &Default::default())
             .expect("new");
         let entries: Vec<_> = d.sorted().collect::<Result<_, _>>().expect("ok");
@@ -631,8 +636,12 @@ mod tests {
     fn missing_path_is_an_error_with_its_path() {
         let dir = tree(&[("a", "x")]);
         let missing = dir.path().join("nope");
-        let d = Discovery::new(&[missing.clone(), dir.path().join("a")], dir.path(), &Default::default())
-            .expect("new");
+        let d = Discovery::new(
+            &[missing.clone(), dir.path().join("a")],
+            dir.path(),
+            &Default::default(),
+        )
+        .expect("new");
         let results: Vec<_> = d.sorted().collect();
         assert_eq!(results.len(), 2);
         let err = results[0].as_ref().expect_err("missing");

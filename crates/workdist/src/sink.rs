@@ -311,7 +311,10 @@ mod tests {
         let lines: Vec<&str> = data.lines().collect();
         assert_eq!(lines.len(), 8 * 500 * 2);
         for pair in lines.chunks(2) {
-            assert_eq!(pair[0].trim_end_matches(" a"), pair[1].trim_end_matches(" b"));
+            assert_eq!(
+                pair[0].trim_end_matches(" a"),
+                pair[1].trim_end_matches(" b")
+            );
         }
     }
 
@@ -344,7 +347,10 @@ mod tests {
         tx.send(b"a\n".to_vec()).expect("send");
         let deadline = Instant::now() + Duration::from_secs(10);
         while probe.data.lock().expect("lock").is_empty() {
-            assert!(Instant::now() < deadline, "record not flushed while sink open");
+            assert!(
+                Instant::now() < deadline,
+                "record not flushed while sink open"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
         drop(tx);

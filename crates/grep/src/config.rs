@@ -1,0 +1,592 @@
+//! From parsed flags to one resolved configuration.
+//!
+//! clap gives us what the user typed; this module decides what it means, in
+//! one place, with ripgrep's rules: which positional is the pattern, whether
+//! to read standard input, when to print file names, line numbers, headings
+//! and colour, which binary-file policy applies to walked and to named files,
+//! and how many threads to use. Everything downstream (matcher, searcher,
+//! printer, walk) reads a [`Config`] and never looks at flags again.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use grep_printer::{ColorSpecs, UserColorSpec};
+use grep_searcher::BinaryDetection;
+use workdist::{Buffering, DiscoveryOptions, TypeChange};
+
+use crate::cli::{Cli, ColorWhen, Generate, SortBy};
+
+/// What a run does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Search(SearchMode),
+    /// `--files`: list what would be searched.
+    Files,
+    /// `--type-list`.
+    Types,
+    /// `--generate`.
+    Generate(Generate),
+}
+
+/// How search results are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchMode {
+    Standard,
+    Count,
+    CountMatches,
+    FilesWithMatches,
+    FilesWithoutMatch,
+    Json,
+}
+
+/// `-i`, `-s`, `-S`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseMode {
+    Sensitive,
+    Insensitive,
+    Smart,
+}
+
+/// The resolved configuration of one run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub patterns: Vec<String>,
+    pub paths: Vec<PathBuf>,
+    /// No path was given and the current directory is searched.
+    pub implicit_path: bool,
+    /// Exactly one file (or stdin) is searched: no file names by default.
+    pub is_one_file: bool,
+    pub cwd: PathBuf,
+
+    // matcher
+    pub case: CaseMode,
+    pub fixed_strings: bool,
+    pub word: bool,
+    pub line: bool,
+    pub multiline: bool,
+    pub multiline_dotall: bool,
+    pub crlf: bool,
+
+    // searcher
+    pub invert_match: bool,
+    pub line_number: bool,
+    pub max_count: Option<u64>,
+    pub before_context: usize,
+    pub after_context: usize,
+    pub passthru: bool,
+    /// Binary policy for files found by the walk.
+    pub binary_implicit: BinaryDetection,
+    /// Binary policy for files named on the command line.
+    pub binary_explicit: BinaryDetection,
+    /// Memory-map explicit files (a few named files, as ripgrep does).
+    pub mmap: bool,
+
+    // printer
+    pub color: bool,
+    pub color_specs: ColorSpecs,
+    pub heading: bool,
+    pub with_filename: bool,
+    pub column: bool,
+    pub byte_offset: bool,
+    pub only_matching: bool,
+    pub replace: Option<Vec<u8>>,
+    pub vimgrep: bool,
+    pub trim: bool,
+    pub max_columns: Option<u64>,
+    pub max_columns_preview: bool,
+    pub path_terminator: Option<u8>,
+    pub context_separator: Option<Vec<u8>>,
+    pub field_match_separator: Vec<u8>,
+    pub field_context_separator: Vec<u8>,
+    /// Written between the output of two files (with its newline).
+    pub file_separator: Option<Vec<u8>>,
+    pub include_zero: bool,
+    pub quiet: bool,
+    pub stats: bool,
+
+    // walk and run
+    pub discovery: DiscoveryOptions,
+    pub threads: usize,
+    pub sort: bool,
+    pub buffering: Buffering,
+    pub no_messages: bool,
+    /// Stop everything at the first match (`-q` without `--stats`).
+    pub quit_after_match: bool,
+}
+
+impl Config {
+    /// Parse the process arguments. Errors from clap (including `--help`)
+    /// are returned as `clap::Error` inside the anyhow error, so that the
+    /// caller can let clap print them.
+    pub fn from_args<I, T>(args: I) -> anyhow::Result<Config>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let env = Env {
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            readable_stdin: grep_cli::is_readable_stdin(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+        };
+        Config::resolve(cli, &matches, cwd, &env)
+    }
+
+    fn resolve(
+        mut cli: Cli,
+        matches: &ArgMatches,
+        cwd: PathBuf,
+        env: &Env,
+    ) -> anyhow::Result<Config> {
+        if cli.pretty {
+            cli.color = ColorWhen::Always;
+            cli.heading = true;
+            cli.no_heading = false;
+            cli.line_number = true;
+            cli.no_line_number = false;
+        }
+        let mut mode = if let Some(kind) = cli.generate {
+            Mode::Generate(kind)
+        } else if cli.type_list {
+            Mode::Types
+        } else if cli.files {
+            Mode::Files
+        } else if cli.json {
+            Mode::Search(SearchMode::Json)
+        } else if cli.count {
+            Mode::Search(SearchMode::Count)
+        } else if cli.count_matches {
+            Mode::Search(SearchMode::CountMatches)
+        } else if cli.files_with_matches {
+            Mode::Search(SearchMode::FilesWithMatches)
+        } else if cli.files_without_match {
+            Mode::Search(SearchMode::FilesWithoutMatch)
+        } else {
+            Mode::Search(SearchMode::Standard)
+        };
+        // ripgrep: `-v --count-matches` counts lines; `-o -c` counts matches.
+        match mode {
+            Mode::Search(SearchMode::CountMatches) if cli.invert_match => {
+                mode = Mode::Search(SearchMode::Count);
+            }
+            Mode::Search(SearchMode::Count) if cli.only_matching => {
+                mode = Mode::Search(SearchMode::CountMatches);
+            }
+            _ => {}
+        }
+
+        // Patterns: -e and -f, else the first positional.
+        let mut stdin_consumed = false;
+        let mut patterns = Vec::new();
+        if matches!(mode, Mode::Search(_)) {
+            if cli.regexp.is_empty() && cli.file.is_empty() {
+                if cli.positional.is_empty() {
+                    bail!("no pattern given: pgrep-lite PATTERN [PATH ...] (see --help)");
+                }
+                let pat = cli.positional.remove(0);
+                match pat.into_string() {
+                    Ok(p) => patterns.push(p),
+                    Err(_) => bail!("the pattern is not valid UTF-8"),
+                }
+            } else {
+                let mut seen = std::collections::HashSet::new();
+                let mut add = |p: String| {
+                    if seen.insert(p.clone()) {
+                        patterns.push(p);
+                    }
+                };
+                for p in cli.regexp.drain(..) {
+                    add(p);
+                }
+                for path in &cli.file {
+                    let pats = if path == Path::new("-") {
+                        stdin_consumed = true;
+                        grep_cli::patterns_from_stdin()
+                            .context("cannot read patterns from standard input")?
+                    } else {
+                        grep_cli::patterns_from_path(path)?
+                    };
+                    pats.into_iter().for_each(&mut add);
+                }
+            }
+        }
+
+        // Paths.
+        let mut paths: Vec<PathBuf> = cli.positional.drain(..).map(PathBuf::from).collect();
+        if stdin_consumed && paths.iter().any(|p| p == Path::new("-")) {
+            bail!("cannot search standard input: -f - already read patterns from it");
+        }
+        let implicit_path = paths.is_empty();
+        let is_one_file;
+        if implicit_path {
+            let use_stdin =
+                env.readable_stdin && !stdin_consumed && matches!(mode, Mode::Search(_));
+            if use_stdin {
+                paths.push(PathBuf::from("-"));
+                is_one_file = true;
+            } else {
+                paths.push(PathBuf::from("./"));
+                is_one_file = false;
+            }
+        } else {
+            is_one_file = paths.len() == 1 && (paths[0] == Path::new("-") || !paths[0].is_dir());
+        }
+
+        let case = if cli.ignore_case {
+            CaseMode::Insensitive
+        } else if cli.smart_case {
+            CaseMode::Smart
+        } else {
+            CaseMode::Sensitive
+        };
+
+        // -u, -uu, -uuu.
+        let no_ignore = cli.no_ignore || cli.unrestricted >= 1;
+        let hidden = cli.hidden || cli.unrestricted >= 2;
+        let binary_flag = cli.binary || cli.unrestricted >= 3;
+        let as_text = cli.text;
+        let binary_explicit = if as_text {
+            BinaryDetection::none()
+        } else {
+            BinaryDetection::convert(b'\x00')
+        };
+        let binary_implicit = if as_text {
+            BinaryDetection::none()
+        } else if binary_flag {
+            BinaryDetection::convert(b'\x00')
+        } else {
+            BinaryDetection::quit(b'\x00')
+        };
+
+        let color = match cli.color {
+            ColorWhen::Always | ColorWhen::Ansi => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => env.stdout_is_terminal && !env.no_color && !env.term_dumb,
+        };
+        let mut specs = grep_printer::default_color_specs();
+        for spec in &cli.colors {
+            let parsed: UserColorSpec = spec
+                .parse()
+                .map_err(|e| anyhow::anyhow!("invalid --colors value {spec:?}: {e}"))?;
+            specs.push(parsed);
+        }
+
+        let column = if cli.no_column {
+            false
+        } else {
+            cli.column || cli.vimgrep
+        };
+        let heading = if cli.heading {
+            !cli.vimgrep
+        } else if cli.no_heading {
+            false
+        } else {
+            !cli.vimgrep && env.stdout_is_terminal
+        };
+        let only_stdin = paths.len() == 1 && paths[0] == Path::new("-");
+        let line_number = if cli.line_number {
+            true
+        } else if cli.no_line_number || cli.quiet {
+            false
+        } else {
+            match mode {
+                Mode::Search(SearchMode::Json) => true,
+                Mode::Search(SearchMode::Standard) => {
+                    (env.stdout_is_terminal && !only_stdin) || column || cli.vimgrep
+                }
+                _ => false,
+            }
+        };
+        let with_filename = if cli.with_filename {
+            true
+        } else if cli.no_filename {
+            false
+        } else {
+            cli.vimgrep || !is_one_file
+        };
+
+        let (before, after) = {
+            let c = cli.context.unwrap_or(0);
+            (
+                cli.before_context.unwrap_or(c),
+                cli.after_context.unwrap_or(c),
+            )
+        };
+        let context_separator = if cli.no_context_separator {
+            None
+        } else {
+            Some(unescape(cli.context_separator.as_deref().unwrap_or("--")))
+        };
+        let file_separator = match mode {
+            Mode::Search(SearchMode::Standard) => {
+                if heading {
+                    Some(b"\n".to_vec())
+                } else if (before > 0 || after > 0) && !cli.passthru {
+                    context_separator.clone().map(|mut s| {
+                        s.push(b'\n');
+                        s
+                    })
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+
+        let sort = cli.sort == Some(SortBy::Path);
+        let threads = if is_one_file {
+            1
+        } else {
+            match cli.threads {
+                Some(0) | None => workdist::discover::default_threads(),
+                Some(n) => n,
+            }
+        };
+
+        // File types, in command-line order (a later -T overrides a -t).
+        let mut typed: Vec<(usize, TypeChange)> = Vec::new();
+        let mut collect = |id: &str, values: &[String], f: fn(String) -> TypeChange| {
+            if let Some(indices) = matches.indices_of(id) {
+                for (i, v) in indices.zip(values.iter()) {
+                    typed.push((i, f(v.clone())));
+                }
+            }
+        };
+        collect("type_add", &cli.type_add, TypeChange::Add);
+        collect("type_clear", &cli.type_clear, TypeChange::Clear);
+        collect("type", &cli.type_, TypeChange::Select);
+        collect("type_not", &cli.type_not, TypeChange::Negate);
+        typed.sort_by_key(|(i, _)| *i);
+        let types = typed.into_iter().map(|(_, t)| t).collect();
+
+        let mut globs = cli.glob.clone();
+        let mut iglobs = cli.iglob.clone();
+        if cli.glob_case_insensitive {
+            iglobs.splice(0..0, globs.drain(..));
+        }
+        let mut discovery = DiscoveryOptions {
+            hidden,
+            custom_ignore_filenames: vec![".rgignore".into()],
+            ignore_files: if cli.no_ignore_files {
+                Vec::new()
+            } else {
+                cli.ignore_file.clone()
+            },
+            globs,
+            iglobs,
+            types,
+            max_depth: cli.max_depth,
+            max_filesize: cli.max_filesize,
+            follow_links: cli.follow,
+            threads,
+            strip_dot_prefix: implicit_path,
+            skip_stdout: matches!(mode, Mode::Search(_)),
+            require_git: !cli.no_require_git,
+            ..DiscoveryOptions::default()
+        };
+        if no_ignore {
+            discovery.no_ignore();
+        } else {
+            discovery.git_ignore = !cli.no_ignore_vcs;
+            discovery.git_exclude = !cli.no_ignore_vcs && !cli.no_ignore_exclude;
+            discovery.git_global = !cli.no_ignore_vcs && !cli.no_ignore_global;
+            discovery.dot_ignore = !cli.no_ignore_dot;
+            discovery.parents = !cli.no_ignore_parent;
+        }
+
+        let buffering = if cli.line_buffered {
+            Buffering::Line
+        } else if cli.block_buffered {
+            Buffering::Block
+        } else {
+            Buffering::for_terminal(env.stdout_is_terminal)
+        };
+        let stats = cli.stats || mode == Mode::Search(SearchMode::Json);
+        let mmap = paths.len() <= 10 && paths.iter().all(|p| p.is_file());
+
+        Ok(Config {
+            mode,
+            patterns,
+            paths,
+            implicit_path,
+            is_one_file,
+            cwd,
+            case,
+            fixed_strings: cli.fixed_strings,
+            word: cli.word_regexp,
+            line: cli.line_regexp,
+            multiline: cli.multiline,
+            multiline_dotall: cli.multiline_dotall,
+            crlf: cli.crlf,
+            invert_match: cli.invert_match,
+            line_number,
+            max_count: cli.max_count,
+            before_context: before,
+            after_context: after,
+            passthru: cli.passthru,
+            binary_implicit,
+            binary_explicit,
+            mmap,
+            color,
+            color_specs: ColorSpecs::new(&specs),
+            heading,
+            with_filename,
+            column,
+            byte_offset: cli.byte_offset,
+            only_matching: cli.only_matching,
+            replace: cli.replace.map(|r| unescape(&r)),
+            vimgrep: cli.vimgrep,
+            trim: cli.trim,
+            max_columns: cli.max_columns,
+            max_columns_preview: cli.max_columns_preview,
+            path_terminator: cli.null.then_some(b'\0'),
+            context_separator,
+            field_match_separator: unescape(&cli.field_match_separator),
+            field_context_separator: unescape(&cli.field_context_separator),
+            file_separator,
+            include_zero: cli.include_zero,
+            quiet: cli.quiet,
+            stats,
+            discovery,
+            threads,
+            sort,
+            buffering,
+            no_messages: cli.no_messages,
+            quit_after_match: cli.quiet && !cli.stats,
+        })
+    }
+
+    /// True when no match can possibly be reported (`-m 0`, `-f /dev/null`).
+    pub fn matches_impossible(&self) -> bool {
+        (self.patterns.is_empty() && !self.invert_match) || self.max_count == Some(0)
+    }
+}
+
+/// What the environment says, gathered once (and replaceable in tests).
+#[derive(Clone, Debug)]
+struct Env {
+    stdout_is_terminal: bool,
+    readable_stdin: bool,
+    no_color: bool,
+    term_dumb: bool,
+}
+
+/// Unescape `\n`, `\t`, `\x00` and friends in separators and replacements,
+/// as ripgrep does.
+fn unescape(s: &str) -> Vec<u8> {
+    grep_cli::unescape(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(args: &[&str], env: &Env) -> Config {
+        let mut argv = vec!["pgrep-lite"];
+        argv.extend_from_slice(args);
+        let matches = Cli::command().try_get_matches_from(argv).expect("parse");
+        let cli = Cli::from_arg_matches(&matches).expect("cli");
+        Config::resolve(cli, &matches, PathBuf::from("/"), env).expect("resolve")
+    }
+
+    const PIPE: Env = Env {
+        stdout_is_terminal: false,
+        readable_stdin: false,
+        no_color: false,
+        term_dumb: false,
+    };
+    const TTY: Env = Env {
+        stdout_is_terminal: true,
+        ..PIPE
+    };
+
+    #[test]
+    fn terminal_defaults_match_ripgrep() {
+        let c = resolve(&["foo"], &TTY);
+        assert!(c.heading && c.line_number && c.color && c.with_filename);
+        assert_eq!(c.file_separator.as_deref(), Some(&b"\n"[..]));
+        let c = resolve(&["foo"], &PIPE);
+        assert!(!c.heading && !c.line_number && !c.color && c.with_filename);
+        assert_eq!(c.paths, [PathBuf::from("./")]);
+        assert!(c.implicit_path);
+    }
+
+    #[test]
+    fn no_color_env_only_affects_auto() {
+        let env = Env {
+            no_color: true,
+            ..TTY
+        };
+        assert!(!resolve(&["foo"], &env).color);
+        assert!(resolve(&["--color=always", "foo"], &env).color);
+    }
+
+    #[test]
+    fn readable_stdin_is_searched_when_no_path() {
+        let env = Env {
+            readable_stdin: true,
+            ..PIPE
+        };
+        let c = resolve(&["foo"], &env);
+        assert_eq!(c.paths, [PathBuf::from("-")]);
+        assert!(c.is_one_file && !c.with_filename);
+        // --files never reads stdin.
+        let c = resolve(&["--files"], &env);
+        assert_eq!(c.paths, [PathBuf::from("./")]);
+    }
+
+    #[test]
+    fn patterns_from_e_make_every_positional_a_path() {
+        let c = resolve(&["-e", "a", "-e", "b", "-e", "a", "x", "y"], &PIPE);
+        assert_eq!(c.patterns, ["a", "b"]);
+        assert_eq!(c.paths, [PathBuf::from("x"), PathBuf::from("y")]);
+    }
+
+    #[test]
+    fn type_changes_keep_command_line_order() {
+        let c = resolve(&["-Trust", "-trust", "--type-add", "foo:*.foo", "x"], &PIPE);
+        assert_eq!(
+            c.discovery.types,
+            [
+                TypeChange::Negate("rust".into()),
+                TypeChange::Select("rust".into()),
+                TypeChange::Add("foo:*.foo".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn unrestricted_levels() {
+        let c = resolve(&["-u", "x"], &PIPE);
+        assert!(!c.discovery.git_ignore && !c.discovery.hidden);
+        let c = resolve(&["-uu", "x"], &PIPE);
+        assert!(c.discovery.hidden);
+        let c = resolve(&["-uuu", "x"], &PIPE);
+        assert_eq!(c.binary_implicit, BinaryDetection::convert(0));
+    }
+
+    #[test]
+    fn context_separator_between_files_only_without_heading() {
+        let c = resolve(&["-C1", "x"], &PIPE);
+        assert_eq!(c.file_separator.as_deref(), Some(&b"--\n"[..]));
+        let c = resolve(&["-C1", "--no-context-separator", "x"], &PIPE);
+        assert_eq!(c.file_separator, None);
+        let c = resolve(&["-c", "-C1", "x"], &PIPE);
+        assert_eq!(c.file_separator, None);
+    }
+
+    #[test]
+    fn count_mode_rewrites() {
+        let c = resolve(&["-o", "-c", "x"], &PIPE);
+        assert_eq!(c.mode, Mode::Search(SearchMode::CountMatches));
+        let c = resolve(&["-v", "--count-matches", "x"], &PIPE);
+        assert_eq!(c.mode, Mode::Search(SearchMode::Count));
+    }
+}

@@ -1,0 +1,420 @@
+//! One run of pgrep-lite: discover files, search them in parallel, write the
+//! results through the single writer, and decide the exit status.
+//!
+//! Two shapes, both built from workdist:
+//!
+//! * unsorted (the default): the work-stealing parallel walk, each walker
+//!   thread searching the files it finds with its own [`Worker`], exactly the
+//!   shape that makes ripgrep fast;
+//! * sorted (`--sort path`, or one thread): a sequential walk in path order
+//!   feeding [`workdist::par_map`] in input order. Unlike ripgrep, which
+//!   drops to one thread to sort, the search stays parallel and only the
+//!   output is put in order.
+//!
+//! Either way every file's output is one record for the [`Sink`], so files
+//! never interleave, and a closed output (`| head`) stops the walk.
+
+use std::io::{self, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use grep_printer::Stats;
+use termcolor::Buffer;
+use workdist::{
+    Discovery, DiscoveryError, ExitStatus, FileEntry, Flow, MapOptions, Order, Sink, SinkConfig,
+    SinkOutcome, SinkSender, par_map,
+};
+
+use crate::config::{Config, Mode, SearchMode};
+use crate::generate;
+use crate::messages::Messages;
+use crate::search::{FileOutcome, Worker, build_matcher};
+
+/// Run with the given arguments (including the program name) and return the
+/// exit status. Never panics on user input; fatal problems are printed as one
+/// `error:` line.
+pub fn run<I, T>(args: I) -> ExitStatus
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let config = match Config::from_args(args) {
+        Ok(config) => config,
+        Err(err) => return report_config_error(err),
+    };
+    let msgs = Messages::new(config.no_messages);
+    let result = match config.mode {
+        Mode::Generate(kind) => generate::render(kind)
+            .and_then(|out| write_stdout(&out))
+            .map(|()| ExitStatus::Found)
+            .map_err(anyhow::Error::from),
+        Mode::Types => list_types(&config),
+        Mode::Files => list_files(&config, &msgs)
+            .map(|found| ExitStatus::from_run(found, msgs.errored(), false)),
+        Mode::Search(mode) => search(&config, mode, &msgs)
+            .map(|found| ExitStatus::from_run(found, msgs.errored(), config.quiet)),
+    };
+    match result {
+        Ok(status) => status,
+        Err(err) if is_broken_pipe(&err) => ExitStatus::Found,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// clap's own errors: help and version go to stdout with status 0; a usage
+/// error is one line on stderr with status 2.
+fn report_config_error(err: anyhow::Error) -> ExitStatus {
+    match err.downcast::<clap::Error>() {
+        Ok(clap_err) => {
+            use clap::error::ErrorKind;
+            match clap_err.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = clap_err.print();
+                    ExitStatus::Found
+                }
+                _ => {
+                    let text = clap_err.render().to_string();
+                    let first = text.lines().next().unwrap_or("invalid arguments");
+                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    eprintln!("error: {first} (see 'pgrep-lite --help')");
+                    ExitStatus::Error
+                }
+            }
+        }
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+fn sink_for(config: &Config, separator: Option<Vec<u8>>) -> Sink {
+    Sink::spawn(
+        io::stdout(),
+        SinkConfig {
+            capacity: 256,
+            buffering: config.buffering,
+            separator,
+        },
+    )
+}
+
+fn discovery(config: &Config, msgs: &Messages) -> anyhow::Result<Discovery> {
+    let mut d = Discovery::new(&config.paths, &config.cwd, &config.discovery)?;
+    for warning in d.take_warnings() {
+        msgs.error(warning);
+    }
+    Ok(d)
+}
+
+/// Search every file and report whether anything matched.
+fn search(config: &Config, mode: SearchMode, msgs: &Messages) -> anyhow::Result<bool> {
+    let started = Instant::now();
+    let matcher = build_matcher(config)?;
+    if config.matches_impossible() {
+        return Ok(false);
+    }
+    let walk = discovery(config, msgs)?;
+    let sink = sink_for(config, config.file_separator.clone());
+    let state = SearchState {
+        config,
+        msgs,
+        matched: AtomicBool::new(false),
+        searched: AtomicBool::new(false),
+        stats: Mutex::new(Stats::new()),
+    };
+
+    if config.sort || config.threads <= 1 {
+        let tx = sink.sender();
+        par_map(
+            walk.sorted(),
+            MapOptions::new(config.threads.max(1), Order::Input),
+            || Worker::new(config, mode, matcher.clone()),
+            |worker, item| match item {
+                Ok(entry) => {
+                    let result = worker.search(&entry);
+                    let output = worker.take_output();
+                    Ok((entry, result, output))
+                }
+                Err(err) => Err(err),
+            },
+            |_, done| match done {
+                Ok(Ok((entry, result, output))) => state.finish_file(&entry, result, output, &tx),
+                Ok(Err(err)) => {
+                    state.walk_error(err);
+                    Flow::Continue
+                }
+                Err(panic) => {
+                    msgs.error(panic);
+                    Flow::Continue
+                }
+            },
+        );
+    } else {
+        walk.run_parallel(|| {
+            let mut worker = Worker::new(config, mode, matcher.clone());
+            let tx = sink.sender();
+            let state = &state;
+            move |item: Result<FileEntry, DiscoveryError>| match item {
+                Ok(entry) => {
+                    let result = worker.search(&entry);
+                    let output = worker.take_output();
+                    state.finish_file(&entry, result, output, &tx)
+                }
+                Err(err) => {
+                    state.walk_error(err);
+                    Flow::Continue
+                }
+            }
+        });
+    }
+
+    if config.implicit_path && !state.searched.load(Ordering::SeqCst) {
+        msgs.warn(
+            "no files were searched, which means the ignore rules, globs or types \
+             filtered everything out (try -u, --hidden or --no-ignore)",
+        );
+    }
+    if config.stats {
+        let stats = state.stats.lock().map(|s| s.clone()).unwrap_or_default();
+        let block = stats_block(mode, &stats, started)?;
+        // Ignore a closed sink here: the outcome below says why.
+        let _ = sink.sender().send(block);
+    }
+    match sink.finish()? {
+        SinkOutcome::Completed | SinkOutcome::BrokenPipe => {}
+    }
+    Ok(state.matched.load(Ordering::SeqCst))
+}
+
+/// What every search thread shares.
+struct SearchState<'a> {
+    config: &'a Config,
+    msgs: &'a Messages,
+    matched: AtomicBool,
+    searched: AtomicBool,
+    stats: Mutex<Stats>,
+}
+
+impl SearchState<'_> {
+    fn finish_file(
+        &self,
+        entry: &FileEntry,
+        result: io::Result<FileOutcome>,
+        output: Vec<u8>,
+        tx: &SinkSender,
+    ) -> Flow {
+        self.searched.store(true, Ordering::Relaxed);
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                // Whatever the printer wrote before the error is dropped with
+                // the file: a partial block would look like a complete one.
+                self.msgs
+                    .error(format_args!("{}: {}", entry.display_path().display(), err));
+                return Flow::Continue;
+            }
+        };
+        if outcome.has_match {
+            self.matched.store(true, Ordering::SeqCst);
+        }
+        if let Some(stats) = &outcome.stats {
+            if let Ok(mut total) = self.stats.lock() {
+                *total += stats;
+            }
+        }
+        if tx.send(output).is_err() {
+            return Flow::Quit;
+        }
+        if self.config.quit_after_match && self.matched.load(Ordering::Relaxed) {
+            return Flow::Quit;
+        }
+        Flow::Continue
+    }
+
+    fn walk_error(&self, err: DiscoveryError) {
+        self.msgs.error(err);
+    }
+}
+
+/// The `--stats` block, or the JSON `summary` message, as ripgrep prints it.
+fn stats_block(mode: SearchMode, stats: &Stats, started: Instant) -> anyhow::Result<Vec<u8>> {
+    let elapsed = started.elapsed();
+    let mut out = Vec::new();
+    if mode == SearchMode::Json {
+        serde_json::to_writer(
+            &mut out,
+            &serde_json::json!({
+                "type": "summary",
+                "data": {
+                    "elapsed_total": {
+                        "human": format!("{:0.6}s", elapsed.as_secs_f64()),
+                        "nanos": elapsed.subsec_nanos(),
+                        "secs": elapsed.as_secs(),
+                    },
+                    "stats": stats,
+                }
+            }),
+        )?;
+        out.push(b'\n');
+    } else {
+        write!(
+            out,
+            "\n{} matches\n{} matched lines\n{} files contained matches\n{} files searched\n\
+             {} bytes printed\n{} bytes searched\n{:0.6} seconds spent searching\n\
+             {:0.6} seconds total\n",
+            stats.matches(),
+            stats.matched_lines(),
+            stats.searches_with_match(),
+            stats.searches(),
+            stats.bytes_printed(),
+            stats.bytes_searched(),
+            stats.elapsed().as_secs_f64(),
+            elapsed.as_secs_f64(),
+        )?;
+    }
+    Ok(out)
+}
+
+/// `--files`: print each file that would be searched.
+fn list_files(config: &Config, msgs: &Messages) -> anyhow::Result<bool> {
+    let walk = discovery(config, msgs)?;
+    let sink = sink_for(config, None);
+    let found = AtomicBool::new(false);
+    let terminator = config.path_terminator.unwrap_or(b'\n');
+    let path_color = config.color.then(|| config.color_specs.path().clone());
+    let new_batch = || PathBatch {
+        buf: if config.color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        },
+        tx: sink.sender(),
+    };
+    let visit = |batch: &mut PathBatch, item: Result<FileEntry, DiscoveryError>| -> Flow {
+        match item {
+            Ok(entry) => {
+                found.store(true, Ordering::Relaxed);
+                if batch
+                    .push(entry.display_path(), path_color.as_ref(), terminator)
+                    .is_err()
+                {
+                    return Flow::Quit;
+                }
+                Flow::Continue
+            }
+            Err(err) => {
+                msgs.error(err);
+                Flow::Continue
+            }
+        }
+    };
+    if config.sort || config.threads <= 1 {
+        let mut batch = new_batch();
+        for item in walk.sorted() {
+            if visit(&mut batch, item) == Flow::Quit {
+                break;
+            }
+        }
+    } else {
+        walk.run_parallel(|| {
+            let mut batch = new_batch();
+            move |item| visit(&mut batch, item)
+        });
+    }
+    sink.finish()?;
+    Ok(found.load(Ordering::SeqCst))
+}
+
+/// One walker thread's pending paths for `--files`. Paths are batched into
+/// records of a few KiB (one channel message per path would make the
+/// channel, not the walk, the bottleneck); the rest is sent on drop, at the
+/// end of the walk.
+struct PathBatch {
+    buf: Buffer,
+    tx: SinkSender,
+}
+
+impl PathBatch {
+    const SIZE: usize = 16 * 1024;
+
+    fn push(
+        &mut self,
+        path: &std::path::Path,
+        color: Option<&termcolor::ColorSpec>,
+        terminator: u8,
+    ) -> Result<(), workdist::SinkClosed> {
+        use termcolor::WriteColor;
+        // Writes into a Buffer cannot fail.
+        if let Some(spec) = color {
+            let _ = self.buf.set_color(spec);
+        }
+        let _ = self.buf.write_all(&path_bytes(path));
+        if color.is_some() {
+            let _ = self.buf.reset();
+        }
+        let _ = self.buf.write_all(&[terminator]);
+        if self.buf.len() >= Self::SIZE {
+            let out = self.buf.as_slice().to_vec();
+            self.buf.clear();
+            return self.tx.send(out);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for PathBatch {
+    fn drop(&mut self) {
+        let rest = self.buf.as_slice().to_vec();
+        let _ = self.tx.send(rest);
+    }
+}
+
+/// A path as raw bytes: on Unix exactly what the file system holds, so that
+/// non-UTF-8 names survive `--files | xargs`.
+fn path_bytes(path: &std::path::Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        match path.to_string_lossy() {
+            std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.as_bytes()),
+            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.into_bytes()),
+        }
+    }
+}
+
+/// `--type-list`.
+fn list_types(config: &Config) -> anyhow::Result<ExitStatus> {
+    let defs = workdist::discover::type_definitions(&config.discovery.types)?;
+    let mut out = Vec::new();
+    for (name, globs) in &defs {
+        writeln!(out, "{name}: {}", globs.join(", "))?;
+    }
+    write_stdout(&out)?;
+    Ok(if defs.is_empty() {
+        ExitStatus::NotFound
+    } else {
+        ExitStatus::Found
+    })
+}

@@ -1,0 +1,313 @@
+//! Matching, searching and printing one file into a buffer.
+//!
+//! The engine is the grep crate family that ripgrep is built from:
+//! `grep-regex` compiles the patterns (with literal prefilters and the
+//! line-terminator tricks that make line search fast), `grep-searcher` finds
+//! matching lines in a file or a buffer (binary detection, BOM sniffing and
+//! UTF-16 transcoding, context, multiline, memory maps for a few named files,
+//! a bounded read buffer for everything else), and `grep-printer` renders
+//! results in ripgrep's exact formats (standard, summary and JSON Lines).
+//! Using them means pgrep-lite's output is ripgrep's output byte for byte,
+//! which is what scripts and editors that parse it need.
+//!
+//! A [`Worker`] owns one matcher, searcher and printer and is reused for
+//! every file a thread handles: each file's results land in the worker's
+//! buffer, which the caller then hands to the single writer as one record.
+//! Nothing here touches standard output.
+
+use std::io;
+use std::path::Path;
+
+use grep_printer::{
+    JSON, JSONBuilder, Standard, StandardBuilder, Stats, Summary, SummaryBuilder, SummaryKind,
+};
+use grep_regex::{RegexMatcher, RegexMatcherBuilder};
+use grep_searcher::{MmapChoice, Searcher, SearcherBuilder};
+use termcolor::Buffer;
+use workdist::FileEntry;
+
+use crate::config::{CaseMode, Config, SearchMode};
+
+/// Compile the patterns. An invalid regex is a fatal error whose message
+/// shows the pattern and points at the offending position.
+pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
+    let mut b = RegexMatcherBuilder::new();
+    b.multi_line(true)
+        .unicode(true)
+        .octal(false)
+        .fixed_strings(config.fixed_strings);
+    match config.case {
+        CaseMode::Sensitive => b.case_insensitive(false),
+        CaseMode::Insensitive => b.case_insensitive(true),
+        CaseMode::Smart => b.case_smart(true),
+    };
+    if config.word {
+        b.word(true);
+    } else if config.line {
+        b.whole_line(true);
+    }
+    if config.multiline {
+        b.dot_matches_new_line(config.multiline_dotall);
+        if config.crlf {
+            b.crlf(true).line_terminator(None);
+        }
+    } else {
+        b.line_terminator(Some(b'\n')).dot_matches_new_line(false);
+        if config.crlf {
+            b.crlf(true);
+        }
+    }
+    if config.binary_implicit != grep_searcher::BinaryDetection::none() {
+        b.ban_byte(Some(b'\x00'));
+    }
+    b.build_many(&config.patterns).map_err(|err| {
+        let msg = err.to_string();
+        if !config.multiline && msg.contains("the literal") && msg.contains("\\n") {
+            anyhow::anyhow!("{msg}\n\nConsider enabling multiline mode with -U/--multiline.")
+        } else {
+            anyhow::anyhow!("{msg}")
+        }
+    })
+}
+
+/// The searcher for a configuration (binary policy is set per file).
+pub fn build_searcher(config: &Config) -> Searcher {
+    let mut b = SearcherBuilder::new();
+    let term = if config.crlf {
+        grep_matcher::LineTerminator::crlf()
+    } else {
+        grep_matcher::LineTerminator::byte(b'\n')
+    };
+    b.line_terminator(term)
+        .invert_match(config.invert_match)
+        .line_number(config.line_number)
+        .multi_line(config.multiline)
+        .max_matches(config.max_count);
+    if config.passthru {
+        b.passthru(true);
+    } else {
+        b.before_context(config.before_context)
+            .after_context(config.after_context);
+    }
+    if config.mmap {
+        // Only set when at most ten regular files were named (ripgrep's
+        // rule): mapping is faster there, and a streaming read everywhere else.
+        b.memory_map(mmap_auto());
+    } else {
+        b.memory_map(MmapChoice::never());
+    }
+    b.build()
+}
+
+#[allow(unsafe_code)]
+fn mmap_auto() -> MmapChoice {
+    // SAFETY: the mapped bytes are only read while the search runs and never
+    // stored; the remaining hazard (SIGBUS if another process truncates the
+    // file meanwhile) is the one ripgrep accepts for the same case.
+    unsafe { MmapChoice::auto() }
+}
+
+/// One of grep-printer's three printers, writing into a buffer.
+pub enum Printer {
+    Standard(Standard<Buffer>),
+    Summary(Summary<Buffer>),
+    Json(JSON<Buffer>),
+}
+
+impl Printer {
+    pub fn new(config: &Config, mode: SearchMode) -> Printer {
+        let buf = if config.color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        let summary = |kind: SummaryKind| -> Printer {
+            Printer::Summary(
+                SummaryBuilder::new()
+                    .color_specs(config.color_specs.clone())
+                    .exclude_zero(!config.include_zero)
+                    .kind(kind)
+                    .path(config.with_filename)
+                    .path_terminator(config.path_terminator)
+                    .separator_field(b":".to_vec())
+                    .stats(config.stats)
+                    .build(buf.clone()),
+            )
+        };
+        if config.quiet {
+            return summary(if mode == SearchMode::FilesWithoutMatch {
+                SummaryKind::QuietWithoutMatch
+            } else {
+                SummaryKind::QuietWithMatch
+            });
+        }
+        match mode {
+            SearchMode::FilesWithMatches => summary(SummaryKind::PathWithMatch),
+            SearchMode::FilesWithoutMatch => summary(SummaryKind::PathWithoutMatch),
+            SearchMode::Count => summary(SummaryKind::Count),
+            SearchMode::CountMatches => summary(SummaryKind::CountMatches),
+            SearchMode::Json => Printer::Json(
+                JSONBuilder::new()
+                    .pretty(false)
+                    .always_begin_end(false)
+                    .replacement(config.replace.clone())
+                    .build(buf),
+            ),
+            SearchMode::Standard => Printer::Standard(
+                StandardBuilder::new()
+                    .byte_offset(config.byte_offset)
+                    .color_specs(config.color_specs.clone())
+                    .column(config.column)
+                    .heading(config.heading)
+                    .max_columns(config.max_columns)
+                    .max_columns_preview(config.max_columns_preview)
+                    .only_matching(config.only_matching)
+                    .path(config.with_filename)
+                    .path_terminator(config.path_terminator)
+                    .per_match(config.vimgrep)
+                    .per_match_one_line(true)
+                    .replacement(config.replace.clone())
+                    .separator_context(config.context_separator.clone())
+                    .separator_field_context(config.field_context_separator.clone())
+                    .separator_field_match(config.field_match_separator.clone())
+                    .stats(config.stats)
+                    .trim_ascii(config.trim)
+                    .build(buf),
+            ),
+        }
+    }
+
+    fn buffer(&mut self) -> &mut Buffer {
+        match self {
+            Printer::Standard(p) => p.get_mut(),
+            Printer::Summary(p) => p.get_mut(),
+            Printer::Json(p) => p.get_mut(),
+        }
+    }
+}
+
+/// What searching one file found.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub has_match: bool,
+    pub stats: Option<Stats>,
+}
+
+/// A matcher, a searcher and a printer: everything one thread needs to
+/// search files one after the other.
+pub struct Worker {
+    matcher: RegexMatcher,
+    searcher: Searcher,
+    printer: Printer,
+    binary_explicit: grep_searcher::BinaryDetection,
+    binary_implicit: grep_searcher::BinaryDetection,
+}
+
+impl Worker {
+    pub fn new(config: &Config, mode: SearchMode, matcher: RegexMatcher) -> Worker {
+        Worker {
+            matcher,
+            searcher: build_searcher(config),
+            printer: Printer::new(config, mode),
+            binary_explicit: config.binary_explicit.clone(),
+            binary_implicit: config.binary_implicit.clone(),
+        }
+    }
+
+    /// Search one file; its output is left in the worker's buffer (see
+    /// [`Worker::take_output`]). An error concerns this file only.
+    pub fn search(&mut self, entry: &FileEntry) -> io::Result<FileOutcome> {
+        self.set_binary(entry.is_explicit());
+        let path = entry.display_path();
+        if entry.is_stdin() {
+            let stdin = io::stdin();
+            let mut lock = stdin.lock();
+            self.search_source(path, Source::Reader(&mut lock))
+        } else {
+            self.search_source(path, Source::Path(entry.path()))
+        }
+    }
+
+    /// Search bytes already in memory, reported under `path`.
+    pub fn search_slice(
+        &mut self,
+        path: &Path,
+        bytes: &[u8],
+        explicit: bool,
+    ) -> io::Result<FileOutcome> {
+        self.set_binary(explicit);
+        self.search_source(path, Source::Slice(bytes))
+    }
+
+    /// Named files are always searched to the end ("binary file matches");
+    /// walked files are abandoned at the first NUL byte, as in ripgrep.
+    fn set_binary(&mut self, explicit: bool) {
+        let bin = if explicit {
+            self.binary_explicit.clone()
+        } else {
+            self.binary_implicit.clone()
+        };
+        self.searcher.set_binary_detection(bin);
+    }
+
+    fn search_source(&mut self, path: &Path, source: Source<'_>) -> io::Result<FileOutcome> {
+        let matcher = &self.matcher;
+        let searcher = &mut self.searcher;
+        match &mut self.printer {
+            Printer::Standard(p) => {
+                let mut sink = p.sink_with_path(matcher, path);
+                source.search(searcher, matcher, &mut sink)?;
+                Ok(FileOutcome {
+                    has_match: sink.has_match(),
+                    stats: sink.stats().cloned(),
+                })
+            }
+            Printer::Summary(p) => {
+                let mut sink = p.sink_with_path(matcher, path);
+                source.search(searcher, matcher, &mut sink)?;
+                Ok(FileOutcome {
+                    has_match: sink.has_match(),
+                    stats: sink.stats().cloned(),
+                })
+            }
+            Printer::Json(p) => {
+                let mut sink = p.sink_with_path(matcher, path);
+                source.search(searcher, matcher, &mut sink)?;
+                Ok(FileOutcome {
+                    has_match: sink.has_match(),
+                    stats: Some(sink.stats().clone()),
+                })
+            }
+        }
+    }
+
+    /// Take what the last searches printed, leaving the buffer empty.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        let buf = self.printer.buffer();
+        let out = buf.as_slice().to_vec();
+        buf.clear();
+        out
+    }
+}
+
+/// Where the bytes of one search come from.
+enum Source<'a> {
+    Path(&'a Path),
+    Reader(&'a mut dyn io::Read),
+    Slice(&'a [u8]),
+}
+
+impl Source<'_> {
+    fn search<S: grep_searcher::Sink<Error = io::Error>>(
+        self,
+        searcher: &mut Searcher,
+        matcher: &RegexMatcher,
+        sink: S,
+    ) -> io::Result<()> {
+        match self {
+            Source::Path(p) => searcher.search_path(matcher, p, sink),
+            Source::Reader(r) => searcher.search_reader(matcher, r, sink),
+            Source::Slice(b) => searcher.search_slice(matcher, b, sink),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! A small harness for end-to-end tests, in the style of ripgrep's
+//! `tests/util.rs`: a temporary directory to build fixtures in, and the real
+//! binaries run inside it with bounded waits (a test fails, never hangs).
+
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long any one child process may run before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A fixture directory that disappears with the test.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+impl Dir {
+    /// A fresh directory in which the given tool runs.
+    pub fn new(bin: &str) -> Dir {
+        let tmp = tempfile::Builder::new()
+            .prefix("pfiles-test-")
+            .tempdir()
+            .expect("create temp dir");
+        Dir {
+            tmp,
+            bin: PathBuf::from(bin),
+        }
+    }
+
+    /// A directory for pgrep-lite, made a git repository (so .gitignore
+    /// rules apply, as in a real checkout).
+    pub fn grep() -> Dir {
+        let dir = Dir::new(env!("CARGO_BIN_EXE_pgrep-lite"));
+        dir.create(".git/HEAD", "ref: refs/heads/main\n");
+        dir
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Write a file (text), creating parent directories.
+    pub fn create(&self, path: &str, contents: &str) -> PathBuf {
+        self.create_bytes(path, contents.as_bytes())
+    }
+
+    /// Write a file (bytes), creating parent directories.
+    pub fn create_bytes(&self, path: &str, contents: &[u8]) -> PathBuf {
+        let p = self.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, contents).expect("write fixture");
+        p
+    }
+
+    pub fn mkdir(&self, path: &str) -> PathBuf {
+        let p = self.path().join(path);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        p
+    }
+
+    /// The tool, run in this directory with no standard input (so that it
+    /// searches the directory, as from a terminal) and no colour variables.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        cmd.current_dir(self.path())
+            .stdin(Stdio::null())
+            .env_remove("NO_COLOR")
+            .env_remove("XDG_CONFIG_HOME")
+            .env("HOME", self.path());
+        cmd
+    }
+
+    /// Run with `args` and return the output, whatever the exit status.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.command();
+        cmd.args(args);
+        run_bounded(&mut cmd, None)
+    }
+
+    /// Run with `args`, expect exit status `code`, return stdout as text.
+    pub fn stdout(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "args {args:?}\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+}
+
+/// Run a command to completion with a deadline, feeding it `input` on stdin
+/// when given. Kills the child and fails the test at the deadline.
+pub fn run_bounded(cmd: &mut Command, input: Option<&[u8]>) -> Output {
+    if input.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    if let Some(input) = input {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let stdout = drain(child.stdout.take().expect("stdout"));
+    let stderr = drain(child.stderr.take().expect("stderr"));
+    let status = wait_bounded(&mut child, DEADLINE);
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn drain<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        buf
+    })
+}
+
+/// Wait for a child at most `limit`; kill it and fail the test past that.
+pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait().expect("try_wait") {
+            Some(status) => return status,
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("child process did not finish within {limit:?}");
+            }
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+}
+
+/// Sort the lines of a text (for outputs whose order is not specified).
+pub fn sorted_lines(s: &str) -> String {
+    let mut lines: Vec<&str> = s.lines().collect();
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
