@@ -106,6 +106,56 @@ fn nested_ignore_files_and_negations() {
 }
 
 #[test]
+fn global_excludes_file_from_git_config() {
+    // core.excludesFile is read from $HOME/.gitconfig (HOME is the fixture).
+    let dir = Dir::grep();
+    dir.create(".gitconfig", "[core]\n    excludesFile = global-ignore\n");
+    dir.create("global-ignore", "*.tmp\n");
+    dir.create("a.tmp", "hit\n");
+    dir.create("a.txt", "hit\n");
+    assert_eq!(
+        dir.stdout(&["--sort", "path", "-l", "hit", "-g", "!global-ignore"], 0),
+        "a.txt\n"
+    );
+    assert_eq!(
+        dir.stdout(
+            &[
+                "--sort",
+                "path",
+                "-l",
+                "--no-ignore-global",
+                "hit",
+                "-g",
+                "!global-ignore"
+            ],
+            0
+        ),
+        "a.tmp\na.txt\n"
+    );
+}
+
+#[test]
+fn iglob_and_follow() {
+    let dir = Dir::grep();
+    dir.create("A.TXT", "hit\n");
+    dir.create("b.txt", "hit\n");
+    dir.create("real/c.txt", "hit\n");
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).expect("symlink");
+    assert_eq!(
+        dir.stdout(&["--sort", "path", "-l", "-g", "*.txt", "hit"], 0),
+        "b.txt\nreal/c.txt\n"
+    );
+    assert_eq!(
+        dir.stdout(&["--sort", "path", "-l", "--iglob", "*.txt", "hit"], 0),
+        "A.TXT\nb.txt\nreal/c.txt\n"
+    );
+    assert_eq!(
+        dir.stdout(&["--sort", "path", "-l", "-L", "hit"], 0),
+        "A.TXT\nb.txt\nlink/c.txt\nreal/c.txt\n"
+    );
+}
+
+#[test]
 fn parent_gitignore_applies_when_searching_a_subdirectory() {
     let dir = Dir::grep();
     dir.create(".gitignore", "secret.txt\n");
@@ -543,6 +593,8 @@ fn fifo_in_tree_does_not_hang_the_walk() {
         .expect("mkfifo");
     assert!(status.success());
     assert_eq!(dir.stdout(&["hit"], 0), "a.txt:hit\n");
+    // A device named explicitly is read like a file: /dev/null is empty.
+    assert_eq!(dir.stdout(&["hit", "/dev/null"], 1), "");
 }
 
 #[test]
@@ -607,6 +659,27 @@ fn long_line_is_found_and_printed_whole() {
         String::from_utf8_lossy(&out.stdout),
         format!("{}:NEEDLE\n{}:NEEDLE\n", 8 << 20, (8 << 20) + 13)
     );
+}
+
+#[test]
+fn line_over_the_heap_limit_is_searched_through_a_memory_map() {
+    // 20 MiB on one line: more than the 16 MiB a worker may buffer, so the
+    // file is searched again through a map. Found by a walk (not named), and
+    // with -U (which reads whole files), it must still be found.
+    let dir = Dir::grep();
+    let mut big = "b".repeat(20 << 20);
+    big.push_str("NEEDLE\nafter\n");
+    dir.create("sub/big.txt", &big);
+    dir.create("sub/small.txt", "NEEDLE\n");
+    let out = dir.run(&["--sort", "path", "-c", "NEEDLE"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "sub/big.txt:1\nsub/small.txt:1\n"
+    );
+    let out = dir.run(&["--sort", "path", "-U", "-c", "NEEDLE\\nafter"]);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "sub/big.txt:1\n");
 }
 
 #[test]

@@ -70,8 +70,17 @@ pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
     })
 }
 
+/// Heap a worker may use for one file: the longest line it buffers (or, with
+/// -U, the whole file). A file that needs more is searched again through a
+/// memory map, so a 200 MB line or a 2 GB multiline search costs address
+/// space backed by the page cache, not heap. 16 MiB: far above any line in
+/// source code, small enough that every worker together stays small.
+pub const HEAP_LIMIT: usize = 16 << 20;
+
 /// The searcher for a configuration (binary policy is set per file).
-pub fn build_searcher(config: &Config) -> Searcher {
+/// `fallback` builds the one used for files over [`HEAP_LIMIT`]: memory
+/// mapped when possible and without a heap limit.
+pub fn build_searcher(config: &Config, fallback: bool) -> Searcher {
     let mut b = SearcherBuilder::new();
     let term = if config.crlf {
         grep_matcher::LineTerminator::crlf()
@@ -89,12 +98,16 @@ pub fn build_searcher(config: &Config) -> Searcher {
         b.before_context(config.before_context)
             .after_context(config.after_context);
     }
-    if config.mmap {
-        // Only set when at most ten regular files were named (ripgrep's
-        // rule): mapping is faster there, and a streaming read everywhere else.
+    if config.mmap || fallback {
+        // `config.mmap` is set when at most ten regular files were named
+        // (ripgrep's rule): mapping is faster there; everywhere else a
+        // streaming read is, except for the rare file over the heap limit.
         b.memory_map(mmap_auto());
     } else {
         b.memory_map(MmapChoice::never());
+    }
+    if !fallback {
+        b.heap_limit(Some(HEAP_LIMIT));
     }
     b.build()
 }
@@ -103,8 +116,14 @@ pub fn build_searcher(config: &Config) -> Searcher {
 fn mmap_auto() -> MmapChoice {
     // SAFETY: the mapped bytes are only read while the search runs and never
     // stored; the remaining hazard (SIGBUS if another process truncates the
-    // file meanwhile) is the one ripgrep accepts for the same case.
+    // file meanwhile) is the one ripgrep accepts for named files. We accept
+    // it for those and for files over the heap limit only.
     unsafe { MmapChoice::auto() }
+}
+
+/// True for grep-searcher's "configured allocation limit exceeded" error.
+fn is_heap_limit(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::Other && err.to_string().contains("configured allocation limit")
 }
 
 /// One of grep-printer's three printers, writing into a buffer.
@@ -198,6 +217,8 @@ pub struct FileOutcome {
 pub struct Worker {
     matcher: RegexMatcher,
     searcher: Searcher,
+    /// For files over the heap limit.
+    big: Searcher,
     printer: Printer,
     binary_explicit: grep_searcher::BinaryDetection,
     binary_implicit: grep_searcher::BinaryDetection,
@@ -207,7 +228,8 @@ impl Worker {
     pub fn new(config: &Config, mode: SearchMode, matcher: RegexMatcher) -> Worker {
         Worker {
             matcher,
-            searcher: build_searcher(config),
+            searcher: build_searcher(config, false),
+            big: build_searcher(config, true),
             printer: Printer::new(config, mode),
             binary_explicit: config.binary_explicit.clone(),
             binary_implicit: config.binary_implicit.clone(),
@@ -224,7 +246,19 @@ impl Worker {
             let mut lock = stdin.lock();
             self.search_source(path, Source::Reader(&mut lock))
         } else {
-            self.search_source(path, Source::Path(entry.path()))
+            match self.search_source(path, Source::Path(entry.path())) {
+                Err(err) if is_heap_limit(&err) => {
+                    // Start the file again, from an empty buffer, through
+                    // the memory-mapped searcher.
+                    self.printer.buffer().clear();
+                    std::mem::swap(&mut self.searcher, &mut self.big);
+                    self.set_binary(entry.is_explicit());
+                    let result = self.search_source(path, Source::Path(entry.path()));
+                    std::mem::swap(&mut self.searcher, &mut self.big);
+                    result
+                }
+                other => other,
+            }
         }
     }
 
