@@ -7,6 +7,8 @@
 //!   size limits, with typed, per-path errors;
 //! * [`pmap`]: a parallel map whose results come back to the calling thread
 //!   as they complete, or in input order;
+//! * [`shards`]: resident data split across worker threads, each with its
+//!   own channel, queried by broadcast and merged replies;
 //! * [`sink`]: the single writer that owns a tool's output;
 //! * [`exit`]: the exit-code convention every tool follows.
 //!
@@ -44,9 +46,11 @@
 pub mod discover;
 pub mod exit;
 pub mod pmap;
+pub mod shards;
 pub mod sink;
 
 pub use discover::{Discovery, DiscoveryError, DiscoveryOptions, FileEntry, Flow, TypeChange};
 pub use exit::ExitStatus;
 pub use pmap::{MapOptions, Order, Panicked, par_map};
+pub use shards::{QueryStream, Shard, ShardError, ShardPool};
 pub use sink::{Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender};
