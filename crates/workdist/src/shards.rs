@@ -428,6 +428,9 @@ impl<K, I> Default for Head<K, I> {
     }
 }
 
+/// One item of a merged stream: the key and item, or why the query ended.
+pub type StreamItem<S> = Result<(<S as Shard>::Key, <S as Shard>::Item), ShardError>;
+
 /// The merged replies of one query, in ascending key order.
 pub struct QueryStream<S: Shard> {
     id: u64,
@@ -458,7 +461,7 @@ impl<S: Shard> QueryStream<S> {
 
     /// The next item in key order, `None` at the end, or the error that
     /// ended the query.
-    pub fn next_item(&mut self) -> Option<Result<(S::Key, S::Item), ShardError>> {
+    pub fn next_item(&mut self) -> Option<StreamItem<S>> {
         if self.finished {
             return None;
         }
@@ -538,7 +541,7 @@ impl<S: Shard> QueryStream<S> {
 }
 
 impl<S: Shard> Iterator for QueryStream<S> {
-    type Item = Result<(S::Key, S::Item), ShardError>;
+    type Item = StreamItem<S>;
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_item()
