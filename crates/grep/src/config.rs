@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::{Context as _, bail};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use grep_printer::{ColorSpecs, UserColorSpec};
 use grep_searcher::BinaryDetection;
@@ -127,24 +127,23 @@ impl Config {
         I: IntoIterator<Item = T>,
         T: Into<OsString> + Clone,
     {
-        let matches = Cli::command().try_get_matches_from(args)?;
-        let cli = Cli::from_arg_matches(&matches)?;
-        let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        let env = Env {
-            stdout_is_terminal: std::io::stdout().is_terminal(),
-            readable_stdin: grep_cli::is_readable_stdin(),
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
-        };
-        Config::resolve(cli, &matches, cwd, &env)
+        Config::from_args_in(args, &Context::from_process()?)
     }
 
-    fn resolve(
-        mut cli: Cli,
-        matches: &ArgMatches,
-        cwd: PathBuf,
-        env: &Env,
-    ) -> anyhow::Result<Config> {
+    /// Parse arguments as if run in `ctx` (the daemon answers for a client
+    /// whose directory and terminal are not its own).
+    pub fn from_args_in<I, T>(args: I, ctx: &Context) -> anyhow::Result<Config>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        Config::resolve(cli, &matches, ctx)
+    }
+
+    fn resolve(mut cli: Cli, matches: &ArgMatches, env: &Context) -> anyhow::Result<Config> {
+        let cwd = env.cwd.clone();
         if cli.pretty {
             cli.color = ColorWhen::Always;
             cli.heading = true;
@@ -211,7 +210,7 @@ impl Config {
                         grep_cli::patterns_from_stdin()
                             .context("cannot read patterns from standard input")?
                     } else {
-                        grep_cli::patterns_from_path(path)?
+                        grep_cli::patterns_from_path(cwd.join(path))?
                     };
                     pats.into_iter().for_each(&mut add);
                 }
@@ -236,7 +235,8 @@ impl Config {
                 is_one_file = false;
             }
         } else {
-            is_one_file = paths.len() == 1 && (paths[0] == Path::new("-") || !paths[0].is_dir());
+            is_one_file =
+                paths.len() == 1 && (paths[0] == Path::new("-") || !cwd.join(&paths[0]).is_dir());
         }
 
         let case = if cli.ignore_case {
@@ -409,7 +409,7 @@ impl Config {
             Buffering::for_terminal(env.stdout_is_terminal)
         };
         let stats = cli.stats || mode == Mode::Search(SearchMode::Json);
-        let mmap = paths.len() <= 10 && paths.iter().all(|p| p.is_file());
+        let mmap = paths.len() <= 10 && paths.iter().all(|p| cwd.join(p).is_file());
 
         Ok(Config {
             mode,
@@ -469,13 +469,29 @@ impl Config {
     }
 }
 
-/// What the environment says, gathered once (and replaceable in tests).
-#[derive(Clone, Debug)]
-struct Env {
-    stdout_is_terminal: bool,
-    readable_stdin: bool,
-    no_color: bool,
-    term_dumb: bool,
+/// Where a command line is interpreted: the directory relative paths start
+/// from, and what the terminal and environment say. Gathered once per
+/// process, or sent by a client to the daemon that answers for it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Context {
+    pub cwd: PathBuf,
+    pub stdout_is_terminal: bool,
+    pub readable_stdin: bool,
+    pub no_color: bool,
+    pub term_dumb: bool,
+}
+
+impl Context {
+    /// This process's context.
+    pub fn from_process() -> anyhow::Result<Context> {
+        Ok(Context {
+            cwd: std::env::current_dir().context("cannot read the current directory")?,
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            readable_stdin: grep_cli::is_readable_stdin(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+        })
+    }
 }
 
 /// Unescape `\n`, `\t`, `\x00` and friends in separators and replacements,
@@ -488,23 +504,25 @@ fn unescape(s: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn resolve(args: &[&str], env: &Env) -> Config {
+    fn resolve(args: &[&str], env: &Context) -> Config {
         let mut argv = vec!["pgrep-lite"];
         argv.extend_from_slice(args);
-        let matches = Cli::command().try_get_matches_from(argv).expect("parse");
-        let cli = Cli::from_arg_matches(&matches).expect("cli");
-        Config::resolve(cli, &matches, PathBuf::from("/"), env).expect("resolve")
+        Config::from_args_in(argv, env).expect("resolve")
     }
 
-    const PIPE: Env = Env {
+    const PIPE: Context = Context {
+        cwd: PathBuf::new(),
         stdout_is_terminal: false,
         readable_stdin: false,
         no_color: false,
         term_dumb: false,
     };
-    const TTY: Env = Env {
+    const TTY: Context = Context {
+        cwd: PathBuf::new(),
         stdout_is_terminal: true,
-        ..PIPE
+        readable_stdin: false,
+        no_color: false,
+        term_dumb: false,
     };
 
     #[test]
@@ -520,7 +538,7 @@ mod tests {
 
     #[test]
     fn no_color_env_only_affects_auto() {
-        let env = Env {
+        let env = Context {
             no_color: true,
             ..TTY
         };
@@ -530,7 +548,7 @@ mod tests {
 
     #[test]
     fn readable_stdin_is_searched_when_no_path() {
-        let env = Env {
+        let env = Context {
             readable_stdin: true,
             ..PIPE
         };

@@ -228,6 +228,7 @@ pub struct Discovery {
     strip_dot_prefix: bool,
     threads: usize,
     warnings: Vec<DiscoveryError>,
+    hidden_allowed: bool,
 }
 
 /// How many threads to use when the caller said "pick": the available cores,
@@ -294,6 +295,7 @@ impl Discovery {
             strip_dot_prefix: opts.strip_dot_prefix,
             threads,
             warnings,
+            hidden_allowed: opts.hidden,
         })
     }
 
@@ -337,6 +339,180 @@ impl Discovery {
         let mut builder = self.builder.clone();
         builder.sort_by_file_name(|a, b| a.cmp(b));
         builder.build().filter_map(move |r| classify(r, strip))
+    }
+}
+
+/// Why an entry at the edge of a walk was left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exclusion {
+    /// Only because its name starts with a dot: no ignore rule matched it.
+    Hidden,
+    /// An ignore rule (or a glob or type) excluded it.
+    Ignored,
+}
+
+/// An entry inside a walked directory that the filters left out. Its
+/// contents (for a directory) were not visited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excluded {
+    pub path: PathBuf,
+    pub is_dir: bool,
+    pub why: Exclusion,
+}
+
+/// What a walk holds and what it left out at its edge: enough to keep a
+/// resident copy of a tree and to know, later, whether another set of
+/// filters would have needed something the copy does not have.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Regular files, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Directories walked (the roots included), sorted by path.
+    pub dirs: Vec<PathBuf>,
+    /// Entries of walked directories that the filters skipped.
+    pub excluded: Vec<Excluded>,
+    pub errors: Vec<DiscoveryError>,
+}
+
+/// Where a single path stands under a walk's filters, for keeping a copy
+/// up to date without walking again (see [`Discovery::path_filter`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathClass {
+    Included,
+    Excluded(Exclusion),
+}
+
+/// Classifies single paths, relative to the walk's first root, with the same
+/// precedence as the walk. Ignore files are read once per directory and
+/// cached: build a new filter after an ignore file changes.
+#[derive(Clone, Debug)]
+pub struct PathFilter {
+    strict: ignore::IncrementalIgnore,
+    with_hidden: ignore::IncrementalIgnore,
+    hidden_allowed: bool,
+}
+
+impl PathFilter {
+    /// Classify `rel` (relative to the root, no `..`).
+    pub fn classify(&mut self, rel: &Path, is_dir: bool) -> PathClass {
+        if !self.strict.matched(rel, is_dir).is_ignore() {
+            return PathClass::Included;
+        }
+        if self.hidden_allowed || self.with_hidden.matched(rel, is_dir).is_ignore() {
+            PathClass::Excluded(Exclusion::Ignored)
+        } else {
+            PathClass::Excluded(Exclusion::Hidden)
+        }
+    }
+}
+
+impl Discovery {
+    /// Walk every root in parallel and take stock: the files, the
+    /// directories, and the entries of those directories that the filters
+    /// left out (read back with one `read_dir` per directory).
+    pub fn inventory(&self) -> Inventory {
+        use std::collections::HashSet;
+        use std::sync::Mutex;
+
+        let found = Mutex::new(Inventory::default());
+        self.builder.build_parallel().run(|| {
+            let mut local = Collector {
+                found: &found,
+                part: Inventory::default(),
+            };
+            Box::new(move |result| {
+                match result {
+                    Ok(dent) => {
+                        let ft = dent.file_type();
+                        if ft.is_some_and(|ft| ft.is_dir()) {
+                            local.part.dirs.push(dent.into_path());
+                        } else if ft.is_some_and(|ft| ft.is_file()) {
+                            local.part.files.push(dent.into_path());
+                        }
+                    }
+                    Err(err) => local.part.errors.push(DiscoveryError::from_walk(err)),
+                }
+                WalkState::Continue
+            })
+        });
+        let mut inv = found.into_inner().unwrap_or_default();
+        inv.files.sort_unstable();
+        inv.dirs.sort_unstable();
+        let known: HashSet<&Path> = inv
+            .files
+            .iter()
+            .chain(inv.dirs.iter())
+            .map(PathBuf::as_path)
+            .collect();
+        let mut filter = self.path_filter();
+        let root = filter.as_ref().map(|f| f.strict.root().to_path_buf());
+        let mut excluded = Vec::new();
+        for dir in &inv.dirs {
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for child in rd.flatten() {
+                let path = child.path();
+                if known.contains(path.as_path()) {
+                    continue;
+                }
+                let Ok(ft) = child.file_type() else { continue };
+                if !(ft.is_dir() || ft.is_file()) {
+                    continue;
+                }
+                let why = match (&mut filter, &root) {
+                    (Some(f), Some(root)) => match path.strip_prefix(root) {
+                        Ok(rel) => match f.classify(rel, ft.is_dir()) {
+                            PathClass::Excluded(why) => why,
+                            // Left out for another reason (size): treat as
+                            // ignored, the strictest answer.
+                            PathClass::Included => Exclusion::Ignored,
+                        },
+                        Err(_) => Exclusion::Ignored,
+                    },
+                    _ => Exclusion::Ignored,
+                };
+                excluded.push(Excluded {
+                    path,
+                    is_dir: ft.is_dir(),
+                    why,
+                });
+            }
+        }
+        excluded.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        inv.excluded = excluded;
+        inv
+    }
+
+    /// A single-path classifier for the first root, or `None` when the walk
+    /// has no root (or reads standard input).
+    pub fn path_filter(&self) -> Option<PathFilter> {
+        let strict = self.builder.build_matchers().into_iter().next()?;
+        let mut relaxed = self.builder.clone();
+        relaxed.hidden(false);
+        let with_hidden = relaxed.build_matchers().into_iter().next()?;
+        Some(PathFilter {
+            strict,
+            with_hidden,
+            hidden_allowed: self.hidden_allowed,
+        })
+    }
+}
+
+/// One walker thread's share of an inventory, merged when the thread's
+/// visitor is dropped at the end of the walk (one lock per thread).
+struct Collector<'a> {
+    found: &'a std::sync::Mutex<Inventory>,
+    part: Inventory,
+}
+
+impl Drop for Collector<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut inv) = self.found.lock() {
+            inv.files.append(&mut self.part.files);
+            inv.dirs.append(&mut self.part.dirs);
+            inv.errors.append(&mut self.part.errors);
+        }
     }
 }
 
@@ -647,6 +823,62 @@ mod tests {
         let err = results[0].as_ref().expect_err("missing");
         assert_eq!(err.path(), Some(missing.as_path()));
         assert!(results[1].is_ok());
+    }
+
+    #[test]
+    fn inventory_lists_files_dirs_and_the_excluded_edge() {
+        let dir = tree(&[
+            (".git/HEAD", ""),
+            (".gitignore", "target/\n*.log\n"),
+            ("src/a.rs", ""),
+            ("src/.hidden.rs", ""),
+            ("src/x.log", ""),
+            ("target/debug/deep.rs", ""),
+        ]);
+        let root = dir.path().canonicalize().expect("canon");
+        let d =
+            Discovery::new(std::slice::from_ref(&root), &root, &Default::default()).expect("new");
+        let inv = d.inventory();
+        let rel = |p: &PathBuf| {
+            p.strip_prefix(&root)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(inv.files.iter().map(rel).collect::<Vec<_>>(), ["src/a.rs"]);
+        assert_eq!(inv.dirs.iter().map(rel).collect::<Vec<_>>(), ["", "src"]);
+        let ex: Vec<(String, bool, Exclusion)> = inv
+            .excluded
+            .iter()
+            .map(|e| (rel(&e.path), e.is_dir, e.why))
+            .collect();
+        assert_eq!(
+            ex,
+            [
+                (".git".to_string(), true, Exclusion::Hidden),
+                (".gitignore".to_string(), false, Exclusion::Hidden),
+                ("src/.hidden.rs".to_string(), false, Exclusion::Hidden),
+                ("src/x.log".to_string(), false, Exclusion::Ignored),
+                ("target".to_string(), true, Exclusion::Ignored),
+            ]
+        );
+        let mut f = d.path_filter().expect("filter");
+        assert_eq!(
+            f.classify(Path::new("src/new.rs"), false),
+            PathClass::Included
+        );
+        assert_eq!(
+            f.classify(Path::new("src/new.log"), false),
+            PathClass::Excluded(Exclusion::Ignored)
+        );
+        assert_eq!(
+            f.classify(Path::new("target/x.rs"), false),
+            PathClass::Excluded(Exclusion::Ignored)
+        );
+        assert_eq!(
+            f.classify(Path::new(".env"), false),
+            PathClass::Excluded(Exclusion::Hidden)
+        );
     }
 
     #[test]
