@@ -16,6 +16,51 @@ _pgrep__lite() {
             ",$1")
                 cmd="pgrep__lite"
                 ;;
+            pgrep__lite,daemon)
+                cmd="pgrep__lite__subcmd__daemon"
+                ;;
+            pgrep__lite,help)
+                cmd="pgrep__lite__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__daemon,help)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__daemon,start)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__start"
+                ;;
+            pgrep__lite__subcmd__daemon,status)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__status"
+                ;;
+            pgrep__lite__subcmd__daemon,stop)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__stop"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,help)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,start)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__start"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,status)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__status"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,stop)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__stop"
+                ;;
+            pgrep__lite__subcmd__help,daemon)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon"
+                ;;
+            pgrep__lite__subcmd__help,help)
+                cmd="pgrep__lite__subcmd__help__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__help__subcmd__daemon,start)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__start"
+                ;;
+            pgrep__lite__subcmd__help__subcmd__daemon,status)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__status"
+                ;;
+            pgrep__lite__subcmd__help__subcmd__daemon,stop)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__stop"
+                ;;
             *)
                 ;;
         esac
@@ -23,7 +68,7 @@ _pgrep__lite() {
 
     case "${cmd}" in
         pgrep__lite)
-            opts="-e -f -L -a -F -i -s -S -w -x -v -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --binary --crlf --no-crlf --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --multiline --no-multiline --multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --no-ignore-parent --no-ignore-dot --no-ignore-exclude --no-ignore-global --no-ignore-files --no-require-git --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --max-columns --max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --color --colors --sort --line-buffered --block-buffered --no-messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --files --type-list --include-zero --quiet --generate --help --version"
+            opts="-e -f -L -a -F -i -s -S -w -x -v -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --binary --crlf --no-crlf --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --multiline --no-multiline --multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --no-ignore-parent --no-ignore-dot --no-ignore-exclude --no-ignore-global --no-ignore-files --no-require-git --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --max-columns --max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --color --colors --sort --line-buffered --block-buffered --no-messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --files --type-list --include-zero --quiet --no-daemon --generate --help --version daemon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,6 +230,224 @@ _pgrep__lite() {
                     COMPREPLY=($(compgen -W "man complete-bash complete-zsh complete-fish complete-elvish complete-powershell" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon)
+            opts="-h --help start stop status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help)
+            opts="start stop status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__start)
+            opts="-h --workers --idle-timeout --poll --foreground --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__status)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__stop)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help)
+            opts="daemon help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon)
+            opts="start stop status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__start)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__stop)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

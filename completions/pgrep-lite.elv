@@ -142,10 +142,69 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand --include-zero 'With -c or --count-matches, also print files with zero matches'
             cand -q 'Print nothing; exit 0 at the first match'
             cand --quiet 'Print nothing; exit 0 at the first match'
+            cand --no-daemon 'Search without the daemon, even when one serves this tree'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand daemon 'Manage the resident daemon that answers searches from memory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgrep-lite;daemon'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand start 'Load the tree under PATH into memory and serve searches of it'
+            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand status 'Show what the daemon serving PATH holds and does'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgrep-lite;daemon;start'= {
+            cand --workers 'Worker threads, each owning a shard (default: available cores)'
+            cand --idle-timeout 'Stop after this long without a request (e.g. 30m, 2h, 90s)'
+            cand --poll 'Poll the tree for changes instead of using file notifications'
+            cand --foreground 'Serve from this process instead of starting a background one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pgrep-lite;daemon;stop'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pgrep-lite;daemon;status'= {
+            cand --json 'Print the status as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pgrep-lite;daemon;help'= {
+            cand start 'Load the tree under PATH into memory and serve searches of it'
+            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand status 'Show what the daemon serving PATH holds and does'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgrep-lite;daemon;help;start'= {
+        }
+        &'pgrep-lite;daemon;help;stop'= {
+        }
+        &'pgrep-lite;daemon;help;status'= {
+        }
+        &'pgrep-lite;daemon;help;help'= {
+        }
+        &'pgrep-lite;help'= {
+            cand daemon 'Manage the resident daemon that answers searches from memory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pgrep-lite;help;daemon'= {
+            cand start 'Load the tree under PATH into memory and serve searches of it'
+            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand status 'Show what the daemon serving PATH holds and does'
+        }
+        &'pgrep-lite;help;daemon;start'= {
+        }
+        &'pgrep-lite;help;daemon;stop'= {
+        }
+        &'pgrep-lite;help;daemon;status'= {
+        }
+        &'pgrep-lite;help;help'= {
         }
     ]
     $completions[$command]

@@ -16,6 +16,10 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 pub struct Dir {
     tmp: tempfile::TempDir,
     bin: PathBuf,
+    envs: Vec<(String, PathBuf)>,
+    /// A private runtime directory (XDG_RUNTIME_DIR) for daemon sockets, so
+    /// that no test ever meets a daemon it did not start.
+    run: Option<tempfile::TempDir>,
 }
 
 impl Dir {
@@ -28,13 +32,32 @@ impl Dir {
         Dir {
             tmp,
             bin: PathBuf::from(bin),
+            envs: Vec::new(),
+            run: None,
         }
+    }
+
+    /// The private runtime directory (see [`Dir::grep`]).
+    pub fn runtime(&self) -> &Path {
+        self.run.as_ref().expect("a runtime dir").path()
+    }
+
+    /// Set an environment variable for every command run in this directory.
+    pub fn with_env(mut self, key: &str, value: &Path) -> Dir {
+        self.envs.push((key.to_string(), value.to_path_buf()));
+        self
     }
 
     /// A directory for pgrep-lite, made a git repository (so .gitignore
     /// rules apply, as in a real checkout).
     pub fn grep() -> Dir {
-        let dir = Dir::new(env!("CARGO_BIN_EXE_pgrep-lite"));
+        let run = tempfile::Builder::new()
+            .prefix("pfiles-run-")
+            .tempdir()
+            .expect("runtime dir");
+        let mut dir =
+            Dir::new(env!("CARGO_BIN_EXE_pgrep-lite")).with_env("XDG_RUNTIME_DIR", run.path());
+        dir.run = Some(run);
         dir.create(".git/HEAD", "ref: refs/heads/main\n");
         dir
     }
@@ -71,6 +94,9 @@ impl Dir {
             .env_remove("NO_COLOR")
             .env_remove("XDG_CONFIG_HOME")
             .env("HOME", self.path());
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
         cmd
     }
 

@@ -11,7 +11,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{ArgAction, Parser, ValueEnum};
+use std::time::Duration;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 /// When to use colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -75,9 +77,15 @@ const MODES: [&str; 7] = [
                       pgrep-lite [OPTIONS] -f PATTERNFILE ... [PATH ...]\n       \
                       pgrep-lite [OPTIONS] --files [PATH ...]\n       \
                       pgrep-lite [OPTIONS] --type-list",
-    max_term_width = 100
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// `pgrep-lite daemon ...`: manage the resident daemon. (To search for
+    /// the word "daemon", use `-e daemon`.)
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// A regular expression (the regex crate's syntax), then the files and
     /// directories to search. When -e or -f gives the pattern, every
     /// positional argument is a path. `-` is standard input.
@@ -496,9 +504,82 @@ pub struct Cli {
     #[arg(short = 'q', long, help_heading = "Modes")]
     pub quiet: bool,
 
+    /// Search without the daemon, even when one serves this tree.
+    #[arg(long, help_heading = "Modes")]
+    pub no_daemon: bool,
+
     /// Print a man page or a shell completion script, and exit.
     #[arg(long, value_name = "KIND", value_enum, help_heading = "Modes")]
     pub generate: Option<Generate>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the resident daemon that answers searches from memory.
+    Daemon {
+        #[command(subcommand)]
+        action: DaemonAction,
+    },
+}
+
+/// What to do with the daemon.
+#[derive(Clone, Debug, PartialEq, Eq, Subcommand)]
+pub enum DaemonAction {
+    /// Load the tree under PATH into memory and serve searches of it.
+    ///
+    /// PATH defaults to the git repository containing the current
+    /// directory, else the current directory. Returns once the daemon is
+    /// ready. Searches under PATH then use it automatically.
+    Start {
+        /// The root to serve.
+        path: Option<PathBuf>,
+        /// Worker threads, each owning a shard (default: available cores).
+        #[arg(long, value_name = "NUM")]
+        workers: Option<usize>,
+        /// Stop after this long without a request (e.g. 30m, 2h, 90s).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        idle_timeout: Option<Duration>,
+        /// Poll the tree for changes instead of using file notifications.
+        #[arg(long)]
+        poll: bool,
+        /// Serve from this process instead of starting a background one.
+        #[arg(long)]
+        foreground: bool,
+    },
+    /// Stop the daemon serving PATH (default: the current directory).
+    Stop { path: Option<PathBuf> },
+    /// Show what the daemon serving PATH holds and does.
+    Status {
+        path: Option<PathBuf>,
+        /// Print the status as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parse a duration: a number with an optional unit, ms, s, m or h
+/// (default s).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration: expected e.g. 500ms, 30s, 10m or 2h"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("'{s}' has an unknown unit: use ms, s, m or h")),
+    };
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(format!("'{s}' is out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
 }
 
 /// The mode flags other than `MODES[i]`, for `overrides_with_all`.
@@ -572,6 +653,33 @@ mod tests {
         assert_eq!(parse_size("3G"), Ok(3 << 30));
         assert!(parse_size("x1").is_err());
         assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5y").is_err());
+    }
+
+    #[test]
+    fn daemon_is_a_subcommand_and_patterns_still_work() {
+        let cli = Cli::parse_from(["pgrep-lite", "daemon", "start", "/tmp"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Daemon {
+                action: DaemonAction::Start { .. }
+            })
+        ));
+        let cli = Cli::parse_from(["pgrep-lite", "-e", "daemon", "src"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.regexp, ["daemon"]);
+        let cli = Cli::parse_from(["pgrep-lite", "fn main", "src"]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.positional.len(), 2);
     }
 
     #[test]

@@ -17,10 +17,10 @@ use grep_printer::{ColorSpecs, UserColorSpec};
 use grep_searcher::BinaryDetection;
 use workdist::{Buffering, DiscoveryOptions, TypeChange};
 
-use crate::cli::{Cli, ColorWhen, Generate, SortBy};
+use crate::cli::{Cli, ColorWhen, Command, DaemonAction, Generate, SortBy};
 
 /// What a run does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mode {
     Search(SearchMode),
     /// `--files`: list what would be searched.
@@ -29,6 +29,8 @@ pub enum Mode {
     Types,
     /// `--generate`.
     Generate(Generate),
+    /// `daemon start|stop|status`.
+    Daemon(DaemonAction),
 }
 
 /// How search results are reported.
@@ -114,6 +116,8 @@ pub struct Config {
     pub sort: bool,
     pub buffering: Buffering,
     pub no_messages: bool,
+    /// `--no-daemon`.
+    pub no_daemon: bool,
     /// Stop everything at the first match (`-q` without `--stats`).
     pub quit_after_match: bool,
 }
@@ -151,7 +155,9 @@ impl Config {
             cli.line_number = true;
             cli.no_line_number = false;
         }
-        let mut mode = if let Some(kind) = cli.generate {
+        let mut mode = if let Some(Command::Daemon { action }) = cli.command.take() {
+            Mode::Daemon(action)
+        } else if let Some(kind) = cli.generate {
             Mode::Generate(kind)
         } else if cli.type_list {
             Mode::Types
@@ -204,8 +210,12 @@ impl Config {
                 for p in cli.regexp.drain(..) {
                     add(p);
                 }
-                for path in &cli.file {
-                    let pats = if path == Path::new("-") {
+                for (i, path) in cli.file.iter().enumerate() {
+                    let pats = if let Some(given) = &env.pattern_files {
+                        given.get(i).cloned().ok_or_else(|| {
+                            anyhow::anyhow!("patterns of {} were not provided", path.display())
+                        })?
+                    } else if path == Path::new("-") {
                         stdin_consumed = true;
                         grep_cli::patterns_from_stdin()
                             .context("cannot read patterns from standard input")?
@@ -459,6 +469,7 @@ impl Config {
             sort,
             buffering,
             no_messages: cli.no_messages,
+            no_daemon: cli.no_daemon,
             quit_after_match: cli.quiet && !cli.stats,
         })
     }
@@ -479,6 +490,10 @@ pub struct Context {
     pub readable_stdin: bool,
     pub no_color: bool,
     pub term_dumb: bool,
+    /// The patterns of each `-f FILE` in order, when already read (by a
+    /// client for the daemon, which never opens files the client names).
+    #[serde(default)]
+    pub pattern_files: Option<Vec<Vec<String>>>,
 }
 
 impl Context {
@@ -490,6 +505,7 @@ impl Context {
             readable_stdin: grep_cli::is_readable_stdin(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
+            pattern_files: None,
         })
     }
 }
@@ -516,6 +532,7 @@ mod tests {
         readable_stdin: false,
         no_color: false,
         term_dumb: false,
+        pattern_files: None,
     };
     const TTY: Context = Context {
         cwd: PathBuf::new(),
@@ -523,6 +540,7 @@ mod tests {
         readable_stdin: false,
         no_color: false,
         term_dumb: false,
+        pattern_files: None,
     };
 
     #[test]

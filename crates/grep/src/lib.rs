@@ -5,10 +5,13 @@
 //! * [`search`]: matcher, searcher and printer for one file at a time;
 //! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
 //! * [`messages`]: per-file errors on stderr and the "something failed" flag;
-//! * [`generate`]: completions and the man page.
+//! * [`generate`]: completions and the man page;
+//! * [`daemon`]: the resident daemon, its protocol and its client.
 
 pub mod cli;
 pub mod config;
+#[cfg(unix)]
+pub mod daemon;
 pub mod generate;
 pub mod messages;
 pub mod run;

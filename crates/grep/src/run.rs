@@ -26,7 +26,7 @@ use workdist::{
     SinkOutcome, SinkSender, par_map,
 };
 
-use crate::config::{Config, Mode, SearchMode};
+use crate::config::{Config, Context, Mode, SearchMode};
 use crate::generate;
 use crate::messages::Messages;
 use crate::search::{FileOutcome, Worker, build_matcher};
@@ -39,21 +39,46 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let config = match Config::from_args(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let ctx = match Context::from_process() {
+        Ok(ctx) => ctx,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitStatus::Error;
+        }
+    };
+    let config = match Config::from_args_in(args.clone(), &ctx) {
         Ok(config) => config,
         Err(err) => return report_config_error(err),
     };
     let msgs = Messages::new(config.no_messages);
-    let result = match config.mode {
-        Mode::Generate(kind) => generate::render(kind)
+    let result = match &config.mode {
+        #[cfg(unix)]
+        Mode::Daemon(action) => crate::daemon::client::manage(action, &ctx),
+        #[cfg(not(unix))]
+        Mode::Daemon(_) => Err(anyhow::anyhow!("the daemon needs Unix domain sockets")),
+        Mode::Generate(kind) => generate::render(*kind)
             .and_then(|out| write_stdout(&out))
             .map(|()| ExitStatus::Found)
             .map_err(anyhow::Error::from),
         Mode::Types => list_types(&config),
         Mode::Files => list_files(&config, &msgs)
             .map(|found| ExitStatus::from_run(found, msgs.errored(), false)),
-        Mode::Search(mode) => search(&config, mode, &msgs)
-            .map(|found| ExitStatus::from_run(found, msgs.errored(), config.quiet)),
+        Mode::Search(mode) => {
+            #[cfg(unix)]
+            if !config.no_daemon {
+                use crate::daemon::client::{Attempt, try_search};
+                match try_search(&args, &ctx, &config) {
+                    Attempt::Answered(status) => return status,
+                    Attempt::Fallback(Some(note)) => {
+                        msgs.warn(format_args!("{note}; searching without it"))
+                    }
+                    Attempt::Fallback(None) => {}
+                }
+            }
+            search(&config, *mode, &msgs)
+                .map(|found| ExitStatus::from_run(found, msgs.errored(), config.quiet))
+        }
     };
     match result {
         Ok(status) => status,
@@ -235,10 +260,10 @@ impl SearchState<'_> {
         if outcome.has_match {
             self.matched.store(true, Ordering::SeqCst);
         }
-        if let Some(stats) = &outcome.stats {
-            if let Ok(mut total) = self.stats.lock() {
-                *total += stats;
-            }
+        if let Some(stats) = &outcome.stats
+            && let Ok(mut total) = self.stats.lock()
+        {
+            *total += stats;
         }
         if tx.send(output).is_err() {
             return Flow::Quit;
@@ -255,7 +280,11 @@ impl SearchState<'_> {
 }
 
 /// The `--stats` block, or the JSON `summary` message, as ripgrep prints it.
-fn stats_block(mode: SearchMode, stats: &Stats, started: Instant) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn stats_block(
+    mode: SearchMode,
+    stats: &Stats,
+    started: Instant,
+) -> anyhow::Result<Vec<u8>> {
     let elapsed = started.elapsed();
     let mut out = Vec::new();
     if mode == SearchMode::Json {

@@ -239,26 +239,35 @@ impl Worker {
     /// Search one file; its output is left in the worker's buffer (see
     /// [`Worker::take_output`]). An error concerns this file only.
     pub fn search(&mut self, entry: &FileEntry) -> io::Result<FileOutcome> {
-        self.set_binary(entry.is_explicit());
-        let path = entry.display_path();
         if entry.is_stdin() {
+            self.set_binary(entry.is_explicit());
             let stdin = io::stdin();
             let mut lock = stdin.lock();
-            self.search_source(path, Source::Reader(&mut lock))
-        } else {
-            match self.search_source(path, Source::Path(entry.path())) {
-                Err(err) if is_heap_limit(&err) => {
-                    // Start the file again, from an empty buffer, through
-                    // the memory-mapped searcher.
-                    self.printer.buffer().clear();
-                    std::mem::swap(&mut self.searcher, &mut self.big);
-                    self.set_binary(entry.is_explicit());
-                    let result = self.search_source(path, Source::Path(entry.path()));
-                    std::mem::swap(&mut self.searcher, &mut self.big);
-                    result
-                }
-                other => other,
+            return self.search_source(entry.display_path(), Source::Reader(&mut lock));
+        }
+        self.search_file_at(entry.display_path(), entry.path(), entry.is_explicit())
+    }
+
+    /// Search the file at `open`, reporting it as `display`.
+    pub fn search_file_at(
+        &mut self,
+        display: &Path,
+        open: &Path,
+        explicit: bool,
+    ) -> io::Result<FileOutcome> {
+        self.set_binary(explicit);
+        match self.search_source(display, Source::Path(open)) {
+            Err(err) if is_heap_limit(&err) => {
+                // Start the file again, from an empty buffer, through the
+                // memory-mapped searcher.
+                self.printer.buffer().clear();
+                std::mem::swap(&mut self.searcher, &mut self.big);
+                self.set_binary(explicit);
+                let result = self.search_source(display, Source::Path(open));
+                std::mem::swap(&mut self.searcher, &mut self.big);
+                result
             }
+            other => other,
         }
     }
 

@@ -192,10 +192,10 @@ impl FileEntry {
     /// The path to show to the user: without a leading `./` when the tool was
     /// given no path at all.
     pub fn display_path(&self) -> &Path {
-        if self.strip_dot_prefix {
-            if let Ok(p) = self.path.strip_prefix("./") {
-                return p;
-            }
+        if self.strip_dot_prefix
+            && let Ok(p) = self.path.strip_prefix("./")
+        {
+            return p;
         }
         &self.path
     }
@@ -542,7 +542,8 @@ fn classify(
     }))
 }
 
-fn build_overrides(
+/// The glob overrides of `-g`/`--iglob`, matched relative to `cwd`.
+pub fn build_overrides(
     cwd: &Path,
     globs: &[String],
     iglobs: &[String],
@@ -591,7 +592,8 @@ pub fn type_table(changes: &[TypeChange]) -> Result<ignore::types::Types, Discov
     builder.build().map_err(type_err)
 }
 
-fn build_types(changes: &[TypeChange]) -> Result<ignore::types::Types, DiscoveryError> {
+/// The type filter for `changes` (empty when nothing is selected).
+pub fn build_types(changes: &[TypeChange]) -> Result<ignore::types::Types, DiscoveryError> {
     if changes
         .iter()
         .all(|c| matches!(c, TypeChange::Add(_) | TypeChange::Clear(_)))

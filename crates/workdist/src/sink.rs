@@ -221,10 +221,10 @@ impl<W: Write> Out<W> {
         if rec.is_empty() {
             return Ok(());
         }
-        if let Some(sep) = &self.separator {
-            if self.printed {
-                self.w.write_all(sep)?;
-            }
+        if let Some(sep) = &self.separator
+            && self.printed
+        {
+            self.w.write_all(sep)?;
         }
         self.printed = true;
         self.w.write_all(rec)?;
@@ -277,10 +277,10 @@ mod tests {
     impl Write for Probe {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
             let mut data = self.data.lock().expect("lock");
-            if let (Some(limit), Some(kind)) = (self.fail_after, self.kind) {
-                if data.len() + buf.len() > limit {
-                    return Err(io::Error::from(kind));
-                }
+            if let (Some(limit), Some(kind)) = (self.fail_after, self.kind)
+                && data.len() + buf.len() > limit
+            {
+                return Err(io::Error::from(kind));
             }
             data.extend_from_slice(buf);
             Ok(buf.len())

@@ -1,0 +1,493 @@
+//! The client side: find the daemon serving a search's paths, ask it, and
+//! print its answer; manage daemons (`daemon start|stop|status`).
+//!
+//! The rule that matters: a user never gets a wrong or partial answer
+//! silently. If no daemon serves the paths, search one-shot without a word.
+//! If one does but cannot be reached, speaks another protocol version, or
+//! fails before answering, say so in one line and search one-shot. If it
+//! fails after part of the answer was printed, say that the output is
+//! incomplete and exit 2: printing the whole answer again would duplicate
+//! what the reader already has.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use clap::FromArgMatches;
+use workdist::ExitStatus;
+
+use super::protocol::{self, Frame, Kind, ProtocolError};
+use super::server::{self, ServeOptions};
+use super::socket;
+use crate::cli::{Cli, DaemonAction};
+use crate::config::{Config, Context};
+
+/// What asking the daemon came to.
+#[derive(Debug)]
+pub enum Attempt {
+    /// The daemon answered; this is the exit status.
+    Answered(ExitStatus),
+    /// Search one-shot; say `note` first when there is one.
+    Fallback(Option<String>),
+}
+
+/// A connection to a daemon, past the handshake.
+struct Conn {
+    stream: UnixStream,
+    hello: protocol::HelloOk,
+}
+
+fn connect(socket_path: &Path) -> Result<Conn, String> {
+    let mut stream =
+        UnixStream::connect(socket_path).map_err(|e| format!("cannot connect ({e})"))?;
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    protocol::write_json(&mut stream, Kind::Hello, &protocol::Hello::current())
+        .map_err(|e| format!("handshake failed ({e})"))?;
+    let reply = protocol::read_frame(&mut stream).map_err(|e| format!("handshake failed ({e})"))?;
+    match reply.kind {
+        Kind::HelloOk => {
+            let hello: protocol::HelloOk = reply
+                .json()
+                .map_err(|e| format!("handshake failed ({e})"))?;
+            Ok(Conn { stream, hello })
+        }
+        Kind::Error => Err(reply.text()),
+        _ => Err("unexpected handshake reply".into()),
+    }
+}
+
+/// The daemon files of the nearest ancestor of `start` (itself included)
+/// that has a daemon socket, if any.
+fn find_daemon(start: &Path) -> Option<(PathBuf, socket::DaemonPaths)> {
+    let dir = socket::runtime_dir().ok()?;
+    let mut cur = Some(start);
+    while let Some(p) = cur {
+        let paths = socket::paths_for(&dir, p);
+        if paths.socket.exists() {
+            return Some((p.to_path_buf(), paths));
+        }
+        cur = p.parent();
+    }
+    None
+}
+
+/// Where a search starts, for finding its daemon: the directory of its first
+/// path (or the current directory).
+fn search_anchor(config: &Config, ctx: &Context) -> Option<PathBuf> {
+    let first = config.paths.first()?;
+    let abs = ctx.cwd.join(first);
+    let canon = std::fs::canonicalize(&abs).ok()?;
+    if canon.is_dir() {
+        Some(canon)
+    } else {
+        canon.parent().map(Path::to_path_buf)
+    }
+}
+
+/// Read the `-f` pattern files as the daemon would have: the client reads
+/// them, the daemon never opens a path the client names.
+fn pattern_files(args: &[OsString], ctx: &Context) -> Option<Vec<Vec<String>>> {
+    use clap::CommandFactory;
+    let matches = Cli::command().try_get_matches_from(args).ok()?;
+    let cli = Cli::from_arg_matches(&matches).ok()?;
+    let mut out = Vec::new();
+    for f in &cli.file {
+        if f == Path::new("-") {
+            return None; // standard input cannot be forwarded
+        }
+        out.push(grep_cli::patterns_from_path(ctx.cwd.join(f)).ok()?);
+    }
+    Some(out)
+}
+
+/// Try to answer a search through a daemon.
+pub fn try_search(args: &[OsString], ctx: &Context, config: &Config) -> Attempt {
+    if config.paths.iter().any(|p| p == Path::new("-")) {
+        return Attempt::Fallback(None);
+    }
+    let Some(anchor) = search_anchor(config, ctx) else {
+        return Attempt::Fallback(None);
+    };
+    let Some((root, paths)) = find_daemon(&anchor) else {
+        return Attempt::Fallback(None);
+    };
+    let Some(files) = pattern_files(args, ctx) else {
+        return Attempt::Fallback(None);
+    };
+    let mut conn = match connect(&paths.socket) {
+        Ok(c) => c,
+        Err(why) => {
+            clean_if_stale(&paths);
+            return Attempt::Fallback(Some(format!(
+                "the daemon for {} is unavailable: {why}",
+                root.display()
+            )));
+        }
+    };
+    let mut context = ctx.clone();
+    context.pattern_files = Some(files);
+    let query = protocol::Query {
+        args: args.iter().map(os_bytes).collect(),
+        context,
+    };
+    if let Err(e) = protocol::write_json(&mut conn.stream, Kind::Query, &query) {
+        return Attempt::Fallback(Some(format!(
+            "the daemon for {} did not take the query: {e}",
+            root.display()
+        )));
+    }
+    // Results may take a while on a big tree; a daemon that stops
+    // answering entirely still cannot hang the client forever.
+    let _ = conn.stream.set_read_timeout(Some(Duration::from_secs(300)));
+    relay(&mut conn, &root, ctx.stdout_is_terminal)
+}
+
+fn os_bytes(s: &OsString) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    s.as_bytes().to_vec()
+}
+
+/// Copy the daemon's answer to stdout and stderr.
+fn relay(conn: &mut Conn, root: &Path, line_buffered: bool) -> Attempt {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let mut wrote = false;
+    let fail = |wrote: bool, why: String| -> Attempt {
+        if wrote {
+            eprintln!(
+                "pgrep-lite: the daemon for {} failed mid-answer ({why}); the output above is incomplete",
+                root.display()
+            );
+            Attempt::Answered(ExitStatus::Error)
+        } else {
+            Attempt::Fallback(Some(format!(
+                "the daemon for {} failed ({why})",
+                root.display()
+            )))
+        }
+    };
+    loop {
+        let frame: Frame = match protocol::read_frame(&mut conn.stream) {
+            Ok(f) => f,
+            Err(ProtocolError::Closed) => return fail(wrote, "connection closed".into()),
+            Err(e) => return fail(wrote, e.to_string()),
+        };
+        match frame.kind {
+            Kind::Stdout => {
+                wrote = true;
+                let r = out
+                    .write_all(&frame.payload)
+                    .and_then(|()| if line_buffered { out.flush() } else { Ok(()) });
+                if let Err(e) = r {
+                    if e.kind() == io::ErrorKind::BrokenPipe {
+                        // Dropping the connection cancels the daemon's work.
+                        return Attempt::Answered(ExitStatus::Found);
+                    }
+                    eprintln!("error: {e}");
+                    return Attempt::Answered(ExitStatus::Error);
+                }
+            }
+            Kind::Stderr => {
+                let _ = out.flush();
+                let _ = io::stderr().lock().write_all(&frame.payload);
+            }
+            Kind::Exit => {
+                let code = frame.payload.first().copied().unwrap_or(2);
+                if let Err(e) = out.flush()
+                    && e.kind() != io::ErrorKind::BrokenPipe
+                {
+                    eprintln!("error: {e}");
+                    return Attempt::Answered(ExitStatus::Error);
+                }
+                return Attempt::Answered(match code {
+                    0 => ExitStatus::Found,
+                    1 => ExitStatus::NotFound,
+                    _ => ExitStatus::Error,
+                });
+            }
+            Kind::Fallback if !wrote => return Attempt::Fallback(None),
+            Kind::Error => return fail(wrote, frame.text()),
+            _ => return fail(wrote, "unexpected reply".into()),
+        }
+    }
+}
+
+/// A socket nobody listens on, whose lock is free, belongs to a dead
+/// daemon: remove it so the next search does not try it again.
+fn clean_if_stale(paths: &socket::DaemonPaths) {
+    if let Ok(Some(_lock)) = socket::try_lock(&paths.lock) {
+        let _ = std::fs::remove_file(&paths.socket);
+        let _ = std::fs::remove_file(&paths.pid);
+    }
+}
+
+/// The root `daemon start` serves by default: the git repository around
+/// the current directory, else the current directory.
+fn default_root(cwd: &Path) -> PathBuf {
+    let mut cur = Some(cwd);
+    while let Some(p) = cur {
+        if p.join(".git").exists() {
+            return p.to_path_buf();
+        }
+        cur = p.parent();
+    }
+    cwd.to_path_buf()
+}
+
+fn resolve_root(path: Option<&Path>, cwd: &Path) -> anyhow::Result<PathBuf> {
+    let p = match path {
+        Some(p) => cwd.join(p),
+        None => default_root(cwd),
+    };
+    let root = std::fs::canonicalize(&p).with_context(|| format!("{}", p.display()))?;
+    if !root.is_dir() {
+        bail!("{} is not a directory", root.display());
+    }
+    Ok(root)
+}
+
+/// `pgrep-lite daemon ...`.
+pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus> {
+    match action {
+        DaemonAction::Start {
+            path,
+            workers,
+            idle_timeout,
+            poll,
+            foreground,
+        } => {
+            let root = resolve_root(path.as_deref(), &ctx.cwd)?;
+            let workers = workers
+                .unwrap_or_else(workdist::discover::default_threads)
+                .max(1);
+            if *foreground {
+                server::serve(ServeOptions {
+                    root,
+                    workers,
+                    idle_timeout: *idle_timeout,
+                    poll: *poll,
+                })?;
+                return Ok(ExitStatus::Found);
+            }
+            start_background(&root, workers, *idle_timeout, *poll)
+        }
+        DaemonAction::Stop { path } => {
+            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
+            let Some((root, paths)) = find_daemon(&anchor) else {
+                eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
+                return Ok(ExitStatus::NotFound);
+            };
+            let mut conn = match connect(&paths.socket) {
+                Ok(c) => c,
+                Err(why) => {
+                    clean_if_stale(&paths);
+                    eprintln!(
+                        "pgrep-lite: the daemon for {} is not running ({why})",
+                        root.display()
+                    );
+                    return Ok(ExitStatus::NotFound);
+                }
+            };
+            protocol::write_frame(&mut conn.stream, Kind::Stop, b"")?;
+            let _ = protocol::read_frame(&mut conn.stream);
+            // Wait (bounded) until it has let go of its lock.
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                if let Ok(Some(_)) = socket::try_lock(&paths.lock) {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    bail!(
+                        "the daemon for {} did not stop within 20 s (pid {})",
+                        root.display(),
+                        conn.hello.pid
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            println!("pgrep-lite: stopped the daemon for {}", root.display());
+            Ok(ExitStatus::Found)
+        }
+        DaemonAction::Status { path, json } => {
+            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
+            let Some((root, paths)) = find_daemon(&anchor) else {
+                eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
+                return Ok(ExitStatus::NotFound);
+            };
+            let status = match status_of(&paths.socket) {
+                Ok(s) => s,
+                Err(why) => {
+                    clean_if_stale(&paths);
+                    eprintln!(
+                        "pgrep-lite: the daemon for {} is not running ({why})",
+                        root.display()
+                    );
+                    return Ok(ExitStatus::NotFound);
+                }
+            };
+            let text = if *json {
+                format!("{}\n", serde_json::to_string_pretty(&status)?)
+            } else {
+                render_status(&status)
+            };
+            io::stdout().lock().write_all(text.as_bytes())?;
+            Ok(ExitStatus::Found)
+        }
+    }
+}
+
+fn resolve_anchor(path: Option<&Path>, cwd: &Path) -> anyhow::Result<PathBuf> {
+    let p = path.map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    std::fs::canonicalize(&p).with_context(|| format!("{}", p.display()))
+}
+
+fn status_of(socket_path: &Path) -> Result<protocol::Status, String> {
+    let mut conn = connect(socket_path)?;
+    protocol::write_frame(&mut conn.stream, Kind::Status, b"").map_err(|e| e.to_string())?;
+    let f = protocol::read_frame(&mut conn.stream).map_err(|e| e.to_string())?;
+    match f.kind {
+        Kind::StatusReply => f.json().map_err(|e| e.to_string()),
+        _ => Err(f.text()),
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+}
+
+fn render_status(s: &protocol::Status) -> String {
+    let up = s.uptime_secs;
+    let state = if s.ready {
+        "ready".to_string()
+    } else {
+        format!("loading ({} files so far)", s.loaded)
+    };
+    let watching = if s.polling { "polling" } else { "inotify" };
+    let mut out = format!(
+        "root:            {}\n\
+         pid:             {}\n\
+         state:           {state}\n\
+         files held:      {} ({} in memory)\n\
+         not held:        {} binary, {} too large (read from disk when searched)\n\
+         left out:        {} ignored or hidden entries at the edge of the tree\n\
+         shards:          {} ({})\n\
+         resident memory: {}\n\
+         uptime:          {}h{:02}m{:02}s\n\
+         queries:         {} answered, {} passed to one-shot search\n\
+         pending updates: {}\n\
+         rescans:         {}\n\
+         file watching:   {watching}\n",
+        s.root.display(),
+        s.pid,
+        s.files - s.skipped_binary - s.skipped_large,
+        mib(s.bytes_held),
+        s.skipped_binary,
+        s.skipped_large,
+        s.excluded_edge,
+        s.shards,
+        s.shard_bytes
+            .iter()
+            .map(|b| mib(*b))
+            .collect::<Vec<_>>()
+            .join(", "),
+        mib(s.resident_bytes),
+        up / 3600,
+        (up / 60) % 60,
+        up % 60,
+        s.queries,
+        s.fallbacks,
+        s.pending_updates,
+        s.rescans,
+    );
+    if let Some(note) = &s.watch_note {
+        out.push_str(&format!("watch note:      {note}\n"));
+    }
+    if let Some(t) = s.idle_timeout_secs {
+        out.push_str(&format!("idle timeout:    {t}s\n"));
+    }
+    out
+}
+
+fn start_background(
+    root: &Path,
+    workers: usize,
+    idle: Option<Duration>,
+    poll: bool,
+) -> anyhow::Result<ExitStatus> {
+    use std::os::unix::process::CommandExt;
+    let dir = socket::runtime_dir()?;
+    let paths = socket::paths_for(&dir, root);
+    if paths.socket.exists() {
+        if let Ok(conn) = connect(&paths.socket) {
+            println!(
+                "pgrep-lite: a daemon already serves {} (pid {})",
+                root.display(),
+                conn.hello.pid
+            );
+            return Ok(ExitStatus::Found);
+        }
+        clean_if_stale(&paths);
+    }
+    let exe = std::env::current_exe().context("cannot find this program to start the daemon")?;
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&paths.log)?;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("daemon")
+        .arg("start")
+        .arg("--foreground")
+        .arg("--workers")
+        .arg(workers.to_string());
+    if let Some(t) = idle {
+        cmd.arg("--idle-timeout")
+            .arg(format!("{}ms", t.as_millis()));
+    }
+    if poll {
+        cmd.arg("--poll");
+    }
+    cmd.arg(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // Out of the terminal's process group: Ctrl-C in the shell that
+        // started it does not stop the daemon.
+        .process_group(0);
+    let mut child = cmd.spawn().context("cannot start the daemon")?;
+    let progress = io::stderr().is_terminal();
+    let deadline = Instant::now() + Duration::from_secs(3600);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            let tail = std::fs::read_to_string(&paths.log).unwrap_or_default();
+            let last = tail.lines().last().unwrap_or("").to_string();
+            bail!("the daemon exited while starting ({status}): {last}");
+        }
+        if let Ok(s) = status_of(&paths.socket) {
+            if s.ready {
+                if progress {
+                    eprint!("\r\x1b[K");
+                }
+                println!(
+                    "pgrep-lite: daemon serving {} (pid {}): {} files, {} held in {} shards",
+                    root.display(),
+                    s.pid,
+                    s.files,
+                    mib(s.bytes_held),
+                    s.shards
+                );
+                return Ok(ExitStatus::Found);
+            }
+            if progress {
+                eprint!("\r\x1b[Kloading {}: {} files", root.display(), s.loaded);
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("the daemon did not become ready within an hour");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

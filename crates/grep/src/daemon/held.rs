@@ -1,0 +1,448 @@
+//! A shard of the daemon: the files one worker holds in memory, and how it
+//! answers a search over them.
+//!
+//! Text files are held as one exact-size byte buffer each (no per-line
+//! objects, so memory is the bytes plus a small per-file constant). Binary
+//! files and files over the size limit are not held; they stay listed, and a
+//! query reads them from disk, so an answer never silently misses them.
+//!
+//! A query visits the shard's files in path order, within each query root,
+//! and searches each with the same matcher, searcher and printer as one-shot
+//! search, so the bytes it produces for a file are the bytes one-shot
+//! `--sort path` produces for it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use grep_printer::Stats;
+use grep_regex::RegexMatcher;
+use ignore::Match;
+use ignore::overrides::Override;
+use ignore::types::Types;
+use workdist::{Flow, Shard};
+
+use crate::config::{Config, SearchMode};
+use crate::search::Worker;
+
+/// Files larger than this are not held in memory (read from disk per query).
+pub const MAX_HELD: u64 = 64 << 20;
+
+/// How one file is kept.
+#[derive(Debug)]
+pub enum Held {
+    /// The file's bytes.
+    Mem(Box<[u8]>),
+    /// Not held: read from disk when a query needs it.
+    Disk(NotHeld),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotHeld {
+    Binary,
+    Large,
+}
+
+/// Counters shared by every shard and the server, for status reports.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Files loaded so far (progress while starting).
+    pub loaded: AtomicU64,
+    /// Updates sent to shards and not yet applied.
+    pub pending: AtomicU64,
+}
+
+/// One worker's files.
+#[derive(Debug)]
+pub struct GrepShard {
+    root: Arc<PathBuf>,
+    files: BTreeMap<PathBuf, Held>,
+    bytes: u64,
+    counters: Arc<Counters>,
+}
+
+/// What a shard reports for status.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShardStats {
+    pub files: u64,
+    pub bytes: u64,
+    pub binary: u64,
+    pub large: u64,
+}
+
+/// A change for one shard. Paths are relative to the root.
+#[derive(Debug)]
+pub enum Update {
+    /// (Re)read these files from disk; a file that is gone is dropped.
+    Refresh(Vec<PathBuf>),
+    /// Forget these files.
+    Remove(Vec<PathBuf>),
+    /// Forget every file under this directory.
+    RemoveDir(PathBuf),
+}
+
+/// One place a query searches: a directory or a file under the root, and
+/// how the user spelled it.
+#[derive(Clone, Debug)]
+pub struct QueryRoot {
+    /// Relative to the daemon's root ("" for the root itself).
+    pub rel: PathBuf,
+    /// The path as typed (`src`, `./src/`, `/abs/src`, or `./` when none).
+    pub typed: PathBuf,
+    pub is_file: bool,
+    /// No path was given: show paths without the leading `./`.
+    pub strip_dot: bool,
+}
+
+impl QueryRoot {
+    /// The path one-shot search would show for `within` (relative to this
+    /// root's directory).
+    pub fn display(&self, within: &Path) -> PathBuf {
+        if self.is_file {
+            return self.typed.clone();
+        }
+        let joined = self.typed.join(within);
+        if self.strip_dot
+            && let Ok(p) = joined.strip_prefix("./")
+        {
+            return p.to_path_buf();
+        }
+        joined
+    }
+}
+
+/// The query-specific file filters: globs, types, depth and size.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub overrides: Override,
+    pub types: Types,
+    pub max_depth: Option<usize>,
+    pub max_filesize: Option<u64>,
+}
+
+impl Selection {
+    /// Would a walk from `root` with these filters search the file at
+    /// `within` (relative to the root), given that the daemon's own filters
+    /// already let it through? `walked` is the path as the walk would spell
+    /// it, which is what globs are matched against.
+    pub fn selects(&self, root: &QueryRoot, within: &Path, size: impl FnOnce() -> u64) -> bool {
+        if root.is_file {
+            return true; // named explicitly: always searched
+        }
+        if let Some(max) = self.max_depth
+            && within.components().count() > max
+        {
+            return false;
+        }
+        if let Some(max) = self.max_filesize
+            && size() > max
+        {
+            return false;
+        }
+        if !self.overrides.is_empty() {
+            // A directory excluded by a glob prunes everything below it.
+            let mut dir = root.typed.clone();
+            let mut comps = within.components().peekable();
+            while let Some(c) = comps.next() {
+                if comps.peek().is_none() {
+                    break;
+                }
+                dir.push(c);
+                if self.overrides.matched(&dir, true).is_ignore() {
+                    return false;
+                }
+            }
+            match self.overrides.matched(root.typed.join(within), false) {
+                Match::Whitelist(_) => return true,
+                Match::Ignore(_) => return false,
+                Match::None => {}
+            }
+        }
+        !self
+            .types
+            .matched(root.typed.join(within), false)
+            .is_ignore()
+    }
+
+    /// Does this selection pull in an entry the daemon left out (ignored or
+    /// hidden) at `within`? If so the daemon cannot answer the query.
+    pub fn needs_excluded(
+        &self,
+        root: &QueryRoot,
+        within: &Path,
+        is_dir: bool,
+        hidden_only: bool,
+    ) -> bool {
+        if let Some(max) = self.max_depth
+            && within.components().count() > max
+        {
+            return false;
+        }
+        let walked = root.typed.join(within);
+        if !self.overrides.is_empty() {
+            let mut dir = root.typed.clone();
+            let mut comps = within.components().peekable();
+            while let Some(c) = comps.next() {
+                if comps.peek().is_none() {
+                    break;
+                }
+                dir.push(c);
+                if self.overrides.matched(&dir, true).is_ignore() {
+                    return false;
+                }
+            }
+            match self.overrides.matched(&walked, is_dir) {
+                Match::Whitelist(_) => return true,
+                Match::Ignore(_) => return false,
+                Match::None => {}
+            }
+        }
+        // A file type selection lets hidden files of that type through
+        // (ripgrep's precedence); it never overrides an ignore rule.
+        hidden_only && !is_dir && self.types.matched(&walked, false).is_whitelist()
+    }
+}
+
+/// A search broadcast to every shard.
+pub struct GrepQuery {
+    pub config: Config,
+    pub mode: SearchMode,
+    pub matcher: RegexMatcher,
+    pub roots: Vec<QueryRoot>,
+    pub selection: Selection,
+}
+
+/// What a shard sends back for a query.
+#[derive(Debug)]
+pub enum ShardItem {
+    /// A file that printed something, matched, or failed. Files that did
+    /// none of these are not sent: a query over 80,000 files that matches
+    /// in ten sends ten items, not 80,000.
+    File(FileResult),
+    /// The shard's totals, sent last (its key sorts after every file).
+    Summary { searched: u64, stats: Stats },
+}
+
+/// One file's answer.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    pub output: Vec<u8>,
+    pub has_match: bool,
+    pub stats: Option<Stats>,
+    /// A per-file error, already formatted as `path: message`.
+    pub error: Option<String>,
+}
+
+impl GrepShard {
+    pub fn new(root: Arc<PathBuf>, counters: Arc<Counters>) -> GrepShard {
+        GrepShard {
+            root,
+            files: BTreeMap::new(),
+            bytes: 0,
+            counters,
+        }
+    }
+
+    fn forget(&mut self, rel: &Path) {
+        if let Some(Held::Mem(b)) = self.files.remove(rel) {
+            self.bytes -= b.len() as u64;
+        }
+    }
+
+    fn refresh(&mut self, rel: PathBuf) {
+        self.forget(&rel);
+        let path = self.root.join(&rel);
+        let held = match std::fs::symlink_metadata(&path) {
+            Ok(md) if md.is_file() && md.len() > MAX_HELD => Held::Disk(NotHeld::Large),
+            Ok(md) if md.is_file() => match std::fs::read(&path) {
+                Ok(bytes) if memchr_nul(&bytes) => Held::Disk(NotHeld::Binary),
+                Ok(bytes) => Held::Mem(bytes.into_boxed_slice()),
+                // Unreadable now (permissions, a race with a delete): keep
+                // it listed so that a query reports the error, as one-shot
+                // search would.
+                Err(_) => Held::Disk(NotHeld::Large),
+            },
+            _ => return, // gone, or no longer a regular file
+        };
+        if let Held::Mem(b) = &held {
+            self.bytes += b.len() as u64;
+        }
+        self.files.insert(rel, held);
+    }
+
+    fn search_file(
+        &self,
+        worker: &mut Worker,
+        root: &QueryRoot,
+        rel: &Path,
+        within: &Path,
+        held: &Held,
+    ) -> FileResult {
+        let display = root.display(within);
+        let result = match held {
+            Held::Mem(bytes) => worker.search_slice(&display, bytes, root.is_file),
+            Held::Disk(_) => worker.search_file_at(&display, &self.root.join(rel), root.is_file),
+        };
+        let output = worker.take_output();
+        match result {
+            Ok(outcome) => FileResult {
+                output,
+                has_match: outcome.has_match,
+                stats: outcome.stats,
+                error: None,
+            },
+            Err(err) => FileResult {
+                error: Some(format!("{}: {}", display.display(), err)),
+                ..FileResult::default()
+            },
+        }
+    }
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+fn size_of(held: &Held, root: &Path, rel: &Path) -> u64 {
+    match held {
+        Held::Mem(b) => b.len() as u64,
+        Held::Disk(_) => std::fs::metadata(root.join(rel)).map_or(0, |m| m.len()),
+    }
+}
+
+impl Shard for GrepShard {
+    type Query = GrepQuery;
+    type Update = Update;
+    /// (query root index, path within that root): one-shot `--sort path`
+    /// order.
+    type Key = (usize, PathBuf);
+    type Item = ShardItem;
+    type Stats = ShardStats;
+
+    fn query(
+        &mut self,
+        q: &GrepQuery,
+        cancel: &AtomicBool,
+        emit: &mut dyn FnMut(Self::Key, ShardItem) -> Flow,
+    ) {
+        let mut worker = Worker::new(&q.config, q.mode, q.matcher.clone());
+        let mut searched = 0u64;
+        let mut stats = Stats::new();
+        let mut send =
+            |key: Self::Key, r: FileResult, searched: &mut u64, stats: &mut Stats| -> Flow {
+                *searched += 1;
+                if let Some(s) = &r.stats {
+                    *stats += s;
+                }
+                if r.output.is_empty() && r.error.is_none() && !r.has_match {
+                    return Flow::Continue;
+                }
+                emit(key, ShardItem::File(r))
+            };
+        for (i, root) in q.roots.iter().enumerate() {
+            if root.is_file {
+                if let Some(held) = self.files.get(&root.rel) {
+                    let r = self.search_file(&mut worker, root, &root.rel, Path::new(""), held);
+                    if send((i, PathBuf::new()), r, &mut searched, &mut stats) == Flow::Quit {
+                        return;
+                    }
+                }
+                continue;
+            }
+            let range = self.files.range::<Path, _>((
+                std::ops::Bound::Included(root.rel.as_path()),
+                std::ops::Bound::Unbounded,
+            ));
+            for (rel, held) in range {
+                if cancel.load(Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(within) = rel.strip_prefix(&root.rel) else {
+                    break;
+                };
+                if within.as_os_str().is_empty() {
+                    continue; // the root itself is a directory, not a file
+                }
+                if !q
+                    .selection
+                    .selects(root, within, || size_of(held, &self.root, rel))
+                {
+                    continue;
+                }
+                let r = self.search_file(&mut worker, root, rel, within, held);
+                if send((i, within.to_path_buf()), r, &mut searched, &mut stats) == Flow::Quit {
+                    return;
+                }
+            }
+        }
+        emit(
+            (usize::MAX, PathBuf::new()),
+            ShardItem::Summary { searched, stats },
+        );
+    }
+
+    fn update(&mut self, update: Update) {
+        match update {
+            Update::Refresh(paths) => {
+                for rel in paths {
+                    let new = !self.files.contains_key(&rel);
+                    self.refresh(rel);
+                    if new {
+                        self.counters.loaded.fetch_add(1, Ordering::Relaxed);
+                    }
+                    self.counters.pending.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+            Update::Remove(paths) => {
+                for rel in paths {
+                    self.forget(&rel);
+                    self.counters.pending.fetch_sub(1, Ordering::Relaxed);
+                }
+            }
+            Update::RemoveDir(dir) => {
+                let gone: Vec<PathBuf> = self
+                    .files
+                    .range::<Path, _>((
+                        std::ops::Bound::Included(dir.as_path()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|(p, _)| p.starts_with(&dir))
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                for rel in gone {
+                    self.forget(&rel);
+                }
+                self.counters.pending.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn recover(&mut self) {
+        // Re-read every file this shard is responsible for.
+        let paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        for rel in paths {
+            self.refresh(rel);
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        self.bytes
+    }
+
+    fn stats(&self) -> ShardStats {
+        let mut s = ShardStats {
+            files: self.files.len() as u64,
+            bytes: self.bytes,
+            ..ShardStats::default()
+        };
+        for held in self.files.values() {
+            match held {
+                Held::Disk(NotHeld::Binary) => s.binary += 1,
+                Held::Disk(NotHeld::Large) => s.large += 1,
+                Held::Mem(_) => {}
+            }
+        }
+        s
+    }
+}

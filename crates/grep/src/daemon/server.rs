@@ -1,0 +1,1072 @@
+//! The daemon process: load a tree into shards, keep it fresh, answer
+//! searches over a Unix socket.
+//!
+//! Threads: the accept loop (main thread); one thread per connection; one
+//! per shard (workdist's [`ShardPool`]); the watcher's event loop; a timer
+//! for `--idle-timeout`. The [`Index`] (who owns which file, which
+//! directories are held, what was left out at the edge) belongs to the
+//! watcher loop and is read, under its mutex, when a query is planned.
+//!
+//! Freshness: file-system events become [`Update`]s sent to the owning
+//! shard's channel, the channel queries travel on. Before a query is
+//! broadcast, [`Daemon::sync`] writes a cookie file in the root and waits for
+//! the watcher loop to see its event: every event queued before it (in the
+//! kernel or in the watcher thread) has then been turned into updates that
+//! sit ahead of the query in each shard's channel. That is read-your-writes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::Context as _;
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use grep_printer::Stats;
+use notify::{EventKind, RecursiveMode, Watcher};
+use workdist::discover::{Exclusion, PathClass, PathFilter};
+use workdist::{Discovery, DiscoveryOptions, ExitStatus, ShardPool};
+
+use super::held::{Counters, GrepQuery, GrepShard, QueryRoot, Selection, ShardItem, Update};
+use super::protocol::{self, Frame, Kind, ProtocolError};
+use super::socket;
+use crate::config::{Config, Mode};
+use crate::search::build_matcher;
+
+/// How the daemon was asked to run.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Canonical root.
+    pub root: PathBuf,
+    pub workers: usize,
+    pub idle_timeout: Option<Duration>,
+    /// Poll instead of using inotify.
+    pub poll: bool,
+}
+
+/// How often the polling fallback looks at the tree on its own.
+const POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// How long a query waits for the watcher to confirm it has caught up.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
+const COOKIE_PREFIX: &str = ".pgrep-lite-cookie-";
+
+/// The daemon's baseline walk: ripgrep's defaults, nothing else.
+pub fn baseline_options() -> DiscoveryOptions {
+    DiscoveryOptions {
+        custom_ignore_filenames: vec![".rgignore".into()],
+        ..DiscoveryOptions::default()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct FileMeta {
+    worker: usize,
+    len: u64,
+    mtime: Option<SystemTime>,
+}
+
+/// What the daemon holds, as the watcher keeps it.
+struct Index {
+    files: BTreeMap<PathBuf, FileMeta>,
+    dirs: BTreeSet<PathBuf>,
+    excluded: BTreeMap<PathBuf, (bool, Exclusion)>,
+    filter: Option<PathFilter>,
+}
+
+enum WatchImpl {
+    Inotify(notify::RecommendedWatcher),
+}
+
+pub struct Daemon {
+    root: Arc<PathBuf>,
+    pool: ShardPool<GrepShard>,
+    counters: Arc<Counters>,
+    index: Mutex<Index>,
+    watcher: Mutex<Option<WatchImpl>>,
+    events_tx: Sender<notify::Result<notify::Event>>,
+    cookies: Mutex<HashMap<PathBuf, Sender<()>>>,
+    cookie_seq: AtomicU64,
+    polling: AtomicBool,
+    watch_note: Mutex<Option<String>>,
+    ready: AtomicBool,
+    stopping: AtomicBool,
+    started: Instant,
+    last_active: Mutex<Instant>,
+    queries: AtomicU64,
+    fallbacks: AtomicU64,
+    rescans: AtomicU64,
+    idle_timeout: Option<Duration>,
+    paths: socket::DaemonPaths,
+    scan_lock: Mutex<()>,
+    /// A weak handle to ourselves, for threads started later (the poller).
+    me: Mutex<std::sync::Weak<Daemon>>,
+}
+
+/// Run the daemon in this process until it is stopped.
+pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
+    let dir = socket::runtime_dir().context("cannot prepare the runtime directory")?;
+    let paths = socket::paths_for(&dir, &opts.root);
+    let Some(_lock) = socket::try_lock(&paths.lock)? else {
+        anyhow::bail!("a daemon already serves {}", opts.root.display());
+    };
+    // We hold the lock, so any socket or pid file here is a dead daemon's.
+    let _ = std::fs::remove_file(&paths.socket);
+    let listener = UnixListener::bind(&paths.socket)
+        .with_context(|| format!("cannot listen on {}", paths.socket.display()))?;
+    socket::restrict_socket(&paths.socket)?;
+    std::fs::write(&paths.pid, format!("{}\n", std::process::id()))?;
+
+    let counters = Arc::new(Counters::default());
+    let root = Arc::new(opts.root.clone());
+    let shards = (0..opts.workers.max(1))
+        .map(|_| GrepShard::new(Arc::clone(&root), Arc::clone(&counters)))
+        .collect();
+    let pool = ShardPool::new(shards, 1024, 16)?;
+    let (events_tx, events_rx) = unbounded();
+    let daemon = Arc::new(Daemon {
+        root,
+        pool,
+        counters,
+        index: Mutex::new(Index {
+            files: BTreeMap::new(),
+            dirs: BTreeSet::new(),
+            excluded: BTreeMap::new(),
+            filter: None,
+        }),
+        watcher: Mutex::new(None),
+        events_tx,
+        cookies: Mutex::new(HashMap::new()),
+        cookie_seq: AtomicU64::new(0),
+        polling: AtomicBool::new(false),
+        watch_note: Mutex::new(None),
+        ready: AtomicBool::new(false),
+        stopping: AtomicBool::new(false),
+        started: Instant::now(),
+        last_active: Mutex::new(Instant::now()),
+        queries: AtomicU64::new(0),
+        fallbacks: AtomicU64::new(0),
+        rescans: AtomicU64::new(0),
+        idle_timeout: opts.idle_timeout,
+        paths: paths.clone(),
+        scan_lock: Mutex::new(()),
+        me: Mutex::new(std::sync::Weak::new()),
+    });
+    if let Ok(mut me) = daemon.me.lock() {
+        *me = Arc::downgrade(&daemon);
+    }
+
+    daemon.start_watcher(opts.poll)?;
+    {
+        let d = Arc::clone(&daemon);
+        std::thread::Builder::new()
+            .name("pgrep-watch".into())
+            .spawn(move || d.watch_loop(&events_rx))?;
+    }
+    {
+        // Load in the background: status answers meanwhile, queries fall
+        // back to one-shot until the daemon is ready.
+        let d = Arc::clone(&daemon);
+        std::thread::Builder::new()
+            .name("pgrep-load".into())
+            .spawn(move || {
+                d.rescan();
+                d.ready.store(true, Ordering::SeqCst);
+            })?;
+    }
+    if let Some(limit) = opts.idle_timeout {
+        let d = Arc::clone(&daemon);
+        std::thread::Builder::new()
+            .name("pgrep-idle".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_millis(500).min(limit));
+                    let idle = d
+                        .last_active
+                        .lock()
+                        .map(|t| t.elapsed())
+                        .unwrap_or_default();
+                    if idle >= limit {
+                        d.request_stop();
+                        return;
+                    }
+                }
+            })?;
+    }
+
+    for conn in listener.incoming() {
+        if daemon.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = conn else { continue };
+        let d = Arc::clone(&daemon);
+        let _ = std::thread::Builder::new()
+            .name("pgrep-conn".into())
+            .spawn(move || d.connection(stream));
+    }
+    let _ = std::fs::remove_file(&paths.socket);
+    let _ = std::fs::remove_file(&paths.pid);
+    // The pool joins its workers when dropped with the daemon; connection
+    // threads still running hold clones and end with their clients.
+    Ok(())
+}
+
+fn lexical_normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_ignore_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some(".gitignore" | ".ignore" | ".rgignore")
+    ) || path.ends_with(".git/info/exclude")
+}
+
+impl Daemon {
+    fn touch(&self) {
+        if let Ok(mut t) = self.last_active.lock() {
+            *t = Instant::now();
+        }
+    }
+
+    /// Stop accepting connections; the accept loop ends at the next
+    /// connection, which we make ourselves.
+    fn request_stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        let _ = UnixStream::connect(&self.paths.socket);
+    }
+
+    // ------------------------------------------------------------ watching
+
+    fn start_watcher(&self, poll: bool) -> anyhow::Result<()> {
+        if poll {
+            return self.start_polling(None);
+        }
+        let tx = self.events_tx.clone();
+        match notify::recommended_watcher(move |ev| {
+            let _ = tx.send(ev);
+        }) {
+            Ok(w) => {
+                if let Ok(mut slot) = self.watcher.lock() {
+                    *slot = Some(WatchImpl::Inotify(w));
+                }
+                self.watch_dir(Path::new(""));
+                Ok(())
+            }
+            Err(e) => self.start_polling(Some(format!(
+                "file notifications unavailable ({e}); polling every {}s",
+                POLL_INTERVAL.as_secs()
+            ))),
+        }
+    }
+
+    /// Switch to polling: a rescan every [`POLL_INTERVAL`], and one before
+    /// every query (see [`Daemon::sync`]). Our own scan, not notify's
+    /// PollWatcher: that one compares modification times in whole seconds
+    /// and ignores sizes, so it misses a file rewritten within a second.
+    fn start_polling(&self, note: Option<String>) -> anyhow::Result<()> {
+        if self.polling.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        if let Ok(mut slot) = self.watcher.lock() {
+            *slot = None; // no more inotify events
+        }
+        if let Ok(mut n) = self.watch_note.lock() {
+            *n = note;
+        }
+        let me = self.me.lock().ok().and_then(|m| m.upgrade());
+        if let Some(d) = me {
+            std::thread::Builder::new()
+                .name("pgrep-poll".into())
+                .spawn(move || {
+                    while !d.stopping.load(Ordering::SeqCst) {
+                        std::thread::sleep(POLL_INTERVAL);
+                        if d.ready.load(Ordering::SeqCst) {
+                            d.rescan();
+                        }
+                    }
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Watch one held directory (inotify mode). Hitting the kernel's watch
+    /// limit switches the whole daemon to polling, once, with a note.
+    fn watch_dir(&self, rel: &Path) {
+        let path = self.root.join(rel);
+        let failed = {
+            let Ok(mut slot) = self.watcher.lock() else {
+                return;
+            };
+            match slot.as_mut() {
+                Some(WatchImpl::Inotify(w)) => match w.watch(&path, RecursiveMode::NonRecursive) {
+                    Ok(()) => None,
+                    Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => Some(e),
+                    Err(e) if matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28)) => {
+                        Some(e)
+                    }
+                    Err(_) => None, // gone already: its removal event follows
+                },
+                None => None,
+            }
+        };
+        if failed.is_some() {
+            let note = format!(
+                "inotify watch limit reached; polling every {}s instead. \
+                 Raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288",
+                POLL_INTERVAL.as_secs()
+            );
+            let _ = self.start_polling(Some(note));
+        }
+    }
+
+    fn unwatch_dir(&self, rel: &Path) {
+        if let Ok(mut slot) = self.watcher.lock()
+            && let Some(WatchImpl::Inotify(w)) = slot.as_mut()
+        {
+            let _ = w.unwatch(&self.root.join(rel));
+        }
+    }
+
+    fn watch_loop(&self, rx: &Receiver<notify::Result<notify::Event>>) {
+        for ev in rx.iter() {
+            if self.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            match ev {
+                Ok(ev) => self.handle_event(ev),
+                // The watcher lost track (queue overflow, an error): start
+                // again from the disk.
+                Err(_) => self.rescan(),
+            }
+        }
+    }
+
+    fn handle_event(&self, ev: notify::Event) {
+        use notify::event::{ModifyKind, RenameMode};
+        if ev.need_rescan() {
+            self.rescan();
+            return;
+        }
+        let ready = self.ready.load(Ordering::SeqCst);
+        match ev.kind {
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)) if ev.paths.len() == 2 => {
+                self.path_gone(&ev.paths[0]);
+                self.path_touched(&ev.paths[1], ready);
+            }
+            EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
+                for p in &ev.paths {
+                    if !self.ack_cookie(p) {
+                        self.path_gone(p);
+                    }
+                }
+            }
+            EventKind::Create(_)
+            | EventKind::Modify(_)
+            | EventKind::Access(notify::event::AccessKind::Close(_)) => {
+                for p in &ev.paths {
+                    self.path_touched(p, ready);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn ack_cookie(&self, path: &Path) -> bool {
+        let is_cookie = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(COOKIE_PREFIX));
+        if is_cookie
+            && let Ok(mut c) = self.cookies.lock()
+            && let Some(tx) = c.remove(path)
+        {
+            let _ = tx.send(());
+        }
+        is_cookie
+    }
+
+    fn rel<'a>(&self, path: &'a Path) -> Option<&'a Path> {
+        path.strip_prefix(self.root.as_path()).ok()
+    }
+
+    fn path_touched(&self, path: &Path, ready: bool) {
+        if self.ack_cookie(path) {
+            return;
+        }
+        let Some(rel) = self.rel(path).map(Path::to_path_buf) else {
+            return;
+        };
+        if is_ignore_file(&rel) {
+            // What is held may change anywhere below: start again.
+            self.rescan();
+            return;
+        }
+        if !ready {
+            return; // the load in progress will see it
+        }
+        let Ok(md) = std::fs::symlink_metadata(path) else {
+            self.path_gone(path);
+            return;
+        };
+        let Ok(mut index) = self.index.lock() else {
+            return;
+        };
+        let parent_held = rel.parent().is_some_and(|p| index.dirs.contains(p));
+        if !parent_held || rel.as_os_str().is_empty() {
+            return;
+        }
+        let is_dir = md.is_dir();
+        let class = match index.filter.as_mut() {
+            Some(f) => f.classify(&rel, is_dir),
+            None => PathClass::Included,
+        };
+        match class {
+            PathClass::Excluded(why) => {
+                index.excluded.insert(rel.clone(), (is_dir, why));
+                drop(index);
+                self.forget_file(&rel);
+            }
+            PathClass::Included if is_dir => {
+                if index.dirs.contains(&rel) {
+                    return;
+                }
+                drop(index);
+                self.add_subtree(&rel);
+            }
+            PathClass::Included if md.is_file() => {
+                index.excluded.remove(&rel);
+                let mtime = md.modified().ok();
+                let worker = match index.files.get(&rel) {
+                    Some(m) if m.len == md.len() && m.mtime == mtime && m.mtime.is_some() => {
+                        // Unchanged as far as the metadata can tell: but a
+                        // write within the same timestamp tick and of the
+                        // same length is possible, so re-read anyway.
+                        m.worker
+                    }
+                    Some(m) => m.worker,
+                    None => self.pool.lightest(),
+                };
+                index.files.insert(
+                    rel.clone(),
+                    FileMeta {
+                        worker,
+                        len: md.len(),
+                        mtime,
+                    },
+                );
+                drop(index);
+                self.counters.pending.fetch_add(1, Ordering::SeqCst);
+                let _ = self.pool.update(worker, Update::Refresh(vec![rel]));
+            }
+            PathClass::Included => {
+                // A symlink or special file: a walk would not search it.
+                drop(index);
+                self.forget_file(&rel);
+            }
+        }
+    }
+
+    fn forget_file(&self, rel: &Path) {
+        let meta = self.index.lock().ok().and_then(|mut i| i.files.remove(rel));
+        if let Some(m) = meta {
+            self.counters.pending.fetch_add(1, Ordering::SeqCst);
+            let _ = self
+                .pool
+                .update(m.worker, Update::Remove(vec![rel.to_path_buf()]));
+        }
+    }
+
+    fn path_gone(&self, path: &Path) {
+        let Some(rel) = self.rel(path).map(Path::to_path_buf) else {
+            return;
+        };
+        if is_ignore_file(&rel) {
+            self.rescan();
+            return;
+        }
+        let was_dir = {
+            let Ok(mut index) = self.index.lock() else {
+                return;
+            };
+            index.excluded.remove(&rel);
+            let sub: Vec<PathBuf> = index
+                .excluded
+                .range::<Path, _>((
+                    std::ops::Bound::Excluded(rel.as_path()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .take_while(|(p, _)| p.starts_with(&rel))
+                .map(|(p, _)| p.clone())
+                .collect();
+            for p in sub {
+                index.excluded.remove(&p);
+            }
+            index.dirs.contains(&rel)
+        };
+        if was_dir {
+            let dirs: Vec<PathBuf> = {
+                let Ok(mut index) = self.index.lock() else {
+                    return;
+                };
+                let dirs: Vec<PathBuf> = index
+                    .dirs
+                    .range::<Path, _>((
+                        std::ops::Bound::Included(rel.as_path()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|p| p.starts_with(&rel))
+                    .cloned()
+                    .collect();
+                for d in &dirs {
+                    index.dirs.remove(d);
+                }
+                let files: Vec<PathBuf> = index
+                    .files
+                    .range::<Path, _>((
+                        std::ops::Bound::Included(rel.as_path()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|(p, _)| p.starts_with(&rel))
+                    .map(|(p, _)| p.clone())
+                    .collect();
+                for f in files {
+                    index.files.remove(&f);
+                }
+                dirs
+            };
+            for w in 0..self.pool.len() {
+                self.counters.pending.fetch_add(1, Ordering::SeqCst);
+                let _ = self.pool.update(w, Update::RemoveDir(rel.clone()));
+            }
+            for d in dirs {
+                self.unwatch_dir(&d);
+            }
+        } else {
+            self.forget_file(&rel);
+        }
+    }
+
+    /// A new directory appeared: watch it first (so nothing created in it
+    /// from now on is missed), then walk it.
+    fn add_subtree(&self, rel: &Path) {
+        let abs = self.root.join(rel);
+        let Ok(d) = Discovery::new(std::slice::from_ref(&abs), &self.root, &baseline_options())
+        else {
+            return;
+        };
+        let inv = d.inventory();
+        for dir in &inv.dirs {
+            if let Some(r) = self.rel(dir) {
+                self.watch_dir(r);
+            }
+        }
+        self.merge_inventory(inv, Some(rel));
+    }
+
+    /// Walk the whole root again and bring the index and shards in line:
+    /// the initial load, and the answer to anything the events cannot
+    /// describe (an ignore file changed, the event queue overflowed).
+    fn rescan(&self) {
+        // One at a time: the poller, a query's sync and the watcher may all
+        // ask for one.
+        let _serial = self.scan_lock.lock();
+        self.rescans.fetch_add(1, Ordering::Relaxed);
+        let root = self.root.to_path_buf();
+        let Ok(d) = Discovery::new(std::slice::from_ref(&root), &root, &baseline_options()) else {
+            return;
+        };
+        if let Ok(mut index) = self.index.lock() {
+            index.filter = d.path_filter();
+        }
+        let inv = d.inventory();
+        let polling = self.polling.load(Ordering::SeqCst);
+        if !polling {
+            let known: BTreeSet<PathBuf> = self
+                .index
+                .lock()
+                .map(|i| i.dirs.clone())
+                .unwrap_or_default();
+            for dir in &inv.dirs {
+                if let Some(r) = self.rel(dir)
+                    && !known.contains(r)
+                {
+                    self.watch_dir(r);
+                }
+            }
+        }
+        self.merge_inventory(inv, None);
+    }
+
+    /// Merge a walk's result into the index, for the whole tree (`scope`
+    /// None) or one subtree, sending the shards what changed. New files go
+    /// to the lightest shards, biggest first, so shards balance by bytes.
+    fn merge_inventory(&self, inv: workdist::discover::Inventory, scope: Option<&Path>) {
+        let root = self.root.to_path_buf();
+        let rel_of = |p: &Path| p.strip_prefix(&root).map(Path::to_path_buf).ok();
+        let mut seen = Vec::with_capacity(inv.files.len());
+        for f in &inv.files {
+            if let Some(rel) = rel_of(f) {
+                let md = std::fs::symlink_metadata(f).ok();
+                seen.push((rel, md));
+            }
+        }
+        let mut refresh: Vec<Vec<PathBuf>> = vec![Vec::new(); self.pool.len()];
+        let mut remove: Vec<Vec<PathBuf>> = vec![Vec::new(); self.pool.len()];
+        {
+            let Ok(mut index) = self.index.lock() else {
+                return;
+            };
+            let in_scope = |p: &Path| scope.is_none_or(|s| p.starts_with(s));
+            let present: BTreeSet<&PathBuf> = seen.iter().map(|(p, _)| p).collect();
+            let gone: Vec<(PathBuf, usize)> = index
+                .files
+                .iter()
+                .filter(|(p, _)| in_scope(p) && !present.contains(p))
+                .map(|(p, m)| (p.clone(), m.worker))
+                .collect();
+            for (p, w) in gone {
+                index.files.remove(&p);
+                remove[w].push(p);
+            }
+            let mut weights = self.pool.weights();
+            seen.sort_by_key(|(_, md)| std::cmp::Reverse(md.as_ref().map_or(0, |m| m.len())));
+            for (rel, md) in seen {
+                let len = md.as_ref().map_or(0, |m| m.len());
+                let mtime = md.as_ref().and_then(|m| m.modified().ok());
+                match index.files.get(&rel).copied() {
+                    Some(m) if m.len == len && m.mtime == mtime && mtime.is_some() => {}
+                    Some(m) => {
+                        index
+                            .files
+                            .insert(rel.clone(), FileMeta { len, mtime, ..m });
+                        refresh[m.worker].push(rel);
+                    }
+                    None => {
+                        let w = weights
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, w)| **w)
+                            .map_or(0, |(i, _)| i);
+                        weights[w] += len.min(super::held::MAX_HELD);
+                        index.files.insert(
+                            rel.clone(),
+                            FileMeta {
+                                worker: w,
+                                len,
+                                mtime,
+                            },
+                        );
+                        refresh[w].push(rel);
+                    }
+                }
+            }
+            let dirs: Vec<PathBuf> = inv.dirs.iter().filter_map(|d| rel_of(d)).collect();
+            if scope.is_none() {
+                index.dirs = dirs.into_iter().collect();
+                index.excluded.clear();
+            } else {
+                index.dirs.extend(dirs);
+            }
+            for e in &inv.excluded {
+                if let Some(rel) = rel_of(&e.path) {
+                    let is_cookie = rel
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(COOKIE_PREFIX));
+                    if !is_cookie {
+                        index.excluded.insert(rel, (e.is_dir, e.why));
+                    }
+                }
+            }
+        }
+        for (w, paths) in remove.into_iter().enumerate() {
+            if !paths.is_empty() {
+                self.counters
+                    .pending
+                    .fetch_add(paths.len() as u64, Ordering::SeqCst);
+                let _ = self.pool.update(w, Update::Remove(paths));
+            }
+        }
+        for (w, paths) in refresh.into_iter().enumerate() {
+            // In batches, so that the shards read in parallel and a query
+            // arriving meanwhile is not stuck behind one giant update.
+            for chunk in paths.chunks(256) {
+                self.counters
+                    .pending
+                    .fetch_add(chunk.len() as u64, Ordering::SeqCst);
+                let _ = self.pool.update(w, Update::Refresh(chunk.to_vec()));
+            }
+        }
+        // Wait until the shards have applied all of it: `stats` travels
+        // behind the updates on each channel.
+        let _ = self.pool.stats();
+    }
+
+    /// Make sure every change made before now is applied before the next
+    /// query: see the module docs.
+    fn sync(&self) -> bool {
+        if self.polling.load(Ordering::SeqCst) {
+            // No events to wait for: look at the disk now.
+            self.rescan();
+            return true;
+        }
+        let n = self.cookie_seq.fetch_add(1, Ordering::Relaxed);
+        let cookie = self
+            .root
+            .join(format!("{COOKIE_PREFIX}{}-{n}", std::process::id()));
+        let (tx, rx) = bounded(1);
+        if let Ok(mut c) = self.cookies.lock() {
+            c.insert(cookie.clone(), tx);
+        }
+        let created = std::fs::File::create(&cookie).is_ok();
+        let ok = created && rx.recv_timeout(SYNC_TIMEOUT).is_ok();
+        if let Ok(mut c) = self.cookies.lock() {
+            c.remove(&cookie);
+        }
+        let _ = std::fs::remove_file(&cookie);
+        ok
+    }
+
+    // --------------------------------------------------------- connections
+
+    fn connection(&self, mut stream: UnixStream) {
+        if self.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+        match socket::peer_uid(&stream) {
+            Ok(uid) if uid == socket::current_uid() => {}
+            _ => {
+                let _ = protocol::write_frame(
+                    &mut stream,
+                    Kind::Error,
+                    b"permission denied: not the daemon's user",
+                );
+                return;
+            }
+        }
+        self.touch();
+        if let Err(err) = self.converse(&mut stream) {
+            let msg = format!("{err}");
+            let _ = protocol::write_frame(&mut stream, Kind::Error, msg.as_bytes());
+        }
+        self.touch();
+    }
+
+    fn converse(&self, stream: &mut UnixStream) -> Result<(), ProtocolError> {
+        let hello = protocol::read_frame(stream)?;
+        if hello.kind != Kind::Hello {
+            return Err(ProtocolError::Malformed("expected hello".into()));
+        }
+        let h: protocol::Hello = hello.json()?;
+        if h.magic != protocol::MAGIC || h.version != protocol::VERSION {
+            return Err(ProtocolError::Malformed(format!(
+                "protocol mismatch: daemon speaks {} v{}, client {} v{}",
+                protocol::MAGIC,
+                protocol::VERSION,
+                h.magic,
+                h.version
+            )));
+        }
+        protocol::write_json(
+            stream,
+            Kind::HelloOk,
+            &protocol::HelloOk {
+                version: protocol::VERSION,
+                root: self.root.to_path_buf(),
+                pid: std::process::id(),
+            },
+        )?;
+        let req = protocol::read_frame(stream)?;
+        match req.kind {
+            Kind::Status => {
+                protocol::write_json(stream, Kind::StatusReply, &self.status())?;
+            }
+            Kind::Stop => {
+                protocol::write_frame(stream, Kind::Stopping, b"")?;
+                self.request_stop();
+            }
+            Kind::Query => self.query(stream, &req)?,
+            _ => return Err(ProtocolError::Malformed("unexpected request".into())),
+        }
+        Ok(())
+    }
+
+    fn status(&self) -> protocol::Status {
+        let shard_stats = self.pool.stats().unwrap_or_default();
+        let (excluded, _) = self
+            .index
+            .lock()
+            .map(|i| (i.excluded.len() as u64, i.files.len()))
+            .unwrap_or_default();
+        protocol::Status {
+            root: self.root.to_path_buf(),
+            pid: std::process::id(),
+            protocol: protocol::VERSION,
+            ready: self.ready.load(Ordering::SeqCst),
+            files: shard_stats.iter().map(|s| s.files).sum(),
+            bytes_held: shard_stats.iter().map(|s| s.bytes).sum(),
+            skipped_binary: shard_stats.iter().map(|s| s.binary).sum(),
+            skipped_large: shard_stats.iter().map(|s| s.large).sum(),
+            excluded_edge: excluded,
+            shards: self.pool.len(),
+            shard_bytes: shard_stats.iter().map(|s| s.bytes).collect(),
+            resident_bytes: resident_bytes(),
+            uptime_secs: self.started.elapsed().as_secs(),
+            queries: self.queries.load(Ordering::Relaxed),
+            fallbacks: self.fallbacks.load(Ordering::Relaxed),
+            pending_updates: self.counters.pending.load(Ordering::Relaxed),
+            polling: self.polling.load(Ordering::SeqCst),
+            rescans: self.rescans.load(Ordering::Relaxed),
+            watch_note: self.watch_note.lock().ok().and_then(|n| n.clone()),
+            idle_timeout_secs: self.idle_timeout.map(|d| d.as_secs()),
+            loaded: self.counters.loaded.load(Ordering::Relaxed),
+        }
+    }
+
+    fn query(&self, stream: &mut UnixStream, req: &Frame) -> Result<(), ProtocolError> {
+        let q: protocol::Query = req.json()?;
+        let plan = if self.ready.load(Ordering::SeqCst) {
+            self.plan(&q)
+        } else {
+            Err("the daemon is still loading".to_string())
+        };
+        let gq = match plan {
+            Ok(gq) => gq,
+            Err(reason) => {
+                self.fallbacks.fetch_add(1, Ordering::Relaxed);
+                protocol::write_frame(stream, Kind::Fallback, reason.as_bytes())?;
+                return Ok(());
+            }
+        };
+        if !self.sync() {
+            self.fallbacks.fetch_add(1, Ordering::Relaxed);
+            let reason = "the file watcher did not confirm it is up to date";
+            protocol::write_frame(stream, Kind::Fallback, reason.as_bytes())?;
+            return Ok(());
+        }
+        self.queries.fetch_add(1, Ordering::Relaxed);
+        let status = self.answer(gq, stream)?;
+        protocol::write_frame(stream, Kind::Exit, &[status.code()])?;
+        Ok(())
+    }
+
+    /// Decide whether the daemon can answer exactly what one-shot search
+    /// would, and if so prepare the query. `Err` carries the reason to fall
+    /// back to one-shot search.
+    fn plan(&self, q: &protocol::Query) -> Result<GrepQuery, String> {
+        use std::os::unix::ffi::OsStringExt;
+        if q.context.pattern_files.is_none() {
+            return Err("pattern files were not forwarded".into());
+        }
+        let args: Vec<OsString> = q
+            .args
+            .iter()
+            .map(|a| OsString::from_vec(a.clone()))
+            .collect();
+        let config = Config::from_args_in(args, &q.context).map_err(|e| format!("{e:#}"))?;
+        let Mode::Search(mode) = config.mode else {
+            return Err("not a search".into());
+        };
+        if config.paths.iter().any(|p| p == Path::new("-")) {
+            return Err("the search reads standard input".into());
+        }
+        let base = baseline_options();
+        let o = &config.discovery;
+        if o.hidden != base.hidden
+            || o.git_ignore != base.git_ignore
+            || o.git_exclude != base.git_exclude
+            || o.git_global != base.git_global
+            || o.require_git != base.require_git
+            || o.dot_ignore != base.dot_ignore
+            || o.parents != base.parents
+            || !o.ignore_files.is_empty()
+            || o.follow_links != base.follow_links
+        {
+            return Err(
+                "the search needs files the daemon does not hold (hidden, ignored or linked)"
+                    .into(),
+            );
+        }
+        let index = self
+            .index
+            .lock()
+            .map_err(|_| "index unavailable".to_string())?;
+        let mut roots = Vec::with_capacity(config.paths.len());
+        for typed in &config.paths {
+            let abs = lexical_normalize(&q.context.cwd.join(typed));
+            let rel = abs
+                .strip_prefix(self.root.as_path())
+                .map_err(|_| format!("{} is outside {}", typed.display(), self.root.display()))?
+                .to_path_buf();
+            if std::fs::canonicalize(&abs).ok().as_deref() != Some(abs.as_path()) {
+                return Err(format!(
+                    "{} is missing or goes through a symbolic link",
+                    typed.display()
+                ));
+            }
+            let is_file = if index.dirs.contains(&rel) {
+                false
+            } else if index.files.contains_key(&rel) {
+                true
+            } else {
+                return Err(format!("{} is not held by the daemon", typed.display()));
+            };
+            roots.push(QueryRoot {
+                rel,
+                typed: typed.clone(),
+                is_file,
+                strip_dot: config.implicit_path,
+            });
+        }
+        let overrides = workdist::discover::build_overrides(&q.context.cwd, &o.globs, &o.iglobs)
+            .map_err(|e| e.to_string())?;
+        let types = workdist::discover::build_types(&o.types).map_err(|e| e.to_string())?;
+        let selection = Selection {
+            overrides,
+            types,
+            max_depth: o.max_depth,
+            max_filesize: o.max_filesize,
+        };
+        if !selection.overrides.is_empty() || !selection.types.is_empty() {
+            for root in roots.iter().filter(|r| !r.is_file) {
+                let range = index.excluded.range::<Path, _>((
+                    std::ops::Bound::Included(root.rel.as_path()),
+                    std::ops::Bound::Unbounded,
+                ));
+                for (path, (is_dir, why)) in range {
+                    let Ok(within) = path.strip_prefix(&root.rel) else {
+                        break;
+                    };
+                    if selection.needs_excluded(root, within, *is_dir, *why == Exclusion::Hidden) {
+                        return Err(format!(
+                            "the globs or types select {}, which the daemon does not hold",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+        }
+        drop(index);
+        let matcher = build_matcher(&config).map_err(|e| format!("{e:#}"))?;
+        Ok(GrepQuery {
+            config,
+            mode,
+            matcher,
+            roots,
+            selection,
+        })
+    }
+
+    /// Stream the merged results to the client, exactly as one-shot
+    /// `--sort path` would print them.
+    fn answer(&self, gq: GrepQuery, out: &mut UnixStream) -> Result<ExitStatus, ProtocolError> {
+        let started = Instant::now();
+        let separator = gq.config.file_separator.clone();
+        let quit_after_match = gq.config.quit_after_match;
+        let quiet = gq.config.quiet;
+        let want_stats = gq.config.stats;
+        let implicit = gq.config.implicit_path;
+        let mode = gq.mode;
+        let mut stream = self.pool.query(gq);
+        let mut buf: Vec<u8> = Vec::with_capacity(protocol::CHUNK);
+        let (mut printed, mut matched, mut errored) = (false, false, false);
+        let mut searched = 0u64;
+        let mut stats = Stats::new();
+        while let Some(item) = stream.next_item() {
+            match item {
+                Ok((
+                    _,
+                    ShardItem::Summary {
+                        searched: n,
+                        stats: s,
+                    },
+                )) => {
+                    searched += n;
+                    stats += &s;
+                }
+                Ok((_, ShardItem::File(r))) => {
+                    if let Some(err) = r.error {
+                        errored = true;
+                        flush(out, &mut buf)?;
+                        let msg = format!("pgrep-lite: {err}\n");
+                        protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+                        continue;
+                    }
+                    matched |= r.has_match;
+                    if !r.output.is_empty() {
+                        if printed && let Some(sep) = &separator {
+                            buf.extend_from_slice(sep);
+                        }
+                        printed = true;
+                        buf.extend_from_slice(&r.output);
+                    }
+                    if buf.len() >= protocol::CHUNK {
+                        flush(out, &mut buf)?;
+                    }
+                    if quit_after_match && matched {
+                        stream.cancel();
+                        break;
+                    }
+                }
+                Err(err) => {
+                    flush(out, &mut buf)?;
+                    let msg = format!("pgrep-lite: the daemon failed this search: {err}\n");
+                    protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+                    return Ok(ExitStatus::Error);
+                }
+            }
+        }
+        drop(stream);
+        if implicit && searched == 0 && !(quit_after_match && matched) {
+            flush(out, &mut buf)?;
+            let msg = "pgrep-lite: no files were searched, which means the ignore rules, globs or types \
+                       filtered everything out (try -u, --hidden or --no-ignore)\n";
+            protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+        }
+        if want_stats {
+            let block = crate::run::stats_block(mode, &stats, started)
+                .map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+            if printed && let Some(sep) = &separator {
+                buf.extend_from_slice(sep);
+            }
+            buf.extend_from_slice(&block);
+        }
+        flush(out, &mut buf)?;
+        Ok(ExitStatus::from_run(matched, errored, quiet))
+    }
+}
+
+fn flush(out: &mut UnixStream, buf: &mut Vec<u8>) -> io::Result<()> {
+    for chunk in buf.chunks(protocol::CHUNK) {
+        protocol::write_frame(out, Kind::Stdout, chunk)?;
+    }
+    buf.clear();
+    out.flush()
+}
+
+/// This process's resident set size, from /proc.
+fn resident_bytes() -> u64 {
+    let Ok(statm) = std::fs::read_to_string("/proc/self/statm") else {
+        return 0;
+    };
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}

@@ -1,0 +1,533 @@
+//! End-to-end tests of pgrep-lite's resident daemon: a real daemon process,
+//! a real Unix socket, real inotify events. Each test has its own runtime
+//! directory (XDG_RUNTIME_DIR, from `Dir::grep`), so tests never meet each
+//! other's daemons, and a guard that stops (or kills) the daemon whatever
+//! happens.
+
+mod util;
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use util::{Dir, run_bounded, wait_bounded};
+
+struct Fixture {
+    dir: Dir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = Dir::grep();
+        dir.create("src/main.rs", "fn main() {\n    println!(\"hello\");\n}\n");
+        dir.create(
+            "src/lib.rs",
+            "//! hello lib\npub fn hello() -> u32 {\n    42\n}\n",
+        );
+        dir.create(
+            "src/deep/nested/mod.rs",
+            "// HELLO shouting\nfn nested_hello() {}\n",
+        );
+        dir.create(
+            "docs/guide.md",
+            "# Guide\nSay hello.\n\nThen goodbye.\nhello again\n",
+        );
+        dir.create("notes.txt", "nothing here\n");
+        dir.create(".gitignore", "target/\n*.log\n");
+        dir.create("target/out.rs", "hello from target\n");
+        dir.create("app.log", "hello log\n");
+        dir.create(".hidden/secret.txt", "hello hidden\n");
+        dir.create(".env.rs", "hello hidden rust\n");
+        dir.create_bytes("data.bin", b"hello\0binary\n");
+        Fixture { dir }
+    }
+
+    fn pfiles_dir(&self) -> PathBuf {
+        self.dir.runtime().join("pfiles")
+    }
+
+    /// Start the daemon for the fixture root; stop it when the guard drops.
+    fn start(&self, extra: &[&str]) -> Guard<'_> {
+        let mut args = vec!["daemon", "start"];
+        args.extend_from_slice(extra);
+        let out = self.dir.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "daemon start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Guard { fx: self }
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let out = self.dir.stdout(&["daemon", "status", "--json"], 0);
+        serde_json::from_str(&out).expect("status json")
+    }
+
+    fn pid(&self) -> Option<i32> {
+        let dir = self.pfiles_dir();
+        let rd = std::fs::read_dir(&dir).ok()?;
+        for e in rd.flatten() {
+            if e.path().extension().is_some_and(|x| x == "pid") {
+                return std::fs::read_to_string(e.path()).ok()?.trim().parse().ok();
+            }
+        }
+        None
+    }
+
+    fn socket(&self) -> PathBuf {
+        let rd = std::fs::read_dir(self.pfiles_dir()).expect("runtime dir");
+        rd.flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "sock"))
+            .expect("a socket")
+    }
+
+    /// The same search through the daemon and with --no-daemon.
+    fn both(&self, args: &[&str]) -> (std::process::Output, std::process::Output) {
+        let d = self.dir.run(args);
+        let mut one = vec!["--no-daemon"];
+        one.extend_from_slice(args);
+        (d, self.dir.run(&one))
+    }
+}
+
+struct Guard<'a> {
+    fx: &'a Fixture,
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        let _ = self.fx.dir.run(&["daemon", "stop"]);
+        if let Some(pid) = self.fx.pid() {
+            let _ = std::process::Command::new("kill")
+                .arg("-9")
+                .arg(pid.to_string())
+                .status();
+        }
+    }
+}
+
+fn alive(pid: i32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+}
+
+fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn lifecycle_status_and_file_modes() {
+    let fx = Fixture::new();
+    let _g = fx.start(&["--workers", "3"]);
+    let st = fx.status();
+    assert_eq!(st["ready"], true);
+    assert_eq!(st["shards"], 3);
+    // Held: 5 text files; not held: data.bin (binary). Ignored and hidden
+    // entries are left out.
+    assert_eq!(st["files"], 6, "{st}");
+    assert_eq!(st["skipped_binary"], 1);
+    assert_eq!(st["polling"], false);
+    let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&fx.pfiles_dir()), 0o700);
+    assert_eq!(mode(&fx.socket()), 0o600);
+    // A second start reports the running daemon instead of starting another.
+    let out = fx.dir.stdout(&["daemon", "start"], 0);
+    assert!(out.contains("already serves"), "{out}");
+    let pid = fx.pid().expect("pid");
+    let out = fx.dir.stdout(&["daemon", "stop"], 0);
+    assert!(out.contains("stopped"), "{out}");
+    wait_until(Duration::from_secs(10), "the daemon to exit", || {
+        !alive(pid)
+    });
+    assert!(!fx.socket_exists());
+    let out = fx.dir.run(&["daemon", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+impl Fixture {
+    fn socket_exists(&self) -> bool {
+        std::fs::read_dir(self.pfiles_dir())
+            .map(|rd| {
+                rd.flatten()
+                    .any(|e| e.path().extension().is_some_and(|x| x == "sock"))
+            })
+            .unwrap_or(false)
+    }
+}
+
+#[test]
+fn output_is_byte_for_byte_one_shot_sort_path() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let table: &[&[&str]] = &[
+        &["hello"],
+        &["-i", "hello"],
+        &["-n", "--column", "hello"],
+        &["-c", "hello"],
+        &["--count-matches", "l"],
+        &["-l", "hello"],
+        &["--files-without-match", "hello"],
+        &["-o", "-b", "hel+o"],
+        &["-C1", "hello"],
+        &["-A1", "-n", "--heading", "hello"],
+        &["-v", "hello"],
+        &["-w", "hello"],
+        &["-x", "hello again"],
+        &["-m1", "hello"],
+        &["-r", "<$0>", "hello"],
+        &["--vimgrep", "hello"],
+        &["-0", "-l", "hello"],
+        &["--color", "always", "-n", "hello"],
+        &["-e", "hello", "-e", "goodbye"],
+        &["-F", "hello()"],
+        &["-U", "Guide\\nSay"],
+        &["-t", "md", "hello"],
+        &["-T", "rust", "hello"],
+        &["-g", "!src/deep/**", "hello"],
+        &["-d", "1", "hello"],
+        &["--max-filesize", "40", "hello"],
+        &["--json", "-n", "hello", "docs"],
+        &["hello", "src", "docs/guide.md"],
+        &["hello", "./src/"],
+        &["hello", "data.bin"],
+        &["-a", "binary", "data.bin"],
+        &["absent-pattern"],
+        &["-q", "hello"],
+    ];
+    for args in table {
+        let mut full = vec!["--sort", "path"];
+        full.extend_from_slice(args);
+        let before = fx.status();
+        let (d, o) = fx.both(&full);
+        let after = fx.status();
+        assert_eq!(
+            after["queries"].as_u64().expect("n"),
+            before["queries"].as_u64().expect("n") + 1,
+            "not answered by the daemon: {args:?}"
+        );
+        let strip_times = |b: &[u8]| {
+            // JSON carries elapsed times; everything else must be equal.
+            let t = text(b);
+            t.split("\"elapsed\"")
+                .next()
+                .map(str::to_string)
+                .unwrap_or_default()
+                + &t.lines()
+                    .filter(|l| !l.contains("elapsed"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+        };
+        assert_eq!(
+            strip_times(&d.stdout),
+            strip_times(&o.stdout),
+            "stdout differs for {args:?}"
+        );
+        assert_eq!(
+            text(&d.stderr),
+            text(&o.stderr),
+            "stderr differs for {args:?}"
+        );
+        assert_eq!(
+            d.status.code(),
+            o.status.code(),
+            "exit status differs for {args:?}"
+        );
+    }
+    assert_eq!(fx.status()["fallbacks"], 0);
+}
+
+#[test]
+fn queries_needing_unheld_files_fall_back_silently_and_correctly() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let before = fx.status()["fallbacks"].as_u64().expect("n");
+    let cases: &[&[&str]] = &[
+        &["--hidden", "hello"],
+        &["--no-ignore", "hello"],
+        &["-u", "hello"],
+        &["-g", "*.log", "hello"], // a glob re-including an ignored file
+        &["-t", "rust", "hidden rust"], // a type selection lets hidden files in
+        &["hello", "target"],      // an ignored directory named explicitly
+        &["hello", "src", "/etc/hostname"], // partly outside the root
+        &["hello", "src", "missing.txt"],
+    ];
+    for args in cases {
+        let mut full = vec!["--sort", "path"];
+        full.extend_from_slice(args);
+        let (d, o) = fx.both(&full);
+        assert_eq!(text(&d.stdout), text(&o.stdout), "{args:?}");
+        assert_eq!(text(&d.stderr), text(&o.stderr), "{args:?}");
+        assert_eq!(d.status.code(), o.status.code(), "{args:?}");
+    }
+    let after = fx.status()["fallbacks"].as_u64().expect("n");
+    assert_eq!(after - before, cases.len() as u64);
+}
+
+#[test]
+fn every_change_is_visible_to_the_next_query() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let q = |pat: &str| fx.dir.stdout(&["--sort", "path", pat], 0);
+    let q1 = |pat: &str| fx.dir.stdout(&["--sort", "path", pat], 1);
+    // Edit.
+    fx.dir.create("notes.txt", "now a needle\n");
+    assert_eq!(q("needle"), "notes.txt:now a needle\n");
+    // Create, in a new directory too.
+    fx.dir.create("fresh/dir/new.txt", "needle two\n");
+    assert_eq!(
+        q("needle"),
+        "fresh/dir/new.txt:needle two\nnotes.txt:now a needle\n"
+    );
+    // Rename.
+    std::fs::rename(
+        fx.dir.path().join("fresh/dir/new.txt"),
+        fx.dir.path().join("renamed.txt"),
+    )
+    .expect("rename");
+    assert_eq!(
+        q("needle"),
+        "notes.txt:now a needle\nrenamed.txt:needle two\n"
+    );
+    // Delete.
+    std::fs::remove_file(fx.dir.path().join("notes.txt")).expect("rm");
+    assert_eq!(q("needle"), "renamed.txt:needle two\n");
+    // A directory removed whole.
+    fx.dir.create("gone/a.txt", "needle three\n");
+    assert_eq!(q("three"), "gone/a.txt:needle three\n");
+    std::fs::remove_dir_all(fx.dir.path().join("gone")).expect("rm -r");
+    assert_eq!(q1("three"), "");
+    // An ignore file changes what is held.
+    fx.dir.create(".gitignore", "target/\n*.log\nrenamed.txt\n");
+    assert_eq!(q1("needle"), "");
+    // A file that becomes binary, and back.
+    fx.dir.create_bytes("src/lib.rs", b"needle\0\n");
+    assert_eq!(q1("needle"), "");
+    fx.dir.create("src/lib.rs", "needle again\n");
+    assert_eq!(q("needle"), "src/lib.rs:needle again\n");
+    let st = fx.status();
+    assert_eq!(st["pending_updates"], 0);
+}
+
+#[test]
+fn polling_mode_keeps_read_your_writes() {
+    let fx = Fixture::new();
+    let _g = fx.start(&["--poll"]);
+    assert_eq!(fx.status()["polling"], true);
+    fx.dir.create("notes.txt", "polled needle\n");
+    assert_eq!(fx.dir.stdout(&["needle"], 0), "notes.txt:polled needle\n");
+    std::fs::remove_file(fx.dir.path().join("notes.txt")).expect("rm");
+    assert_eq!(fx.dir.stdout(&["needle"], 1), "");
+}
+
+#[test]
+fn two_clients_at_once() {
+    let fx = Fixture::new();
+    for i in 0..300 {
+        fx.dir
+            .create(&format!("many/f{i:03}.txt"), &"hello line\n".repeat(50));
+    }
+    let _g = fx.start(&[]);
+    let expected = fx
+        .dir
+        .stdout(&["--no-daemon", "--sort", "path", "-n", "hello"], 0);
+    let spawn = || {
+        let mut c = fx.dir.command();
+        c.args(["--sort", "path", "-n", "hello"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.spawn().expect("spawn")
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    let read = |c: &mut std::process::Child| {
+        let mut s = String::new();
+        c.stdout
+            .take()
+            .expect("out")
+            .read_to_string(&mut s)
+            .expect("read");
+        s
+    };
+    let (ra, rb) = std::thread::scope(|s| {
+        let ha = s.spawn(|| read(&mut a));
+        let hb = s.spawn(|| read(&mut b));
+        (ha.join().expect("a"), hb.join().expect("b"))
+    });
+    assert_eq!(
+        wait_bounded(&mut a, Duration::from_secs(30)).code(),
+        Some(0)
+    );
+    assert_eq!(
+        wait_bounded(&mut b, Duration::from_secs(30)).code(),
+        Some(0)
+    );
+    assert_eq!(ra, expected);
+    assert_eq!(rb, expected);
+}
+
+#[test]
+fn a_client_killed_mid_query_does_not_hurt_the_daemon() {
+    let fx = Fixture::new();
+    for i in 0..200 {
+        fx.dir.create(
+            &format!("big/f{i:03}.txt"),
+            &"hello hello hello\n".repeat(2000),
+        );
+    }
+    let _g = fx.start(&[]);
+    for _ in 0..3 {
+        let mut c = fx.dir.command();
+        c.args(["hello"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = c.spawn().expect("spawn");
+        let mut first = [0u8; 4096];
+        child
+            .stdout
+            .as_mut()
+            .expect("out")
+            .read_exact(&mut first)
+            .expect("some output");
+        child.kill().expect("kill");
+        let _ = child.wait();
+    }
+    // And a reader that closes early gets a quiet exit 0.
+    let mut c = fx.dir.command();
+    c.args(["hello"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn");
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .as_mut()
+        .expect("out")
+        .read_exact(&mut first)
+        .expect("output");
+    drop(child.stdout.take());
+    assert_eq!(
+        wait_bounded(&mut child, Duration::from_secs(30)).code(),
+        Some(0)
+    );
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("err")
+        .read_to_string(&mut err)
+        .expect("read");
+    assert_eq!(err, "");
+    // Still healthy, still exact.
+    assert_eq!(
+        fx.dir.stdout(&["-c", "--sort", "path", "hello", "src"], 0),
+        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
+    );
+    assert_eq!(fx.status()["ready"], true);
+}
+
+#[test]
+fn a_killed_daemon_means_fallback_with_one_line_then_a_clean_restart() {
+    let fx = Fixture::new();
+    let g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    std::process::Command::new("kill")
+        .arg("-9")
+        .arg(pid.to_string())
+        .status()
+        .expect("kill");
+    wait_until(Duration::from_secs(10), "the daemon to die", || !alive(pid));
+    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
+    );
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("unavailable") && err.contains("searching without it"),
+        "{err}"
+    );
+    // The stale socket was cleaned up: the next search is silent.
+    let out = fx.dir.run(&["-c", "hello", "src/lib.rs"]);
+    assert_eq!(text(&out.stderr), "");
+    drop(g);
+    let _g = fx.start(&[]);
+    assert_eq!(fx.status()["ready"], true);
+}
+
+fn raw_exchange(socket: &Path, bytes: &[u8]) -> Vec<u8> {
+    let mut s = UnixStream::connect(socket).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    s.write_all(bytes).expect("write");
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    out
+}
+
+#[test]
+fn malformed_oversized_and_foreign_frames_are_refused_and_harmless() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let sock = fx.socket();
+    let kind_of = |reply: &[u8]| reply.get(4).copied();
+    // Garbage.
+    let r = raw_exchange(&sock, b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(kind_of(&r), Some(106), "{r:?}");
+    // Oversized length.
+    let r = raw_exchange(&sock, &[0xff, 0xff, 0xff, 0x7f, 1]);
+    assert_eq!(kind_of(&r), Some(106));
+    // Truncated frame, then the peer closes.
+    let r = raw_exchange(&sock, &[50, 0, 0, 0, 1, b'{']);
+    assert_eq!(kind_of(&r), Some(106));
+    // A hello from another protocol version.
+    let hello = br#"{"magic":"pfiles-grep","version":999}"#;
+    let mut frame = ((hello.len() + 1) as u32).to_le_bytes().to_vec();
+    frame.push(1);
+    frame.extend_from_slice(hello);
+    let r = raw_exchange(&sock, &frame);
+    assert_eq!(kind_of(&r), Some(106));
+    assert!(text(&r).contains("protocol mismatch"), "{}", text(&r));
+    // The daemon is unaffected.
+    assert_eq!(fx.dir.stdout(&["-c", "hello", "src/lib.rs"], 0), "2\n");
+}
+
+#[test]
+fn idle_timeout_stops_the_daemon() {
+    let fx = Fixture::new();
+    let _g = fx.start(&["--idle-timeout", "1s"]);
+    let pid = fx.pid().expect("pid");
+    wait_until(Duration::from_secs(20), "the idle daemon to exit", || {
+        !alive(pid)
+    });
+    let out = fx.dir.run(&["-c", "hello", "src/lib.rs"]);
+    assert_eq!(text(&out.stdout), "2\n");
+}
+
+#[test]
+fn daemon_word_is_searchable_with_e() {
+    let fx = Fixture::new();
+    fx.dir.create("d.txt", "the daemon\n");
+    assert_eq!(fx.dir.stdout(&["-e", "daemon", "d.txt"], 0), "the daemon\n");
+    let mut cmd = fx.dir.command();
+    cmd.args(["daemon", "bogus"]);
+    let out = run_bounded(&mut cmd, None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+}
