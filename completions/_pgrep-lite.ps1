@@ -159,6 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -177,6 +178,11 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'pgrep-lite;daemon;bench-scan' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'pgrep-lite;daemon;status' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the status as JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -186,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         'pgrep-lite;daemon;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -194,6 +201,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;daemon;help;stop' {
+            break
+        }
+        'pgrep-lite;daemon;help;bench-scan' {
             break
         }
         'pgrep-lite;daemon;help;status' {
@@ -210,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         'pgrep-lite;help;daemon' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             break
         }
@@ -217,6 +228,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;help;daemon;stop' {
+            break
+        }
+        'pgrep-lite;help;daemon;bench-scan' {
             break
         }
         'pgrep-lite;help;daemon;status' {

@@ -22,6 +22,9 @@ _pgrep__lite() {
             pgrep__lite,help)
                 cmd="pgrep__lite__subcmd__help"
                 ;;
+            pgrep__lite__subcmd__daemon,bench-scan)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__bench__subcmd__scan"
+                ;;
             pgrep__lite__subcmd__daemon,help)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__help"
                 ;;
@@ -33,6 +36,9 @@ _pgrep__lite() {
                 ;;
             pgrep__lite__subcmd__daemon,stop)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__stop"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,bench-scan)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__bench__subcmd__scan"
                 ;;
             pgrep__lite__subcmd__daemon__subcmd__help,help)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__help"
@@ -51,6 +57,9 @@ _pgrep__lite() {
                 ;;
             pgrep__lite__subcmd__help,help)
                 cmd="pgrep__lite__subcmd__help__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__help__subcmd__daemon,bench-scan)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan"
                 ;;
             pgrep__lite__subcmd__help__subcmd__daemon,start)
                 cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__start"
@@ -238,7 +247,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon)
-            opts="-h --help start stop status help"
+            opts="-h --help start stop bench-scan status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,9 +260,37 @@ _pgrep__lite() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help)
-            opts="start stop status help"
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__bench__subcmd__scan)
+            opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help)
+            opts="start stop bench-scan status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__bench__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -386,8 +423,22 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__help__subcmd__daemon)
-            opts="start stop status"
+            opts="start stop bench-scan status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

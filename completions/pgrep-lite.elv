@@ -155,6 +155,7 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand --help 'Print help'
             cand start 'Load the tree under PATH into memory and serve searches of it'
             cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -170,6 +171,10 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'pgrep-lite;daemon;bench-scan'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'pgrep-lite;daemon;status'= {
             cand --json 'Print the status as JSON'
             cand -h 'Print help'
@@ -178,12 +183,15 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         &'pgrep-lite;daemon;help'= {
             cand start 'Load the tree under PATH into memory and serve searches of it'
             cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pgrep-lite;daemon;help;start'= {
         }
         &'pgrep-lite;daemon;help;stop'= {
+        }
+        &'pgrep-lite;daemon;help;bench-scan'= {
         }
         &'pgrep-lite;daemon;help;status'= {
         }
@@ -196,11 +204,14 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         &'pgrep-lite;help;daemon'= {
             cand start 'Load the tree under PATH into memory and serve searches of it'
             cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
         }
         &'pgrep-lite;help;daemon;start'= {
         }
         &'pgrep-lite;help;daemon;stop'= {
+        }
+        &'pgrep-lite;help;daemon;bench-scan'= {
         }
         &'pgrep-lite;help;daemon;status'= {
         }

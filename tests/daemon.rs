@@ -521,6 +521,98 @@ fn idle_timeout_stops_the_daemon() {
 }
 
 #[test]
+fn a_panicking_worker_fails_over_to_one_shot_and_the_daemon_recovers() {
+    let fx = Fixture::new();
+    // Fault injection: a shard panics when it searches `lib.rs`.
+    let mut cmd = fx.dir.command();
+    cmd.args(["daemon", "start"])
+        .env("PGREP_LITE_FAULT_PANIC", "lib.rs");
+    let out = run_bounded(&mut cmd, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let _g = Guard { fx: &fx };
+    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
+    // The answer is whole (one-shot took over) and the fault is reported in
+    // one line, not hidden.
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
+    );
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("panicked") && err.contains("searching without it"),
+        "{err}"
+    );
+    // The daemon is still up and answers what does not touch the fault.
+    let before = fx.status()["queries"].as_u64().expect("n");
+    assert_eq!(
+        fx.dir.stdout(&["-c", "hello", "docs"], 0),
+        "docs/guide.md:2\n"
+    );
+    assert_eq!(fx.status()["queries"].as_u64().expect("n"), before + 1);
+    assert_eq!(fx.status()["ready"], true);
+}
+
+#[test]
+fn stop_while_a_query_is_in_flight_is_clean() {
+    let fx = Fixture::new();
+    for i in 0..300 {
+        fx.dir.create(
+            &format!("big/f{i:03}.txt"),
+            &"hello hello hello\n".repeat(3000),
+        );
+    }
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    // A slow reader keeps a query in flight in the daemon.
+    let mut c = fx.dir.command();
+    c.args(["hello"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("spawn");
+    let mut first = [0u8; 1024];
+    child
+        .stdout
+        .as_mut()
+        .expect("out")
+        .read_exact(&mut first)
+        .expect("output");
+    let out = fx.dir.run(&["daemon", "stop"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    wait_until(Duration::from_secs(20), "the daemon to exit", || {
+        !alive(pid)
+    });
+    // The client ends too: with the whole answer (the daemon drained the
+    // query) or with exit 2 and a note that its output is incomplete
+    // (cancelled), never with a silently truncated answer.
+    let mut rest = Vec::new();
+    let _ = child.stdout.as_mut().expect("out").read_to_end(&mut rest);
+    let status = wait_bounded(&mut child, Duration::from_secs(40));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("err")
+        .read_to_string(&mut err)
+        .expect("read");
+    let mut got = first.to_vec();
+    got.extend_from_slice(&rest);
+    match status.code() {
+        Some(0) => {
+            let whole = fx.dir.run(&["--no-daemon", "--sort", "path", "hello"]);
+            assert_eq!(
+                got.len(),
+                whole.stdout.len(),
+                "exit 0 with a truncated answer"
+            );
+        }
+        Some(2) => assert!(err.contains("incomplete"), "{err}"),
+        other => panic!("unexpected exit {other:?}: {err}"),
+    }
+}
+
+#[test]
 fn daemon_word_is_searchable_with_e() {
     let fx = Fixture::new();
     fx.dir.create("d.txt", "the daemon\n");

@@ -549,6 +549,13 @@ pub enum DaemonAction {
     },
     /// Stop the daemon serving PATH (default: the current directory).
     Stop { path: Option<PathBuf> },
+    /// Benchmarking aid: time one bare memmem pass for LITERAL over every
+    /// byte the daemon holds (the physical limit of a scanning search).
+    #[command(hide = true)]
+    BenchScan {
+        literal: String,
+        path: Option<PathBuf>,
+    },
     /// Show what the daemon serving PATH holds and does.
     Status {
         path: Option<PathBuf>,

@@ -13,6 +13,7 @@ pub mod config;
 #[cfg(unix)]
 pub mod daemon;
 pub mod generate;
+pub mod literal;
 pub mod messages;
 pub mod run;
 pub mod search;

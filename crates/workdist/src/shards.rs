@@ -123,7 +123,7 @@ enum Reply<S: Shard> {
 
 struct Worker<S: Shard> {
     tx: Sender<Msg<S>>,
-    handle: Option<JoinHandle<()>>,
+    handle: std::sync::Mutex<Option<JoinHandle<()>>>,
     weight: Arc<AtomicU64>,
 }
 
@@ -173,7 +173,7 @@ impl<S: Shard> ShardPool<S> {
                 .spawn(move || worker_loop(id, shard, &rx, &w))?;
             workers.push(Worker {
                 tx,
-                handle: Some(handle),
+                handle: std::sync::Mutex::new(Some(handle)),
                 weight,
             });
         }
@@ -296,11 +296,13 @@ impl<S: Shard> ShardPool<S> {
     }
 
     /// Cancel queries in flight, stop every worker and join the threads.
-    pub fn shutdown(mut self) {
-        self.stop_all();
+    pub fn shutdown(self) {
+        self.stop();
     }
 
-    fn stop_all(&mut self) {
+    /// [`ShardPool::shutdown`] for a pool that is shared: queries in flight
+    /// end with [`ShardError::Cancelled`], later ones with `WorkerGone`.
+    pub fn stop(&self) {
         if let Ok(list) = self.in_flight.lock() {
             for c in list.iter().filter_map(std::sync::Weak::upgrade) {
                 c.store(true, Ordering::SeqCst);
@@ -309,8 +311,9 @@ impl<S: Shard> ShardPool<S> {
         for w in &self.workers {
             let _ = w.tx.send(Msg::Stop);
         }
-        for w in &mut self.workers {
-            if let Some(h) = w.handle.take() {
+        for w in &self.workers {
+            let handle = w.handle.lock().ok().and_then(|mut h| h.take());
+            if let Some(h) = handle {
                 let _ = h.join();
             }
         }
@@ -319,7 +322,7 @@ impl<S: Shard> ShardPool<S> {
 
 impl<S: Shard> Drop for ShardPool<S> {
     fn drop(&mut self) {
-        self.stop_all();
+        self.stop();
     }
 }
 

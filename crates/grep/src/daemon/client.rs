@@ -312,6 +312,19 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             println!("pgrep-lite: stopped the daemon for {}", root.display());
             Ok(ExitStatus::Found)
         }
+        DaemonAction::BenchScan { literal, path } => {
+            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
+            let Some((root, paths)) = find_daemon(&anchor) else {
+                bail!("no daemon serves {}", anchor.display());
+            };
+            let mut conn = connect(&paths.socket)
+                .map_err(|e| anyhow::anyhow!("daemon for {}: {e}", root.display()))?;
+            protocol::write_frame(&mut conn.stream, Kind::Scan, literal.as_bytes())?;
+            let f = protocol::read_frame(&mut conn.stream)?;
+            let report: protocol::ScanReport = f.json()?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitStatus::Found)
+        }
         DaemonAction::Status { path, json } => {
             let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
             let Some((root, paths)) = find_daemon(&anchor) else {
@@ -380,7 +393,8 @@ fn render_status(s: &protocol::Status) -> String {
          queries:         {} answered, {} passed to one-shot search\n\
          pending updates: {}\n\
          rescans:         {}\n\
-         file watching:   {watching}\n",
+         file watching:   {watching}\n\
+         freshness sync:  {} per query on average ({} syncs)\n",
         s.root.display(),
         s.pid,
         s.files - s.skipped_binary - s.skipped_large,
@@ -402,6 +416,10 @@ fn render_status(s: &protocol::Status) -> String {
         s.fallbacks,
         s.pending_updates,
         s.rescans,
+        s.sync_micros_total
+            .checked_div(s.syncs)
+            .map_or_else(|| "n/a".to_string(), |us| format!("{us} us")),
+        s.syncs,
     );
     if let Some(note) = &s.watch_note {
         out.push_str(&format!("watch note:      {note}\n"));

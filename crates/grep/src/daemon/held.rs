@@ -211,6 +211,24 @@ pub struct GrepQuery {
     pub matcher: RegexMatcher,
     pub roots: Vec<QueryRoot>,
     pub selection: Selection,
+    /// A file without a match prints nothing in this query's mode, so a
+    /// file the matcher finds nothing in can be passed over without setting
+    /// up a search (see [`GrepQuery::prints_nothing_without_match`]).
+    pub skip_nonmatching: bool,
+    /// A literal every match contains ([`crate::literal`]): a file without
+    /// it is passed over after one memmem pass.
+    pub required: Option<memchr::memmem::Finder<'static>>,
+}
+
+impl GrepQuery {
+    /// True when a file with no match produces no output in this mode: not
+    /// for -v, --passthru, --include-zero or --files-without-match.
+    pub fn prints_nothing_without_match(config: &Config, mode: SearchMode) -> bool {
+        !config.invert_match
+            && !config.passthru
+            && !config.include_zero
+            && mode != SearchMode::FilesWithoutMatch
+    }
 }
 
 /// What a shard sends back for a query.
@@ -235,6 +253,22 @@ pub struct FileResult {
 }
 
 impl GrepShard {
+    /// Count occurrences of `needle` in every held byte: one memmem pass,
+    /// the physical limit of any scanning search (benchmarks compare
+    /// against it).
+    pub fn bare_scan(&self, needle: &[u8]) -> (u64, u64, u64) {
+        let finder = memchr::memmem::Finder::new(needle);
+        let (mut bytes, mut files, mut matches) = (0u64, 0u64, 0u64);
+        for held in self.files.values() {
+            if let Held::Mem(b) = held {
+                bytes += b.len() as u64;
+                files += 1;
+                matches += finder.find_iter(b).count() as u64;
+            }
+        }
+        (bytes, files, matches)
+    }
+
     pub fn new(root: Arc<PathBuf>, counters: Arc<Counters>) -> GrepShard {
         GrepShard {
             root,
@@ -273,13 +307,48 @@ impl GrepShard {
 
     fn search_file(
         &self,
+        q: &GrepQuery,
         worker: &mut Worker,
         root: &QueryRoot,
         rel: &Path,
         within: &Path,
         held: &Held,
     ) -> FileResult {
+        if let Held::Mem(bytes) = held
+            && q.skip_nonmatching
+            && !starts_with_bom(bytes)
+        {
+            // One pass of the matcher over the whole file, as the
+            // searcher's own first step would be; most files end here.
+            let started = q.config.stats.then(std::time::Instant::now);
+            let no_match = match &q.required {
+                Some(finder) => finder.find(bytes).is_none(),
+                None if q.config.multiline => {
+                    matches!(grep_matcher::Matcher::find(&q.matcher, bytes), Ok(None))
+                }
+                // The searcher's own first step on a buffer: cheap for
+                // patterns whose literals are inner, unlike a full find.
+                None => matches!(
+                    grep_matcher::Matcher::find_candidate_line(&q.matcher, bytes),
+                    Ok(None)
+                ),
+            };
+            if no_match {
+                let stats = started.map(|t| {
+                    let mut s = Stats::new();
+                    s.add_searches(1);
+                    s.add_bytes_searched(bytes.len() as u64);
+                    s.add_elapsed(t.elapsed());
+                    s
+                });
+                return FileResult {
+                    stats,
+                    ..FileResult::default()
+                };
+            }
+        }
         let display = root.display(within);
+        fault_injection(rel);
         let result = match held {
             Held::Mem(bytes) => worker.search_slice(&display, bytes, root.is_file),
             Held::Disk(_) => worker.search_file_at(&display, &self.root.join(rel), root.is_file),
@@ -298,6 +367,27 @@ impl GrepShard {
             },
         }
     }
+}
+
+/// Fault injection for end-to-end tests: when the daemon was started with
+/// `PGREP_LITE_FAULT_PANIC=NAME`, a shard panics while searching a file
+/// named NAME, so that tests can see a worker fault handled for real.
+fn fault_injection(rel: &Path) {
+    static TARGET: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
+    let target = TARGET.get_or_init(|| std::env::var_os("PGREP_LITE_FAULT_PANIC"));
+    if let Some(name) = target
+        && rel.file_name() == Some(name.as_os_str())
+    {
+        panic!("injected fault while searching {}", rel.display());
+    }
+}
+
+/// A byte-order mark makes the searcher transcode or strip: such a file
+/// must go through the searcher even to learn that it has no match.
+fn starts_with_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xef, 0xbb, 0xbf])
+        || bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
@@ -343,7 +433,7 @@ impl Shard for GrepShard {
         for (i, root) in q.roots.iter().enumerate() {
             if root.is_file {
                 if let Some(held) = self.files.get(&root.rel) {
-                    let r = self.search_file(&mut worker, root, &root.rel, Path::new(""), held);
+                    let r = self.search_file(q, &mut worker, root, &root.rel, Path::new(""), held);
                     if send((i, PathBuf::new()), r, &mut searched, &mut stats) == Flow::Quit {
                         return;
                     }
@@ -370,7 +460,7 @@ impl Shard for GrepShard {
                 {
                     continue;
                 }
-                let r = self.search_file(&mut worker, root, rel, within, held);
+                let r = self.search_file(q, &mut worker, root, rel, within, held);
                 if send((i, within.to_path_buf()), r, &mut searched, &mut stats) == Flow::Quit {
                     return;
                 }

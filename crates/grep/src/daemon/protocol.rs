@@ -34,6 +34,8 @@ pub enum Kind {
     Query = 2,
     Status = 3,
     Stop = 4,
+    /// Benchmarking: a bare memmem pass over everything held.
+    Scan = 5,
     HelloOk = 101,
     Stdout = 102,
     Stderr = 103,
@@ -42,6 +44,7 @@ pub enum Kind {
     Error = 106,
     StatusReply = 107,
     Stopping = 108,
+    ScanReply = 109,
 }
 
 impl Kind {
@@ -51,6 +54,7 @@ impl Kind {
             2 => Kind::Query,
             3 => Kind::Status,
             4 => Kind::Stop,
+            5 => Kind::Scan,
             101 => Kind::HelloOk,
             102 => Kind::Stdout,
             103 => Kind::Stderr,
@@ -59,6 +63,7 @@ impl Kind {
             106 => Kind::Error,
             107 => Kind::StatusReply,
             108 => Kind::Stopping,
+            109 => Kind::ScanReply,
             _ => return None,
         })
     }
@@ -85,6 +90,9 @@ pub enum ProtocolError {
     UnknownKind(u8),
     #[error("malformed message: {0}")]
     Malformed(String),
+    /// The daemon could not answer (a worker failed before any output).
+    #[error("{0}")]
+    Failed(String),
     #[error(transparent)]
     Io(#[from] io::Error),
 }
@@ -213,6 +221,19 @@ pub struct Status {
     pub idle_timeout_secs: Option<u64>,
     /// Files loaded so far (progress while loading).
     pub loaded: u64,
+    /// Freshness syncs before queries, and their total time.
+    pub syncs: u64,
+    pub sync_micros_total: u64,
+}
+
+/// The result of a bare scan (`pgrep-lite daemon bench-scan`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ScanReport {
+    pub bytes: u64,
+    pub files: u64,
+    pub matches: u64,
+    /// From broadcast to the last shard's reply, measured in the daemon.
+    pub micros: u64,
 }
 
 #[cfg(test)]

@@ -101,6 +101,11 @@ pub struct Daemon {
     idle_timeout: Option<Duration>,
     paths: socket::DaemonPaths,
     scan_lock: Mutex<()>,
+    /// Connections being served, to close them at shutdown.
+    open_conns: Mutex<HashMap<u64, UnixStream>>,
+    conn_seq: AtomicU64,
+    syncs: AtomicU64,
+    sync_micros: AtomicU64,
     /// A weak handle to ourselves, for threads started later (the poller).
     me: Mutex<std::sync::Weak<Daemon>>,
 }
@@ -152,6 +157,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         idle_timeout: opts.idle_timeout,
         paths: paths.clone(),
         scan_lock: Mutex::new(()),
+        open_conns: Mutex::new(HashMap::new()),
+        conn_seq: AtomicU64::new(0),
+        syncs: AtomicU64::new(0),
+        sync_micros: AtomicU64::new(0),
         me: Mutex::new(std::sync::Weak::new()),
     });
     if let Ok(mut me) = daemon.me.lock() {
@@ -159,12 +168,12 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     }
 
     daemon.start_watcher(opts.poll)?;
-    {
+    let watch_thread = {
         let d = Arc::clone(&daemon);
         std::thread::Builder::new()
             .name("pgrep-watch".into())
-            .spawn(move || d.watch_loop(&events_rx))?;
-    }
+            .spawn(move || d.watch_loop(&events_rx))?
+    };
     {
         // Load in the background: status answers meanwhile, queries fall
         // back to one-shot until the daemon is ready.
@@ -196,20 +205,41 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             })?;
     }
 
+    let mut connections = Vec::new();
     for conn in listener.incoming() {
         if daemon.stopping.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = conn else { continue };
         let d = Arc::clone(&daemon);
-        let _ = std::thread::Builder::new()
+        connections.retain(|h: &std::thread::JoinHandle<()>| !h.is_finished());
+        if let Ok(h) = std::thread::Builder::new()
             .name("pgrep-conn".into())
-            .spawn(move || d.connection(stream));
+            .spawn(move || d.connection(stream))
+        {
+            connections.push(h);
+        }
+    }
+    // Shutdown: no new connections; queries in flight are cancelled and
+    // their connections closed (a client that was reading says its output
+    // is incomplete; one that stopped reading cannot hold us); every thread
+    // is joined.
+    drop(listener);
+    if let Ok(open) = daemon.open_conns.lock() {
+        for s in open.values() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
     }
     let _ = std::fs::remove_file(&paths.socket);
     let _ = std::fs::remove_file(&paths.pid);
-    // The pool joins its workers when dropped with the daemon; connection
-    // threads still running hold clones and end with their clients.
+    daemon.pool.stop();
+    if let Ok(mut slot) = daemon.watcher.lock() {
+        *slot = None;
+    }
+    let _ = watch_thread.join();
+    for h in connections {
+        let _ = h.join();
+    }
     Ok(())
 }
 
@@ -341,15 +371,14 @@ impl Daemon {
     }
 
     fn watch_loop(&self, rx: &Receiver<notify::Result<notify::Event>>) {
-        for ev in rx.iter() {
-            if self.stopping.load(Ordering::SeqCst) {
-                return;
-            }
-            match ev {
-                Ok(ev) => self.handle_event(ev),
+        while !self.stopping.load(Ordering::SeqCst) {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(Ok(ev)) => self.handle_event(ev),
                 // The watcher lost track (queue overflow, an error): start
                 // again from the disk.
-                Err(_) => self.rescan(),
+                Ok(Err(_)) => self.rescan(),
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
             }
         }
     }
@@ -746,8 +775,22 @@ impl Daemon {
         if self.stopping.load(Ordering::SeqCst) {
             return;
         }
+        let id = self.conn_seq.fetch_add(1, Ordering::Relaxed);
+        if let (Ok(mut open), Ok(clone)) = (self.open_conns.lock(), stream.try_clone()) {
+            open.insert(id, clone);
+        }
+        self.serve_connection(&mut stream);
+        if let Ok(mut open) = self.open_conns.lock() {
+            open.remove(&id);
+        }
+    }
+
+    fn serve_connection(&self, mut stream: &mut UnixStream) {
         let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-        match socket::peer_uid(&stream) {
+        // A client that stops reading cannot hold the daemon (or its
+        // shutdown) forever.
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+        match socket::peer_uid(stream) {
             Ok(uid) if uid == socket::current_uid() => {}
             _ => {
                 let _ = protocol::write_frame(
@@ -759,7 +802,7 @@ impl Daemon {
             }
         }
         self.touch();
-        if let Err(err) = self.converse(&mut stream) {
+        if let Err(err) = self.converse(stream) {
             let msg = format!("{err}");
             let _ = protocol::write_frame(&mut stream, Kind::Error, msg.as_bytes());
         }
@@ -800,9 +843,36 @@ impl Daemon {
                 self.request_stop();
             }
             Kind::Query => self.query(stream, &req)?,
+            Kind::Scan => {
+                let report = self.bare_scan(&req.payload);
+                protocol::write_json(stream, Kind::ScanReply, &report)?;
+            }
             _ => return Err(ProtocolError::Malformed("unexpected request".into())),
         }
         Ok(())
+    }
+
+    /// Run a bare memmem pass on every shard at once (in their own
+    /// threads) and time it from broadcast to the last reply.
+    fn bare_scan(&self, needle: &[u8]) -> protocol::ScanReport {
+        let started = Instant::now();
+        let (tx, rx) = unbounded();
+        for w in 0..self.pool.len() {
+            let tx = tx.clone();
+            let needle = needle.to_vec();
+            let _ = self.pool.with(w, move |shard| {
+                let _ = tx.send(shard.bare_scan(&needle));
+            });
+        }
+        drop(tx);
+        let mut report = protocol::ScanReport::default();
+        for (bytes, files, matches) in rx.iter() {
+            report.bytes += bytes;
+            report.files += files;
+            report.matches += matches;
+        }
+        report.micros = started.elapsed().as_micros() as u64;
+        report
     }
 
     fn status(&self) -> protocol::Status {
@@ -834,6 +904,8 @@ impl Daemon {
             watch_note: self.watch_note.lock().ok().and_then(|n| n.clone()),
             idle_timeout_secs: self.idle_timeout.map(|d| d.as_secs()),
             loaded: self.counters.loaded.load(Ordering::Relaxed),
+            syncs: self.syncs.load(Ordering::Relaxed),
+            sync_micros_total: self.sync_micros.load(Ordering::Relaxed),
         }
     }
 
@@ -852,7 +924,12 @@ impl Daemon {
                 return Ok(());
             }
         };
-        if !self.sync() {
+        let sync_started = Instant::now();
+        let synced = self.sync();
+        self.syncs.fetch_add(1, Ordering::Relaxed);
+        self.sync_micros
+            .fetch_add(sync_started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        if !synced {
             self.fallbacks.fetch_add(1, Ordering::Relaxed);
             let reason = "the file watcher did not confirm it is up to date";
             protocol::write_frame(stream, Kind::Fallback, reason.as_bytes())?;
@@ -962,12 +1039,24 @@ impl Daemon {
         }
         drop(index);
         let matcher = build_matcher(&config).map_err(|e| format!("{e:#}"))?;
+        let skip_nonmatching = GrepQuery::prints_nothing_without_match(&config, mode);
+        let required = match config.patterns.as_slice() {
+            [one] => crate::literal::required_literal(
+                one,
+                config.fixed_strings,
+                config.case != crate::config::CaseMode::Sensitive,
+            )
+            .map(|lit| memchr::memmem::Finder::new(&lit).into_owned()),
+            _ => None,
+        };
         Ok(GrepQuery {
             config,
             mode,
             matcher,
             roots,
             selection,
+            skip_nonmatching,
+            required,
         })
     }
 
@@ -984,6 +1073,7 @@ impl Daemon {
         let mut stream = self.pool.query(gq);
         let mut buf: Vec<u8> = Vec::with_capacity(protocol::CHUNK);
         let (mut printed, mut matched, mut errored) = (false, false, false);
+        let mut flushed_any = false;
         let mut searched = 0u64;
         let mut stats = Stats::new();
         while let Some(item) = stream.next_item() {
@@ -1001,6 +1091,7 @@ impl Daemon {
                 Ok((_, ShardItem::File(r))) => {
                     if let Some(err) = r.error {
                         errored = true;
+                        flushed_any = true;
                         flush(out, &mut buf)?;
                         let msg = format!("pgrep-lite: {err}\n");
                         protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
@@ -1015,6 +1106,7 @@ impl Daemon {
                         buf.extend_from_slice(&r.output);
                     }
                     if buf.len() >= protocol::CHUNK {
+                        flushed_any = true;
                         flush(out, &mut buf)?;
                     }
                     if quit_after_match && matched {
@@ -1022,9 +1114,16 @@ impl Daemon {
                         break;
                     }
                 }
+                Err(err) if !flushed_any => {
+                    // Nothing has reached the client: it can still search
+                    // one-shot and get a whole answer (and a one-line note).
+                    return Err(ProtocolError::Failed(format!(
+                        "this search failed in the daemon: {err}"
+                    )));
+                }
                 Err(err) => {
                     flush(out, &mut buf)?;
-                    let msg = format!("pgrep-lite: the daemon failed this search: {err}\n");
+                    let msg = format!("pgrep-lite: this search failed in the daemon: {err}\n");
                     protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
                     return Ok(ExitStatus::Error);
                 }
