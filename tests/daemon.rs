@@ -208,6 +208,9 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["-a", "binary", "data.bin"],
         &["absent-pattern"],
         &["-q", "hello"],
+        &["--files"],
+        &["--files", "-t", "md", "-0"],
+        &["--files", "src"],
     ];
     for args in table {
         let mut full = vec!["--sort", "path"];

@@ -62,19 +62,16 @@ where
             .map(|()| ExitStatus::Found)
             .map_err(anyhow::Error::from),
         Mode::Types => list_types(&config),
-        Mode::Files => list_files(&config, &msgs)
-            .map(|found| ExitStatus::from_run(found, msgs.errored(), false)),
+        Mode::Files => {
+            if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
+                return status;
+            }
+            list_files(&config, &msgs)
+                .map(|found| ExitStatus::from_run(found, msgs.errored(), false))
+        }
         Mode::Search(mode) => {
-            #[cfg(unix)]
-            if !config.no_daemon {
-                use crate::daemon::client::{Attempt, try_search};
-                match try_search(&args, &ctx, &config) {
-                    Attempt::Answered(status) => return status,
-                    Attempt::Fallback(Some(note)) => {
-                        msgs.warn(format_args!("{note}; searching without it"))
-                    }
-                    Attempt::Fallback(None) => {}
-                }
+            if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
+                return status;
             }
             search(&config, *mode, &msgs)
                 .map(|found| ExitStatus::from_run(found, msgs.errored(), config.quiet))
@@ -88,6 +85,40 @@ where
             ExitStatus::Error
         }
     }
+}
+
+/// Answer through a daemon serving these paths, if there is one and it can;
+/// `None` means search one-shot (after a one-line note when the daemon
+/// was there but failed).
+#[cfg(unix)]
+fn via_daemon(
+    args: &[std::ffi::OsString],
+    ctx: &Context,
+    config: &Config,
+    msgs: &Messages,
+) -> Option<ExitStatus> {
+    use crate::daemon::client::{Attempt, try_search};
+    if config.no_daemon {
+        return None;
+    }
+    match try_search(args, ctx, config) {
+        Attempt::Answered(status) => Some(status),
+        Attempt::Fallback(Some(note)) => {
+            msgs.warn(format_args!("{note}; searching without it"));
+            None
+        }
+        Attempt::Fallback(None) => None,
+    }
+}
+
+#[cfg(not(unix))]
+fn via_daemon(
+    _: &[std::ffi::OsString],
+    _: &Context,
+    _: &Config,
+    _: &Messages,
+) -> Option<ExitStatus> {
+    None
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -390,16 +421,7 @@ impl PathBatch {
         color: Option<&termcolor::ColorSpec>,
         terminator: u8,
     ) -> Result<(), workdist::SinkClosed> {
-        use termcolor::WriteColor;
-        // Writes into a Buffer cannot fail.
-        if let Some(spec) = color {
-            let _ = self.buf.set_color(spec);
-        }
-        let _ = self.buf.write_all(&path_bytes(path));
-        if color.is_some() {
-            let _ = self.buf.reset();
-        }
-        let _ = self.buf.write_all(&[terminator]);
+        write_path(&mut self.buf, path, color, terminator);
         if self.buf.len() >= Self::SIZE {
             let out = self.buf.as_slice().to_vec();
             self.buf.clear();
@@ -414,6 +436,25 @@ impl Drop for PathBatch {
         let rest = self.buf.as_slice().to_vec();
         let _ = self.tx.send(rest);
     }
+}
+
+/// One `--files` line: the path (coloured when asked) and its terminator.
+pub(crate) fn write_path(
+    buf: &mut Buffer,
+    path: &std::path::Path,
+    color: Option<&termcolor::ColorSpec>,
+    terminator: u8,
+) {
+    use termcolor::WriteColor;
+    // Writes into a Buffer cannot fail.
+    if let Some(spec) = color {
+        let _ = buf.set_color(spec);
+    }
+    let _ = buf.write_all(&path_bytes(path));
+    if color.is_some() {
+        let _ = buf.reset();
+    }
+    let _ = buf.write_all(&[terminator]);
 }
 
 /// A path as raw bytes: on Unix exactly what the file system holds, so that

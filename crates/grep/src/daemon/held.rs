@@ -215,6 +215,8 @@ pub struct GrepQuery {
     /// file the matcher finds nothing in can be passed over without setting
     /// up a search (see [`GrepQuery::prints_nothing_without_match`]).
     pub skip_nonmatching: bool,
+    /// `--files`: list the selected files instead of searching them.
+    pub list_files: bool,
     /// A literal every match contains ([`crate::literal`]): a file without
     /// it is passed over after one memmem pass.
     pub required: Option<memchr::memmem::Finder<'static>>,
@@ -314,6 +316,25 @@ impl GrepShard {
         within: &Path,
         held: &Held,
     ) -> FileResult {
+        if q.list_files {
+            let mut buf = if q.config.color {
+                termcolor::Buffer::ansi()
+            } else {
+                termcolor::Buffer::no_color()
+            };
+            let color = q.config.color.then(|| q.config.color_specs.path());
+            crate::run::write_path(
+                &mut buf,
+                &root.display(within),
+                color,
+                q.config.path_terminator.unwrap_or(b'\n'),
+            );
+            return FileResult {
+                output: buf.into_inner(),
+                has_match: true,
+                ..FileResult::default()
+            };
+        }
         if let Held::Mem(bytes) = held
             && q.skip_nonmatching
             && !starts_with_bom(bytes)

@@ -955,8 +955,10 @@ impl Daemon {
             .map(|a| OsString::from_vec(a.clone()))
             .collect();
         let config = Config::from_args_in(args, &q.context).map_err(|e| format!("{e:#}"))?;
-        let Mode::Search(mode) = config.mode else {
-            return Err("not a search".into());
+        let (mode, list_files) = match config.mode {
+            Mode::Search(mode) => (mode, false),
+            Mode::Files => (crate::config::SearchMode::Standard, true),
+            _ => return Err("not a search".into()),
         };
         if config.paths.iter().any(|p| p == Path::new("-")) {
             return Err("the search reads standard input".into());
@@ -1038,7 +1040,12 @@ impl Daemon {
             }
         }
         drop(index);
-        let matcher = build_matcher(&config).map_err(|e| format!("{e:#}"))?;
+        let matcher = if list_files {
+            // Never used to search: any matcher will do.
+            grep_regex::RegexMatcher::new("").map_err(|e| e.to_string())?
+        } else {
+            build_matcher(&config).map_err(|e| format!("{e:#}"))?
+        };
         let skip_nonmatching = GrepQuery::prints_nothing_without_match(&config, mode);
         let required = match config.patterns.as_slice() {
             [one] => crate::literal::required_literal(
@@ -1055,8 +1062,9 @@ impl Daemon {
             matcher,
             roots,
             selection,
-            skip_nonmatching,
-            required,
+            skip_nonmatching: skip_nonmatching && !list_files,
+            required: required.filter(|_| !list_files),
+            list_files,
         })
     }
 
@@ -1068,7 +1076,7 @@ impl Daemon {
         let quit_after_match = gq.config.quit_after_match;
         let quiet = gq.config.quiet;
         let want_stats = gq.config.stats;
-        let implicit = gq.config.implicit_path;
+        let implicit = gq.config.implicit_path && !gq.list_files;
         let mode = gq.mode;
         let mut stream = self.pool.query(gq);
         let mut buf: Vec<u8> = Vec::with_capacity(protocol::CHUNK);
