@@ -16,6 +16,8 @@
 
 pub mod client;
 pub mod held;
+#[cfg(target_os = "linux")]
+pub mod inotify;
 pub mod protocol;
 pub mod server;
 pub mod socket;

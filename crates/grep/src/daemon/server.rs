@@ -26,7 +26,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::Context as _;
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use grep_printer::Stats;
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::EventKind;
+#[cfg(not(target_os = "linux"))]
+use notify::{RecursiveMode, Watcher};
 use workdist::discover::{Exclusion, PathClass, PathFilter};
 use workdist::{Discovery, DiscoveryOptions, ExitStatus, ShardPool};
 
@@ -77,7 +79,12 @@ struct Index {
 }
 
 enum WatchImpl {
-    Inotify(notify::RecommendedWatcher),
+    /// Linux: our own inotify use, without IN_OPEN (see [`super::inotify`]).
+    #[cfg(target_os = "linux")]
+    Linux(super::inotify::DirWatcher),
+    /// Elsewhere: notify's watcher for the platform.
+    #[cfg(not(target_os = "linux"))]
+    Notify(notify::RecommendedWatcher),
 }
 
 pub struct Daemon {
@@ -285,12 +292,20 @@ impl Daemon {
             return self.start_polling(None);
         }
         let tx = self.events_tx.clone();
-        match notify::recommended_watcher(move |ev| {
+        #[cfg(target_os = "linux")]
+        let made = super::inotify::DirWatcher::new(tx)
+            .map(WatchImpl::Linux)
+            .map_err(|e| e.to_string());
+        #[cfg(not(target_os = "linux"))]
+        let made = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
-        }) {
+        })
+        .map(WatchImpl::Notify)
+        .map_err(|e| e.to_string());
+        match made {
             Ok(w) => {
                 if let Ok(mut slot) = self.watcher.lock() {
-                    *slot = Some(WatchImpl::Inotify(w));
+                    *slot = Some(w);
                 }
                 self.watch_dir(Path::new(""));
                 Ok(())
@@ -336,23 +351,26 @@ impl Daemon {
     /// limit switches the whole daemon to polling, once, with a note.
     fn watch_dir(&self, rel: &Path) {
         let path = self.root.join(rel);
-        let failed = {
+        let limit_hit = {
             let Ok(mut slot) = self.watcher.lock() else {
                 return;
             };
             match slot.as_mut() {
-                Some(WatchImpl::Inotify(w)) => match w.watch(&path, RecursiveMode::NonRecursive) {
-                    Ok(()) => None,
-                    Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => Some(e),
-                    Err(e) if matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28)) => {
-                        Some(e)
-                    }
-                    Err(_) => None, // gone already: its removal event follows
+                #[cfg(target_os = "linux")]
+                Some(WatchImpl::Linux(w)) => match w.watch(&path) {
+                    Ok(()) => false,
+                    // ENOSPC: the kernel's limit on inotify watches.
+                    Err(e) => e.raw_os_error() == Some(28),
                 },
-                None => None,
+                #[cfg(not(target_os = "linux"))]
+                Some(WatchImpl::Notify(w)) => match w.watch(&path, RecursiveMode::NonRecursive) {
+                    Ok(()) => false,
+                    Err(e) => matches!(e.kind, notify::ErrorKind::MaxFilesWatch),
+                },
+                None => false,
             }
         };
-        if failed.is_some() {
+        if limit_hit {
             let note = format!(
                 "inotify watch limit reached; polling every {}s instead. \
                  Raise the limit with: sudo sysctl fs.inotify.max_user_watches=524288",
@@ -363,10 +381,16 @@ impl Daemon {
     }
 
     fn unwatch_dir(&self, rel: &Path) {
-        if let Ok(mut slot) = self.watcher.lock()
-            && let Some(WatchImpl::Inotify(w)) = slot.as_mut()
-        {
-            let _ = w.unwatch(&self.root.join(rel));
+        if let Ok(mut slot) = self.watcher.lock() {
+            match slot.as_mut() {
+                #[cfg(target_os = "linux")]
+                Some(WatchImpl::Linux(w)) => w.unwatch(&self.root.join(rel)),
+                #[cfg(not(target_os = "linux"))]
+                Some(WatchImpl::Notify(w)) => {
+                    let _ = w.unwatch(&self.root.join(rel));
+                }
+                None => {}
+            }
         }
     }
 
