@@ -54,3 +54,14 @@ pub use exit::ExitStatus;
 pub use pmap::{MapOptions, Order, Panicked, par_map};
 pub use shards::{QueryStream, Shard, ShardError, ShardPool};
 pub use sink::{Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender};
+
+/// The message of a caught panic, for reporting it as an error.
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic payload".to_string()
+    }
+}

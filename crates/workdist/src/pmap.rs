@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossbeam_channel::bounded;
 
-use crate::Flow;
+use crate::{Flow, panic_message};
 
 /// In which order the consumer sees results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,16 +64,6 @@ impl MapOptions {
 #[error("worker panicked: {message}")]
 pub struct Panicked {
     pub message: String,
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_string()
-    }
 }
 
 /// Run `f` over `items` on `opts.threads` workers and give each result to

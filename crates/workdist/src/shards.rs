@@ -40,7 +40,7 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
-use crate::Flow;
+use crate::{Flow, panic_message};
 
 /// The state one worker owns, and what it does with queries and updates.
 pub trait Shard: Send + 'static {
@@ -141,16 +141,6 @@ impl<S: Shard> std::fmt::Debug for ShardPool<S> {
         f.debug_struct("ShardPool")
             .field("workers", &self.workers.len())
             .finish()
-    }
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_string()
     }
 }
 

@@ -276,21 +276,9 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             start_background(&root, workers, *idle_timeout, *poll)
         }
         DaemonAction::Stop { path } => {
-            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
-            let Some((root, paths)) = find_daemon(&anchor) else {
-                eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
-                return Ok(ExitStatus::NotFound);
-            };
-            let mut conn = match connect(&paths.socket) {
-                Ok(c) => c,
-                Err(why) => {
-                    clean_if_stale(&paths);
-                    eprintln!(
-                        "pgrep-lite: the daemon for {} is not running ({why})",
-                        root.display()
-                    );
-                    return Ok(ExitStatus::NotFound);
-                }
+            let (root, paths, mut conn) = match reach(path.as_deref(), &ctx.cwd)? {
+                Ok(found) => found,
+                Err(status) => return Ok(status),
             };
             protocol::write_frame(&mut conn.stream, Kind::Stop, b"")?;
             let _ = protocol::read_frame(&mut conn.stream);
@@ -313,12 +301,10 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             Ok(ExitStatus::Found)
         }
         DaemonAction::BenchScan { literal, path } => {
-            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
-            let Some((root, paths)) = find_daemon(&anchor) else {
-                bail!("no daemon serves {}", anchor.display());
+            let (_, _, mut conn) = match reach(path.as_deref(), &ctx.cwd)? {
+                Ok(found) => found,
+                Err(status) => return Ok(status),
             };
-            let mut conn = connect(&paths.socket)
-                .map_err(|e| anyhow::anyhow!("daemon for {}: {e}", root.display()))?;
             protocol::write_frame(&mut conn.stream, Kind::Scan, literal.as_bytes())?;
             let f = protocol::read_frame(&mut conn.stream)?;
             let report: protocol::ScanReport = f.json()?;
@@ -326,22 +312,12 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             Ok(ExitStatus::Found)
         }
         DaemonAction::Status { path, json } => {
-            let anchor = resolve_anchor(path.as_deref(), &ctx.cwd)?;
-            let Some((root, paths)) = find_daemon(&anchor) else {
-                eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
-                return Ok(ExitStatus::NotFound);
+            let (root, _, mut conn) = match reach(path.as_deref(), &ctx.cwd)? {
+                Ok(found) => found,
+                Err(status) => return Ok(status),
             };
-            let status = match status_of(&paths.socket) {
-                Ok(s) => s,
-                Err(why) => {
-                    clean_if_stale(&paths);
-                    eprintln!(
-                        "pgrep-lite: the daemon for {} is not running ({why})",
-                        root.display()
-                    );
-                    return Ok(ExitStatus::NotFound);
-                }
-            };
+            let status = status_on(&mut conn)
+                .map_err(|why| anyhow::anyhow!("the daemon for {}: {why}", root.display()))?;
             let text = if *json {
                 format!("{}\n", serde_json::to_string_pretty(&status)?)
             } else {
@@ -358,8 +334,35 @@ fn resolve_anchor(path: Option<&Path>, cwd: &Path) -> anyhow::Result<PathBuf> {
     std::fs::canonicalize(&p).with_context(|| format!("{}", p.display()))
 }
 
+/// The daemon serving `path` (or the current directory), connected. When
+/// there is none, or it is dead, say so and give the exit status instead.
+fn reach(
+    path: Option<&Path>,
+    cwd: &Path,
+) -> anyhow::Result<Result<(PathBuf, socket::DaemonPaths, Conn), ExitStatus>> {
+    let anchor = resolve_anchor(path, cwd)?;
+    let Some((root, paths)) = find_daemon(&anchor) else {
+        eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
+        return Ok(Err(ExitStatus::NotFound));
+    };
+    match connect(&paths.socket) {
+        Ok(conn) => Ok(Ok((root, paths, conn))),
+        Err(why) => {
+            clean_if_stale(&paths);
+            eprintln!(
+                "pgrep-lite: the daemon for {} is not running ({why})",
+                root.display()
+            );
+            Ok(Err(ExitStatus::NotFound))
+        }
+    }
+}
+
 fn status_of(socket_path: &Path) -> Result<protocol::Status, String> {
-    let mut conn = connect(socket_path)?;
+    status_on(&mut connect(socket_path)?)
+}
+
+fn status_on(conn: &mut Conn) -> Result<protocol::Status, String> {
     protocol::write_frame(&mut conn.stream, Kind::Status, b"").map_err(|e| e.to_string())?;
     let f = protocol::read_frame(&mut conn.stream).map_err(|e| e.to_string())?;
     match f.kind {

@@ -130,9 +130,7 @@ impl Selection {
         if root.is_file {
             return true; // named explicitly: always searched
         }
-        if let Some(max) = self.max_depth
-            && within.components().count() > max
-        {
+        if self.too_deep(within) {
             return false;
         }
         if let Some(max) = self.max_filesize
@@ -140,29 +138,12 @@ impl Selection {
         {
             return false;
         }
-        if !self.overrides.is_empty() {
-            // A directory excluded by a glob prunes everything below it.
-            let mut dir = root.typed.clone();
-            let mut comps = within.components().peekable();
-            while let Some(c) = comps.next() {
-                if comps.peek().is_none() {
-                    break;
-                }
-                dir.push(c);
-                if self.overrides.matched(&dir, true).is_ignore() {
-                    return false;
-                }
-            }
-            match self.overrides.matched(root.typed.join(within), false) {
-                Match::Whitelist(_) => return true,
-                Match::Ignore(_) => return false,
-                Match::None => {}
-            }
+        let walked = root.typed.join(within);
+        match self.glob_verdict(root, within, &walked, false) {
+            Match::Whitelist(()) => true,
+            Match::Ignore(()) => false,
+            Match::None => !self.types.matched(&walked, false).is_ignore(),
         }
-        !self
-            .types
-            .matched(root.typed.join(within), false)
-            .is_ignore()
     }
 
     /// Does this selection pull in an entry the daemon left out (ignored or
@@ -174,33 +155,55 @@ impl Selection {
         is_dir: bool,
         hidden_only: bool,
     ) -> bool {
-        if let Some(max) = self.max_depth
-            && within.components().count() > max
-        {
+        if self.too_deep(within) {
             return false;
         }
         let walked = root.typed.join(within);
-        if !self.overrides.is_empty() {
-            let mut dir = root.typed.clone();
-            let mut comps = within.components().peekable();
-            while let Some(c) = comps.next() {
-                if comps.peek().is_none() {
-                    break;
-                }
-                dir.push(c);
-                if self.overrides.matched(&dir, true).is_ignore() {
-                    return false;
-                }
-            }
-            match self.overrides.matched(&walked, is_dir) {
-                Match::Whitelist(_) => return true,
-                Match::Ignore(_) => return false,
-                Match::None => {}
+        match self.glob_verdict(root, within, &walked, is_dir) {
+            Match::Whitelist(()) => true,
+            Match::Ignore(()) => false,
+            // A file type selection lets hidden files of that type through
+            // (ripgrep's precedence); it never overrides an ignore rule.
+            Match::None => {
+                hidden_only && !is_dir && self.types.matched(&walked, false).is_whitelist()
             }
         }
-        // A file type selection lets hidden files of that type through
-        // (ripgrep's precedence); it never overrides an ignore rule.
-        hidden_only && !is_dir && self.types.matched(&walked, false).is_whitelist()
+    }
+
+    fn too_deep(&self, within: &Path) -> bool {
+        self.max_depth
+            .is_some_and(|max| within.components().count() > max)
+    }
+
+    /// What the globs say of an entry, with ripgrep's precedence: a
+    /// directory on the way down that a glob excludes prunes everything
+    /// below it; otherwise the entry's own match decides (or nothing).
+    fn glob_verdict(
+        &self,
+        root: &QueryRoot,
+        within: &Path,
+        walked: &Path,
+        is_dir: bool,
+    ) -> Match<()> {
+        if self.overrides.is_empty() {
+            return Match::None;
+        }
+        let mut dir = root.typed.clone();
+        let mut comps = within.components().peekable();
+        while let Some(c) = comps.next() {
+            if comps.peek().is_none() {
+                break;
+            }
+            dir.push(c);
+            if self.overrides.matched(&dir, true).is_ignore() {
+                return Match::Ignore(());
+            }
+        }
+        match self.overrides.matched(walked, is_dir) {
+            Match::Whitelist(_) => Match::Whitelist(()),
+            Match::Ignore(_) => Match::Ignore(()),
+            Match::None => Match::None,
+        }
     }
 }
 
