@@ -535,7 +535,7 @@ impl<S: Shard> QueryStream<S> {
                 // Every batch but a worker's last is full: one credit back
                 // per BATCH items handed on.
                 h.taken += 1;
-                if h.taken % BATCH == 0 {
+                if h.taken.is_multiple_of(BATCH) {
                     let _ = self.credits[i].try_send(());
                 }
                 item.map(Ok)
