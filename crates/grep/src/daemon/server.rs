@@ -111,6 +111,8 @@ pub struct Daemon {
     /// Connections being served, to close them at shutdown.
     open_conns: Mutex<HashMap<u64, UnixStream>>,
     conn_seq: AtomicU64,
+    /// Helper threads (loader, idle timer, poller), joined at shutdown.
+    helpers: Mutex<Vec<std::thread::JoinHandle<()>>>,
     syncs: AtomicU64,
     sync_micros: AtomicU64,
     /// A weak handle to ourselves, for threads started later (the poller).
@@ -166,6 +168,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         scan_lock: Mutex::new(()),
         open_conns: Mutex::new(HashMap::new()),
         conn_seq: AtomicU64::new(0),
+        helpers: Mutex::new(Vec::new()),
         syncs: AtomicU64::new(0),
         sync_micros: AtomicU64::new(0),
         me: Mutex::new(std::sync::Weak::new()),
@@ -185,20 +188,21 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         // Load in the background: status answers meanwhile, queries fall
         // back to one-shot until the daemon is ready.
         let d = Arc::clone(&daemon);
-        std::thread::Builder::new()
+        let h = std::thread::Builder::new()
             .name("pgrep-load".into())
             .spawn(move || {
                 d.rescan();
                 d.ready.store(true, Ordering::SeqCst);
             })?;
+        daemon.keep(h);
     }
     if let Some(limit) = opts.idle_timeout {
         let d = Arc::clone(&daemon);
-        std::thread::Builder::new()
+        let h = std::thread::Builder::new()
             .name("pgrep-idle".into())
             .spawn(move || {
-                loop {
-                    std::thread::sleep(Duration::from_millis(500).min(limit));
+                while !d.stopping.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100).min(limit));
                     let idle = d
                         .last_active
                         .lock()
@@ -210,6 +214,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
                     }
                 }
             })?;
+        daemon.keep(h);
     }
 
     let mut connections = Vec::new();
@@ -247,6 +252,14 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     for h in connections {
         let _ = h.join();
     }
+    let helpers = daemon
+        .helpers
+        .lock()
+        .map(|mut v| std::mem::take(&mut *v))
+        .unwrap_or_default();
+    for h in helpers {
+        let _ = h.join();
+    }
     Ok(())
 }
 
@@ -272,6 +285,12 @@ fn is_ignore_file(path: &Path) -> bool {
 }
 
 impl Daemon {
+    fn keep(&self, h: std::thread::JoinHandle<()>) {
+        if let Ok(mut v) = self.helpers.lock() {
+            v.push(h);
+        }
+    }
+
     fn touch(&self) {
         if let Ok(mut t) = self.last_active.lock() {
             *t = Instant::now();
@@ -333,16 +352,20 @@ impl Daemon {
         }
         let me = self.me.lock().ok().and_then(|m| m.upgrade());
         if let Some(d) = me {
-            std::thread::Builder::new()
+            let me = Arc::clone(&d);
+            let h = std::thread::Builder::new()
                 .name("pgrep-poll".into())
                 .spawn(move || {
+                    let mut last = Instant::now();
                     while !d.stopping.load(Ordering::SeqCst) {
-                        std::thread::sleep(POLL_INTERVAL);
-                        if d.ready.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(100));
+                        if last.elapsed() >= POLL_INTERVAL && d.ready.load(Ordering::SeqCst) {
                             d.rescan();
+                            last = Instant::now();
                         }
                     }
                 })?;
+            me.keep(h);
         }
         Ok(())
     }
