@@ -46,3 +46,12 @@ fn pgrep_lite_man_page_renders() {
     );
     assert!(text.contains("\\-\\-sort"));
 }
+
+#[test]
+fn pimports_completions_are_fresh() {
+    let files: Vec<(Vec<u8>, &str)> = pfiles_imports::completion_files()
+        .into_iter()
+        .map(|(kind, name)| (pfiles_imports::generate(kind).expect("render"), name))
+        .collect();
+    check("pimports", &files);
+}

@@ -5,8 +5,9 @@
 //! * [`discover`]: which files to look at: a parallel or path-sorted walk
 //!   applying ignore files, hidden-file rules, globs, file types, depth and
 //!   size limits, with typed, per-path errors;
-//! * [`pmap`]: a parallel map whose results come back to the calling thread
-//!   as they complete, or in input order;
+//! * [`pmap`]: parallel maps whose results come back to the calling thread
+//!   as they complete, or in input order (`par_map` on its own threads,
+//!   `par_stream` on a rayon pool with a chosen stack size);
 //! * [`shards`]: resident data split across worker threads, each with its
 //!   own channel, queried by broadcast and merged replies;
 //! * [`sink`]: the single writer that owns a tool's output;
@@ -51,7 +52,7 @@ pub mod sink;
 
 pub use discover::{Discovery, DiscoveryError, DiscoveryOptions, FileEntry, Flow, TypeChange};
 pub use exit::ExitStatus;
-pub use pmap::{MapOptions, Order, Panicked, par_map};
+pub use pmap::{MapOptions, Order, Panicked, StreamOptions, par_map, par_stream};
 pub use shards::{QueryStream, Shard, ShardError, ShardPool};
 pub use sink::{Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender};
 

@@ -174,11 +174,136 @@ where
     })
 }
 
+/// How [`par_stream`] runs.
+#[derive(Clone, Copy, Debug)]
+pub struct StreamOptions {
+    /// Worker threads (0: available cores).
+    pub threads: usize,
+    /// Stack size of each worker, for work that recurses deeply (parsing
+    /// machine-generated code); 0 keeps rayon's default.
+    pub stack_size: usize,
+}
+
+/// Run `f` over `items` on a dedicated rayon pool and hand each result to
+/// `consume`, with the item's index, on the calling thread as soon as it
+/// completes. `consume` returning [`Flow::Quit`] stops the remaining work.
+/// A panic in `f` is caught and delivered as [`Panicked`] for that item.
+///
+/// Unlike [`par_map`] this takes all items up front (rayon splits the work
+/// itself, stealing between threads), which suits a list of files known
+/// before the work starts.
+pub fn par_stream<T, R, F, C>(
+    items: Vec<T>,
+    opts: StreamOptions,
+    f: F,
+    mut consume: C,
+) -> std::io::Result<()>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync + Send,
+    C: FnMut(usize, Result<R, Panicked>) -> Flow,
+{
+    use rayon::prelude::*;
+    let mut builder = rayon::ThreadPoolBuilder::new().num_threads(opts.threads);
+    if opts.stack_size > 0 {
+        builder = builder.stack_size(opts.stack_size);
+    }
+    let pool = builder.build().map_err(std::io::Error::other)?;
+    let (tx, rx) = crossbeam_channel::bounded::<(usize, Result<R, Panicked>)>(1024);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let (f, stop) = (&f, &stop);
+        let pool = &pool;
+        s.spawn(move || {
+            pool.install(|| {
+                items
+                    .into_par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, item)| {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let r = catch_unwind(AssertUnwindSafe(|| f(item))).map_err(|payload| {
+                            Panicked {
+                                message: panic_message(&*payload),
+                            }
+                        });
+                        if tx.send((i, r)).is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    });
+            });
+        });
+        for (i, r) in rx.iter() {
+            if consume(i, r) == Flow::Quit {
+                stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+        drop(rx);
+    });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
     use std::time::Duration;
+
+    #[test]
+    fn par_stream_delivers_everything_and_survives_panics() {
+        let mut seen = Vec::new();
+        let mut panics = 0;
+        par_stream(
+            (0..300u64).collect(),
+            StreamOptions {
+                threads: 3,
+                stack_size: 8 << 20,
+            },
+            |x| {
+                assert!(x != 150, "bad item");
+                x * 3
+            },
+            |i, r| {
+                match r {
+                    Ok(v) => seen.push((i as u64, v)),
+                    Err(_) => panics += 1,
+                }
+                Flow::Continue
+            },
+        )
+        .expect("pool");
+        seen.sort_unstable();
+        assert_eq!(seen.len(), 299);
+        assert_eq!(panics, 1);
+        assert!(seen.iter().all(|(i, v)| *v == i * 3));
+    }
+
+    #[test]
+    fn par_stream_stops_when_asked() {
+        let done = AtomicUsize::new(0);
+        let mut n = 0;
+        par_stream(
+            (0..100_000u32).collect(),
+            StreamOptions {
+                threads: 2,
+                stack_size: 0,
+            },
+            |x| {
+                done.fetch_add(1, Ordering::Relaxed);
+                x
+            },
+            |_, _| {
+                n += 1;
+                if n == 5 { Flow::Quit } else { Flow::Continue }
+            },
+        )
+        .expect("pool");
+        assert_eq!(n, 5);
+        assert!(done.load(Ordering::Relaxed) < 100_000);
+    }
 
     #[test]
     fn input_order_is_preserved_despite_uneven_work() {

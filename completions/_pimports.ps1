@@ -1,0 +1,48 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'pimports' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'pimports'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'pimports' {
+            [CompletionResult]::new('--focus', '--focus', [CompletionResultType]::ParameterName, 'Mark with `->` the files that import something matching PATTERN: a crate name, a path prefix (`tokio::sync`) or a glob (`tokio::sync::*`)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'With --unused-deps: show the sites that count as uses of DEP')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Threads for parsing (default: available cores)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads for parsing (default: available cores)')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script, and exit')
+            [CompletionResult]::new('--only-focus', '--only-focus', [CompletionResultType]::ParameterName, 'With --focus, list only the files that match')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON Lines: one object per file with every import site (see the README for the schema)')
+            [CompletionResult]::new('--by-crate', '--by-crate', [CompletionResultType]::ParameterName, 'Each external crate with the files and sites that use it and the packages that declare it')
+            [CompletionResult]::new('--dot', '--dot', [CompletionResultType]::ParameterName, 'The module graph of each crate, and crate-to-crate edges, in Graphviz DOT')
+            [CompletionResult]::new('--cycles', '--cycles', [CompletionResultType]::ParameterName, 'Report cycles between modules (exit 1 if any)')
+            [CompletionResult]::new('--unused-deps', '--unused-deps', [CompletionResultType]::ParameterName, 'Report dependencies nothing uses, and normal dependencies used only from tests, benches or examples (exit 1 if any)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print statistics to stderr: files, bytes, parse failures, time, throughput, threads')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Include hidden files and directories')
+            [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore and other ignore files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,42 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pimports] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pimports'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pimports'= {
+            cand --focus 'Mark with `->` the files that import something matching PATTERN: a crate name, a path prefix (`tokio::sync`) or a glob (`tokio::sync::*`)'
+            cand --explain 'With --unused-deps: show the sites that count as uses of DEP'
+            cand -j 'Threads for parsing (default: available cores)'
+            cand --threads 'Threads for parsing (default: available cores)'
+            cand --generate 'Print a man page or a shell completion script, and exit'
+            cand --only-focus 'With --focus, list only the files that match'
+            cand --json 'JSON Lines: one object per file with every import site (see the README for the schema)'
+            cand --by-crate 'Each external crate with the files and sites that use it and the packages that declare it'
+            cand --dot 'The module graph of each crate, and crate-to-crate edges, in Graphviz DOT'
+            cand --cycles 'Report cycles between modules (exit 1 if any)'
+            cand --unused-deps 'Report dependencies nothing uses, and normal dependencies used only from tests, benches or examples (exit 1 if any)'
+            cand --stats 'Print statistics to stderr: files, bytes, parse failures, time, throughput, threads'
+            cand --hidden 'Include hidden files and directories'
+            cand --no-ignore 'Do not honour .gitignore and other ignore files'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

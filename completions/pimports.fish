@@ -1,0 +1,20 @@
+complete -c pimports -l focus -d 'Mark with `->` the files that import something matching PATTERN: a crate name, a path prefix (`tokio::sync`) or a glob (`tokio::sync::*`)' -r
+complete -c pimports -l explain -d 'With --unused-deps: show the sites that count as uses of DEP' -r
+complete -c pimports -s j -l threads -d 'Threads for parsing (default: available cores)' -r
+complete -c pimports -l generate -d 'Print a man page or a shell completion script, and exit' -r -f -a "man\t''
+complete-bash\t''
+complete-zsh\t''
+complete-fish\t''
+complete-elvish\t''
+complete-powershell\t''"
+complete -c pimports -l only-focus -d 'With --focus, list only the files that match'
+complete -c pimports -l json -d 'JSON Lines: one object per file with every import site (see the README for the schema)'
+complete -c pimports -l by-crate -d 'Each external crate with the files and sites that use it and the packages that declare it'
+complete -c pimports -l dot -d 'The module graph of each crate, and crate-to-crate edges, in Graphviz DOT'
+complete -c pimports -l cycles -d 'Report cycles between modules (exit 1 if any)'
+complete -c pimports -l unused-deps -d 'Report dependencies nothing uses, and normal dependencies used only from tests, benches or examples (exit 1 if any)'
+complete -c pimports -l stats -d 'Print statistics to stderr: files, bytes, parse failures, time, throughput, threads'
+complete -c pimports -l hidden -d 'Include hidden files and directories'
+complete -c pimports -l no-ignore -d 'Do not honour .gitignore and other ignore files'
+complete -c pimports -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pimports -s V -l version -d 'Print version'

@@ -1,0 +1,470 @@
+//! From scanned files and manifests to classified import sites.
+//!
+//! 1. Module paths: each target root is `crate`; `mod x;` declarations are
+//!    followed to their files (`x.rs`, `x/mod.rs`, `#[path]`, inline module
+//!    directories, the mod-rs / non-mod-rs rule), so every reachable file
+//!    knows its module path and the targets that compile it.
+//! 2. Classification: `crate::`, `self::`, `super::` resolve against the
+//!    module path; a first segment that names something declared in the same
+//!    module (a `mod`, an item, a `use` name) is local, which is how a local
+//!    module that shadows a crate's name is told apart; then std/core/alloc,
+//!    the package's dependencies under the names its code uses (renames,
+//!    library names), other packages of the analysis, and else unresolved.
+//!    A leading `::` means an external crate from edition 2018 on and the
+//!    crate root before.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::cargo::{Dep, DepKind, Package, TargetKind};
+use crate::scan::{Cfg, FileScan, RawSite, SiteKind};
+
+/// What a site refers to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Class {
+    /// `std`, `core`, `alloc`, `proc_macro`, `test`.
+    Std { krate: String },
+    /// A dependency of the file's package.
+    Dependency {
+        package: String,
+        dep_kind: DepKind,
+        name: String,
+    },
+    /// Another package of the analysed workspace, not declared as a
+    /// dependency.
+    Workspace { package: String },
+    /// Something of this crate.
+    Local,
+    /// None of the above (a glob-imported name, a macro-made module, an
+    /// undeclared crate).
+    Unresolved { name: String },
+}
+
+/// A classified site.
+#[derive(Clone, Debug, Serialize)]
+pub struct Site {
+    pub kind: SiteKind,
+    pub path: String,
+    /// The path with `crate`/`self`/`super` resolved to `crate::...`.
+    pub resolved: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub class: Class,
+    pub cfg: Cfg,
+}
+
+/// One file's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileReport {
+    /// The path as shown (relative to the current directory when possible).
+    pub path: String,
+    #[serde(skip)]
+    pub abs: PathBuf,
+    pub package: Option<String>,
+    /// The targets that compile this file.
+    pub targets: Vec<TargetKind>,
+    /// `crate::a::b`, or empty when no target reaches the file.
+    pub module: String,
+    pub bytes: u64,
+    pub partial: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_error: Option<crate::scan::ParseFailure>,
+    pub sites: Vec<Site>,
+}
+
+/// Where a file sits: its package, targets and module path.
+#[derive(Clone, Debug, Default)]
+struct Place {
+    package: Option<usize>,
+    targets: Vec<TargetKind>,
+    module: Option<Vec<String>>,
+}
+
+const STD: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
+
+/// Follow `mod` declarations from every target root.
+fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<PathBuf, Place> {
+    let mut out: HashMap<PathBuf, Place> = HashMap::new();
+    for (pi, p) in packages.iter().enumerate() {
+        for t in &p.targets {
+            let mut stack: Vec<(PathBuf, Vec<String>, bool)> =
+                vec![(t.root.clone(), Vec::new(), true)];
+            let mut seen = HashSet::new();
+            while let Some((file, module, mod_rs)) = stack.pop() {
+                if !seen.insert(file.clone()) {
+                    continue;
+                }
+                let place = out.entry(file.clone()).or_default();
+                place.package.get_or_insert(pi);
+                if !place.targets.contains(&t.kind) {
+                    place.targets.push(t.kind);
+                }
+                if place.module.is_none() {
+                    place.module = Some(module.clone());
+                }
+                let Some(scan) = scans.get(&file) else {
+                    continue;
+                };
+                let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+                let own_dir = if mod_rs {
+                    dir.clone()
+                } else {
+                    dir.join(file.file_stem().unwrap_or_default())
+                };
+                for m in &scan.mods {
+                    let mut base = own_dir.clone();
+                    for s in &m.scope {
+                        base.push(s);
+                    }
+                    let (child, child_mod_rs) = match &m.path_attr {
+                        Some(pa) if m.scope.is_empty() => (dir.join(pa), true),
+                        Some(pa) => (base.join(pa), true),
+                        None => {
+                            let single = base.join(format!("{}.rs", m.name));
+                            if scans.contains_key(&single) || single.is_file() {
+                                (single, false)
+                            } else {
+                                (base.join(&m.name).join("mod.rs"), true)
+                            }
+                        }
+                    };
+                    let mut child_module = module.clone();
+                    child_module.extend(m.scope.iter().cloned());
+                    child_module.push(m.name.clone());
+                    stack.push((child, child_module, child_mod_rs));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The package whose directory is the nearest ancestor of `file`.
+fn owner(packages: &[Package], file: &Path) -> Option<usize> {
+    packages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| file.starts_with(&p.dir))
+        .max_by_key(|(_, p)| p.dir.components().count())
+        .map(|(i, _)| i)
+}
+
+/// Classify every site of every file.
+pub fn analyze(
+    packages: &[Package],
+    scans: HashMap<PathBuf, FileScan>,
+    display: &dyn Fn(&Path) -> String,
+) -> Vec<FileReport> {
+    let places = places(packages, &scans);
+    // Library names of every package, for workspace-crate classification.
+    let libs: HashMap<&str, &str> = packages
+        .iter()
+        .filter_map(|p| p.lib_name.as_deref().map(|l| (l, p.name.as_str())))
+        .collect();
+    // `extern crate x as y` at a crate root renames x for the whole crate.
+    let mut extern_aliases: HashMap<usize, HashMap<String, String>> = HashMap::new();
+    for (pi, p) in packages.iter().enumerate() {
+        for t in &p.targets {
+            if let Some(scan) = scans.get(&t.root) {
+                for s in scan
+                    .sites
+                    .iter()
+                    .filter(|s| s.kind == SiteKind::ExternCrate)
+                {
+                    if let Some(a) = &s.alias {
+                        extern_aliases
+                            .entry(pi)
+                            .or_default()
+                            .insert(a.clone(), s.path.clone());
+                    }
+                }
+            }
+        }
+    }
+    let mut reports: Vec<FileReport> = scans
+        .into_iter()
+        .map(|(abs, scan)| {
+            let mut place = places.get(&abs).cloned().unwrap_or_default();
+            if place.package.is_none() {
+                place.package = owner(packages, &abs);
+            }
+            let pkg = place.package.map(|i| &packages[i]);
+            let module = place.module.clone();
+            let ctx = Ctx {
+                pkg,
+                targets: &place.targets,
+                module: module.as_deref(),
+                names: &scan.names,
+                libs: &libs,
+                aliases: place.package.and_then(|i| extern_aliases.get(&i)),
+            };
+            let sites = scan.sites.iter().map(|s| ctx.classify(s)).collect();
+            FileReport {
+                path: display(&abs),
+                abs,
+                package: pkg.map(|p| p.name.clone()),
+                targets: place.targets.clone(),
+                module: module.map_or_else(String::new, |m| {
+                    std::iter::once("crate".to_string())
+                        .chain(m)
+                        .collect::<Vec<_>>()
+                        .join("::")
+                }),
+                bytes: scan.bytes,
+                partial: scan.partial,
+                parse_error: scan.failure.clone(),
+                sites,
+            }
+        })
+        .collect();
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+struct Ctx<'a> {
+    pkg: Option<&'a Package>,
+    targets: &'a [TargetKind],
+    module: Option<&'a [String]>,
+    names: &'a BTreeMap<Vec<String>, BTreeSet<String>>,
+    libs: &'a HashMap<&'a str, &'a str>,
+    aliases: Option<&'a HashMap<String, String>>,
+}
+
+impl Ctx<'_> {
+    fn edition_2015(&self) -> bool {
+        self.pkg.is_some_and(|p| p.edition == "2015")
+    }
+
+    /// The dependency kinds code at this site can use.
+    fn visible(&self, site: &RawSite) -> Vec<DepKind> {
+        let mut kinds = Vec::new();
+        if self.targets.is_empty() {
+            // Not reached from any target: assume ordinary code.
+            kinds.push(DepKind::Normal);
+        }
+        for t in self.targets {
+            for k in [DepKind::Normal, DepKind::Dev, DepKind::Build] {
+                if t.sees(k) && !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
+        if (site.cfg.test || site.kind == SiteKind::DocTest) && !kinds.contains(&DepKind::Dev) {
+            kinds.push(DepKind::Dev);
+        }
+        kinds
+    }
+
+    fn dep(&self, name: &str, site: &RawSite) -> Option<&Dep> {
+        let pkg = self.pkg?;
+        let visible = self.visible(site);
+        let candidates: Vec<&Dep> = pkg.deps.iter().filter(|d| d.code_name == name).collect();
+        for k in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
+            if visible.contains(&k)
+                && let Some(d) = candidates.iter().find(|d| d.kind == k)
+            {
+                return Some(d);
+            }
+        }
+        None
+    }
+
+    fn external(&self, name: &str, site: &RawSite) -> Class {
+        let name = self
+            .aliases
+            .and_then(|a| a.get(name))
+            .map_or(name, String::as_str);
+        if STD.contains(&name) {
+            return Class::Std {
+                krate: name.to_string(),
+            };
+        }
+        if let Some(d) = self.dep(name, site) {
+            return Class::Dependency {
+                package: d.package.clone(),
+                dep_kind: d.kind,
+                name: name.to_string(),
+            };
+        }
+        if let Some(p) = self.libs.get(name) {
+            if self.pkg.is_none_or(|own| own.name != *p) {
+                return Class::Workspace {
+                    package: (*p).to_string(),
+                };
+            }
+            return Class::Local; // the package's own library, from a bin or test
+        }
+        Class::Unresolved {
+            name: name.to_string(),
+        }
+    }
+
+    fn classify(&self, s: &RawSite) -> Site {
+        let (class, resolved) = self.resolve(s);
+        Site {
+            kind: s.kind,
+            path: s.path.clone(),
+            resolved,
+            alias: s.alias.clone(),
+            line: s.line,
+            column: s.column,
+            class,
+            cfg: s.cfg.clone(),
+        }
+    }
+
+    fn resolve(&self, s: &RawSite) -> (Class, String) {
+        let (leading, rest) = match s.path.strip_prefix("::") {
+            Some(r) => (true, r),
+            None => (false, s.path.as_str()),
+        };
+        let segs: Vec<&str> = rest.split("::").collect();
+        let first = segs.first().copied().unwrap_or("");
+        let mut here: Vec<String> = self.module.map(<[String]>::to_vec).unwrap_or_default();
+        here.extend(s.scope.iter().cloned());
+        let crate_path = |mods: &[String], tail: &[&str]| -> String {
+            std::iter::once("crate")
+                .chain(mods.iter().map(String::as_str))
+                .chain(tail.iter().copied())
+                .collect::<Vec<_>>()
+                .join("::")
+        };
+        if s.kind == SiteKind::ExternCrate {
+            if first == "self" {
+                return (Class::Local, "crate".into());
+            }
+            return (self.external(first, s), s.path.clone());
+        }
+        match first {
+            "crate" | "$crate" => return (Class::Local, crate_path(&[], &segs[1..])),
+            "self" => return (Class::Local, crate_path(&here, &segs[1..])),
+            "super" => {
+                let mut m = here.clone();
+                let mut i = 0;
+                while segs.get(i) == Some(&"super") {
+                    if m.pop().is_none() {
+                        return (
+                            Class::Unresolved {
+                                name: "super".into(),
+                            },
+                            s.path.clone(),
+                        );
+                    }
+                    i += 1;
+                }
+                return (Class::Local, crate_path(&m, &segs[i..]));
+            }
+            _ => {}
+        }
+        if leading {
+            if self.edition_2015() {
+                return (Class::Local, crate_path(&[], &segs));
+            }
+            return (self.external(first, s), s.path.clone());
+        }
+        // Declared in this module (or brought in by a `use` here): local,
+        // even if a crate has the same name.
+        let declared = self.names.get(&s.scope).is_some_and(|n| n.contains(first));
+        if declared {
+            return (Class::Local, crate_path(&here, &segs));
+        }
+        // Edition 2015: `use` paths start at the crate root.
+        if self.edition_2015() && matches!(s.kind, SiteKind::Use | SiteKind::PubUse) {
+            let class = self.external(first, s);
+            if matches!(class, Class::Unresolved { .. }) {
+                return (Class::Local, crate_path(&[], &segs));
+            }
+            return (class, s.path.clone());
+        }
+        (self.external(first, s), s.path.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_follow_mod_declarations() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let d = tmp.path();
+        let w = |p: &str, t: &str| {
+            let f = d.join(p);
+            std::fs::create_dir_all(f.parent().expect("p")).expect("mkdir");
+            std::fs::write(f, t).expect("write");
+        };
+        w(
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nedition = \"2021\"\n[dependencies]\nserde = \"1\"\n",
+        );
+        w(
+            "src/lib.rs",
+            "mod a; mod b; #[path = \"elsewhere/c.rs\"] mod c; mod inline { mod d; }",
+        );
+        w(
+            "src/a.rs",
+            "mod nested; use super::b::X; use serde::Serialize;",
+        );
+        w("src/a/nested.rs", "use crate::a::Y;");
+        w("src/b/mod.rs", "pub struct X;");
+        w("src/elsewhere/c.rs", "");
+        w(
+            "src/inline/d.rs",
+            "use serde::Local; mod serde { pub struct Local; }",
+        );
+        let (pkgs, _) = crate::cargo::load(&[d.join("Cargo.toml")]);
+        let mut scans = HashMap::new();
+        for f in [
+            "src/lib.rs",
+            "src/a.rs",
+            "src/a/nested.rs",
+            "src/b/mod.rs",
+            "src/elsewhere/c.rs",
+            "src/inline/d.rs",
+        ] {
+            let p = d.join(f);
+            scans.insert(
+                p.clone(),
+                crate::scan::scan(&std::fs::read(&p).expect("read")),
+            );
+        }
+        let reports = analyze(&pkgs, scans, &|p: &Path| {
+            p.strip_prefix(d).expect("rel").display().to_string()
+        });
+        let modules: Vec<(&str, &str)> = reports
+            .iter()
+            .map(|r| (r.path.as_str(), r.module.as_str()))
+            .collect();
+        assert_eq!(
+            modules,
+            vec![
+                ("src/a.rs", "crate::a"),
+                ("src/a/nested.rs", "crate::a::nested"),
+                ("src/b/mod.rs", "crate::b"),
+                ("src/elsewhere/c.rs", "crate::c"),
+                ("src/inline/d.rs", "crate::inline::d"),
+                ("src/lib.rs", "crate"),
+            ]
+        );
+        let a = &reports[0];
+        assert_eq!(a.sites[0].resolved, "crate::b::X");
+        assert_eq!(a.sites[0].class, Class::Local);
+        assert_eq!(
+            a.sites[1].class,
+            Class::Dependency {
+                package: "serde".into(),
+                dep_kind: DepKind::Normal,
+                name: "serde".into()
+            }
+        );
+        // A local module named like a crate shadows it.
+        let d_rs = &reports[4];
+        assert_eq!(d_rs.sites[0].class, Class::Local);
+        assert_eq!(d_rs.sites[0].resolved, "crate::inline::d::serde::Local");
+    }
+}

@@ -1,0 +1,357 @@
+//! pimports: a parallel, syntax-exact Rust import analyzer.
+//!
+//! * [`scan`]: one file with syn: every import site, its position and cfg;
+//! * [`cargo`]: manifests, targets, dependencies and their names in code;
+//! * [`analyze`]: module paths and the classification of every site;
+//! * [`report`]: inventory, by-crate, unused dependencies, DOT, cycles;
+//! * [`cli`]: the command line.
+//!
+//! The run: workdist discovery finds `.rs` files and `Cargo.toml`s (ignore
+//! rules apply, `target/` is skipped); workdist's `par_stream` reads and
+//! scans the files on a rayon pool whose threads have 256 MiB stacks (syn
+//! recurses on deeply nested expressions), results streaming back as they
+//! complete (a progress line on a terminal); then manifests are read and
+//! sites classified on the calling thread.
+
+pub mod analyze;
+pub mod cargo;
+pub mod cli;
+pub mod report;
+pub mod scan;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use clap::FromArgMatches;
+use workdist::{Discovery, DiscoveryOptions, ExitStatus, Flow, StreamOptions};
+
+use crate::cli::{Cli, Generate};
+
+/// Stack size of the parsing threads: deeply nested generated code makes
+/// syn (and its visitor) recurse thousands of frames deep.
+const PARSE_STACK: usize = 256 << 20;
+
+/// The `pimports` binary.
+pub fn main() -> std::process::ExitCode {
+    run(std::env::args_os()).into()
+}
+
+/// Run with these arguments (program name first).
+pub fn run<I, T>(args: I) -> ExitStatus
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match <Cli as clap::CommandFactory>::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitStatus::Found;
+            }
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!(
+                "error: {} (see 'pimports --help')",
+                first.strip_prefix("error: ").unwrap_or(first)
+            );
+            return ExitStatus::Error;
+        }
+    };
+    match execute(&cli) {
+        Ok(status) => status,
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitStatus::Found
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Render a completion script or the man page.
+pub fn generate(kind: Generate) -> std::io::Result<Vec<u8>> {
+    use clap_complete::Shell;
+    let mut cmd = cli::command();
+    let mut out = Vec::new();
+    let shell = match kind {
+        Generate::Man => {
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            return Ok(out);
+        }
+        Generate::CompleteBash => Shell::Bash,
+        Generate::CompleteZsh => Shell::Zsh,
+        Generate::CompleteFish => Shell::Fish,
+        Generate::CompleteElvish => Shell::Elvish,
+        Generate::CompletePowershell => Shell::PowerShell,
+    };
+    clap_complete::generate(shell, &mut cmd, "pimports", &mut out);
+    Ok(out)
+}
+
+/// The committed completion files.
+pub fn completion_files() -> [(Generate, &'static str); 5] {
+    [
+        (Generate::CompleteBash, "pimports.bash"),
+        (Generate::CompleteZsh, "_pimports"),
+        (Generate::CompleteFish, "pimports.fish"),
+        (Generate::CompleteElvish, "pimports.elv"),
+        (Generate::CompletePowershell, "_pimports.ps1"),
+    ]
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(p).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn write_out(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// A progress line on a terminal's stderr, at most ten times a second.
+struct Progress {
+    on: bool,
+    total: usize,
+    last: Instant,
+}
+
+impl Progress {
+    fn tick(&mut self, done: usize) {
+        if self.on && (self.last.elapsed().as_millis() >= 100 || done == self.total) {
+            self.last = Instant::now();
+            let width = 30;
+            let filled = (done * width).checked_div(self.total).unwrap_or(width);
+            eprint!(
+                "\r\x1b[K[{}{}] {done}/{} files",
+                "=".repeat(filled),
+                " ".repeat(width - filled),
+                self.total
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
+    if let Some(kind) = cli.generate {
+        write_out(&generate(kind)?)?;
+        return Ok(ExitStatus::Found);
+    }
+    let started = Instant::now();
+    let cwd = std::env::current_dir()?;
+    let roots: Vec<PathBuf> = if cli.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        cli.paths.clone()
+    };
+    let mut errored = false;
+
+    // Discovery: .rs files and manifests in one walk; `target/` skipped.
+    let mut opts = DiscoveryOptions {
+        hidden: cli.hidden,
+        globs: vec!["!target/".into()],
+        threads: cli.threads.unwrap_or(0),
+        ..DiscoveryOptions::default()
+    };
+    if cli.no_ignore {
+        opts.no_ignore();
+    }
+    let abs_roots: Vec<PathBuf> = roots.iter().map(|r| absolute(&cwd, r)).collect();
+    let walk = Discovery::new(&abs_roots, &cwd, &opts)?;
+    let mut sources = Vec::new();
+    let mut manifests = Vec::new();
+    for item in walk.sorted() {
+        match item {
+            Ok(e) => {
+                let p = e.path().to_path_buf();
+                if p.extension().is_some_and(|x| x == "rs") {
+                    sources.push(p);
+                } else if p.file_name().is_some_and(|n| n == "Cargo.toml") {
+                    manifests.push(p);
+                }
+            }
+            Err(err) => {
+                errored = true;
+                eprintln!("pimports: {err}");
+            }
+        }
+    }
+    // The manifests above each path: the package (and workspace) a
+    // subdirectory belongs to.
+    for r in &abs_roots {
+        let mut cur = if r.is_dir() {
+            Some(r.as_path())
+        } else {
+            r.parent()
+        };
+        while let Some(d) = cur {
+            let m = d.join("Cargo.toml");
+            if m.is_file() && !manifests.contains(&m) {
+                manifests.push(m);
+            }
+            cur = d.parent();
+        }
+    }
+
+    // Read and scan in parallel.
+    let threads = cli
+        .threads
+        .unwrap_or_else(workdist::discover::default_threads)
+        .max(1);
+    let total = sources.len();
+    let mut progress = Progress {
+        on: std::io::stderr().is_terminal() && total > 200,
+        total,
+        last: Instant::now(),
+    };
+    let mut scans: HashMap<PathBuf, scan::FileScan> = HashMap::with_capacity(total);
+    let mut bytes = 0u64;
+    let mut failures = 0usize;
+    let mut done = 0usize;
+    let indexed = sources.clone();
+    workdist::par_stream(
+        sources,
+        StreamOptions {
+            threads,
+            stack_size: PARSE_STACK,
+        },
+        |path: PathBuf| std::fs::read(&path).map(|b| scan::scan(&b)),
+        |i, result| {
+            done += 1;
+            progress.tick(done);
+            let path = &indexed[i];
+            match result {
+                Ok(Ok(s)) => {
+                    bytes += s.bytes;
+                    if let Some(f) = &s.failure {
+                        failures += 1;
+                        progress.finish();
+                        eprintln!(
+                            "pimports: {}:{}:{}: syn cannot parse this file ({}); scanned at the token level, results partial",
+                            display(&cwd, path),
+                            f.line,
+                            f.column,
+                            f.message
+                        );
+                    } else if s.not_utf8 {
+                        progress.finish();
+                        eprintln!(
+                            "pimports: {}: not valid UTF-8; read lossily, results partial",
+                            display(&cwd, path)
+                        );
+                    }
+                    scans.insert(path.clone(), s);
+                }
+                Ok(Err(e)) => {
+                    errored = true;
+                    progress.finish();
+                    eprintln!("pimports: {}: {e}", display(&cwd, path));
+                }
+                Err(panic) => {
+                    errored = true;
+                    progress.finish();
+                    eprintln!("pimports: {}: {panic}", display(&cwd, path));
+                }
+            }
+            Flow::Continue
+        },
+    )?;
+    progress.finish();
+
+    let (packages, manifest_errors) = cargo::load(&manifests);
+    for e in &manifest_errors {
+        errored = true;
+        eprintln!("pimports: {e}");
+    }
+    let files = analyze::analyze(&packages, scans, &|p: &Path| display(&cwd, p));
+
+    let focus = match &cli.focus {
+        Some(pat) => Some(
+            report::Focus::new(pat).map_err(|e| anyhow::anyhow!("invalid --focus pattern: {e}"))?,
+        ),
+        None => None,
+    };
+    let mut findings = false;
+    let out = if cli.json {
+        report::json(&files, focus.as_ref(), cli.only_focus)
+    } else if cli.by_crate {
+        report::by_crate(&files, &packages)
+    } else if cli.dot {
+        report::dot(&report::graph(&files, &packages))
+    } else if cli.cycles {
+        let cycles = report::cycles(&report::graph(&files, &packages));
+        findings = !cycles.is_empty();
+        cycles
+            .iter()
+            .map(|(k, ms)| format!("cycle in {k}: {}\n", ms.join(" <-> ")))
+            .collect()
+    } else if cli.unused_deps {
+        if let Some(dep) = &cli.explain {
+            report::explain(&files, &packages, dep)
+        } else {
+            let f = report::unused_deps(&files, &packages, &|p: &Path| display(&cwd, p));
+            findings = !f.is_empty();
+            report::render_findings(&f)
+        }
+    } else {
+        report::text(&files, focus.as_ref(), cli.only_focus)
+    };
+    write_out(out.as_bytes())?;
+
+    if cli.stats {
+        let elapsed = started.elapsed();
+        let secs = elapsed.as_secs_f64();
+        eprintln!(
+            "files: {total}\nbytes: {bytes}\nparse failures: {failures}\npackages: {}\nelapsed: {secs:.3} s\nms/file: {:.4}\nMB/s: {:.1}\nthreads: {threads}",
+            packages.len(),
+            if total > 0 {
+                secs * 1000.0 / total as f64
+            } else {
+                0.0
+            },
+            bytes as f64 / 1e6 / secs.max(1e-9),
+        );
+    }
+    Ok(if errored {
+        ExitStatus::Error
+    } else if findings {
+        ExitStatus::NotFound
+    } else {
+        ExitStatus::Found
+    })
+}
+
+/// A path as shown: relative to the current directory when under it.
+fn display(cwd: &Path, p: &Path) -> String {
+    p.strip_prefix(cwd).unwrap_or(p).display().to_string()
+}

@@ -1,0 +1,605 @@
+//! The reports: the per-file inventory (text, JSON Lines), crates by use,
+//! unused and misplaced dependencies, the module graph (DOT) and its cycles.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use globset::GlobMatcher;
+
+use crate::analyze::{Class, FileReport, Site};
+use crate::cargo::{DepKind, Package, TargetKind};
+use crate::scan::SiteKind;
+
+/// `--focus PATTERN`: a crate name, a path prefix or a glob.
+pub struct Focus {
+    prefix: String,
+    glob: Option<GlobMatcher>,
+}
+
+impl Focus {
+    pub fn new(pattern: &str) -> Result<Focus, globset::Error> {
+        let glob = if pattern.contains(['*', '?', '[', '{']) {
+            Some(globset::Glob::new(pattern)?.compile_matcher())
+        } else {
+            None
+        };
+        Ok(Focus {
+            prefix: pattern.trim_start_matches("::").to_string(),
+            glob,
+        })
+    }
+
+    fn matches_path(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("::");
+        match &self.glob {
+            Some(g) => g.is_match(path),
+            None => path == self.prefix || path.starts_with(&format!("{}::", self.prefix)),
+        }
+    }
+
+    /// Whether the file's code (doc examples aside) names something that
+    /// matches.
+    pub fn matches(&self, file: &FileReport) -> bool {
+        file.sites
+            .iter()
+            .filter(|s| s.kind != SiteKind::DocTest)
+            .any(|s| {
+                let external = match &s.class {
+                    Class::Dependency { name, .. } => Some(name.as_str()),
+                    Class::Workspace { package } => Some(package.as_str()),
+                    _ => None,
+                };
+                self.matches_path(&s.path)
+                    || self.matches_path(&s.resolved)
+                    || external.is_some_and(|n| n == self.prefix)
+            })
+    }
+}
+
+fn is_import(s: &Site) -> bool {
+    matches!(
+        s.kind,
+        SiteKind::Use | SiteKind::PubUse | SiteKind::ExternCrate
+    )
+}
+
+/// One line per file: `path: import, import, ...` (imports as written,
+/// flattened, each once), marked `-> ` when it matches the focus.
+pub fn text(files: &[FileReport], focus: Option<&Focus>, only_focus: bool) -> String {
+    let mut out = String::new();
+    for f in files {
+        let hit = focus.is_some_and(|fo| fo.matches(f));
+        if only_focus && !hit {
+            continue;
+        }
+        let mut seen = BTreeSet::new();
+        let imports: Vec<String> = f
+            .sites
+            .iter()
+            .filter(|s| is_import(s))
+            .map(|s| match (&s.alias, s.kind) {
+                (Some(a), _) => format!("{} as {a}", s.path),
+                (None, _) => s.path.clone(),
+            })
+            .filter(|p| seen.insert(p.clone()))
+            .collect();
+        if focus.is_some() {
+            out.push_str(if hit { "-> " } else { "   " });
+        }
+        let _ = write!(out, "{}:", f.path);
+        if !imports.is_empty() {
+            out.push(' ');
+            out.push_str(&imports.join(", "));
+        }
+        if f.partial {
+            out.push_str("  [partial]");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// JSON Lines: one object per file.
+pub fn json(files: &[FileReport], focus: Option<&Focus>, only_focus: bool) -> String {
+    let mut out = String::new();
+    for f in files {
+        let hit = focus.is_some_and(|fo| fo.matches(f));
+        if only_focus && !hit {
+            continue;
+        }
+        let mut v = serde_json::to_value(f).unwrap_or_default();
+        if focus.is_some() {
+            v["focus"] = serde_json::Value::Bool(hit);
+        }
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// `--by-crate`: every crate named from outside the file's own crate.
+pub fn by_crate(files: &[FileReport], packages: &[Package]) -> String {
+    #[derive(Default)]
+    struct Row {
+        files: BTreeSet<String>,
+        sites: usize,
+    }
+    let mut rows: BTreeMap<(u8, String), Row> = BTreeMap::new();
+    for f in files {
+        for s in &f.sites {
+            let key = match &s.class {
+                Class::Dependency { name, .. } => (0, name.clone()),
+                Class::Workspace { package } => (0, package.replace('-', "_")),
+                Class::Std { krate } => (1, krate.clone()),
+                Class::Unresolved { name } => (2, name.clone()),
+                Class::Local => continue,
+            };
+            let row = rows.entry(key).or_default();
+            row.files.insert(f.path.clone());
+            row.sites += 1;
+        }
+    }
+    let mut out = String::from("crate\tfiles\tsites\tdeclared by\n");
+    for ((group, name), row) in &rows {
+        let declared = match group {
+            1 => "(standard library)".to_string(),
+            2 => "(not declared: unresolved)".to_string(),
+            _ => {
+                let mut by: Vec<String> = Vec::new();
+                for p in packages {
+                    for d in p.deps.iter().filter(|d| d.code_name == *name) {
+                        by.push(format!(
+                            "{} ({}{})",
+                            p.name,
+                            d.kind.as_str(),
+                            if d.package != d.key {
+                                format!(", package {}", d.package)
+                            } else {
+                                String::new()
+                            }
+                        ));
+                    }
+                }
+                if by.is_empty() {
+                    packages
+                        .iter()
+                        .find(|p| p.lib_name.as_deref() == Some(name.as_str()))
+                        .map_or_else(
+                            || "(workspace)".to_string(),
+                            |p| format!("(workspace package {})", p.name),
+                        )
+                } else {
+                    by.join(", ")
+                }
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{name}\t{}\t{}\t{declared}",
+            row.files.len(),
+            row.sites
+        );
+    }
+    out
+}
+
+/// One finding of `--unused-deps`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub package: String,
+    pub manifest: String,
+    pub dep: String,
+    pub kind: DepKind,
+    /// `unused` or `misplaced`.
+    pub verdict: &'static str,
+}
+
+/// The sites in `files` that count as a use of dependency `dep` of `pkg`.
+fn uses<'a>(
+    files: &'a [FileReport],
+    pkg: &Package,
+    dep_key: &str,
+    kind: DepKind,
+) -> Vec<(&'a FileReport, &'a Site)> {
+    let Some(d) = pkg.deps.iter().find(|d| d.key == dep_key && d.kind == kind) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.package.as_deref() == Some(pkg.name.as_str()))
+    {
+        for s in &f.sites {
+            if let Class::Dependency {
+                package,
+                dep_kind,
+                name,
+            } = &s.class
+                && *package == d.package
+                && *name == d.code_name
+                && *dep_kind == kind
+            {
+                out.push((f, s));
+            }
+        }
+    }
+    out
+}
+
+/// Code that only exists for tests: a test-like target, `#[cfg(test)]`, a
+/// doc test.
+fn test_only(f: &FileReport, s: &Site) -> bool {
+    s.cfg.test
+        || s.kind == SiteKind::DocTest
+        || (!f.targets.is_empty() && f.targets.iter().all(|t| t.is_test_like()))
+}
+
+/// `--unused-deps`: per package, dependencies no visible code uses, and
+/// normal dependencies used only from test code.
+///
+/// A dependency mentioned in `[features]` as `dep/feature` is kept even if
+/// no code names it: it is there to switch on a feature of a crate used
+/// elsewhere in the graph. One only activated (`dep:x`) and never named is
+/// unused.
+pub fn unused_deps(
+    files: &[FileReport],
+    packages: &[Package],
+    display: &dyn Fn(&std::path::Path) -> String,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in packages {
+        let forwards: BTreeSet<String> = p
+            .features
+            .values()
+            .flatten()
+            .filter_map(|f| {
+                f.split_once('/').map(|(d, _)| {
+                    d.trim_end_matches('?')
+                        .trim_start_matches("dep:")
+                        .to_string()
+                })
+            })
+            .collect();
+        for d in &p.deps {
+            if p.ignored.iter().any(|i| *i == d.key || *i == d.package) || forwards.contains(&d.key)
+            {
+                continue;
+            }
+            let used = uses(files, p, &d.key, d.kind);
+            let finding = |verdict| Finding {
+                package: p.name.clone(),
+                manifest: display(&p.manifest),
+                dep: d.key.clone(),
+                kind: d.kind,
+                verdict,
+            };
+            if used.is_empty() {
+                out.push(finding("unused"));
+            } else if d.kind == DepKind::Normal && used.iter().all(|(f, s)| test_only(f, s)) {
+                out.push(finding("misplaced"));
+            }
+        }
+    }
+    out
+}
+
+pub fn render_findings(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let mut last = "";
+    for f in findings {
+        if f.package != last {
+            let _ = writeln!(out, "{} ({})", f.package, f.manifest);
+            last = &f.package;
+        }
+        match f.verdict {
+            "misplaced" => {
+                let _ = writeln!(
+                    out,
+                    "  misplaced: {} is a normal dependency used only from tests, benches or examples (make it a dev-dependency)",
+                    f.dep
+                );
+            }
+            _ => {
+                let _ = writeln!(out, "  unused {} dependency: {}", f.kind.as_str(), f.dep);
+            }
+        }
+    }
+    out
+}
+
+/// `--explain DEP`: what counts as a use of DEP in each package.
+pub fn explain(files: &[FileReport], packages: &[Package], dep: &str) -> String {
+    let mut out = String::new();
+    let want = dep.replace('-', "_");
+    for p in packages {
+        for d in p
+            .deps
+            .iter()
+            .filter(|d| d.key == dep || d.package == dep || d.code_name == want)
+        {
+            let used = uses(files, p, &d.key, d.kind);
+            let _ = writeln!(
+                out,
+                "{}: {} {} dependency {} (named `{}` in code): {} use(s)",
+                p.name,
+                d.kind.as_str(),
+                if d.optional { "optional" } else { "" },
+                d.key,
+                d.code_name,
+                used.len()
+            );
+            for (f, s) in used {
+                let _ = writeln!(
+                    out,
+                    "  {}:{}:{}: {:?} {}{}",
+                    f.path,
+                    s.line,
+                    s.column,
+                    s.kind,
+                    s.path,
+                    if test_only(f, s) { " (test code)" } else { "" }
+                );
+            }
+        }
+    }
+    if out.is_empty() {
+        let _ = writeln!(out, "no package under these paths declares {dep}");
+    }
+    out
+}
+
+/// The module graph: per crate, an edge from a module to each module of the
+/// same crate it names; and crate-to-crate edges within the analysed set.
+pub struct Graph {
+    /// crate name -> modules.
+    pub modules: BTreeMap<String, BTreeSet<String>>,
+    /// (crate, from module, to module).
+    pub edges: BTreeSet<(String, String, String)>,
+    pub crate_edges: BTreeSet<(String, String)>,
+}
+
+pub fn graph(files: &[FileReport], packages: &[Package]) -> Graph {
+    let mut g = Graph {
+        modules: BTreeMap::new(),
+        edges: BTreeSet::new(),
+        crate_edges: BTreeSet::new(),
+    };
+    // A crate per package: its library if it has one, else its binaries.
+    let crate_files = |f: &FileReport| -> bool {
+        let has_lib = packages
+            .iter()
+            .find(|p| Some(&p.name) == f.package.as_ref())
+            .is_some_and(|p| p.targets.iter().any(|t| t.kind == TargetKind::Lib));
+        if has_lib {
+            f.targets.contains(&TargetKind::Lib)
+        } else {
+            f.targets.contains(&TargetKind::Bin)
+        }
+    };
+    for f in files
+        .iter()
+        .filter(|f| crate_files(f) && !f.module.is_empty())
+    {
+        if let Some(p) = &f.package {
+            g.modules
+                .entry(p.clone())
+                .or_default()
+                .insert(f.module.clone());
+        }
+    }
+    for f in files
+        .iter()
+        .filter(|f| crate_files(f) && !f.module.is_empty())
+    {
+        let Some(p) = &f.package else { continue };
+        let Some(mods) = g.modules.get(p) else {
+            continue;
+        };
+        let mut new_edges = Vec::new();
+        for s in &f.sites {
+            match &s.class {
+                // A module re-exporting its own descendants (`pub use
+                // child::Item` in a crate root) is not a dependency of the
+                // parent on the child: leaving it out keeps every crate
+                // with a facade from looking cyclic.
+                Class::Local
+                    if s.kind == SiteKind::PubUse
+                        && s.resolved.starts_with(&format!("{}::", f.module)) => {}
+                Class::Local => {
+                    // The longest prefix of the resolved path that is a module.
+                    let segs: Vec<&str> = s.resolved.split("::").collect();
+                    let target = (1..=segs.len())
+                        .rev()
+                        .map(|n| segs[..n].join("::"))
+                        .find(|m| mods.contains(m));
+                    if let Some(t) = target
+                        && t != f.module
+                    {
+                        new_edges.push((p.clone(), f.module.clone(), t));
+                    }
+                }
+                Class::Workspace { package } => {
+                    g.crate_edges.insert((p.clone(), package.clone()));
+                }
+                Class::Dependency { package, .. }
+                    if packages.iter().any(|q| q.name == *package) =>
+                {
+                    g.crate_edges.insert((p.clone(), package.clone()));
+                }
+                _ => {}
+            }
+        }
+        g.edges.extend(new_edges);
+    }
+    g
+}
+
+fn q(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn dot(g: &Graph) -> String {
+    let mut out = String::from("digraph pimports {\n  node [shape=box, fontname=\"monospace\"];\n");
+    for (krate, mods) in &g.modules {
+        let _ = writeln!(
+            out,
+            "  subgraph {} {{\n    label = {};",
+            q(&format!("cluster_{krate}")),
+            q(krate)
+        );
+        for m in mods {
+            let _ = writeln!(out, "    {} [label={}];", q(&format!("{krate}::{m}")), q(m));
+        }
+        out.push_str("  }\n");
+    }
+    for (krate, from, to) in &g.edges {
+        let _ = writeln!(
+            out,
+            "  {} -> {};",
+            q(&format!("{krate}::{from}")),
+            q(&format!("{krate}::{to}"))
+        );
+    }
+    for (a, b) in &g.crate_edges {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [style=bold, color=blue];",
+            q(&format!("{a}::crate")),
+            q(&format!("{b}::crate"))
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// Strongly connected components of more than one module (Tarjan).
+pub fn cycles(g: &Graph) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for (krate, mods) in &g.modules {
+        let idx: BTreeMap<&str, usize> = mods
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.as_str(), i))
+            .collect();
+        let names: Vec<&str> = mods.iter().map(String::as_str).collect();
+        let mut adj = vec![Vec::new(); names.len()];
+        for (k, a, b) in &g.edges {
+            if k == krate
+                && let (Some(&i), Some(&j)) = (idx.get(a.as_str()), idx.get(b.as_str()))
+            {
+                adj[i].push(j);
+            }
+        }
+        for comp in tarjan(&adj) {
+            if comp.len() > 1 {
+                let mut ms: Vec<String> = comp.iter().map(|&i| names[i].to_string()).collect();
+                ms.sort();
+                out.push((krate.clone(), ms));
+            }
+        }
+    }
+    out
+}
+
+fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    struct T<'a> {
+        adj: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        out: Vec<Vec<usize>>,
+    }
+    impl T<'_> {
+        // Iterative, so a long chain of modules cannot overflow the stack.
+        fn run(&mut self, root: usize) {
+            let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+            self.index[root] = Some(self.next);
+            self.low[root] = self.next;
+            self.next += 1;
+            self.stack.push(root);
+            self.on[root] = true;
+            while let Some(&mut (v, ref mut i)) = work.last_mut() {
+                if *i < self.adj[v].len() {
+                    let w = self.adj[v][*i];
+                    *i += 1;
+                    match self.index[w] {
+                        None => {
+                            self.index[w] = Some(self.next);
+                            self.low[w] = self.next;
+                            self.next += 1;
+                            self.stack.push(w);
+                            self.on[w] = true;
+                            work.push((w, 0));
+                        }
+                        Some(iw) if self.on[w] => self.low[v] = self.low[v].min(iw),
+                        Some(_) => {}
+                    }
+                } else {
+                    work.pop();
+                    if let Some(&(u, _)) = work.last() {
+                        self.low[u] = self.low[u].min(self.low[v]);
+                    }
+                    if Some(self.low[v]) == self.index[v] {
+                        let mut comp = Vec::new();
+                        while let Some(w) = self.stack.pop() {
+                            self.on[w] = false;
+                            comp.push(w);
+                            if w == v {
+                                break;
+                            }
+                        }
+                        self.out.push(comp);
+                    }
+                }
+            }
+        }
+    }
+    let n = adj.len();
+    let mut t = T {
+        adj,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        out: Vec::new(),
+    };
+    for v in 0..n {
+        if t.index[v].is_none() {
+            t.run(v);
+        }
+    }
+    t.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tarjan_finds_cycles_only() {
+        let adj = vec![vec![1], vec![2], vec![0], vec![0]];
+        let mut comps: Vec<Vec<usize>> = tarjan(&adj)
+            .into_iter()
+            .map(|mut c| {
+                c.sort_unstable();
+                c
+            })
+            .collect();
+        comps.sort();
+        assert_eq!(comps, vec![vec![0, 1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn focus_patterns() {
+        let f = Focus::new("tokio::sync").expect("focus");
+        assert!(f.matches_path("tokio::sync::mpsc"));
+        assert!(f.matches_path("::tokio::sync"));
+        assert!(!f.matches_path("tokio::synchronous"));
+        let g = Focus::new("tokio::sync::*").expect("glob");
+        assert!(g.matches_path("tokio::sync::Mutex"));
+        assert!(!g.matches_path("tokio::net::TcpStream"));
+    }
+}

@@ -1,0 +1,314 @@
+//! End-to-end tests of pimports on a generated workspace that has every
+//! kind of dependency the issue lists: renamed, hyphenated, library name
+//! that differs, build-only, dev-only, feature-only, derive-only,
+//! macro-only, and a local module that shadows a crate's name.
+
+mod util;
+
+use util::Dir;
+
+fn workspace() -> Dir {
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    dir.create(".git/HEAD", "ref: refs/heads/main\n");
+    dir.create(".gitignore", "target/\n");
+    dir.create("target/debug/build/junk.rs", "use ignored::Thing;\n");
+    dir.create(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"util\"]\n\n[workspace.dependencies]\nserde = \"1\"\n",
+    );
+    dir.create(
+        "app/Cargo.toml",
+        r#"[package]
+name = "app"
+edition = "2021"
+
+[dependencies]
+serde = { workspace = true }
+random = { package = "rand", version = "0.8" }
+foo-bar = "1"
+my-util = { path = "../util" }
+lazy_static = "1"
+unused-thing = "1"
+only-in-tests = "1"
+feat-only = { version = "1", optional = true }
+forwarded = "1"
+log = "0.4"
+
+[dev-dependencies]
+tempfile = "3"
+dev-unused = "1"
+
+[build-dependencies]
+cc = "1"
+build-unused = "1"
+
+[features]
+extra = ["dep:feat-only"]
+x = ["forwarded/std"]
+"#,
+    );
+    dir.create("app/build.rs", "fn main() {\n    cc::Build::new();\n}\n");
+    dir.create(
+        "app/src/main.rs",
+        r#"#[macro_use]
+extern crate lazy_static;
+
+mod log;
+mod net;
+
+use foo_bar::thing;
+use utilities::helper as h;
+
+// use commented::Out;
+#[derive(serde::Serialize)]
+struct S;
+
+fn main() {
+    let _ = random::thread_rng();
+    let _ = "use in_a::string;";
+    log::info();
+    net::go();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+}
+"#,
+    );
+    dir.create("app/src/log.rs", "pub fn info() {}\n");
+    dir.create(
+        "app/src/net/mod.rs",
+        "mod tcp;\n\npub fn go() {\n    use crate::log;\n    tcp::x();\n}\n",
+    );
+    dir.create(
+        "app/src/net/tcp.rs",
+        "use super::super::net;\n\npub fn x() {\n    net::go();\n}\n",
+    );
+    dir.create(
+        "app/tests/it.rs",
+        "use only_in_tests::X;\nuse tempfile::tempdir;\n",
+    );
+    dir.create(
+        "util/Cargo.toml",
+        "[package]\nname = \"my-util\"\nedition = \"2021\"\n\n[lib]\nname = \"utilities\"\n",
+    );
+    dir.create(
+        "util/src/lib.rs",
+        "/// ```\n/// use utilities::helper;\n/// ```\npub fn helper() {}\n",
+    );
+    dir
+}
+
+#[test]
+fn text_inventory_one_line_per_file_sorted() {
+    let dir = workspace();
+    let out = dir.stdout(&[], 0);
+    assert_eq!(
+        out,
+        "app/build.rs:\n\
+         app/src/log.rs:\n\
+         app/src/main.rs: lazy_static, foo_bar::thing, utilities::helper as h, super::*\n\
+         app/src/net/mod.rs: crate::log\n\
+         app/src/net/tcp.rs: super::super::net\n\
+         app/tests/it.rs: only_in_tests::X, tempfile::tempdir\n\
+         util/src/lib.rs:\n"
+    );
+}
+
+#[test]
+fn focus_marks_and_filters() {
+    let dir = workspace();
+    let out = dir.stdout(&["--focus", "tempfile"], 0);
+    assert!(
+        out.lines()
+            .any(|l| l == "-> app/tests/it.rs: only_in_tests::X, tempfile::tempdir"),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l == "   app/src/log.rs:"), "{out}");
+    let out = dir.stdout(&["--focus", "utilities::*", "--only-focus"], 0);
+    assert_eq!(
+        out,
+        "-> app/src/main.rs: lazy_static, foo_bar::thing, utilities::helper as h, super::*\n"
+    );
+}
+
+#[test]
+fn json_sites_are_classified_with_positions() {
+    let dir = workspace();
+    let out = dir.stdout(&["--json", "app/src/main.rs", "util"], 0);
+    let files: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(files.len(), 2);
+    let main = &files[0];
+    assert_eq!(main["path"], "app/src/main.rs");
+    assert_eq!(main["package"], "app");
+    assert_eq!(main["module"], "crate");
+    assert_eq!(main["targets"], serde_json::json!(["bin"]));
+    let sites: Vec<(String, String, String, u64, u64)> = main["sites"]
+        .as_array()
+        .expect("sites")
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().expect("kind").to_string(),
+                s["path"].as_str().expect("path").to_string(),
+                s["class"]["kind"].as_str().expect("class").to_string(),
+                s["line"].as_u64().expect("line"),
+                s["column"].as_u64().expect("column"),
+            )
+        })
+        .collect();
+    let expect = |k: &str, p: &str, c: &str, l: u64, col: u64| {
+        (k.to_string(), p.to_string(), c.to_string(), l, col)
+    };
+    assert_eq!(
+        sites,
+        vec![
+            expect("extern_crate", "lazy_static", "dependency", 2, 14),
+            // A use site points at the name it imports (the leaf of the tree).
+            expect("use", "foo_bar::thing", "dependency", 7, 14),
+            expect("use", "utilities::helper", "dependency", 8, 16),
+            expect("attribute", "serde::Serialize", "dependency", 11, 10),
+            expect("path", "random::thread_rng", "dependency", 15, 13),
+            // `log` here is the local module, not the crate.
+            expect("path", "log::info", "local", 17, 5),
+            expect("path", "net::go", "local", 18, 5),
+            expect("use", "super::*", "local", 23, 16),
+        ]
+    );
+    let s = &main["sites"][4];
+    assert_eq!(s["class"]["package"], "rand");
+    assert_eq!(s["class"]["name"], "random");
+    assert_eq!(main["sites"][7]["cfg"]["test"], true);
+    // `super` of `crate::tests` is the crate root.
+    assert_eq!(main["sites"][7]["resolved"], "crate::*");
+    let lib = &files[1];
+    assert_eq!(lib["sites"][0]["kind"], "doc_test");
+    assert_eq!(lib["sites"][0]["path"], "utilities::helper");
+    assert_eq!(lib["sites"][0]["class"]["kind"], "local");
+}
+
+#[test]
+fn unused_and_misplaced_dependencies() {
+    let dir = workspace();
+    let out = dir.stdout(&["--unused-deps"], 1);
+    assert_eq!(
+        out,
+        "app (app/Cargo.toml)\n  \
+         unused normal dependency: feat-only\n  \
+         unused normal dependency: log\n  \
+         misplaced: only-in-tests is a normal dependency used only from tests, benches or examples (make it a dev-dependency)\n  \
+         unused normal dependency: unused-thing\n  \
+         unused dev dependency: dev-unused\n  \
+         unused build dependency: build-unused\n"
+    );
+    let out = dir.stdout(&["--unused-deps", "--explain", "rand"], 0);
+    assert_eq!(
+        out,
+        "app: normal  dependency random (named `random` in code): 1 use(s)\n  app/src/main.rs:15:13: Path random::thread_rng\n"
+    );
+    // An ignore list in the manifest silences a finding.
+    dir.create(
+        "app/Cargo.toml",
+        &std::fs::read_to_string(dir.path().join("app/Cargo.toml"))
+            .expect("read")
+            .replace("[features]", "[package.metadata.pimports]\nignored = [\"unused-thing\", \"log\", \"feat-only\", \"only-in-tests\", \"dev-unused\", \"build-unused\"]\n\n[features]"),
+    );
+    assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
+}
+
+#[test]
+fn module_graph_and_cycles() {
+    let dir = workspace();
+    let out = dir.stdout(&["--dot"], 0);
+    assert_eq!(
+        out,
+        "digraph pimports {\n  node [shape=box, fontname=\"monospace\"];\n  \
+         subgraph \"cluster_app\" {\n    label = \"app\";\n    \
+         \"app::crate\" [label=\"crate\"];\n    \
+         \"app::crate::log\" [label=\"crate::log\"];\n    \
+         \"app::crate::net\" [label=\"crate::net\"];\n    \
+         \"app::crate::net::tcp\" [label=\"crate::net::tcp\"];\n  }\n  \
+         subgraph \"cluster_my-util\" {\n    label = \"my-util\";\n    \
+         \"my-util::crate\" [label=\"crate\"];\n  }\n  \
+         \"app::crate\" -> \"app::crate::log\";\n  \
+         \"app::crate\" -> \"app::crate::net\";\n  \
+         \"app::crate::net\" -> \"app::crate::log\";\n  \
+         \"app::crate::net\" -> \"app::crate::net::tcp\";\n  \
+         \"app::crate::net::tcp\" -> \"app::crate::net\";\n  \
+         \"app::crate\" -> \"my-util::crate\" [style=bold, color=blue];\n}\n"
+    );
+    let out = dir.stdout(&["--cycles"], 1);
+    assert_eq!(out, "cycle in app: crate::net <-> crate::net::tcp\n");
+}
+
+#[test]
+fn by_crate_counts_files_and_sites() {
+    let dir = workspace();
+    let out = dir.stdout(&["--by-crate"], 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "crate\tfiles\tsites\tdeclared by");
+    assert!(
+        lines.contains(&"random\t1\t1\tapp (normal, package rand)"),
+        "{out}"
+    );
+    assert!(lines.contains(&"cc\t1\t1\tapp (build)"), "{out}");
+    assert!(
+        lines.contains(&"utilities\t1\t1\tapp (normal, package my-util)")
+            || lines.contains(&"utilities\t1\t1\tapp (normal)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn broken_files_are_reported_and_the_run_goes_on() {
+    let dir = workspace();
+    dir.create("app/src/broken.rs", "use kept::One;\nfn broken( {\n");
+    dir.create_bytes("app/src/latin1.rs", b"use kept::Two; // caf\xe9\n");
+    let out = dir.run(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("app/src/broken.rs: kept::One  [partial]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("app/src/latin1.rs: kept::Two  [partial]"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("app/src/broken.rs:2:"), "{stderr}");
+    assert!(stderr.contains("latin1.rs: not valid UTF-8"), "{stderr}");
+    // A broken manifest is an error (exit 2), the rest is still reported.
+    dir.create("util/Cargo.toml", "[package\n");
+    let out = dir.run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("util/Cargo.toml"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("app/src/main.rs:"));
+}
+
+#[test]
+fn deeply_nested_and_empty_files() {
+    let dir = workspace();
+    let depth = 3000;
+    let src = format!(
+        "fn f() -> u32 {{ {}1{} }}\nuse deep::Import;\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    dir.create("app/src/deep.rs", &src);
+    dir.create("app/src/empty.rs", "");
+    let out = dir.stdout(&["app/src/deep.rs", "app/src/empty.rs"], 0);
+    assert_eq!(out, "app/src/deep.rs: deep::Import\napp/src/empty.rs:\n");
+}
+
+#[test]
+fn bad_arguments_get_one_line() {
+    let dir = workspace();
+    let out = dir.run(&["--explain", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
