@@ -200,6 +200,7 @@ pub fn analyze(
                 targets: &place.targets,
                 module: module.as_deref(),
                 names: &scan.names,
+                use_names: &scan.use_names,
                 libs: &libs,
                 aliases: place.package.and_then(|i| extern_aliases.get(&i)),
             };
@@ -231,6 +232,7 @@ struct Ctx<'a> {
     targets: &'a [TargetKind],
     module: Option<&'a [String]>,
     names: &'a BTreeMap<Vec<String>, BTreeSet<String>>,
+    use_names: &'a BTreeMap<Vec<String>, BTreeSet<String>>,
     libs: &'a HashMap<&'a str, &'a str>,
     aliases: Option<&'a HashMap<String, String>>,
 }
@@ -367,9 +369,16 @@ impl Ctx<'_> {
             }
             return (self.external(first, s), s.path.clone());
         }
-        // Declared in this module (or brought in by a `use` here): local,
-        // even if a crate has the same name.
-        let declared = self.names.get(&s.scope).is_some_and(|n| n.contains(first));
+        // Declared in this module: local, even if a crate has the same
+        // name. In code (not in a `use`), a name some `use` here brought in
+        // also resolves through that import, which is a site of its own.
+        let is_use = matches!(s.kind, SiteKind::Use | SiteKind::PubUse);
+        let declared = self.names.get(&s.scope).is_some_and(|n| n.contains(first))
+            || (!is_use
+                && self
+                    .use_names
+                    .get(&s.scope)
+                    .is_some_and(|n| n.contains(first)));
         if declared {
             return (Class::Local, crate_path(&here, &segs));
         }

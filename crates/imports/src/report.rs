@@ -260,9 +260,33 @@ pub fn unused_deps(
                 })
             })
             .collect();
+        // Dev-dependencies are judged only where test code ships: a
+        // published (vendored) crate often leaves its tests out, and its
+        // dev-dependencies are then unused here but not in its repository.
+        let has_test_code = p.targets.iter().any(|t| t.kind.is_test_like())
+            || files
+                .iter()
+                .filter(|f| f.package.as_deref() == Some(p.name.as_str()))
+                .any(|f| {
+                    f.sites
+                        .iter()
+                        .any(|s| s.cfg.test || s.kind == SiteKind::DocTest)
+                });
         for d in &p.deps {
             if p.ignored.iter().any(|i| *i == d.key || *i == d.package) || forwards.contains(&d.key)
             {
+                continue;
+            }
+            // `core`/`alloc`/`std` declared as dependencies: the crate is
+            // built as part of the standard library (rustc-dep-of-std) and
+            // uses them as the sysroot crates they stand in for.
+            if matches!(
+                d.code_name.as_str(),
+                "core" | "alloc" | "std" | "compiler_builtins"
+            ) {
+                continue;
+            }
+            if d.kind == DepKind::Dev && !has_test_code {
                 continue;
             }
             let used = uses(files, p, &d.key, d.kind);
@@ -287,9 +311,9 @@ pub fn render_findings(findings: &[Finding]) -> String {
     let mut out = String::new();
     let mut last = "";
     for f in findings {
-        if f.package != last {
+        if f.manifest != last {
             let _ = writeln!(out, "{} ({})", f.package, f.manifest);
-            last = &f.package;
+            last = &f.manifest;
         }
         match f.verdict {
             "misplaced" => {

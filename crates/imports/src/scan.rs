@@ -89,9 +89,14 @@ pub struct ParseFailure {
 pub struct FileScan {
     pub sites: Vec<RawSite>,
     pub mods: Vec<ModDecl>,
-    /// Names declared in each (inline) module scope of the file: items,
-    /// modules and `use` names. A path starting with one of them is local.
+    /// Names declared in each (inline) module scope of the file by items
+    /// of the type namespace (modules, types, traits). A path starting with
+    /// one of them is local, even if a crate has the same name.
     pub names: BTreeMap<Vec<String>, BTreeSet<String>>,
+    /// Names brought into each scope by `use` and `extern crate`. A path in
+    /// code starting with one of them goes through that import (already a
+    /// site of its own); a `use` path does not resolve through them.
+    pub use_names: BTreeMap<Vec<String>, BTreeSet<String>>,
     /// Set when syn failed and a coarser scan was used.
     pub partial: bool,
     pub failure: Option<ParseFailure>,
@@ -121,6 +126,7 @@ pub fn scan(bytes: &[u8]) -> FileScan {
                 sites: v.sites,
                 mods: v.mods,
                 names: v.names,
+                use_names: v.use_names,
                 ..FileScan::default()
             }
         }
@@ -147,6 +153,7 @@ struct Visitor {
     sites: Vec<RawSite>,
     mods: Vec<ModDecl>,
     names: BTreeMap<Vec<String>, BTreeSet<String>>,
+    use_names: BTreeMap<Vec<String>, BTreeSet<String>>,
     scope: Vec<String>,
     cfg: Vec<Cfg>,
     /// Doc text gathered since the last flush, with the line it starts on.
@@ -179,6 +186,13 @@ impl Visitor {
 
     fn name(&mut self, name: String) {
         self.names
+            .entry(self.scope.clone())
+            .or_default()
+            .insert(name);
+    }
+
+    fn use_name(&mut self, name: String) {
+        self.use_names
             .entry(self.scope.clone())
             .or_default()
             .insert(name);
@@ -383,7 +397,7 @@ impl Visitor {
                 } else {
                     name
                 };
-                self.name(local);
+                self.use_name(local);
                 self.site(kind, path, None, n.ident.span());
             }
             syn::UseTree::Rename(r) => {
@@ -395,7 +409,7 @@ impl Visitor {
                 };
                 let alias = r.rename.to_string();
                 if alias != "_" {
-                    self.name(alias.clone());
+                    self.use_name(alias.clone());
                 }
                 self.site(kind, path, Some(alias), r.ident.span());
             }
@@ -664,7 +678,7 @@ impl<'ast> Visit<'ast> for Visitor {
             syn::Item::ExternCrate(e) => {
                 let name = e.ident.to_string();
                 let alias = e.rename.as_ref().map(|(_, id)| id.to_string());
-                self.name(alias.clone().unwrap_or_else(|| name.clone()));
+                self.use_name(alias.clone().unwrap_or_else(|| name.clone()));
                 self.site(SiteKind::ExternCrate, name, alias, e.ident.span());
                 if let Some(s) = self.sites.last_mut() {
                     s.macro_use = u_macro_use(&e.attrs);
@@ -708,21 +722,16 @@ impl<'ast> Visit<'ast> for Visitor {
                 }
             }
             other => {
+                // Only the type namespace can shadow a crate in a path
+                // (`x::y` needs a module, type or crate `x`): functions,
+                // constants, statics and macros of the same name do not.
                 match other {
-                    syn::Item::Const(i) => self.name(i.ident.to_string()),
                     syn::Item::Enum(i) => self.name(i.ident.to_string()),
-                    syn::Item::Fn(i) => self.name(i.sig.ident.to_string()),
-                    syn::Item::Static(i) => self.name(i.ident.to_string()),
                     syn::Item::Struct(i) => self.name(i.ident.to_string()),
                     syn::Item::Trait(i) => self.name(i.ident.to_string()),
                     syn::Item::TraitAlias(i) => self.name(i.ident.to_string()),
                     syn::Item::Type(i) => self.name(i.ident.to_string()),
                     syn::Item::Union(i) => self.name(i.ident.to_string()),
-                    syn::Item::Macro(i) => {
-                        if let Some(id) = &i.ident {
-                            self.name(id.to_string());
-                        }
-                    }
                     _ => {}
                 }
                 syn::visit::visit_item(self, other);
