@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-fn check(tool: &str, files: &[(Vec<u8>, &str)]) {
+fn check(tool: &str, files: &[(Vec<u8>, String)]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let bless = std::env::var_os("PFILES_BLESS").is_some();
     let mut stale = Vec::new();
@@ -28,7 +28,7 @@ fn check(tool: &str, files: &[(Vec<u8>, &str)]) {
 
 #[test]
 fn pgrep_lite_completions_are_fresh() {
-    let files: Vec<(Vec<u8>, &str)> = pfiles_grep::generate::completion_files()
+    let files: Vec<(Vec<u8>, String)> = pfiles_grep::generate::completion_files()
         .into_iter()
         .map(|(kind, name)| (pfiles_grep::generate::render(kind).expect("render"), name))
         .collect();
@@ -49,7 +49,7 @@ fn pgrep_lite_man_page_renders() {
 
 #[test]
 fn pimports_completions_are_fresh() {
-    let files: Vec<(Vec<u8>, &str)> = pfiles_imports::completion_files()
+    let files: Vec<(Vec<u8>, String)> = pfiles_imports::completion_files()
         .into_iter()
         .map(|(kind, name)| (pfiles_imports::generate(kind).expect("render"), name))
         .collect();

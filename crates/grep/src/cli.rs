@@ -37,16 +37,7 @@ pub enum SortBy {
     Path,
 }
 
-/// What `--generate` writes to standard output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Generate {
-    Man,
-    CompleteBash,
-    CompleteZsh,
-    CompleteFish,
-    CompleteElvish,
-    CompletePowershell,
-}
+pub use workdist::cli::Generate;
 
 const MODES: [&str; 7] = [
     "count",

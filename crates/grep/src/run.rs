@@ -132,22 +132,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// error is one line on stderr with status 2.
 fn report_config_error(err: anyhow::Error) -> ExitStatus {
     match err.downcast::<clap::Error>() {
-        Ok(clap_err) => {
-            use clap::error::ErrorKind;
-            match clap_err.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                    let _ = clap_err.print();
-                    ExitStatus::Found
-                }
-                _ => {
-                    let text = clap_err.render().to_string();
-                    let first = text.lines().next().unwrap_or("invalid arguments");
-                    let first = first.strip_prefix("error: ").unwrap_or(first);
-                    eprintln!("error: {first} (see 'pgrep-lite --help')");
-                    ExitStatus::Error
-                }
-            }
-        }
+        Ok(clap_err) => workdist::cli::report_clap_error(&clap_err, "pgrep-lite"),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitStatus::Error

@@ -3,18 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 
-/// What `--generate` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Generate {
-    Man,
-    CompleteBash,
-    CompleteZsh,
-    CompleteFish,
-    CompleteElvish,
-    CompletePowershell,
-}
+pub use workdist::cli::Generate;
 
 /// pimports lists every import of every Rust file under PATH, in parallel
 /// and syntax-exact (syn), maps them to Cargo dependencies, and answers

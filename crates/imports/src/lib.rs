@@ -22,7 +22,7 @@ pub mod scan;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::FromArgMatches;
@@ -84,47 +84,12 @@ where
 
 /// Render a completion script or the man page.
 pub fn generate(kind: Generate) -> std::io::Result<Vec<u8>> {
-    use clap_complete::Shell;
-    let mut cmd = cli::command();
-    let mut out = Vec::new();
-    let shell = match kind {
-        Generate::Man => {
-            clap_mangen::Man::new(cmd).render(&mut out)?;
-            return Ok(out);
-        }
-        Generate::CompleteBash => Shell::Bash,
-        Generate::CompleteZsh => Shell::Zsh,
-        Generate::CompleteFish => Shell::Fish,
-        Generate::CompleteElvish => Shell::Elvish,
-        Generate::CompletePowershell => Shell::PowerShell,
-    };
-    clap_complete::generate(shell, &mut cmd, "pimports", &mut out);
-    Ok(out)
+    workdist::cli::generate(cli::command(), "pimports", kind)
 }
 
 /// The committed completion files.
-pub fn completion_files() -> [(Generate, &'static str); 5] {
-    [
-        (Generate::CompleteBash, "pimports.bash"),
-        (Generate::CompleteZsh, "_pimports"),
-        (Generate::CompleteFish, "pimports.fish"),
-        (Generate::CompleteElvish, "pimports.elv"),
-        (Generate::CompletePowershell, "_pimports.ps1"),
-    ]
-}
-
-fn absolute(cwd: &Path, p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in cwd.join(p).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+pub fn completion_files() -> [(Generate, String); 5] {
+    workdist::cli::completion_files("pimports")
 }
 
 fn write_out(bytes: &[u8]) -> std::io::Result<()> {
@@ -186,7 +151,10 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     if cli.no_ignore {
         opts.no_ignore();
     }
-    let abs_roots: Vec<PathBuf> = roots.iter().map(|r| absolute(&cwd, r)).collect();
+    let abs_roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| workdist::cli::lexical_join(&cwd, r))
+        .collect();
     let walk = Discovery::new(&abs_roots, &cwd, &opts)?;
     let mut sources = Vec::new();
     let mut manifests = Vec::new();

@@ -11,7 +11,8 @@
 //! * [`shards`]: resident data split across worker threads, each with its
 //!   own channel, queried by broadcast and merged replies;
 //! * [`sink`]: the single writer that owns a tool's output;
-//! * [`exit`]: the exit-code convention every tool follows.
+//! * [`exit`]: the exit-code convention every tool follows;
+//! * [`cli`]: completions, man pages, one-line argument errors.
 //!
 //! # Theory of operation
 //!
@@ -44,6 +45,7 @@
 //! fails and producers stop within one item. A panicking work item is caught
 //! and reported as that item's error; nothing hangs on it.
 
+pub mod cli;
 pub mod discover;
 pub mod exit;
 pub mod pmap;

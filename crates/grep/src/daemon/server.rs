@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -261,20 +261,6 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         let _ = h.join();
     }
     Ok(())
-}
-
-fn lexical_normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn is_ignore_file(path: &Path) -> bool {
@@ -1033,7 +1019,7 @@ impl Daemon {
             .map_err(|_| "index unavailable".to_string())?;
         let mut roots = Vec::with_capacity(config.paths.len());
         for typed in &config.paths {
-            let abs = lexical_normalize(&q.context.cwd.join(typed));
+            let abs = workdist::cli::lexical_join(&q.context.cwd, typed);
             let rel = abs
                 .strip_prefix(self.root.as_path())
                 .map_err(|_| format!("{} is outside {}", typed.display(), self.root.display()))?
