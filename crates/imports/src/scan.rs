@@ -14,6 +14,8 @@ use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use serde::Serialize;
 use syn::visit::Visit;
 
+mod fast;
+
 /// What kind of construct a site is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -105,12 +107,42 @@ pub struct FileScan {
     pub bytes: u64,
 }
 
-/// Scan a file's bytes.
+/// How a file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// syn's full parse of the file (the reference).
+    Full,
+    /// The token walk of [`fast`], handing syn only `use`, `extern crate`
+    /// and attributes. Falls back to the full parse when the file does not
+    /// tokenize.
+    Fast,
+}
+
+/// Scan a file's bytes with the full parse.
 pub fn scan(bytes: &[u8]) -> FileScan {
+    scan_with(bytes, Engine::Full)
+}
+
+/// Scan a file's bytes with the given engine.
+pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
     let (text, not_utf8) = match std::str::from_utf8(bytes) {
         Ok(t) => (std::borrow::Cow::Borrowed(t), false),
         Err(_) => (String::from_utf8_lossy(bytes), true),
     };
+    if engine == Engine::Fast
+        && let Some(v) = fast::scan(&text)
+    {
+        return FileScan {
+            sites: v.sites,
+            mods: v.mods,
+            names: v.names,
+            use_names: v.use_names,
+            partial: not_utf8,
+            not_utf8,
+            bytes: bytes.len() as u64,
+            failure: None,
+        };
+    }
     let mut out = match syn::parse_file(&text) {
         Ok(file) => {
             let mut v = Visitor::default();
@@ -295,6 +327,13 @@ impl Visitor {
         let mut found = Vec::new();
         token_paths(tokens.clone(), &mut found);
         for (path, span) in found {
+            // Tool attributes (`#[allow(clippy::x)]`) name lints, not crates.
+            if matches!(
+                path.split("::").next(),
+                Some("clippy" | "rustfmt" | "rustdoc")
+            ) {
+                continue;
+            }
             self.site(SiteKind::Attribute, path, None, span);
         }
         for tt in tokens {
@@ -668,6 +707,7 @@ impl<'ast> Visit<'ast> for Visitor {
         self.docs_flush();
         match item {
             syn::Item::Use(u) => {
+                self.visit_visibility(&u.vis);
                 let kind = if matches!(u.vis, syn::Visibility::Inherited) {
                     SiteKind::Use
                 } else {
@@ -685,6 +725,7 @@ impl<'ast> Visit<'ast> for Visitor {
                 }
             }
             syn::Item::Mod(m) => {
+                self.visit_visibility(&m.vis);
                 let name = m.ident.to_string();
                 self.name(name.clone());
                 match &m.content {
@@ -796,7 +837,23 @@ impl<'ast> Visit<'ast> for Visitor {
             self.leave(pushed);
             return;
         }
+        // A macro statement's attributes (`#[cfg(x)] trace!(..);`) apply
+        // to it like an item's.
+        if let syn::Stmt::Macro(m) = s {
+            let pushed = self.enter(&m.attrs);
+            self.visit_macro(&m.mac);
+            self.leave(pushed);
+            return;
+        }
         syn::visit::visit_stmt(self, s);
+    }
+
+    fn visit_expr_path(&mut self, e: &'ast syn::ExprPath) {
+        self.qualified(e.qself.as_ref(), &e.path);
+    }
+
+    fn visit_type_path(&mut self, t: &'ast syn::TypePath) {
+        self.qualified(t.qself.as_ref(), &t.path);
     }
 
     fn visit_path(&mut self, p: &'ast syn::Path) {
@@ -825,6 +882,42 @@ impl<'ast> Visit<'ast> for Visitor {
         }
         for (path, span) in token_sites(m.tokens.clone()) {
             self.site(SiteKind::Macro, path, None, span);
+        }
+    }
+}
+
+impl Visitor {
+    /// `<T as a::Trait>::item`: syn keeps the trait's segments and the
+    /// item's in one path, with a leading `::` when there is no trait. The
+    /// site is the trait's path (a path of its own in the source); `T` is
+    /// visited as the type it is.
+    fn qualified(&mut self, qself: Option<&syn::QSelf>, path: &syn::Path) {
+        let Some(q) = qself else {
+            self.visit_path(path);
+            return;
+        };
+        self.visit_type(&q.ty);
+        let trait_segs: Vec<&syn::PathSegment> = path.segments.iter().take(q.position).collect();
+        if trait_segs.len() > 1 || (path.leading_colon.is_some() && !trait_segs.is_empty()) {
+            let first = trait_segs[0].ident.to_string();
+            if could_name_a_crate(&first) {
+                let mut s = if path.leading_colon.is_some() {
+                    "::".to_string()
+                } else {
+                    String::new()
+                };
+                s.push_str(
+                    &trait_segs
+                        .iter()
+                        .map(|seg| seg.ident.to_string())
+                        .collect::<Vec<_>>()
+                        .join("::"),
+                );
+                self.site(SiteKind::Path, s, None, trait_segs[0].ident.span());
+            }
+        }
+        for seg in &path.segments {
+            syn::visit::visit_path_arguments(self, &seg.arguments);
         }
     }
 }
@@ -1033,5 +1126,47 @@ fn f() { let v = serde_json::to_string(&1); json_macro::json!({ "a": inner::call
         let s = scan(b"use a::b;\n// \xff\xfe\n");
         assert!(s.not_utf8 && s.partial);
         assert_eq!(s.sites.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::*;
+
+    fn key(s: &FileScan) -> Vec<String> {
+        let mut v: Vec<String> = s
+            .sites
+            .iter()
+            .map(|x| {
+                format!(
+                    "{:?}|{}|{:?}|{}|{}|{:?}|{:?}",
+                    x.kind, x.path, x.alias, x.line, x.column, x.scope, x.cfg
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The fast engine must report what the full parse reports.
+    #[test]
+    fn fast_engine_matches_the_full_parse() {
+        let sources = [
+            "use std::{io::{self, Read as R}, collections::*}; pub(crate) use ::serde::Serialize;",
+            "fn f() { use a::b; let x = c::d(); if !e::f() { g::h!(i::j); } }\n#[cfg(test)]\nmod tests { use super::*; #[cfg(feature = \"x\")] fn g() { use c::d; } }",
+            "#[macro_use] extern crate lazy_static;\nextern crate rand as random;\n/// ```\n/// use docdep::Thing;\n/// ```\n#[derive(Debug, serde::Serialize)]\nstruct S { #[serde(with = \"serde_with::rust::display\")] x: u8, y: a::B }",
+            "impl<T: a::Tr> b::C for D<T> where T::X: e::F, { type Output = g::H; fn m() -> ::core::result::Result<(), ()> { let v = std::mem::MaybeUninit::<libc::sockaddr>::zeroed(); <T as x::y::Z>::m(); Ok(()) } }",
+            "pub(in crate::a) mod m; mod n { #![cfg(unix)] use o::p; } enum E { V(#[serde(with = \"q::r\")] u8), W { #[attr(s::t)] x: u8 } }",
+            "macro_rules! m { ($x:expr) => { $crate::a::b($x); c::d!() } } fn g() { #[cfg(feature = \"z\")] tracing::trace!(\"x\"); match x { ::a::B => {} _ => {} } }",
+        ];
+        for src in sources {
+            let full = scan_with(src.as_bytes(), Engine::Full);
+            let fast = scan_with(src.as_bytes(), Engine::Fast);
+            assert!(full.failure.is_none(), "{src}: {:?}", full.failure);
+            assert_eq!(key(&fast), key(&full), "{src}");
+            assert_eq!(fast.mods, full.mods, "{src}");
+            assert_eq!(fast.names, full.names, "{src}");
+            assert_eq!(fast.use_names, full.use_names, "{src}");
+        }
     }
 }
