@@ -738,28 +738,7 @@ impl<'ast> Visit<'ast> for Visitor {
                         self.docs_flush();
                         self.scope.pop();
                     }
-                    None => {
-                        let path_attr =
-                            m.attrs.iter().find(|a| a.path().is_ident("path")).and_then(
-                                |a| match &a.meta {
-                                    syn::Meta::NameValue(nv) => match &nv.value {
-                                        syn::Expr::Lit(syn::ExprLit {
-                                            lit: syn::Lit::Str(s),
-                                            ..
-                                        }) => Some(s.value()),
-                                        _ => None,
-                                    },
-                                    _ => None,
-                                },
-                            );
-                        let cfg = self.current_cfg();
-                        self.mods.push(ModDecl {
-                            scope: self.scope.clone(),
-                            name,
-                            path_attr,
-                            cfg,
-                        });
-                    }
+                    None => self.mod_decl(name, &m.attrs),
                 }
             }
             other => {
@@ -887,6 +866,31 @@ impl<'ast> Visit<'ast> for Visitor {
 }
 
 impl Visitor {
+    /// `mod name;`: a module in another file, with its `#[path]` and cfg.
+    fn mod_decl(&mut self, name: String, attrs: &[syn::Attribute]) {
+        let path_attr = attrs
+            .iter()
+            .find(|a| a.path().is_ident("path"))
+            .and_then(|a| match &a.meta {
+                syn::Meta::NameValue(syn::MetaNameValue {
+                    value:
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            });
+        let cfg = self.current_cfg();
+        self.mods.push(ModDecl {
+            scope: self.scope.clone(),
+            name,
+            path_attr,
+            cfg,
+        });
+    }
+
     /// `<T as a::Trait>::item`: syn keeps the trait's segments and the
     /// item's in one path, with a leading `::` when there is no trait. The
     /// site is the trait's path (a path of its own in the source); `T` is

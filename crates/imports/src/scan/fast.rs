@@ -349,26 +349,7 @@ impl Walker {
                     self.v.leave(pushed);
                     return;
                 }
-                let path_attr = attrs
-                    .iter()
-                    .find(|a| a.path().is_ident("path"))
-                    .and_then(|a| match &a.meta {
-                        syn::Meta::NameValue(nv) => match &nv.value {
-                            syn::Expr::Lit(syn::ExprLit {
-                                lit: syn::Lit::Str(s),
-                                ..
-                            }) => Some(s.value()),
-                            _ => None,
-                        },
-                        _ => None,
-                    });
-                let cfg = self.v.current_cfg();
-                self.v.mods.push(super::ModDecl {
-                    scope: self.v.scope.clone(),
-                    name,
-                    path_attr,
-                    cfg,
-                });
+                self.v.mod_decl(name, attrs);
                 return;
             }
             "struct" | "enum" | "union" | "trait" | "type"
