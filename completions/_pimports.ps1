@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'pimports' -ScriptBlock {
             [CompletionResult]::new('--cycles', '--cycles', [CompletionResultType]::ParameterName, 'Report cycles between modules (exit 1 if any)')
             [CompletionResult]::new('--unused-deps', '--unused-deps', [CompletionResultType]::ParameterName, 'Report dependencies nothing uses, and normal dependencies used only from tests, benches or examples (exit 1 if any)')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print statistics to stderr: files, bytes, parse failures, time, throughput, threads')
+            [CompletionResult]::new('--full-parse', '--full-parse', [CompletionResultType]::ParameterName, 'Parse every file completely with syn (the reference engine, 3-5x slower). The default engine lexes each file and gives syn only the import-bearing items, with the same sites as a full parse; it does not report syntax errors outside those items, which this does')
             [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Include hidden files and directories')
             [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Do not honour .gitignore and other ignore files')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

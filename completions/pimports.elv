@@ -30,6 +30,7 @@ set edit:completion:arg-completer[pimports] = {|@words|
             cand --cycles 'Report cycles between modules (exit 1 if any)'
             cand --unused-deps 'Report dependencies nothing uses, and normal dependencies used only from tests, benches or examples (exit 1 if any)'
             cand --stats 'Print statistics to stderr: files, bytes, parse failures, time, throughput, threads'
+            cand --full-parse 'Parse every file completely with syn (the reference engine, 3-5x slower). The default engine lexes each file and gives syn only the import-bearing items, with the same sites as a full parse; it does not report syntax errors outside those items, which this does'
             cand --hidden 'Include hidden files and directories'
             cand --no-ignore 'Do not honour .gitignore and other ignore files'
             cand -h 'Print help (see more with ''--help'')'

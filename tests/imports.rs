@@ -291,6 +291,82 @@ fn broken_files_are_reported_and_the_run_goes_on() {
 }
 
 #[test]
+fn syntax_errors_outside_imports_need_the_full_parse_to_be_reported() {
+    // Balanced tokens, a sound `use`, and a body syn rejects: the default
+    // engine lists the import (complete, not partial) and says nothing;
+    // --full-parse reports syn's message and position.
+    let dir = workspace();
+    dir.create(
+        "app/src/odd.rs",
+        "use kept::Three;\nfn f() {\n    let = ;\n}\n",
+    );
+    let out = dir.run(&["app/src/odd.rs"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "app/src/odd.rs: kept::Three\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let out = dir.run(&["--full-parse", "app/src/odd.rs"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "app/src/odd.rs: kept::Three  [partial]\n"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("app/src/odd.rs:3:9: syn cannot parse"),
+        "{stderr}"
+    );
+    // A `use` syn rejects is an import item: both engines report it.
+    dir.create("app/src/bad_use.rs", "use kept::{Four;\n");
+    for args in [
+        &["app/src/bad_use.rs"][..],
+        &["--full-parse", "app/src/bad_use.rs"],
+    ] {
+        let out = dir.run(args);
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("app/src/bad_use.rs:"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn large_generated_files() {
+    // A generated file of a few MB (tables and match arms, as bindgen or
+    // build scripts write them): every site found, in both engines.
+    let dir = workspace();
+    let mut src = String::from("use gen::Table;\npub static T: &[(u32, &str)] = &[\n");
+    for i in 0..60_000 {
+        src.push_str(&format!("    ({i}, \"entry::{i} // not a comment\"),\n"));
+    }
+    src.push_str("];\npub fn f(x: u32) -> u32 {\n    match x {\n");
+    for i in 0..30_000 {
+        src.push_str(&format!("        {i} => gen::value({i}),\n"));
+    }
+    src.push_str("        _ => 0,\n    }\n}\n");
+    assert!(src.len() > 2_500_000);
+    dir.create("app/src/generated.rs", &src);
+    for engine in [&[][..], &["--full-parse"]] {
+        let mut args = engine.to_vec();
+        args.extend(["--json", "app/src/generated.rs"]);
+        let out = dir.stdout(&args, 0);
+        assert_eq!(
+            out.matches("\"path\":\"gen::value\"").count(),
+            30_000,
+            "{engine:?}"
+        );
+        assert_eq!(
+            out.matches("\"path\":\"gen::Table\"").count(),
+            1,
+            "{engine:?}"
+        );
+        assert!(!out.contains("entry::"), "{engine:?}");
+    }
+}
+
+#[test]
 fn deeply_nested_and_empty_files() {
     let dir = workspace();
     let depth = 3000;
@@ -301,8 +377,12 @@ fn deeply_nested_and_empty_files() {
     );
     dir.create("app/src/deep.rs", &src);
     dir.create("app/src/empty.rs", "");
-    let out = dir.stdout(&["app/src/deep.rs", "app/src/empty.rs"], 0);
-    assert_eq!(out, "app/src/deep.rs: deep::Import\napp/src/empty.rs:\n");
+    for engine in [&[][..], &["--full-parse"]] {
+        let mut args = engine.to_vec();
+        args.extend(["app/src/deep.rs", "app/src/empty.rs"]);
+        let out = dir.stdout(&args, 0);
+        assert_eq!(out, "app/src/deep.rs: deep::Import\napp/src/empty.rs:\n");
+    }
 }
 
 #[test]

@@ -191,6 +191,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         }
     }
 
+    let t_discover = started.elapsed();
     // Read and scan in parallel.
     let threads = cli
         .threads
@@ -207,13 +208,18 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     let mut failures = 0usize;
     let mut done = 0usize;
     let indexed = sources.clone();
+    let engine = if cli.full_parse {
+        scan::Engine::Full
+    } else {
+        scan::Engine::Fast
+    };
     workdist::par_stream(
         sources,
         StreamOptions {
             threads,
             stack_size: PARSE_STACK,
         },
-        |path: PathBuf| std::fs::read(&path).map(|b| scan::scan(&b)),
+        |path: PathBuf| std::fs::read(&path).map(|b| scan::scan_with(&b, engine)),
         |i, result| {
             done += 1;
             progress.tick(done);
@@ -255,13 +261,16 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         },
     )?;
     progress.finish();
+    let t_scan = started.elapsed();
 
     let (packages, manifest_errors) = cargo::load(&manifests);
+    let t_manifests = started.elapsed();
     for e in &manifest_errors {
         errored = true;
         eprintln!("pimports: {e}");
     }
-    let files = analyze::analyze(&packages, scans, &|p: &Path| display(&cwd, p));
+    let files = analyze::analyze(&packages, scans, &|p: &Path| display(&cwd, p), threads);
+    let t_analyze = started.elapsed();
 
     let focus = match &cli.focus {
         Some(pat) => Some(
@@ -300,8 +309,13 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         let elapsed = started.elapsed();
         let secs = elapsed.as_secs_f64();
         eprintln!(
-            "files: {total}\nbytes: {bytes}\nparse failures: {failures}\npackages: {}\nelapsed: {secs:.3} s\nms/file: {:.4}\nMB/s: {:.1}\nthreads: {threads}",
+            "files: {total}\nbytes: {bytes}\nparse failures: {failures}\npackages: {}\nelapsed: {secs:.3} s (discovery {:.3}, scan {:.3}, manifests {:.3}, analysis {:.3}, report {:.3})\nms/file: {:.4}\nMB/s: {:.1}\nthreads: {threads}",
             packages.len(),
+            t_discover.as_secs_f64(),
+            (t_scan - t_discover).as_secs_f64(),
+            (t_manifests - t_scan).as_secs_f64(),
+            (t_analyze - t_manifests).as_secs_f64(),
+            (elapsed - t_analyze).as_secs_f64(),
             if total > 0 {
                 secs * 1000.0 / total as f64
             } else {

@@ -15,6 +15,7 @@ use serde::Serialize;
 use syn::visit::Visit;
 
 mod fast;
+mod lex;
 
 /// What kind of construct a site is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -190,6 +191,10 @@ struct Visitor {
     cfg: Vec<Cfg>,
     /// Doc text gathered since the last flush, with the line it starts on.
     docs: Vec<(String, usize)>,
+    /// Where the text syn parsed starts in the file, when the fast engine
+    /// gave syn one item rather than the file: (lines before it, column of
+    /// its first character). Spans are relative to that text.
+    base: (usize, usize),
 }
 
 fn pos(span: Span) -> (usize, usize) {
@@ -230,8 +235,29 @@ impl Visitor {
             .insert(name);
     }
 
-    fn site(&mut self, kind: SiteKind, path: String, alias: Option<String>, span: Span) {
+    /// A span's position in the file (1-based line and column).
+    fn pos(&self, span: Span) -> (usize, usize) {
         let (line, column) = pos(span);
+        if line == 1 {
+            (line + self.base.0, column + self.base.1)
+        } else {
+            (line + self.base.0, column)
+        }
+    }
+
+    fn site(&mut self, kind: SiteKind, path: String, alias: Option<String>, span: Span) {
+        let (line, column) = self.pos(span);
+        self.site_at(kind, path, alias, line, column);
+    }
+
+    fn site_at(
+        &mut self,
+        kind: SiteKind,
+        path: String,
+        alias: Option<String>,
+        line: usize,
+        column: usize,
+    ) {
         let cfg = self.current_cfg();
         self.sites.push(RawSite {
             kind,
@@ -251,6 +277,12 @@ impl Visitor {
         for a in attrs {
             self.attribute(a);
         }
+        self.cfg_frame(attrs.iter())
+    }
+
+    /// Push the cfg context that `attrs` add, if any; returns whether a
+    /// frame was pushed (for [`Visitor::leave`]).
+    fn cfg_frame<'a>(&mut self, attrs: impl Iterator<Item = &'a syn::Attribute>) -> bool {
         let mut cfg = self.current_cfg();
         let mut changed = false;
         for a in attrs {
@@ -282,7 +314,7 @@ impl Visitor {
                     ..
                 }) = &nv.value
             {
-                self.docs.push((s.value(), pos(s.span()).0));
+                self.docs.push((s.value(), self.pos(s.span()).0));
             }
             return;
         }
@@ -378,19 +410,29 @@ impl Visitor {
         let line0 = docs.first().map_or(1, |d| d.1);
         let text: String = docs.iter().map(|(s, _)| format!("{s}\n")).collect();
         for (code, offset) in doc_code_blocks(&text) {
-            let Ok(tokens) = code.parse::<TokenStream>() else {
-                continue;
+            // The flat lexer when it can (a tenth of the cost), else
+            // proc-macro2's; both engines take the same path.
+            let found = match fast::token_sites(&code) {
+                Some(found) => found,
+                None => {
+                    let Ok(tokens) = code.parse::<TokenStream>() else {
+                        continue;
+                    };
+                    token_sites(tokens)
+                        .into_iter()
+                        .map(|(p, span)| (p, span.start().line, span.start().column + 1))
+                        .collect()
+                }
             };
-            let found = token_sites(tokens);
             let cfg = self.current_cfg();
-            for (path, span) in found {
+            for (path, line, column) in found {
                 self.sites.push(RawSite {
                     kind: SiteKind::DocTest,
                     path,
                     alias: None,
                     macro_use: false,
-                    line: line0 + offset + span.start().line.saturating_sub(1),
-                    column: span.start().column + 1,
+                    line: line0 + offset + line.saturating_sub(1),
+                    column,
                     scope: self.scope.clone(),
                     cfg: cfg.clone(),
                 });
@@ -519,7 +561,8 @@ fn token_paths(tokens: TokenStream, out: &mut Vec<(String, Span)>) {
         // `::` and another ident.
         let starts = matches!(&tts[i], TokenTree::Ident(_))
             && !(i >= 1 && is_colon_pair_end(&tts, i))
-            && !(i >= 1 && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == '$'));
+            && !(i >= 1
+                && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == '$' || p.as_char() == '\''));
         if starts {
             let mut segs = vec![tts[i].to_string()];
             let span = tts[i].span();
@@ -804,6 +847,20 @@ impl<'ast> Visit<'ast> for Visitor {
         let pushed = self.enter(attrs);
         self.docs_flush();
         syn::visit::visit_trait_item(self, i);
+        self.leave(pushed);
+    }
+
+    fn visit_foreign_item(&mut self, i: &'ast syn::ForeignItem) {
+        let attrs: &[syn::Attribute] = match i {
+            syn::ForeignItem::Fn(f) => &f.attrs,
+            syn::ForeignItem::Static(s) => &s.attrs,
+            syn::ForeignItem::Type(t) => &t.attrs,
+            syn::ForeignItem::Macro(m) => &m.attrs,
+            _ => &[],
+        };
+        let pushed = self.enter(attrs);
+        self.docs_flush();
+        syn::visit::visit_foreign_item(self, i);
         self.leave(pushed);
     }
 
@@ -1162,6 +1219,18 @@ mod engine_tests {
             "impl<T: a::Tr> b::C for D<T> where T::X: e::F, { type Output = g::H; fn m() -> ::core::result::Result<(), ()> { let v = std::mem::MaybeUninit::<libc::sockaddr>::zeroed(); <T as x::y::Z>::m(); Ok(()) } }",
             "pub(in crate::a) mod m; mod n { #![cfg(unix)] use o::p; } enum E { V(#[serde(with = \"q::r\")] u8), W { #[attr(s::t)] x: u8 } }",
             "macro_rules! m { ($x:expr) => { $crate::a::b($x); c::d!() } } fn g() { #[cfg(feature = \"z\")] tracing::trace!(\"x\"); match x { ::a::B => {} _ => {} } }",
+            // Found on the crates corpus (see compare_engines):
+            // foreign items and their cfg; foreign types are not module
+            // names; cfg on an expression statement, a block statement and
+            // a match arm is not applied (syn's visitor does not), on a
+            // macro statement and `extern crate` in a body it is.
+            "#[cfg(x)] unsafe extern \"C\" { #[cfg(y)] fn f(a: *mut core::ffi::c_void); pub type T; }\nfn g() { unsafe { #[cfg(z)] crate::m::f(); #[cfg(z)] { a::b(); } } #[cfg(w)] ::core::panic!(); #[cfg(v)] extern crate e; match x { #[cfg(u)] crate::E::A => t::u(), _ => {} } m!(x)?; }",
+            // A leading `::` after a keyword, a block, a spaced `>`; not
+            // after `<T>` (a qualified path); contextual keywords.
+            "fn f() { match ::a::b() {} if c { } ::d::e(); let x = y > ::f::G; <T>::h(); auto::Builder::new(); default::x(); }\nimpl<T> ::core::clone::Clone for U<T> {}\n::p::q! { struct S; }\n::r::s! { struct T; }",
+            // Doc tests in an inline module's inner docs, lifetimes in
+            // macro tokens, raw strings and nested comments hiding paths.
+            "pub mod hint {\n    //! ```\n    //! use dep::hint::spin;\n    //! ```\n    pub fn x() {}\n}\nfn f() { quote!(&'static ::std::ffi::OsStr); let s = r#\"no::path\"#; /* a /* b::c */ */ }",
         ];
         for src in sources {
             let full = scan_with(src.as_bytes(), Engine::Full);

@@ -4,17 +4,21 @@
 //! syn's full parse builds an AST for every expression of every function
 //! body, which is most of the work and none of the information: paths in
 //! code are token sequences (`a::b`), and what needs syn's grammar is small
-//! (a `use` tree, an `extern crate`, an attribute). So this walks the
-//! token tree from proc-macro2 (the exact lexer syn uses: comments, strings,
-//! raw strings and doc comments are handled identically) and hands syn only
-//! those small pieces, reusing the visitor's own handling for them. What a
-//! full parse reports as a site, so does this; `scan::tests` and the corpus
-//! check in BENCHMARKS.md compare the two.
+//! (a `use` tree, an `extern crate`, an attribute). So this walks the flat
+//! token list of [`super::lex`] (comments, strings, raw strings and doc
+//! comments handled as proc-macro2 handles them) and hands syn only those
+//! small pieces, as text, reusing the visitor's own handling for them. What
+//! a full parse reports as a site, so does this; `scan::tests` and
+//! `bench/imports_engines.sh` compare the two.
+//!
+//! What it does not do is check the syntax of everything else: a file whose
+//! function bodies syn would reject but whose tokens and import items are
+//! fine gets its imports, not a parse failure. `--full-parse` reports those.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::Parser;
 
-use super::{SiteKind, Visitor, could_name_a_crate, token_sites};
+use super::lex::{self, Delim, Kind, Toks};
+use super::{SiteKind, Visitor, could_name_a_crate};
 
 /// What kind of brace block the tokens are in, which decides what an
 /// attribute or a keyword means there.
@@ -32,52 +36,29 @@ enum Block {
     Fields,
 }
 
-fn is_punct(t: Option<&TokenTree>, c: char) -> bool {
-    matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c)
+/// One attribute of an item, in source order: a doc comment's text and
+/// line, or an attribute syn parsed from its text, with where that starts.
+enum Attr {
+    Doc(String, usize),
+    Syn(Box<syn::Attribute>, (usize, usize)),
+    /// An attribute that names no path and no cfg (`#[inline]`,
+    /// `#[derive(Debug, Clone)]`): it only ends the doc comment before it.
+    Plain,
 }
 
-fn is_ident(t: Option<&TokenTree>, s: &str) -> bool {
-    matches!(t, Some(TokenTree::Ident(i)) if i == s)
-}
-
-fn is_group(t: Option<&TokenTree>, d: Delimiter) -> bool {
-    matches!(t, Some(TokenTree::Group(g)) if g.delimiter() == d)
-}
-
-fn is_colons(tts: &[TokenTree], i: usize) -> bool {
-    matches!((tts.get(i), tts.get(i + 1)),
-        (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
-            if a.as_char() == ':' && b.as_char() == ':' && a.spacing() == proc_macro2::Spacing::Joint)
-}
-
-/// Scan `text` with the fast walker; `None` when it cannot be tokenized
-/// (the caller then takes the full path, which reports the failure).
-pub(super) fn scan(text: &str) -> Option<Visitor> {
-    let tokens: TokenStream = text.parse().ok()?;
-    let tts: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut w = Walker {
-        v: Visitor::default(),
-    };
-    w.v.names.entry(Vec::new()).or_default();
-    // Inner attributes of the file (`#![...]`).
-    let mut i = 0;
-    let mut inner = Vec::new();
-    while is_punct(tts.get(i), '#')
-        && is_punct(tts.get(i + 1), '!')
-        && is_group(tts.get(i + 2), Delimiter::Bracket)
-    {
-        let ts: TokenStream = tts[i..i + 3].iter().cloned().collect();
-        if let Ok(mut a) = syn::Attribute::parse_inner.parse2(ts) {
-            inner.append(&mut a);
-        }
-        i += 3;
+/// The token indices of the trees in `from..to` (a group counts as one, at
+/// its opening token).
+fn level(t: &Toks, from: usize, to: usize) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < to {
+        out.push(i as u32);
+        i = match t.toks[i].kind {
+            Kind::Open(_) => t.toks[i].close as usize + 1,
+            _ => i + 1,
+        };
     }
-    for a in &inner {
-        w.v.attribute(a);
-    }
-    w.walk(&tts[i..], Block::Module);
-    w.v.docs_flush();
-    Some(w.v)
+    out
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -119,416 +100,699 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
-/// The inner attributes (`#![..]`) at the start of a block, and where the
-/// rest begins.
-fn inner_attrs(tts: &[TokenTree]) -> (Vec<syn::Attribute>, usize) {
-    let mut out = Vec::new();
-    let mut s = 0;
-    while is_punct(tts.get(s), '#')
-        && is_punct(tts.get(s + 1), '!')
-        && is_group(tts.get(s + 2), Delimiter::Bracket)
-    {
-        let ts: TokenStream = tts[s..s + 3].iter().cloned().collect();
-        if let Ok(mut a) = syn::Attribute::parse_inner.parse2(ts) {
-            out.append(&mut a);
-        }
-        s += 3;
+/// Scan `text` with the fast walker; `None` when it does not lex or an
+/// import item does not parse (the caller then takes the full parse, which
+/// reports the failure).
+pub(super) fn scan(text: &str) -> Option<Visitor> {
+    let t = lex::lex(text).ok()?;
+    let mut w = Walker {
+        t: &t,
+        v: Visitor::default(),
+        failed: false,
+    };
+    w.v.names.entry(Vec::new()).or_default();
+    let top = level(&t, 0, t.toks.len());
+    let (inner, s) = w.inner_attrs(&top);
+    for a in inner {
+        w.attribute(a);
     }
-    (out, s)
+    w.walk(&top[s..], Block::Module);
+    w.v.docs_flush();
+    if w.failed {
+        return None;
+    }
+    Some(w.v)
 }
 
-struct Walker {
+/// The sites in free-standing code (a doc test), as [`super::token_sites`]
+/// finds them, with line and column; `None` if it does not lex.
+pub(super) fn token_sites(code: &str) -> Option<Vec<(String, usize, usize)>> {
+    let t = lex::lex(code).ok()?;
+    let w = Walker {
+        t: &t,
+        v: Visitor::default(),
+        failed: false,
+    };
+    Some(
+        w.free_sites(0, t.toks.len())
+            .into_iter()
+            .map(|(p, tok)| {
+                let (line, col) = w.offset_pos(tok);
+                (p, line, col)
+            })
+            .collect(),
+    )
+}
+
+struct Walker<'t, 'a> {
+    t: &'t Toks<'a>,
     v: Visitor,
+    /// syn rejected an import item: the full parse must report it.
+    failed: bool,
 }
 
-/// The keywords that start an item or a statement whose attributes syn
-/// applies (cfg included) rather than ignores.
-fn item_start(tts: &[TokenTree], mut i: usize) -> bool {
-    loop {
-        match tts.get(i) {
-            Some(TokenTree::Ident(id)) => {
-                let s = id.to_string();
-                match s.as_str() {
-                    "pub" => {
-                        i += 1;
-                        if is_group(tts.get(i), Delimiter::Parenthesis) {
-                            i += 1;
-                        }
-                    }
-                    "unsafe" | "async" | "default" | "auto" => i += 1,
-                    "extern" => {
-                        i += 1;
-                        if matches!(tts.get(i), Some(TokenTree::Literal(_))) {
-                            i += 1;
-                        }
-                    }
-                    "use" | "mod" | "fn" | "struct" | "enum" | "union" | "trait" | "impl"
-                    | "type" | "const" | "static" | "macro_rules" | "let" | "macro" => return true,
-                    _ => {
-                        // A macro invocation in item position: `path! { .. }`.
-                        let mut j = i;
-                        while matches!(tts.get(j), Some(TokenTree::Ident(_)))
-                            && is_colons(tts, j + 1)
-                        {
-                            j += 3;
-                        }
-                        return matches!(tts.get(j), Some(TokenTree::Ident(_)))
-                            && is_punct(tts.get(j + 1), '!')
-                            && matches!(tts.get(j + 2), Some(TokenTree::Group(_)));
-                    }
-                }
-            }
-            _ => return false,
+impl<'a> Walker<'_, 'a> {
+    fn kind(&self, lv: &[u32], i: usize) -> Option<Kind> {
+        lv.get(i).map(|&k| self.t.toks[k as usize].kind)
+    }
+
+    fn punct(&self, lv: &[u32], i: usize, c: u8) -> bool {
+        self.kind(lv, i) == Some(Kind::Punct(c))
+    }
+
+    fn ident(&self, lv: &[u32], i: usize) -> Option<&'a str> {
+        match self.kind(lv, i) {
+            Some(Kind::Ident) => Some(self.t.str(lv[i] as usize)),
+            _ => None,
         }
     }
-}
 
-/// Where the item or statement starting at `i` ends: after a `;` (or, for
-/// fields and variants, a `,`) at this level, or after its first brace
-/// group (and an `else` chain).
-fn item_end(tts: &[TokenTree], i: usize, block: Block) -> usize {
-    let mut j = i;
-    while j < tts.len() {
-        match &tts[j] {
-            TokenTree::Punct(p)
-                if p.as_char() == ';' || (p.as_char() == ',' && block == Block::Fields) =>
+    fn is_ident(&self, lv: &[u32], i: usize, s: &str) -> bool {
+        self.ident(lv, i) == Some(s)
+    }
+
+    fn group(&self, lv: &[u32], i: usize, d: Delim) -> bool {
+        self.kind(lv, i) == Some(Kind::Open(d))
+    }
+
+    fn any_group(&self, lv: &[u32], i: usize) -> bool {
+        matches!(self.kind(lv, i), Some(Kind::Open(_)))
+    }
+
+    fn colons(&self, lv: &[u32], i: usize) -> bool {
+        self.punct(lv, i, b':') && self.t.toks[lv[i] as usize].joint && self.punct(lv, i + 1, b':')
+    }
+
+    /// The trees inside the group at `lv[i]`.
+    fn inside(&self, lv: &[u32], i: usize) -> Vec<u32> {
+        let o = lv[i] as usize;
+        level(self.t, o + 1, self.t.toks[o].close as usize)
+    }
+
+    /// The source text from the start of `lv[a]` to the end of `lv[b - 1]`
+    /// (a group's end is its closing delimiter), and where it starts.
+    fn text(&self, lv: &[u32], a: usize, b: usize) -> (&'a str, (usize, usize)) {
+        let first = &self.t.toks[lv[a] as usize];
+        let mut last = lv[b - 1] as usize;
+        if let Kind::Open(_) = self.t.toks[last].kind {
+            last = self.t.toks[last].close as usize;
+        }
+        let start = first.start as usize;
+        let end = self.t.toks[last].end as usize;
+        let (line, col) = self.t.line_col(start);
+        (&self.t.text[start..end], (line - 1, col))
+    }
+
+    fn offset_pos(&self, tok: u32) -> (usize, usize) {
+        let (l, c) = self.t.line_col(self.t.toks[tok as usize].start as usize);
+        (l, c + 1)
+    }
+
+    /// Parse `#[..]`/`#![..]` at `lv[a..b]` with syn, unless it is plain.
+    fn syn_attr(&mut self, lv: &[u32], a: usize, b: usize, inner: bool) -> Option<Attr> {
+        // Most attributes (`#[inline]`, `#[derive(Debug)]`, `#[test]`)
+        // hold no path, no string and no cfg: they are worth nothing to
+        // the visitor but the end of a doc comment, and parsing them is a
+        // fifth of the work.
+        let open = lv[b - 1] as usize;
+        let close = self.t.toks[open].close as usize;
+        let plain = match self.t.toks.get(open + 1) {
+            Some(first) if first.kind == Kind::Ident => {
+                !matches!(self.t.str(open + 1), "cfg" | "doc" | "path" | "macro_use")
+                    && (open + 1..close).all(|k| match self.t.toks[k].kind {
+                        Kind::Punct(b':') => !self.t.toks[k].joint,
+                        Kind::Literal => !self.t.str(k).contains("::"),
+                        _ => true,
+                    })
+            }
+            _ => false,
+        };
+        if plain {
+            return Some(Attr::Plain);
+        }
+        let (text, base) = self.text(lv, a, b);
+        let parsed = if inner {
+            syn::Attribute::parse_inner.parse_str(text)
+        } else {
+            syn::Attribute::parse_outer.parse_str(text)
+        };
+        match parsed {
+            Ok(mut v) if v.len() == 1 => v.pop().map(|a| Attr::Syn(Box::new(a), base)),
+            _ => {
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    fn doc(&self, tok: u32) -> Attr {
+        let (line, _) = self.t.line_col(self.t.toks[tok as usize].start as usize);
+        Attr::Doc(self.t.doc_text(tok as usize).to_string(), line)
+    }
+
+    /// The inner attributes (`#![..]`, `//!`) at the start of a block, and
+    /// where the rest begins.
+    fn inner_attrs(&mut self, lv: &[u32]) -> (Vec<Attr>, usize) {
+        let mut out = Vec::new();
+        let mut s = 0;
+        loop {
+            if self.kind(lv, s) == Some(Kind::Doc { inner: true }) {
+                out.push(self.doc(lv[s]));
+                s += 1;
+            } else if self.punct(lv, s, b'#')
+                && self.punct(lv, s + 1, b'!')
+                && self.group(lv, s + 2, Delim::Bracket)
             {
-                return j + 1;
+                out.extend(self.syn_attr(lv, s, s + 3, true));
+                s += 3;
+            } else {
+                return (out, s);
             }
-            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
-                // `struct S { .. }` ends here, `let x = S { .. };` does not:
-                // a brace group followed by more of the same statement
-                // (`;`, `.`, `?`, an operator) continues.
-                match tts.get(j + 1) {
-                    Some(TokenTree::Punct(p)) if p.as_char() != '#' => j += 1,
-                    Some(TokenTree::Ident(id)) if id == "else" => j += 1,
-                    _ => return j + 1,
-                }
-                continue;
-            }
-            _ => {}
         }
-        j += 1;
     }
-    j
-}
 
-impl Walker {
-    fn walk(&mut self, tts: &[TokenTree], block: Block) {
-        let mut i = 0;
-        while i < tts.len() {
-            // Outer attributes (and inner ones of a block).
-            let mut attrs: Vec<syn::Attribute> = Vec::new();
-            loop {
-                if is_punct(tts.get(i), '#') && is_group(tts.get(i + 1), Delimiter::Bracket) {
-                    let ts: TokenStream = tts[i..i + 2].iter().cloned().collect();
-                    if let Ok(mut a) = syn::Attribute::parse_outer.parse2(ts) {
-                        attrs.append(&mut a);
+    fn attribute(&mut self, a: Attr) {
+        match a {
+            Attr::Doc(text, line) => self.v.docs.push((text, line)),
+            Attr::Syn(a, base) => {
+                self.v.base = base;
+                self.v.attribute(&a);
+                self.v.base = (0, 0);
+            }
+            Attr::Plain => self.v.docs_flush(),
+        }
+    }
+
+    /// Enter an item's attributes (see [`Visitor::enter`]).
+    fn enter(&mut self, attrs: Vec<Attr>) -> (bool, Vec<syn::Attribute>) {
+        let mut syn_attrs = Vec::new();
+        for a in attrs {
+            if let Attr::Syn(s, _) = &a {
+                syn_attrs.push((**s).clone());
+            }
+            self.attribute(a);
+        }
+        (self.v.cfg_frame(syn_attrs.iter()), syn_attrs)
+    }
+
+    /// The keywords that start an item or a statement whose attributes syn
+    /// applies (cfg included) rather than ignores.
+    fn item_start(&self, lv: &[u32], mut i: usize) -> bool {
+        loop {
+            let s = if self.colons(lv, i) {
+                "::"
+            } else {
+                self.ident(lv, i).unwrap_or("")
+            };
+            match s {
+                "" => return false,
+                "pub" => {
+                    i += 1;
+                    if self.group(lv, i, Delim::Paren) {
+                        i += 1;
                     }
-                    i += 2;
-                } else if is_punct(tts.get(i), '#')
-                    && is_punct(tts.get(i + 1), '!')
-                    && is_group(tts.get(i + 2), Delimiter::Bracket)
-                {
-                    // Inner attributes belong to the enclosing item; the
-                    // caller read them (see `inner_attrs`).
-                    i += 3;
-                } else {
-                    break;
+                }
+                "unsafe" | "async" => i += 1,
+                "default" | "auto" if self.ident(lv, i + 1).is_some() => i += 1,
+                "extern" => {
+                    i += 1;
+                    if self.kind(lv, i) == Some(Kind::Literal) {
+                        i += 1;
+                    }
+                    if self.group(lv, i, Delim::Brace) || self.is_ident(lv, i, "crate") {
+                        return true; // extern "C" { .. }, extern crate
+                    }
+                }
+                "use" | "mod" | "fn" | "struct" | "enum" | "union" | "trait" | "impl" | "type"
+                | "const" | "static" | "macro_rules" | "let" | "macro" => return true,
+                _ => {
+                    // A macro invocation in item position: `path! { .. }`.
+                    let mut j = i;
+                    if self.colons(lv, j) {
+                        j += 2;
+                    }
+                    while self.ident(lv, j).is_some() && self.colons(lv, j + 1) {
+                        j += 3;
+                    }
+                    // syn makes it a macro statement (whose attributes
+                    // count) only when the invocation is the whole
+                    // statement: `m!(..);` or `m! { .. }`, not `m!(..)?;`.
+                    if self.ident(lv, j).is_none() || !self.punct(lv, j + 1, b'!') {
+                        return false;
+                    }
+                    return match self.kind(lv, j + 2) {
+                        Some(Kind::Open(Delim::Brace)) => {
+                            !self.punct(lv, j + 3, b'.') && !self.punct(lv, j + 3, b'?')
+                        }
+                        Some(Kind::Open(_)) => self.punct(lv, j + 3, b';'),
+                        _ => false,
+                    };
                 }
             }
-            if i >= tts.len() {
+        }
+    }
+
+    /// Where the item or statement starting at `i` ends: after a `;` (or,
+    /// for fields and variants, a `,`) at this level, or after its first
+    /// brace group (and an `else` chain).
+    fn item_end(&self, lv: &[u32], i: usize, block: Block) -> usize {
+        let mut j = i;
+        while j < lv.len() {
+            match self.kind(lv, j) {
+                Some(Kind::Punct(b';')) => return j + 1,
+                Some(Kind::Punct(b',')) if block == Block::Fields => return j + 1,
+                Some(Kind::Open(Delim::Brace)) => {
+                    // `struct S { .. }` ends here, `let x = S { .. };` does
+                    // not: a brace group followed by more of the same
+                    // statement (`;`, `.`, `?`, an operator) continues.
+                    match self.kind(lv, j + 1) {
+                        // `::a::b!{..}` after it starts something new.
+                        Some(Kind::Punct(b':')) if self.colons(lv, j + 1) => return j + 1,
+                        Some(Kind::Punct(c)) if c != b'#' => j += 1,
+                        Some(Kind::Ident) if self.is_ident(lv, j + 1, "else") => j += 1,
+                        _ => return j + 1,
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        j
+    }
+
+    fn walk(&mut self, lv: &[u32], block: Block) {
+        let mut i = 0;
+        while i < lv.len() {
+            // Outer attributes (and inner ones of a block).
+            let mut attrs: Vec<Attr> = Vec::new();
+            loop {
+                match self.kind(lv, i) {
+                    Some(Kind::Doc { inner: false }) => {
+                        attrs.push(self.doc(lv[i]));
+                        i += 1;
+                    }
+                    Some(Kind::Doc { inner: true }) => i += 1,
+                    Some(Kind::Punct(b'#')) if self.group(lv, i + 1, Delim::Bracket) => {
+                        attrs.extend(self.syn_attr(lv, i, i + 2, false));
+                        i += 2;
+                    }
+                    Some(Kind::Punct(b'#'))
+                        if self.punct(lv, i + 1, b'!') && self.group(lv, i + 2, Delim::Bracket) =>
+                    {
+                        // Inner attributes belong to the enclosing item; the
+                        // caller read them (see `inner_attrs`).
+                        i += 3;
+                    }
+                    _ => break,
+                }
+            }
+            if i >= lv.len() {
                 if block == Block::Fields {
-                    for a in &attrs {
-                        self.v.attribute(a);
+                    for a in attrs {
+                        self.attribute(a);
                     }
                 }
                 break;
             }
-            let j = item_end(tts, i, block).max(i + 1);
-            let item_like = matches!(block, Block::Module | Block::Assoc) || item_start(tts, i);
-            let pushed = if item_like {
-                let p = self.v.enter(&attrs);
+            let j = self.item_end(lv, i, block).max(i + 1);
+            let item_like = matches!(block, Block::Module | Block::Assoc) || self.item_start(lv, i);
+            let (pushed, syn_attrs) = if item_like {
+                let p = self.enter(attrs);
                 self.v.docs_flush();
                 p
             } else {
+                let mut syn_attrs = Vec::new();
                 if block == Block::Fields {
-                    for a in &attrs {
-                        self.v.attribute(a);
+                    for a in attrs {
+                        if let Attr::Syn(s, _) = &a {
+                            syn_attrs.push((**s).clone());
+                        }
+                        self.attribute(a);
                     }
                 }
-                false
+                (false, syn_attrs)
             };
-            self.item(&tts[i..j], block, &attrs);
+            self.item(&lv[i..j], block, &syn_attrs);
             self.v.leave(pushed);
             i = j;
         }
     }
 
-    fn item(&mut self, tts: &[TokenTree], block: Block, attrs: &[syn::Attribute]) {
+    fn item(&mut self, lv: &[u32], block: Block, attrs: &[syn::Attribute]) {
         // Skip visibility and qualifiers to find the keyword.
         let mut k = 0;
+        let mut foreign = false;
         loop {
-            match tts.get(k) {
-                Some(TokenTree::Ident(id)) if id == "pub" => {
+            match self.ident(lv, k) {
+                Some("pub") => {
                     k += 1;
-                    if let Some(TokenTree::Group(g)) = tts.get(k)
-                        && g.delimiter() == Delimiter::Parenthesis
-                    {
+                    if self.group(lv, k, Delim::Paren) {
                         // `pub(in a::b)` names a path.
-                        let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                        let inner = self.inside(lv, k);
                         self.tokens(&inner, Block::Code);
                         k += 1;
                     }
                 }
-                Some(TokenTree::Ident(id))
-                    if id == "unsafe" || id == "async" || id == "default" || id == "auto" =>
-                {
-                    k += 1
-                }
-                Some(TokenTree::Ident(id))
-                    if id == "extern" && !is_ident(tts.get(k + 1), "crate") =>
-                {
+                Some("unsafe" | "async") => k += 1,
+                Some("default" | "auto") if self.ident(lv, k + 1).is_some() => k += 1,
+                Some("extern") if !self.is_ident(lv, k + 1, "crate") => {
+                    foreign = true;
                     k += 1;
-                    if matches!(tts.get(k), Some(TokenTree::Literal(_))) {
+                    if self.kind(lv, k) == Some(Kind::Literal) {
                         k += 1;
                     }
                 }
                 _ => break,
             }
         }
-        let kw = match tts.get(k) {
-            Some(TokenTree::Ident(id)) => id.to_string(),
-            _ => String::new(),
-        };
-        let ts = || -> TokenStream { tts.iter().cloned().collect() };
-        match kw.as_str() {
+        let kw = self.ident(lv, k).unwrap_or("");
+        match kw {
             "use" if block != Block::Fields => {
-                if let Ok(u) = syn::parse2::<syn::ItemUse>(ts()) {
-                    let kind = if matches!(u.vis, syn::Visibility::Inherited) {
-                        SiteKind::Use
-                    } else {
-                        SiteKind::PubUse
-                    };
-                    self.v
-                        .use_tree(&u.tree, &mut Vec::new(), kind, u.leading_colon.is_some());
-                    return;
-                }
-            }
-            "extern" if is_ident(tts.get(k + 1), "crate") => {
-                if let Ok(e) = syn::parse2::<syn::ItemExternCrate>(ts()) {
-                    let name = e.ident.to_string();
-                    let alias = e.rename.as_ref().map(|(_, id)| id.to_string());
-                    self.v
-                        .use_name(alias.clone().unwrap_or_else(|| name.clone()));
-                    self.v
-                        .site(SiteKind::ExternCrate, name, alias, e.ident.span());
-                    if let Some(s) = self.v.sites.last_mut() {
-                        s.macro_use = super::u_macro_use(attrs);
+                let (text, base) = self.text(lv, 0, lv.len());
+                match syn::parse_str::<syn::ItemUse>(text) {
+                    Ok(u) => {
+                        let kind = if matches!(u.vis, syn::Visibility::Inherited) {
+                            SiteKind::Use
+                        } else {
+                            SiteKind::PubUse
+                        };
+                        self.v.base = base;
+                        self.v
+                            .use_tree(&u.tree, &mut Vec::new(), kind, u.leading_colon.is_some());
+                        self.v.base = (0, 0);
+                        return;
                     }
-                    return;
+                    Err(_) if block != Block::Code => {
+                        self.failed = true;
+                        return;
+                    }
+                    Err(_) => {}
                 }
             }
-            "mod"
-                if matches!(tts.get(k + 1), Some(TokenTree::Ident(_)))
-                    && block != Block::Fields =>
-            {
-                let name = tts[k + 1].to_string();
-                self.v.name(name.clone());
-                if let Some(TokenTree::Group(g)) = tts.get(k + 2)
-                    && g.delimiter() == Delimiter::Brace
-                {
-                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                    let (inner_attrs, s) = inner_attrs(&inner);
-                    let pushed = self.v.enter(&inner_attrs);
-                    self.v.scope.push(name);
-                    self.v.names.entry(self.v.scope.clone()).or_default();
-                    self.walk(&inner[s..], Block::Module);
-                    self.v.docs_flush();
-                    self.v.scope.pop();
-                    self.v.leave(pushed);
+            "extern" if self.is_ident(lv, k + 1, "crate") => {
+                let (text, base) = self.text(lv, 0, lv.len());
+                let Ok(e) = syn::parse_str::<syn::ItemExternCrate>(text) else {
+                    self.failed = true;
                     return;
+                };
+                let name = e.ident.to_string();
+                let alias = e.rename.as_ref().map(|(_, id)| id.to_string());
+                self.v
+                    .use_name(alias.clone().unwrap_or_else(|| name.clone()));
+                self.v.base = base;
+                self.v
+                    .site(SiteKind::ExternCrate, name, alias, e.ident.span());
+                self.v.base = (0, 0);
+                if let Some(s) = self.v.sites.last_mut() {
+                    s.macro_use = super::u_macro_use(attrs);
                 }
-                self.v.mod_decl(name, attrs);
                 return;
             }
+            "mod" if block != Block::Fields => {
+                if let Some(name) = self.ident(lv, k + 1) {
+                    let name = name.to_string();
+                    self.v.name(name.clone());
+                    if self.group(lv, k + 2, Delim::Brace) {
+                        let inner = self.inside(lv, k + 2);
+                        let (inner_attrs, s) = self.inner_attrs(&inner);
+                        let (pushed, _) = self.enter(inner_attrs);
+                        self.v.docs_flush();
+                        self.v.scope.push(name);
+                        self.v.names.entry(self.v.scope.clone()).or_default();
+                        self.walk(&inner[s..], Block::Module);
+                        self.v.docs_flush();
+                        self.v.scope.pop();
+                        self.v.leave(pushed);
+                        return;
+                    }
+                    self.v.mod_decl(name, attrs);
+                    return;
+                }
+            }
             "struct" | "enum" | "union" | "trait" | "type"
-                if matches!(tts.get(k + 1), Some(TokenTree::Ident(_)))
-                    && block != Block::Assoc
-                    && block != Block::Fields =>
+                if block != Block::Assoc && block != Block::Fields =>
             {
-                self.v.name(tts[k + 1].to_string());
+                if let Some(name) = self.ident(lv, k + 1) {
+                    self.v.name(name.to_string());
+                }
             }
             _ => {}
         }
-        let body = match kw.as_str() {
+        let body = match kw {
             _ if block == Block::Fields => Block::Fields,
+            // `extern "C" { .. }`: foreign items, like associated ones.
+            "" if foreign && self.group(lv, k, Delim::Brace) => Block::Assoc,
             "struct" | "enum" | "union" => Block::Fields,
             "impl" | "trait" => Block::Assoc,
             _ => Block::Code,
         };
-        self.tokens(&tts[k..], body);
+        self.tokens(&lv[k..], body);
     }
 
     /// Paths, macro invocations and nested blocks in a run of tokens.
     /// `braces` is what a brace group here contains.
-    fn tokens(&mut self, tts: &[TokenTree], braces: Block) {
+    fn tokens(&mut self, lv: &[u32], braces: Block) {
         let mut i = 0;
-        while i < tts.len() {
-            match &tts[i] {
-                TokenTree::Group(g) => {
-                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                    match g.delimiter() {
-                        Delimiter::Brace => {
+        while i < lv.len() {
+            match self.kind(lv, i) {
+                Some(Kind::Open(d)) => {
+                    let inner = self.inside(lv, i);
+                    match d {
+                        Delim::Brace => {
                             // A block's inner attributes (`#![..]`) apply to
                             // the item it belongs to.
-                            let (attrs, s) = inner_attrs(&inner);
-                            let pushed = self.v.enter(&attrs);
+                            let (attrs, s) = self.inner_attrs(&inner);
+                            let (pushed, _) = self.enter(attrs);
                             self.walk(&inner[s..], braces);
                             self.v.leave(pushed);
                         }
-                        Delimiter::Parenthesis if braces == Block::Fields => {
-                            self.walk(&inner, Block::Fields)
-                        }
+                        Delim::Paren if braces == Block::Fields => self.walk(&inner, Block::Fields),
                         _ => self.tokens(&inner, Block::Code),
                     }
                     i += 1;
                 }
-                TokenTree::Punct(p)
-                    if p.as_char() == '#' && is_group(tts.get(i + 1), Delimiter::Bracket) =>
-                {
+                Some(Kind::Doc { .. }) => i += 1,
+                Some(Kind::Punct(b'#')) if self.group(lv, i + 1, Delim::Bracket) => {
                     // An attribute on an expression, parameter or arm: syn's
                     // visitor ignores these.
                     i += 2;
                 }
-                TokenTree::Punct(p)
-                    if p.as_char() == '#'
-                        && is_punct(tts.get(i + 1), '!')
-                        && is_group(tts.get(i + 2), Delimiter::Bracket) =>
+                Some(Kind::Punct(b'#'))
+                    if self.punct(lv, i + 1, b'!') && self.group(lv, i + 2, Delim::Bracket) =>
                 {
                     i += 3;
                 }
-                TokenTree::Ident(_) | TokenTree::Punct(_) => {
-                    let (next, path, macro_call, generics) = self.path_at(tts, i);
+                Some(Kind::Ident | Kind::Punct(_)) => {
+                    let (next, path, macro_call, generics) = self.path_at(lv, i);
                     for (a, b) in generics {
-                        self.tokens(&tts[a..b], Block::Code);
+                        self.tokens(&lv[a..b], Block::Code);
                     }
-                    if let Some((segs, leading, span)) = path {
+                    if let Some((segs, leading, tok)) = path {
                         let s = format!("{}{}", if leading { "::" } else { "" }, segs.join("::"));
+                        let (line, col) = self.offset_pos(tok);
                         if macro_call {
                             if segs.len() > 1 || leading {
-                                self.v.site(SiteKind::Macro, s, None, span);
+                                self.v.site_at(SiteKind::Macro, s, None, line, col);
                             }
-                        } else if (segs.len() > 1 || leading) && could_name_a_crate(&segs[0]) {
-                            self.v.site(SiteKind::Path, s, None, span);
+                        } else if (segs.len() > 1 || leading) && could_name_a_crate(segs[0]) {
+                            self.v.site_at(SiteKind::Path, s, None, line, col);
                         }
                     }
                     if macro_call {
                         // `path! group` (or `macro_rules! name group`): the
                         // group is macro tokens.
                         let mut j = next + 1;
-                        if matches!(tts.get(j), Some(TokenTree::Ident(_))) {
+                        if self.ident(lv, j).is_some() {
                             j += 1; // macro_rules! name
                         }
-                        if let Some(TokenTree::Group(g)) = tts.get(j) {
-                            for (path, span) in token_sites(g.stream()) {
-                                self.v.site(SiteKind::Macro, path, None, span);
-                            }
+                        if self.any_group(lv, j) {
+                            let o = lv[j] as usize;
+                            self.macro_sites(o + 1, self.t.toks[o].close as usize);
                             i = j + 1;
                             continue;
                         }
                     }
                     i = next.max(i + 1);
                 }
-                TokenTree::Literal(_) => i += 1,
+                _ => i += 1,
             }
         }
     }
 
+    /// The sites in a macro's tokens `from..to` (see `super::token_sites`):
+    /// its `use` statements, then `a::b` sequences not already found as one
+    /// of those.
+    fn macro_sites(&mut self, from: usize, to: usize) {
+        for (path, tok) in self.free_sites(from, to) {
+            let (line, col) = self.offset_pos(tok);
+            self.v.site_at(SiteKind::Macro, path, None, line, col);
+        }
+    }
+
+    /// `use` statements, then `a::b` sequences not already found as one of
+    /// those, in the tokens `from..to`.
+    fn free_sites(&self, from: usize, to: usize) -> Vec<(String, u32)> {
+        let mut found = Vec::new();
+        self.use_statements(&level(self.t, from, to), &mut found);
+        let uses: std::collections::BTreeSet<String> =
+            found.iter().map(|(p, _)| p.clone()).collect();
+        let mut paths = Vec::new();
+        self.token_paths(from, to, &mut paths);
+        found.extend(paths.into_iter().filter(|(p, _)| !uses.contains(p)));
+        found
+    }
+
+    fn use_statements(&self, lv: &[u32], out: &mut Vec<(String, u32)>) {
+        let mut i = 0;
+        while i < lv.len() {
+            if self.is_ident(lv, i, "use") {
+                let mut j = i + 1;
+                while j < lv.len() && !self.punct(lv, j, b';') {
+                    j += 1;
+                }
+                let (text, _) = self.text(lv, i, (j + 1).min(lv.len()));
+                if let Ok(item) = syn::parse_str::<syn::ItemUse>(text) {
+                    let mut v = Visitor::default();
+                    v.use_tree(
+                        &item.tree,
+                        &mut Vec::new(),
+                        SiteKind::Use,
+                        item.leading_colon.is_some(),
+                    );
+                    for s in v.sites {
+                        out.push((s.path, lv[i]));
+                    }
+                }
+                i = j + 1;
+                continue;
+            }
+            if self.group(lv, i, Delim::Brace) {
+                let inner = self.inside(lv, i);
+                self.use_statements(&inner, out);
+            }
+            i += 1;
+        }
+    }
+
+    /// `a::b(::c)*` sequences in the flat tokens `from..to`; `$crate::..`
+    /// is skipped (it names the macro's own crate).
+    fn token_paths(&self, from: usize, to: usize, out: &mut Vec<(String, u32)>) {
+        let toks = &self.t.toks;
+        let is = |k: usize, c: u8| k < to && toks[k].kind == Kind::Punct(c);
+        let colons = |k: usize| is(k, b':') && toks[k].joint && is(k + 1, b':');
+        let ident = |k: usize| k < to && toks[k].kind == Kind::Ident;
+        let mut i = from;
+        while i < to {
+            let starts =
+                ident(i) && !(i >= from + 2 && colons(i - 2)) && !(i > from && is(i - 1, b'$'));
+            if starts {
+                let mut segs = vec![self.t.str(i)];
+                let mut j = i + 1;
+                while colons(j) && ident(j + 2) {
+                    segs.push(self.t.str(j + 2));
+                    j += 3;
+                }
+                if segs.len() >= 2 {
+                    out.push((segs.join("::"), i as u32));
+                    i = j;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
     /// A path starting at `i`: `a::b::<T>::c` or `::a::b`. Returns the index
-    /// after it, the path (segments, leading `::`, span of the first
-    /// segment) if there is one, and whether a `!` follows (a macro call).
+    /// after it, the path (segments, leading `::`, token of the first
+    /// segment) if there is one, whether a `!` follows (a macro call), and
+    /// the generic argument ranges to scan.
     #[allow(clippy::type_complexity)]
     fn path_at(
         &self,
-        tts: &[TokenTree],
+        lv: &[u32],
         i: usize,
     ) -> (
         usize,
-        Option<(Vec<String>, bool, proc_macro2::Span)>,
+        Option<(Vec<&'a str>, bool, u32)>,
         bool,
         Vec<(usize, usize)>,
     ) {
         let mut j = i;
         let mut leading = false;
-        if is_colons(tts, j) {
+        if self.colons(lv, j) {
             // A leading `::` only when nothing path-like precedes it.
             // `->` and `=>` end in `>` too, but do not close generics.
             let arrow = i >= 2
-                && is_punct(tts.get(i - 1), '>')
-                && (is_punct(tts.get(i - 2), '-') || is_punct(tts.get(i - 2), '='));
+                && self.punct(lv, i - 1, b'>')
+                && (self.punct(lv, i - 2, b'-') || self.punct(lv, i - 2, b'='));
+            // A `>` right before the `::` (`<T>::f`) ends a qualified
+            // self type; one with space after it is a comparison or the
+            // end of generics (`impl<T> ::a::B for`).
             let prev_ok = i == 0
-                || !matches!(&tts[i - 1], TokenTree::Ident(_) | TokenTree::Group(_))
-                    && (!is_punct(tts.get(i - 1), '>') || arrow);
-            if !prev_ok || !matches!(tts.get(j + 2), Some(TokenTree::Ident(_))) {
+                || match self.kind(lv, i - 1) {
+                    Some(Kind::Ident) => is_keyword(self.t.str(lv[i - 1] as usize)),
+                    // After a block (`if c { .. } ::a::f()`), a new
+                    // statement; after `(..)` or `[..]`, not a path start.
+                    Some(Kind::Open(d)) => d == Delim::Brace,
+                    Some(Kind::Punct(b'>')) => arrow || !self.t.toks[lv[i - 1] as usize].joint,
+                    _ => true,
+                };
+            if !prev_ok || self.ident(lv, j + 2).is_none() {
                 return (i + 1, None, false, Vec::new());
             }
             leading = true;
             j += 2;
         }
-        let Some(TokenTree::Ident(first)) = tts.get(j) else {
+        let Some(first) = self.ident(lv, j) else {
             return (i + 1, None, false, Vec::new());
         };
         // Most identifiers are neither a path start nor a macro name:
         // decide that before allocating anything.
-        if !leading && !is_colons(tts, j + 1) && !is_punct(tts.get(j + 1), '!') {
+        if !leading && !self.colons(lv, j + 1) && !self.punct(lv, j + 1, b'!') {
             return (i + 1, None, false, Vec::new());
         }
         // Not a path start after `$` (a macro variable), a single `.` (a
-        // field or method; `..` is a range), `'` (a lifetime), or `::` (the
-        // middle of a path).
+        // field or method; `..` is a range), or `::` (the middle of a path).
         let after_dot =
-            i > 0 && is_punct(tts.get(i - 1), '.') && !(i > 1 && is_punct(tts.get(i - 2), '.'));
+            i > 0 && self.punct(lv, i - 1, b'.') && !(i > 1 && self.punct(lv, i - 2, b'.'));
         if i > 0
             && !leading
-            && (is_punct(tts.get(i - 1), '$')
-                || after_dot
-                || is_punct(tts.get(i - 1), '\'')
-                || (i >= 2 && is_colons(tts, i - 2)))
+            && (self.punct(lv, i - 1, b'$') || after_dot || (i >= 2 && self.colons(lv, i - 2)))
         {
             return (i + 1, None, false, Vec::new());
         }
         // A keyword before `::` is not a path segment (`match ::x`, `impl
         // ::a::Trait`): the path, if any, starts at the `::`.
-        if !leading && is_keyword(&first.to_string()) {
+        if !leading && is_keyword(first) {
             return (i + 1, None, false, Vec::new());
         }
-        let span = first.span();
-        let mut segs = vec![first.to_string()];
+        let tok = lv[j];
+        let mut segs = vec![first];
         let mut generics = Vec::new();
         j += 1;
         loop {
-            if is_colons(tts, j) {
-                if let Some(TokenTree::Ident(id)) = tts.get(j + 2) {
-                    segs.push(id.to_string());
+            if self.colons(lv, j) {
+                if let Some(id) = self.ident(lv, j + 2) {
+                    segs.push(id);
                     j += 3;
                     continue;
                 }
-                if is_punct(tts.get(j + 2), '<') {
+                if self.punct(lv, j + 2, b'<') {
                     // Turbofish: `a::b::<T>::c` continues after the `>`.
                     let mut k = j + 3;
                     let mut depth = 1;
-                    while k < tts.len() && depth > 0 {
-                        if is_punct(tts.get(k), '<') {
+                    while k < lv.len() && depth > 0 {
+                        if self.punct(lv, k, b'<') {
                             depth += 1;
-                        } else if is_punct(tts.get(k), '>') {
+                        } else if self.punct(lv, k, b'>') {
                             depth -= 1;
                         }
                         k += 1;
                     }
                     // The generic arguments are paths of their own.
                     generics.push((j + 3, k.saturating_sub(1).max(j + 3)));
-                    if is_colons(tts, k) && matches!(tts.get(k + 2), Some(TokenTree::Ident(_))) {
+                    if self.colons(lv, k) && self.ident(lv, k + 2).is_some() {
                         j = k;
                         continue;
                     }
@@ -540,11 +804,11 @@ impl Walker {
         }
         // `name! (..)`, `name! [..]`, `name! {..}`, `macro_rules! name {..}`;
         // not `if !x` or `a != b`.
-        let macro_call = is_punct(tts.get(j), '!')
-            && (matches!(tts.get(j + 1), Some(TokenTree::Group(_)))
+        let macro_call = self.punct(lv, j, b'!')
+            && (self.any_group(lv, j + 1)
                 || (segs.len() == 1
                     && segs[0] == "macro_rules"
-                    && matches!(tts.get(j + 1), Some(TokenTree::Ident(_)))));
-        (j, Some((segs, leading, span)), macro_call, generics)
+                    && self.ident(lv, j + 1).is_some()));
+        (j, Some((segs, leading, tok)), macro_call, generics)
     }
 }
