@@ -221,6 +221,45 @@ fn unused_and_misplaced_dependencies() {
 }
 
 #[test]
+fn judgements_for_packaged_and_pinned_dependencies() {
+    // One crate as a registry or vendor/ directory holds it, one as a
+    // repository does; the same manifest otherwise.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let manifest = |name: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+             [dependencies]\nmd-5 = \"0.10\"\nrust-argon2 = \"1\"\nrustc-std-workspace-core = \"1\"\n\
+             never-built = \"1\"\nsilenced = \"1\"\nreally-unused = \"1\"\n\
+             [target.'cfg(any())'.dependencies]\npinned = \"1\"\n\
+             [dev-dependencies]\ncriterion = \"0.5\"\n\
+             [package.metadata.cargo-machete]\nignored = [\"silenced\"]\n"
+        )
+    };
+    let src = "use md5::Md5;\nuse argon2::hash;\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() {}\n}\n";
+    for name in ["packaged", "repo"] {
+        dir.create(&format!("{name}/Cargo.toml"), &manifest(name));
+        dir.create(&format!("{name}/src/lib.rs"), src);
+    }
+    dir.create("packaged/Cargo.toml.orig", "# the manifest as written\n");
+    let out = dir.stdout(&["--unused-deps"], 1);
+    // md-5 is `md5` and rust-argon2 `argon2` (their manifests are not at
+    // hand); rustc-std-workspace-* are std's build shims; `pinned` sits
+    // under cfg(any()), never built; `silenced` is in cargo-machete's
+    // ignore list; `criterion` is judged only where tests cannot have been
+    // left out of the package.
+    assert_eq!(
+        out,
+        "packaged (packaged/Cargo.toml)\n  \
+         unused normal dependency: never-built\n  \
+         unused normal dependency: really-unused\n\
+         repo (repo/Cargo.toml)\n  \
+         unused normal dependency: never-built\n  \
+         unused normal dependency: really-unused\n  \
+         unused dev dependency: criterion\n"
+    );
+}
+
+#[test]
 fn module_graph_and_cycles() {
     let dir = workspace();
     let out = dir.stdout(&["--dot"], 0);

@@ -277,7 +277,14 @@ impl Ctx<'_> {
     fn dep(&self, name: &str, site: &RawSite) -> Option<&Dep> {
         let pkg = self.pkg?;
         let visible = self.visible(site);
-        let candidates: Vec<&Dep> = pkg.deps.iter().filter(|d| d.code_name == name).collect();
+        let mut candidates: Vec<&Dep> = pkg.deps.iter().filter(|d| d.code_name == name).collect();
+        if candidates.is_empty() {
+            candidates = pkg
+                .deps
+                .iter()
+                .filter(|d| d.alternate_names().iter().any(|n| n == name))
+                .collect();
+        }
         for k in [DepKind::Normal, DepKind::Build, DepKind::Dev] {
             if visible.contains(&k)
                 && let Some(d) = candidates.iter().find(|d| d.kind == k)

@@ -99,6 +99,36 @@ pub struct Dep {
     pub path: Option<PathBuf>,
     /// The name code uses, once resolved.
     pub code_name: String,
+    /// The dependency's own manifest was not found, so `code_name` is the
+    /// key with `-` made `_`, a guess; see [`Dep::alternate_names`].
+    #[serde(skip)]
+    pub guessed: bool,
+}
+
+impl Dep {
+    /// Library names a dependency whose manifest is not at hand commonly
+    /// has besides the guess: `md-5` is `md5`, `rust-argon2` is `argon2`,
+    /// `foo-rs` is `foo`. Consulted only when no dependency has the name
+    /// exactly.
+    pub fn alternate_names(&self) -> Vec<String> {
+        if !self.guessed {
+            return Vec::new();
+        }
+        let k = self.key.as_str();
+        let mut out = vec![k.replace(['-', '_'], "")];
+        for s in [
+            k.strip_prefix("rust-"),
+            k.strip_suffix("-rs"),
+            k.strip_suffix("-rust"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push(s.replace('-', "_"));
+        }
+        out.retain(|n| *n != self.code_name);
+        out
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -115,6 +145,10 @@ pub struct Package {
     pub features: BTreeMap<String, Vec<String>>,
     /// `[package.metadata.pimports] ignored = [..]` (and the workspace's).
     pub ignored: Vec<String>,
+    /// A packaged crate (`Cargo.toml.orig` beside the manifest, as in a
+    /// registry or `vendor/` directory): its tests and benches may have been
+    /// left out of the package, so its dev-dependencies are not judged.
+    pub packaged: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,13 +173,21 @@ struct Workspace {
     ignored: Vec<String>,
 }
 
+/// `ignored = [..]` in `[*.metadata.pimports]`, and in
+/// `[*.metadata.cargo-machete]` so that a project already silencing a
+/// dependency for cargo-machete need not say it twice.
 fn ignored_list(meta: Option<&toml::Value>) -> Vec<String> {
-    let Some(t) = meta.and_then(|m| m.get("pimports")) else {
+    let Some(meta) = meta else {
         return Vec::new();
     };
-    ["ignored", "ignore"]
+    ["pimports", "cargo-machete"]
         .iter()
-        .filter_map(|k| t.get(*k).and_then(|v| v.as_array()))
+        .filter_map(|tool| meta.get(*tool))
+        .flat_map(|t| {
+            ["ignored", "ignore"]
+                .iter()
+                .filter_map(|k| t.get(*k).and_then(|v| v.as_array()))
+        })
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect()
@@ -247,7 +289,13 @@ fn package(
         }
         // `[target.'cfg(..)'.dependencies]`
         if let Some(targets) = t.get("target").and_then(|d| d.as_table()) {
-            for (_, tt) in targets {
+            for (cfg, tt) in targets {
+                // `cfg(any())` is never true: such a table only pins a
+                // version (serde_json pins serde so), nothing is built.
+                let never: String = cfg.chars().filter(|c| !c.is_whitespace()).collect();
+                if never == "cfg(any())" {
+                    continue;
+                }
                 if let Some(d) = tt.get(key).and_then(|d| d.as_table()) {
                     tables.push((d, kind));
                 }
@@ -302,6 +350,7 @@ fn package(
                 optional,
                 path,
                 code_name: key.replace('-', "_"),
+                guessed: false,
             });
         }
     }
@@ -337,6 +386,7 @@ fn package(
         deps,
         features,
         ignored,
+        packaged: dir.join("Cargo.toml.orig").is_file(),
     }))
 }
 
@@ -497,8 +547,9 @@ fn resolve_code_names(packages: &mut [Package]) {
                         .or_else(|| lib_name_at(path))
                 })
                 .or_else(|| by_name.get(&d.package).cloned().flatten());
-            if let Some(lib) = lib {
-                d.code_name = lib;
+            match lib {
+                Some(lib) => d.code_name = lib,
+                None => d.guessed = !by_name.contains_key(&d.package) && d.path.is_none(),
             }
         }
     }

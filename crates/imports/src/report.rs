@@ -216,7 +216,7 @@ fn uses<'a>(
                 name,
             } = &s.class
                 && *package == d.package
-                && *name == d.code_name
+                && (*name == d.code_name || d.guessed)
                 && *dep_kind == kind
             {
                 out.push((f, s));
@@ -283,10 +283,11 @@ pub fn unused_deps(
             if matches!(
                 d.code_name.as_str(),
                 "core" | "alloc" | "std" | "compiler_builtins"
-            ) {
+            ) || d.package.starts_with("rustc-std-workspace-")
+            {
                 continue;
             }
-            if d.kind == DepKind::Dev && !has_test_code {
+            if d.kind == DepKind::Dev && (!has_test_code || p.packaged) {
                 continue;
             }
             let used = uses(files, p, &d.key, d.kind);

@@ -558,9 +558,26 @@ fn token_paths(tokens: TokenStream, out: &mut Vec<(String, Span)>) {
             continue;
         }
         // A path start: an ident (not preceded by `::` or `$`) followed by
-        // `::` and another ident.
+        // `::` and another ident; or one after a leading `::` (`::itoa::x`,
+        // not `a::b`, `<T>::c` or `$crate::d`).
+        let after_colons = i >= 2 && is_colon_pair_end(&tts, i);
+        let leading = after_colons
+            && match tts.get(i.wrapping_sub(3)) {
+                None => true,
+                // `'static ::std::x`: proc-macro2 splits a lifetime into
+                // `'` and an identifier.
+                Some(TokenTree::Ident(_)) => matches!(
+                    tts.get(i.wrapping_sub(4)),
+                    Some(TokenTree::Punct(p)) if p.as_char() == '\''
+                ),
+                Some(TokenTree::Group(_)) => false,
+                Some(TokenTree::Punct(p)) => {
+                    p.as_char() != '>' || p.spacing() == proc_macro2::Spacing::Alone
+                }
+                Some(TokenTree::Literal(_)) => true,
+            };
         let starts = matches!(&tts[i], TokenTree::Ident(_))
-            && !(i >= 1 && is_colon_pair_end(&tts, i))
+            && (!after_colons || leading)
             && !(i >= 1
                 && matches!(&tts[i - 1], TokenTree::Punct(p) if p.as_char() == '$' || p.as_char() == '\''));
         if starts {
@@ -576,8 +593,9 @@ fn token_paths(tokens: TokenStream, out: &mut Vec<(String, Span)>) {
                     _ => break,
                 }
             }
-            if segs.len() >= 2 {
-                out.push((segs.join("::"), span));
+            if segs.len() >= 2 || leading {
+                let lead = if leading { "::" } else { "" };
+                out.push((format!("{lead}{}", segs.join("::")), span));
                 i = j;
                 continue;
             }

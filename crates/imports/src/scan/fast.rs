@@ -684,8 +684,18 @@ impl<'a> Walker<'_, 'a> {
         let ident = |k: usize| k < to && toks[k].kind == Kind::Ident;
         let mut i = from;
         while i < to {
-            let starts =
-                ident(i) && !(i >= from + 2 && colons(i - 2)) && !(i > from && is(i - 1, b'$'));
+            // As `super::token_paths`: a leading `::` starts a path unless
+            // an identifier, a group or a `>` right before it (`<T>::c`)
+            // makes it the middle of one.
+            let after_colons = i >= from + 2 && colons(i - 2);
+            let leading = after_colons
+                && (i < from + 3
+                    || match toks[i - 3].kind {
+                        Kind::Ident | Kind::Close(_) => false,
+                        Kind::Punct(b'>') => !toks[i - 3].joint,
+                        _ => true,
+                    });
+            let starts = ident(i) && (!after_colons || leading) && !(i > from && is(i - 1, b'$'));
             if starts {
                 let mut segs = vec![self.t.str(i)];
                 let mut j = i + 1;
@@ -693,8 +703,9 @@ impl<'a> Walker<'_, 'a> {
                     segs.push(self.t.str(j + 2));
                     j += 3;
                 }
-                if segs.len() >= 2 {
-                    out.push((segs.join("::"), i as u32));
+                if segs.len() >= 2 || leading {
+                    let lead = if leading { "::" } else { "" };
+                    out.push((format!("{lead}{}", segs.join("::")), i as u32));
                     i = j;
                     continue;
                 }
