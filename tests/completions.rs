@@ -55,3 +55,12 @@ fn pimports_completions_are_fresh() {
         .collect();
     check("pimports", &files);
 }
+
+#[test]
+fn ptail_completions_are_fresh() {
+    let files: Vec<(Vec<u8>, String)> = pfiles_tail::completion_files()
+        .into_iter()
+        .map(|(kind, name)| (pfiles_tail::generate(kind).expect("render"), name))
+        .collect();
+    check("ptail", &files);
+}

@@ -50,20 +50,7 @@ where
         .and_then(|m| Cli::from_arg_matches(&m))
     {
         Ok(cli) => cli,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                let _ = e.print();
-                return ExitStatus::Found;
-            }
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!(
-                "error: {} (see 'pimports --help')",
-                first.strip_prefix("error: ").unwrap_or(first)
-            );
-            return ExitStatus::Error;
-        }
+        Err(e) => return workdist::cli::report_clap_error(&e, "pimports"),
     };
     match execute(&cli) {
         Ok(status) => status,

@@ -1,0 +1,29 @@
+complete -c ptail -s n -l lines -d 'Print the last NUM lines of each input first (`+NUM`: from line NUM on)' -r
+complete -c ptail -s p -l prefix -d 'What each line is prefixed with: the file\'s name, or its path as given. A `LABEL=PATH` input always uses LABEL. Names that collide fall back to paths' -r -f -a "name\t'The file name'
+path\t'The path as given (relative paths stay relative)'"
+complete -c ptail -l follow -d 'Follow by name (like `tail -F`: reopen on rotation and re-creation) or by descriptor (stay with the file that was opened, wherever it is renamed)' -r -f -a "name\t''
+descriptor\t''"
+complete -c ptail -s e -l include -d 'Keep only lines matching REGEX (repeatable: any of them)' -r
+complete -c ptail -s x -l exclude -d 'Drop lines matching REGEX (repeatable)' -r
+complete -c ptail -s o -l output -d 'Append to FILE instead of writing to stdout (never truncates)' -r -F
+complete -c ptail -l pid -d 'Exit when process PID has exited' -r
+complete -c ptail -l until -d 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first' -r
+complete -c ptail -l timeout -d 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)' -r
+complete -c ptail -l poll -d 'Poll for changes every INTERVAL (default 250ms) instead of waiting for file-system notifications' -r
+complete -c ptail -l max-line-length -d 'Split lines longer than NUM bytes (with a marker) instead of holding them whole' -r
+complete -c ptail -l color -d 'When to colour the prefixes' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ptail -l generate -d 'Print a man page or a shell completion script, and exit' -r -f -a "man\t''
+complete-bash\t''
+complete-zsh\t''
+complete-fish\t''
+complete-elvish\t''
+complete-powershell\t''"
+complete -c ptail -l no-prefix -d 'Lines as they are, without a prefix'
+complete -c ptail -l no-follow -d 'Print what exists and exit: do not follow'
+complete -c ptail -l events -d 'Write status events (rotated, truncated, appeared, gone) into the output stream instead of stderr'
+complete -c ptail -l json -d 'JSON Lines: one object per line or event (see the README)'
+complete -c ptail -l stats -d 'Print per-source statistics to stderr on exit: lines, bytes, rotations, truncations, longest lag'
+complete -c ptail -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ptail -s V -l version -d 'Print version'

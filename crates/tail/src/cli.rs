@@ -1,0 +1,206 @@
+//! The command line of ptail (clap derive: help, completions and the man
+//! page come from this one definition).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+pub use workdist::cli::Generate;
+
+/// ptail prints the last lines of each input, then follows them all and
+/// fans them into one output through a single writer: whole lines only,
+/// none lost or repeated, through rotation (rename and create),
+/// copytruncate, deletion and re-creation.
+///
+/// An input is a file (which may not exist yet), a glob (`'logs/*.log'`,
+/// quoted) or a directory (the files in it); globs and directories pick up
+/// files that appear later. `LABEL=PATH` names an input's prefix.
+///
+/// Exit status: 0 on success (also on SIGINT, SIGTERM, a closed pipe, or
+/// --until matching), 1 when --until never matched before the inputs ended,
+/// 2 on errors (bad arguments, no input could be read).
+#[derive(Debug, Parser)]
+#[command(
+    name = "ptail",
+    version,
+    about = "Follow many logs and merge them into one stream",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Files, globs or directories to follow; `LABEL=PATH` sets a label.
+    #[arg(value_name = "INPUT", required_unless_present = "generate")]
+    pub inputs: Vec<String>,
+
+    /// Print the last NUM lines of each input first (`+NUM`: from line NUM
+    /// on).
+    #[arg(short = 'n', long = "lines", value_name = "NUM", default_value = "10", allow_hyphen_values = true, value_parser = parse_lines)]
+    pub lines: Lines,
+
+    /// What each line is prefixed with: the file's name, or its path as
+    /// given. A `LABEL=PATH` input always uses LABEL. Names that collide
+    /// fall back to paths.
+    #[arg(short = 'p', long, value_name = "FORM", value_enum, default_value_t = PrefixForm::Name)]
+    pub prefix: PrefixForm,
+
+    /// Lines as they are, without a prefix.
+    #[arg(long, conflicts_with = "prefix")]
+    pub no_prefix: bool,
+
+    /// Follow by name (like `tail -F`: reopen on rotation and re-creation)
+    /// or by descriptor (stay with the file that was opened, wherever it is
+    /// renamed).
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = FollowMode::Name)]
+    pub follow: FollowMode,
+
+    /// Print what exists and exit: do not follow.
+    #[arg(long, conflicts_with = "follow")]
+    pub no_follow: bool,
+
+    /// Write status events (rotated, truncated, appeared, gone) into the
+    /// output stream instead of stderr.
+    #[arg(long)]
+    pub events: bool,
+
+    /// Keep only lines matching REGEX (repeatable: any of them).
+    #[arg(short = 'e', long = "include", value_name = "REGEX")]
+    pub include: Vec<String>,
+
+    /// Drop lines matching REGEX (repeatable).
+    #[arg(short = 'x', long = "exclude", value_name = "REGEX")]
+    pub exclude: Vec<String>,
+
+    /// Append to FILE instead of writing to stdout (never truncates).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// JSON Lines: one object per line or event (see the README).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Exit when process PID has exited.
+    #[arg(long, value_name = "PID")]
+    pub pid: Option<u32>,
+
+    /// Exit 0 after the first line (that passes the filters) matching
+    /// REGEX; exit 1 if the inputs end first.
+    #[arg(long, value_name = "REGEX")]
+    pub until: Option<String>,
+
+    /// Exit after DURATION (`500ms`, `10s`, `2m`, `1h`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Poll for changes every INTERVAL (default 250ms) instead of waiting
+    /// for file-system notifications.
+    #[arg(long, value_name = "INTERVAL", num_args = 0..=1, default_missing_value = "250ms", value_parser = parse_duration)]
+    pub poll: Option<Duration>,
+
+    /// Split lines longer than NUM bytes (with a marker) instead of holding
+    /// them whole.
+    #[arg(long, value_name = "NUM", default_value_t = 1 << 20, value_parser = clap::value_parser!(u64).range(16..))]
+    pub max_line_length: u64,
+
+    /// When to colour the prefixes.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print per-source statistics to stderr on exit: lines, bytes,
+    /// rotations, truncations, longest lag.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Print a man page or a shell completion script, and exit.
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub generate: Option<Generate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PrefixForm {
+    /// The file name.
+    Name,
+    /// The path as given (relative paths stay relative).
+    Path,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FollowMode {
+    Name,
+    Descriptor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `-n NUM` or `-n +NUM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    Last(u64),
+    From(u64),
+}
+
+fn parse_lines(s: &str) -> Result<Lines, String> {
+    let bad = || format!("'{s}' is not a number of lines (NUM or +NUM)");
+    match s.strip_prefix('+') {
+        Some(n) => n.parse().map(Lines::From).map_err(|_| bad()),
+        None => s
+            .strip_prefix('-')
+            .unwrap_or(s)
+            .parse()
+            .map(Lines::Last)
+            .map_err(|_| bad()),
+    }
+}
+
+/// `250ms`, `10s`, `1.5s`, `2m`, `1h`; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("'{s}' is not a duration (like 500ms, 10s, 2m, 1h)");
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "us" => n / 1e6,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(bad()),
+    };
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn durations_and_line_counts() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert_eq!(parse_lines("+3"), Ok(Lines::From(3)));
+        assert_eq!(parse_lines("7"), Ok(Lines::Last(7)));
+        assert!(parse_lines("x").is_err());
+    }
+}

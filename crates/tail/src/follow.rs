@@ -1,0 +1,741 @@
+//! One followed file: its identity, its read position and its line framing.
+//!
+//! A [`Follower`] is a small state machine driven from outside: a
+//! file-system event or a timer tick calls [`Follower::poll`], which always
+//! reads to EOF (an event is a hint that something changed, never a
+//! description of what) and, when asked to, checks the path's identity.
+//!
+//! * **Identity** is (device, inode) plus a fingerprint of the first bytes
+//!   seen. By name (`tail -F`), a different inode at the path is a rotation
+//!   (or the file appearing); the same inode with a size below our offset,
+//!   or with different first bytes, is a truncation (copytruncate, or the
+//!   inode reused after a delete).
+//! * **Rotation loses nothing.** The old descriptor is kept open and read to
+//!   EOF for a grace period after the switch, since a writer may still be
+//!   appending to the renamed file until it reopens; its partial last line
+//!   is emitted, marked, when it is retired. A deleted file's descriptor is
+//!   drained the same way.
+//! * **Framing.** Only whole lines go out. A partial line waits for its
+//!   newline; at rotation, truncation or exit it is emitted once, marked
+//!   partial. A line longer than `max_line` is emitted in pieces marked
+//!   split, so memory stays bounded and the reader never stalls.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long a rotated-away or deleted file is still read.
+pub const GRACE: Duration = Duration::from_secs(2);
+/// Bytes of the start of a file kept to recognise it.
+const FINGERPRINT: usize = 64;
+/// At most this much is read from one file per call, so that one busy file
+/// cannot starve the others; the caller polls again while there is more.
+const READ_BUDGET: usize = 4 << 20;
+const CHUNK: usize = 256 << 10;
+
+/// A status change of a followed file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Rotated,
+    Truncated,
+    Appeared,
+    Gone,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Rotated => "rotated",
+            EventKind::Truncated => "truncated",
+            EventKind::Appeared => "appeared",
+            EventKind::Gone => "gone",
+        }
+    }
+}
+
+/// What a poll produces, in order.
+#[derive(Debug)]
+pub enum Out<'a> {
+    /// One or more complete lines, each ending in `\n`; `offset` is the byte
+    /// offset of the first in its file.
+    Lines {
+        data: &'a [u8],
+        offset: u64,
+    },
+    /// One line that did not end in a newline (`partial`) or a piece of an
+    /// over-long line (`split`), without a newline.
+    Piece {
+        data: &'a [u8],
+        offset: u64,
+        partial: bool,
+    },
+    Event(EventKind),
+    /// An error reading the file (reported once per kind of failure).
+    Error(io::Error),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub lines: u64,
+    pub bytes: u64,
+    pub rotations: u64,
+    pub truncations: u64,
+    pub longest_lag: Duration,
+}
+
+struct Open {
+    file: File,
+    id: (u64, u64),
+    /// Offset of the next byte to read.
+    offset: u64,
+    /// The bytes of an incomplete line, and the offset where it starts.
+    partial: Vec<u8>,
+    partial_at: u64,
+    fingerprint: Vec<u8>,
+}
+
+struct Retiring {
+    open: Open,
+    until: Instant,
+}
+
+pub struct Follower {
+    pub path: PathBuf,
+    by_name: bool,
+    max_line: usize,
+    cur: Option<Open>,
+    retiring: Vec<Retiring>,
+    /// The file existed at some point (so a new one "appeared").
+    seen: bool,
+    missing_reported: bool,
+    last_error: Option<io::ErrorKind>,
+    pub stats: Stats,
+    buf: Vec<u8>,
+}
+
+impl Follower {
+    pub fn new(path: PathBuf, by_name: bool, max_line: u64) -> Follower {
+        Follower {
+            path,
+            by_name,
+            max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
+            cur: None,
+            retiring: Vec::new(),
+            seen: false,
+            missing_reported: false,
+            last_error: None,
+            stats: Stats::default(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Whether the file is open.
+    pub fn is_open(&self) -> bool {
+        self.cur.is_some()
+    }
+
+    /// Whether an old descriptor is still being drained (the caller polls
+    /// it on a short timer until the grace period ends).
+    pub fn draining(&self) -> bool {
+        !self.retiring.is_empty()
+    }
+
+    /// Open the file for the first time and position it so that `start`
+    /// decides what is shown: `Some(n)` for the last n lines, `None` for
+    /// everything from the start (a file that appears later). Returns false
+    /// if it does not exist (it is then followed until it does).
+    pub fn open_initial(
+        &mut self,
+        last: Option<u64>,
+        from_line: Option<u64>,
+        emit: &mut dyn FnMut(Out),
+    ) -> bool {
+        match File::open(&self.path) {
+            Ok(mut file) => {
+                let meta = match file.metadata() {
+                    Ok(m) => m,
+                    Err(e) => {
+                        emit(Out::Error(e));
+                        return false;
+                    }
+                };
+                if meta.is_dir() {
+                    emit(Out::Error(io::Error::other("is a directory")));
+                    return false;
+                }
+                let start = match (last, from_line) {
+                    (_, Some(n)) => offset_of_line(&mut file, n).unwrap_or(0),
+                    (Some(n), None) if meta.is_file() => {
+                        start_of_last_lines(&mut file, meta.len(), n).unwrap_or(0)
+                    }
+                    _ => 0,
+                };
+                if file.seek(SeekFrom::Start(start)).is_err() {
+                    // A pipe or FIFO: read from where it is.
+                }
+                let fingerprint = read_fingerprint(&file);
+                self.cur = Some(Open {
+                    file,
+                    id: (meta.dev(), meta.ino()),
+                    offset: start,
+                    partial: Vec::new(),
+                    partial_at: start,
+                    fingerprint,
+                });
+                self.seen = true;
+                true
+            }
+            Err(e) => {
+                if e.kind() != io::ErrorKind::NotFound {
+                    self.last_error = Some(e.kind());
+                    self.missing_reported = true;
+                    emit(Out::Error(e));
+                }
+                false
+            }
+        }
+    }
+
+    /// Read what is new; with `check`, also look at the path (by name) and
+    /// the file's size and first bytes for rotation and truncation.
+    /// Returns true if the read budget ran out (poll again soon).
+    pub fn poll(&mut self, check: bool, emit: &mut dyn FnMut(Out)) -> bool {
+        let now = Instant::now();
+        // Old descriptors first: their lines were written before the
+        // current file's.
+        let mut i = 0;
+        while i < self.retiring.len() {
+            let r = &mut self.retiring[i];
+            let _ = read_more(
+                &mut r.open,
+                &mut self.buf,
+                self.max_line,
+                &mut self.stats,
+                usize::MAX,
+                emit,
+            );
+            if now >= r.until {
+                let mut r = self.retiring.remove(i);
+                flush_partial(&mut r.open, &mut self.stats, emit);
+            } else {
+                i += 1;
+            }
+        }
+        if check {
+            self.check(now, emit);
+        }
+        let mut more = false;
+        if let Some(open) = self.cur.as_mut() {
+            if !check {
+                // A cheap truncation check on every read: the size only.
+                if let Ok(m) = open.file.metadata()
+                    && m.is_file()
+                    && m.len() < open.offset
+                {
+                    self.truncated(emit);
+                }
+            }
+            if let Some(open) = self.cur.as_mut() {
+                match read_more(
+                    open,
+                    &mut self.buf,
+                    self.max_line,
+                    &mut self.stats,
+                    READ_BUDGET,
+                    emit,
+                ) {
+                    Ok(m) => {
+                        more = m;
+                        self.last_error = None;
+                    }
+                    Err(e) => {
+                        if self.last_error != Some(e.kind()) {
+                            self.last_error = Some(e.kind());
+                            emit(Out::Error(e));
+                        }
+                    }
+                }
+            }
+        }
+        more
+    }
+
+    /// Record how far behind the writer a read was (from the event that
+    /// woke us to the lines handed on).
+    pub fn note_lag(&mut self, lag: Duration) {
+        if lag > self.stats.longest_lag {
+            self.stats.longest_lag = lag;
+        }
+    }
+
+    fn truncated(&mut self, emit: &mut dyn FnMut(Out)) {
+        if let Some(open) = self.cur.as_mut() {
+            flush_partial(open, &mut self.stats, emit);
+            emit(Out::Event(EventKind::Truncated));
+            self.stats.truncations += 1;
+            open.offset = 0;
+            open.partial_at = 0;
+            let _ = open.file.seek(SeekFrom::Start(0));
+            open.fingerprint.clear();
+        }
+    }
+
+    fn check(&mut self, now: Instant, emit: &mut dyn FnMut(Out)) {
+        if !self.by_name {
+            // By descriptor: only truncation of the open file.
+            self.check_content(emit);
+            return;
+        }
+        match std::fs::metadata(&self.path) {
+            Ok(meta) if !meta.is_dir() => {
+                let id = (meta.dev(), meta.ino());
+                match self.cur.as_ref().map(|o| o.id) {
+                    Some(cur) if cur == id => self.check_content(emit),
+                    _ => {
+                        let Ok(file) = File::open(&self.path) else {
+                            return; // raced with another rename: next time
+                        };
+                        let Ok(m) = file.metadata() else { return };
+                        let id = (m.dev(), m.ino());
+                        if let Some(mut old) = self.cur.take() {
+                            // What was written before the switch comes
+                            // before anything in the new file.
+                            let _ = read_more(
+                                &mut old,
+                                &mut self.buf,
+                                self.max_line,
+                                &mut self.stats,
+                                usize::MAX,
+                                emit,
+                            );
+                            self.retiring.push(Retiring {
+                                open: old,
+                                until: now + GRACE,
+                            });
+                            self.stats.rotations += 1;
+                            emit(Out::Event(EventKind::Rotated));
+                        } else if !self.retiring.is_empty() {
+                            // Renamed away, then a new file: a rotation
+                            // whose two halves were seen apart.
+                            self.stats.rotations += 1;
+                            emit(Out::Event(EventKind::Rotated));
+                        } else {
+                            emit(Out::Event(EventKind::Appeared));
+                        }
+                        self.seen = true;
+                        self.missing_reported = false;
+                        let fingerprint = read_fingerprint(&file);
+                        self.cur = Some(Open {
+                            file,
+                            id,
+                            offset: 0,
+                            partial: Vec::new(),
+                            partial_at: 0,
+                            fingerprint,
+                        });
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if e.kind() == io::ErrorKind::NotFound {
+                    if let Some(old) = self.cur.take() {
+                        // Deleted (or renamed with nothing in its place
+                        // yet): drain what the descriptor still holds.
+                        self.retiring.push(Retiring {
+                            open: old,
+                            until: now + GRACE,
+                        });
+                        emit(Out::Event(EventKind::Gone));
+                    }
+                } else if self.last_error != Some(e.kind()) {
+                    self.last_error = Some(e.kind());
+                    emit(Out::Error(e));
+                }
+            }
+        }
+    }
+
+    /// Same file: smaller than our offset, or its first bytes changed
+    /// (copytruncate, then written past our offset before we looked).
+    fn check_content(&mut self, emit: &mut dyn FnMut(Out)) {
+        let Some(open) = self.cur.as_mut() else {
+            return;
+        };
+        let Ok(meta) = open.file.metadata() else {
+            return;
+        };
+        if !meta.is_file() {
+            return;
+        }
+        if meta.len() < open.offset {
+            self.truncated(emit);
+            return;
+        }
+        if !open.fingerprint.is_empty() {
+            let now = read_fingerprint(&open.file);
+            if !now.starts_with(&open.fingerprint) && !open.fingerprint.starts_with(&now) {
+                self.truncated(emit);
+            }
+        } else if open.offset > 0 {
+            open.fingerprint = read_fingerprint(&open.file);
+        }
+    }
+
+    /// At exit: read what is left and emit partial lines, marked.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
+        for mut r in std::mem::take(&mut self.retiring) {
+            let _ = read_more(
+                &mut r.open,
+                &mut self.buf,
+                self.max_line,
+                &mut self.stats,
+                usize::MAX,
+                emit,
+            );
+            flush_partial(&mut r.open, &mut self.stats, emit);
+        }
+        if let Some(open) = self.cur.as_mut() {
+            let _ = read_more(
+                open,
+                &mut self.buf,
+                self.max_line,
+                &mut self.stats,
+                usize::MAX,
+                emit,
+            );
+            flush_partial(open, &mut self.stats, emit);
+        }
+    }
+
+    /// The file does not exist and this was not yet said.
+    pub fn take_missing_report(&mut self) -> bool {
+        if self.cur.is_none() && !self.missing_reported {
+            self.missing_reported = true;
+            return true;
+        }
+        false
+    }
+}
+
+fn read_fingerprint(file: &File) -> Vec<u8> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; FINGERPRINT];
+    match file.read_at(&mut buf, 0) {
+        Ok(n) => {
+            buf.truncate(n);
+            buf
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+fn flush_partial(open: &mut Open, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
+    if !open.partial.is_empty() {
+        stats.lines += 1;
+        stats.bytes += open.partial.len() as u64;
+        emit(Out::Piece {
+            data: &open.partial,
+            offset: open.partial_at,
+            partial: true,
+        });
+        open.partial.clear();
+    }
+    open.partial_at = open.offset;
+}
+
+/// Read up to `budget` bytes (whole chunks) and emit whole lines. Returns
+/// whether the budget ran out before EOF.
+fn read_more(
+    open: &mut Open,
+    buf: &mut Vec<u8>,
+    max_line: usize,
+    stats: &mut Stats,
+    budget: usize,
+    emit: &mut dyn FnMut(Out),
+) -> io::Result<bool> {
+    if buf.len() < CHUNK {
+        buf.resize(CHUNK, 0);
+    }
+    let mut done = 0usize;
+    loop {
+        if done >= budget {
+            return Ok(true);
+        }
+        let n = match open.file.read(&mut buf[..CHUNK]) {
+            Ok(0) => return Ok(false),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        done += n;
+        if open.fingerprint.len() < FINGERPRINT && open.offset < FINGERPRINT as u64 {
+            let from = open.offset as usize;
+            let want = (FINGERPRINT - from).min(n);
+            if open.fingerprint.len() == from {
+                open.fingerprint.extend_from_slice(&buf[..want]);
+            }
+        }
+        let chunk = &buf[..n];
+        let chunk_at = open.offset;
+        open.offset += n as u64;
+        frame(open, chunk, chunk_at, max_line, stats, emit);
+    }
+}
+
+/// Split `chunk` (read at `chunk_at`) into whole lines, completing the
+/// held partial line first.
+fn frame(
+    open: &mut Open,
+    chunk: &[u8],
+    chunk_at: u64,
+    max_line: usize,
+    stats: &mut Stats,
+    emit: &mut dyn FnMut(Out),
+) {
+    let mut rest = chunk;
+    let mut rest_at = chunk_at;
+    if !open.partial.is_empty() || rest.is_empty() {
+        // Complete the held line.
+        match memchr::memchr(b'\n', rest) {
+            Some(nl) => {
+                open.partial.extend_from_slice(&rest[..=nl]);
+                stats.lines += 1;
+                stats.bytes += open.partial.len() as u64;
+                emit(Out::Lines {
+                    data: &open.partial,
+                    offset: open.partial_at,
+                });
+                open.partial.clear();
+                rest = &rest[nl + 1..];
+                rest_at += nl as u64 + 1;
+            }
+            None => {
+                open.partial.extend_from_slice(rest);
+                split_long(open, max_line, stats, emit);
+                return;
+            }
+        }
+    }
+    match memchr::memrchr(b'\n', rest) {
+        Some(last) => {
+            let lines = &rest[..=last];
+            if lines.len() > max_line {
+                // Over-long lines inside the chunk: one at a time.
+                let mut at = 0;
+                while at < lines.len() {
+                    let end =
+                        memchr::memchr(b'\n', &lines[at..]).map_or(lines.len(), |e| at + e + 1);
+                    let mut piece = &lines[at..end];
+                    let mut piece_at = rest_at + at as u64;
+                    while piece.len() > max_line + 1 {
+                        stats.bytes += max_line as u64;
+                        stats.lines += 1;
+                        emit(Out::Piece {
+                            data: &piece[..max_line],
+                            offset: piece_at,
+                            partial: false,
+                        });
+                        piece = &piece[max_line..];
+                        piece_at += max_line as u64;
+                    }
+                    stats.lines += 1;
+                    stats.bytes += piece.len() as u64;
+                    emit(Out::Lines {
+                        data: piece,
+                        offset: piece_at,
+                    });
+                    at = end;
+                }
+            } else {
+                stats.lines += memchr::memchr_iter(b'\n', lines).count() as u64;
+                stats.bytes += lines.len() as u64;
+                emit(Out::Lines {
+                    data: lines,
+                    offset: rest_at,
+                });
+            }
+            open.partial_at = rest_at + last as u64 + 1;
+            open.partial.extend_from_slice(&rest[last + 1..]);
+        }
+        None => {
+            open.partial_at = rest_at;
+            open.partial.extend_from_slice(rest);
+        }
+    }
+    split_long(open, max_line, stats, emit);
+}
+
+fn split_long(open: &mut Open, max_line: usize, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
+    while open.partial.len() > max_line {
+        stats.lines += 1;
+        stats.bytes += max_line as u64;
+        emit(Out::Piece {
+            data: &open.partial[..max_line],
+            offset: open.partial_at,
+            partial: false,
+        });
+        open.partial.drain(..max_line);
+        open.partial_at += max_line as u64;
+    }
+}
+
+/// Where the last `n` lines of a file of `len` bytes start (a final line
+/// without a newline counts as a line).
+fn start_of_last_lines(file: &mut File, len: u64, n: u64) -> io::Result<u64> {
+    if n == 0 {
+        return Ok(len);
+    }
+    let mut pos = len;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut newlines = 0u64;
+    // A trailing newline ends the last line; it does not start one.
+    let mut skip_last = true;
+    while pos > 0 {
+        let take = (buf.len() as u64).min(pos) as usize;
+        pos -= take as u64;
+        file.seek(SeekFrom::Start(pos))?;
+        file.read_exact(&mut buf[..take])?;
+        for i in (0..take).rev() {
+            if buf[i] == b'\n' {
+                if skip_last && pos + i as u64 == len - 1 {
+                    skip_last = false;
+                    continue;
+                }
+                skip_last = false;
+                newlines += 1;
+                if newlines == n {
+                    return Ok(pos + i as u64 + 1);
+                }
+            } else {
+                skip_last = false;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// The offset of line `n` (1-based; 0 and 1 are the start).
+fn offset_of_line(file: &mut File, n: u64) -> io::Result<u64> {
+    if n <= 1 {
+        return Ok(0);
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut seen = 0u64;
+    let mut pos = 0u64;
+    loop {
+        let got = file.read(&mut buf)?;
+        if got == 0 {
+            return Ok(pos);
+        }
+        for nl in memchr::memchr_iter(b'\n', &buf[..got]) {
+            seen += 1;
+            if seen == n - 1 {
+                return Ok(pos + nl as u64 + 1);
+            }
+        }
+        pos += got as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn collect(f: &mut Follower, check: bool) -> (Vec<String>, Vec<EventKind>) {
+        let mut lines = Vec::new();
+        let mut events = Vec::new();
+        f.poll(check, &mut |o| match o {
+            Out::Lines { data, .. } => {
+                for l in data.split_inclusive(|&b| b == b'\n') {
+                    lines.push(String::from_utf8_lossy(l).into_owned());
+                }
+            }
+            Out::Piece { data, partial, .. } => lines.push(format!(
+                "{}{}",
+                String::from_utf8_lossy(data),
+                if partial { "~" } else { "+" }
+            )),
+            Out::Event(e) => events.push(e),
+            Out::Error(e) => panic!("{e}"),
+        });
+        (lines, events)
+    }
+
+    #[test]
+    fn last_lines_and_held_partials() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "1\n2\n3\n4").expect("write");
+        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        assert!(f.open_initial(Some(2), None, &mut |_| {}));
+        // The last two lines are "3" and the unfinished "4".
+        let (lines, _) = collect(&mut f, false);
+        assert_eq!(lines, ["3\n"]);
+        let mut w = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open");
+        w.write_all(b"4 done\n5").expect("write");
+        let (lines, _) = collect(&mut f, false);
+        assert_eq!(lines, ["44 done\n"]);
+        // A truncation emits the held "5" once, marked, then starts over.
+        std::fs::write(&p, "new\n").expect("write");
+        let (lines, events) = collect(&mut f, true);
+        assert_eq!(events, [EventKind::Truncated]);
+        assert_eq!(lines, ["5~", "new\n"]);
+    }
+
+    #[test]
+    fn rotation_drains_the_old_file_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "").expect("write");
+        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        assert!(f.open_initial(Some(10), None, &mut |_| {}));
+        let mut old = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open");
+        old.write_all(b"before\n").expect("write");
+        std::fs::rename(&p, dir.path().join("a.log.1")).expect("rename");
+        old.write_all(b"late to the old file\n").expect("write");
+        std::fs::write(&p, "in the new file\n").expect("write");
+        let (lines, events) = collect(&mut f, true);
+        assert_eq!(events, [EventKind::Rotated]);
+        assert_eq!(
+            lines,
+            ["before\n", "late to the old file\n", "in the new file\n"]
+        );
+        old.write_all(b"even later\n").expect("write");
+        let (lines, _) = collect(&mut f, false);
+        assert_eq!(lines, ["even later\n"]);
+    }
+
+    #[test]
+    fn long_lines_are_split_not_held() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "").expect("write");
+        let mut f = Follower::new(p.clone(), true, 16);
+        assert!(f.open_initial(Some(10), None, &mut |_| {}));
+        std::fs::write(&p, format!("{}\nshort\n{}", "a".repeat(40), "b".repeat(20)))
+            .expect("write");
+        let (lines, _) = collect(&mut f, false);
+        assert_eq!(
+            lines,
+            [
+                format!("{}+", "a".repeat(16)),
+                format!("{}+", "a".repeat(16)),
+                format!("{}\n", "a".repeat(8)),
+                "short\n".to_string(),
+                format!("{}+", "b".repeat(16)),
+            ]
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! What the user named: files, globs and directories, with optional labels.
+//!
+//! * `LABEL=PATH` sets the prefix label, when the whole argument is not
+//!   itself an existing path (a file may be called `a=b`).
+//! * A path that exists as a directory follows the files directly in it,
+//!   and those created later.
+//! * A path that does not exist and has glob characters (`*`, `?`, `[`,
+//!   `{`) is a glob: its leading components without them are the base
+//!   directory, watched for new matches; `**` matches across directories.
+//! * Anything else is a file, followed even if it does not exist yet.
+
+use std::path::{Component, Path, PathBuf};
+
+use globset::{GlobBuilder, GlobMatcher};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    File,
+    Glob,
+    Dir,
+}
+
+#[derive(Debug)]
+pub struct Input {
+    pub kind: InputKind,
+    pub label: Option<String>,
+    /// File: the file; Dir: the directory; Glob: the base directory.
+    pub path: PathBuf,
+    /// As typed (without the label).
+    given: String,
+    cwd: PathBuf,
+    glob: Option<GlobMatcher>,
+    recursive: bool,
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// Parse the INPUT arguments.
+pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for arg in args {
+        let (label, given) = match arg.split_once('=') {
+            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => {
+                (Some(l.to_string()), p.to_string())
+            }
+            _ => (None, arg.clone()),
+        };
+        if given.is_empty() {
+            anyhow::bail!("input '{arg}' names no path");
+        }
+        let abs = workdist::cli::lexical_join(cwd, Path::new(&given));
+        let input = if abs.is_dir() {
+            Input {
+                kind: InputKind::Dir,
+                label,
+                path: abs,
+                given,
+                cwd: cwd.to_path_buf(),
+                glob: None,
+                recursive: false,
+            }
+        } else if !abs.exists() && has_glob_chars(&given) {
+            let mut base = PathBuf::new();
+            let mut rest = 0;
+            let comps: Vec<Component> = abs.components().collect();
+            for (i, c) in comps.iter().enumerate() {
+                if has_glob_chars(&c.as_os_str().to_string_lossy()) {
+                    rest = comps.len() - i;
+                    break;
+                }
+                base.push(c);
+            }
+            let pattern = abs.to_string_lossy().to_string();
+            let glob = GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| anyhow::anyhow!("invalid glob '{given}': {e}"))?
+                .compile_matcher();
+            Input {
+                kind: InputKind::Glob,
+                label,
+                path: base,
+                given,
+                cwd: cwd.to_path_buf(),
+                glob: Some(glob),
+                recursive: rest > 1 || pattern.contains("**"),
+            }
+        } else {
+            Input {
+                kind: InputKind::File,
+                label,
+                path: abs,
+                given,
+                cwd: cwd.to_path_buf(),
+                glob: None,
+                recursive: false,
+            }
+        };
+        out.push(input);
+    }
+    Ok(out)
+}
+
+impl Input {
+    /// The files this input names now, sorted.
+    pub fn expand(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        match self.kind {
+            InputKind::File => {
+                if self.path.exists() {
+                    out.push(self.path.clone());
+                }
+            }
+            InputKind::Dir => {
+                if let Ok(rd) = std::fs::read_dir(&self.path) {
+                    for e in rd.flatten() {
+                        let p = e.path();
+                        if p.is_file() {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+            InputKind::Glob => {
+                let mut stack = vec![self.path.clone()];
+                while let Some(d) = stack.pop() {
+                    let Ok(rd) = std::fs::read_dir(&d) else {
+                        continue;
+                    };
+                    for e in rd.flatten() {
+                        let p = e.path();
+                        if p.is_dir() {
+                            if self.recursive {
+                                stack.push(p);
+                            }
+                        } else if self.matches(&p) {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn matches(&self, p: &Path) -> bool {
+        self.glob.as_ref().is_some_and(|g| g.is_match(p))
+    }
+
+    /// Directories to watch for new files of this input.
+    pub fn watch_dirs(&self) -> Vec<PathBuf> {
+        match self.kind {
+            InputKind::File => Vec::new(),
+            InputKind::Dir => vec![self.path.clone()],
+            InputKind::Glob => {
+                let mut dirs = vec![self.path.clone()];
+                if self.recursive {
+                    let mut stack = vec![self.path.clone()];
+                    while let Some(d) = stack.pop() {
+                        if let Ok(rd) = std::fs::read_dir(&d) {
+                            for e in rd.flatten() {
+                                let p = e.path();
+                                if p.is_dir() {
+                                    dirs.push(p.clone());
+                                    stack.push(p);
+                                }
+                            }
+                        }
+                    }
+                }
+                dirs
+            }
+        }
+    }
+
+    /// Whether a path that just appeared belongs to this input.
+    pub fn matches_new(&self, p: &Path) -> bool {
+        match self.kind {
+            InputKind::File => false,
+            InputKind::Dir => p.parent() == Some(self.path.as_path()) && p.is_file(),
+            InputKind::Glob => self.matches(p) && p.is_file(),
+        }
+    }
+
+    /// How a file of this input is shown in messages and `--prefix path`.
+    pub fn shown(&self, p: &Path) -> String {
+        if self.kind == InputKind::File {
+            return self.given.clone();
+        }
+        p.strip_prefix(&self.cwd).unwrap_or(p).display().to_string()
+    }
+
+    /// The prefix label of file `p` shown as `shown`.
+    pub fn label_for(&self, p: &Path, shown: &str, path_labels: bool) -> String {
+        if let Some(l) = &self.label {
+            if self.kind == InputKind::File {
+                return l.clone();
+            }
+            // A labelled directory or glob: label/name.
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            return format!("{l}/{name}");
+        }
+        if path_labels {
+            return shown.to_string();
+        }
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| shown.to_string())
+    }
+}

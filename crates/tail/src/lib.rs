@@ -1,0 +1,686 @@
+//! ptail: follow many logs and fan them into one output through a single
+//! writer.
+//!
+//! # Theory of operation
+//!
+//! * **Inputs** are files (which may not exist yet), globs and directories
+//!   ([`inputs`]). Each file becomes a [`follow::Follower`]: its identity,
+//!   read position and line framing.
+//! * **One loop drives every follower.** Regular files never block a read,
+//!   so one thread reads them all: it waits on one channel for wake-ups
+//!   (file-system notifications, a signal, a timer) and polls the followers
+//!   they concern. Thousands of inputs cost no thread each, and the order in
+//!   which one file's lines go out is the order they were read.
+//! * **Notifications are hints.** notify watches the parent directories
+//!   (not the files: 10,000 files in one directory is one watch); an event
+//!   makes the loop read the file to EOF, and create, delete and rename
+//!   events also make it check the path's identity. A periodic stat check
+//!   (every second, or every `--poll` interval when polling) catches what
+//!   events miss; a rotated-away file is read on a short timer until its
+//!   grace period ends. When notifications are unavailable or inotify's
+//!   limits are hit, ptail says so once, with the sysctl to raise, and
+//!   polls.
+//! * **One writer.** Each poll of a follower becomes one record (whole
+//!   lines, formatted: prefix, colour, JSON) sent over workdist's bounded
+//!   sink channel. The writer flushes after every record, so lines show up
+//!   at once even in a pipe, while a busy file's lines go out in large
+//!   writes. A slow consumer blocks the loop (back-pressure), never grows
+//!   memory; a closed pipe ends the run with status 0.
+
+pub mod cli;
+pub mod follow;
+pub mod inputs;
+pub mod output;
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::FromArgMatches;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
+use notify::Watcher;
+use workdist::ExitStatus;
+use workdist::sink::{Buffering, Sink, SinkConfig, SinkSender};
+
+use crate::cli::{Cli, FollowMode, Generate, Lines};
+use crate::follow::{EventKind, Follower, Out};
+use crate::inputs::{Input, InputKind};
+use crate::output::{Format, Source};
+
+pub fn main() -> std::process::ExitCode {
+    run(std::env::args_os()).into()
+}
+
+pub fn run<I, T>(args: I) -> ExitStatus
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match <Cli as clap::CommandFactory>::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return workdist::cli::report_clap_error(&e, "ptail"),
+    };
+    match execute(&cli) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+pub fn generate(kind: Generate) -> std::io::Result<Vec<u8>> {
+    workdist::cli::generate(cli::command(), "ptail", kind)
+}
+
+pub fn completion_files() -> [(Generate, String); 5] {
+    workdist::cli::completion_files("ptail")
+}
+
+/// What wakes the loop.
+enum Wake {
+    Fs(notify::Result<notify::Event>),
+    Signal,
+}
+
+/// The periodic identity check when notifications work.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// How often draining (rotated-away) files are read.
+const DRAIN_EVERY: Duration = Duration::from_millis(50);
+
+struct Tail {
+    sources: Vec<Source>,
+    followers: Vec<Follower>,
+    by_path: HashMap<PathBuf, usize>,
+    inputs: Vec<Input>,
+    format: Format,
+    sink: SinkSender,
+    by_name: bool,
+    max_line: u64,
+    errored: bool,
+    until_matched: bool,
+    events_to_stderr: bool,
+}
+
+fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
+    if let Some(kind) = cli.generate {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&generate(kind)?)?;
+        out.flush()?;
+        return Ok(ExitStatus::Found);
+    }
+    raise_fd_limit();
+    let cwd = std::env::current_dir()?;
+    let inputs = inputs::parse(&cli.inputs, &cwd)?;
+    let format = Format::new(cli)?;
+
+    // The writer: stdout, or a file opened for appending.
+    let (out, tty): (Box<dyn Write + Send>, bool) = match &cli.output {
+        Some(p) => (
+            Box::new(
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(p)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+            ),
+            false,
+        ),
+        None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+    };
+    let format = format.with_color(match cli.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none(),
+    });
+    let sink = Sink::spawn(
+        out,
+        SinkConfig {
+            // Records are whole polls (up to a few MiB); a short queue keeps
+            // memory bounded when the consumer is slow.
+            capacity: 16,
+            // Flush after every record: a follower's output must not wait
+            // for a buffer to fill, even in a pipe. Records batch the lines.
+            buffering: Buffering::Line,
+            separator: None,
+        },
+    );
+
+    let mut tail = Tail {
+        sources: Vec::new(),
+        followers: Vec::new(),
+        by_path: HashMap::new(),
+        inputs,
+        format,
+        sink: sink.sender(),
+        by_name: cli.follow == FollowMode::Name,
+        max_line: cli.max_line_length,
+        errored: false,
+        until_matched: false,
+        events_to_stderr: !cli.events,
+    };
+
+    // Start: every file that exists now, positioned at its last lines.
+    let (last, from) = match cli.lines {
+        Lines::Last(n) => (Some(n), None),
+        Lines::From(n) => (None, Some(n)),
+    };
+    for i in 0..tail.inputs.len() {
+        let found = tail.inputs[i].expand();
+        if found.is_empty() && tail.inputs[i].kind == InputKind::File {
+            let path = tail.inputs[i].path.clone();
+            if cli.no_follow {
+                tail.errored = true;
+                eprintln!(
+                    "ptail: {}: No such file or directory",
+                    tail.inputs[i].shown(&path)
+                );
+            } else {
+                // Followed until it appears.
+                tail.add(path, i);
+            }
+        }
+        for path in found {
+            tail.add(path, i);
+        }
+    }
+    tail.assign_labels();
+    let started = Instant::now();
+    for s in 0..tail.followers.len() {
+        let mut errs = Vec::new();
+        let opened = tail.followers[s].open_initial(last, from, &mut |o| {
+            if let Out::Error(e) = o {
+                errs.push(e.to_string());
+            }
+        });
+        for e in errs {
+            tail.errored = true;
+            eprintln!("ptail: {}: {e}", tail.sources[s].path);
+        }
+        if !opened && tail.followers[s].take_missing_report() {
+            if cli.no_follow {
+                tail.errored = true;
+                eprintln!("ptail: {}: No such file or directory", tail.sources[s].path);
+            } else {
+                eprintln!(
+                    "ptail: {}: does not exist yet; following it until it does",
+                    tail.sources[s].path
+                );
+            }
+        }
+        tail.poll(s, false, started);
+        if tail.done() {
+            break;
+        }
+    }
+
+    let status = if cli.no_follow || tail.done() {
+        if !tail.done() {
+            for s in 0..tail.followers.len() {
+                tail.finish(s);
+            }
+        }
+        drop(tail.sink);
+        let _ = sink.finish();
+        if cli.stats {
+            print_stats(&tail.sources, &tail.followers);
+        }
+        exit_status(cli, tail.errored, tail.until_matched, true)
+    } else {
+        follow(cli, &mut tail)?;
+        for s in 0..tail.followers.len() {
+            if tail.done() {
+                break;
+            }
+            tail.finish(s);
+        }
+        let ended = !tail.until_matched;
+        let stats = std::mem::take(&mut tail.followers);
+        let sources = std::mem::take(&mut tail.sources);
+        let errored = tail.errored;
+        let matched = tail.until_matched;
+        drop(tail);
+        let _ = sink.finish();
+        if cli.stats {
+            print_stats(&sources, &stats);
+        }
+        exit_status(cli, errored, matched, ended)
+    };
+    Ok(status)
+}
+
+fn exit_status(cli: &Cli, errored: bool, matched: bool, ended: bool) -> ExitStatus {
+    if cli.until.is_some() {
+        if matched {
+            return ExitStatus::Found;
+        }
+        if ended {
+            return if errored {
+                ExitStatus::Error
+            } else {
+                ExitStatus::NotFound
+            };
+        }
+    }
+    if errored && cli.no_follow {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Found
+    }
+}
+
+/// The follow loop: until a signal, the timeout, the watched process's
+/// exit, `--until`, or a closed output.
+fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
+    let (tx, rx): (Sender<Wake>, Receiver<Wake>) = unbounded();
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let tx = tx.clone();
+        let mut signals = signal_hook::iterator::Signals::new([
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+        ])?;
+        let stop = Arc::clone(&stop);
+        std::thread::Builder::new()
+            .name("ptail-signals".into())
+            .spawn(move || {
+                if signals.forever().next().is_some() {
+                    stop.store(true, Ordering::SeqCst);
+                    let _ = tx.send(Wake::Signal);
+                }
+            })?;
+    }
+
+    // Notifications on the directories, unless polling.
+    let mut polling = cli.poll;
+    let mut watcher: Option<notify::RecommendedWatcher> = None;
+    let mut watched: HashSet<PathBuf> = HashSet::new();
+    if polling.is_none() {
+        let tx = tx.clone();
+        match notify::recommended_watcher(move |res| {
+            let _ = tx.send(Wake::Fs(res));
+        }) {
+            Ok(w) => watcher = Some(w),
+            Err(e) => {
+                eprintln!(
+                    "ptail: file-system notifications unavailable ({e}); polling every 250ms"
+                );
+                polling = Some(Duration::from_millis(250));
+            }
+        }
+    }
+    let rewatch = |tail: &Tail,
+                   watcher: &mut Option<notify::RecommendedWatcher>,
+                   polling: &mut Option<Duration>,
+                   watched: &mut HashSet<PathBuf>| {
+        let Some(w) = watcher.as_mut() else { return };
+        for dir in tail.watch_dirs() {
+            if watched.contains(&dir) || !dir.is_dir() {
+                continue;
+            }
+            match w.watch(&dir, notify::RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    watched.insert(dir);
+                }
+                Err(e) => {
+                    let limit = matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
+                        || matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28) || io.raw_os_error() == Some(24));
+                    if limit {
+                        eprintln!(
+                            "ptail: inotify limit reached watching {} ({e}); polling every 250ms instead. Raise it with: sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=1024",
+                            dir.display()
+                        );
+                    } else {
+                        eprintln!(
+                            "ptail: cannot watch {} ({e}); polling every 250ms instead",
+                            dir.display()
+                        );
+                    }
+                    *watcher = None;
+                    *polling = Some(Duration::from_millis(250));
+                    return;
+                }
+            }
+        }
+    };
+    rewatch(tail, &mut watcher, &mut polling, &mut watched);
+
+    let deadline = cli.timeout.map(|t| Instant::now() + t);
+    let pid = cli
+        .pid
+        .and_then(|p| i32::try_from(p).ok())
+        .and_then(rustix::process::Pid::from_raw);
+    let mut next_check = Instant::now() + polling.unwrap_or(CHECK_EVERY);
+    let mut dirty: HashMap<usize, bool> = HashMap::new();
+    loop {
+        if stop.load(Ordering::SeqCst) || tail.done() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            return Ok(());
+        }
+        if let Some(pid) = pid
+            && rustix::process::test_kill_process(pid).is_err()
+        {
+            // Read what the process wrote last, then stop.
+            for s in 0..tail.followers.len() {
+                tail.poll(s, true, now);
+            }
+            return Ok(());
+        }
+        let draining = tail.followers.iter().any(Follower::draining);
+        let mut wait = next_check.saturating_duration_since(now);
+        if draining {
+            wait = wait.min(DRAIN_EVERY);
+        }
+        if let Some(d) = deadline {
+            wait = wait.min(d.saturating_duration_since(now));
+        }
+        if pid.is_some() {
+            wait = wait.min(Duration::from_millis(100));
+        }
+        if !dirty.is_empty() {
+            wait = Duration::ZERO;
+        }
+        let first = match rx.recv_timeout(wait) {
+            Ok(w) => Some(w),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let woke = Instant::now();
+        let mut rescan = false;
+        for w in first.into_iter().chain(rx.try_iter()) {
+            match w {
+                Wake::Signal => return Ok(()),
+                Wake::Fs(Ok(ev)) => {
+                    if ev.need_rescan() {
+                        rescan = true;
+                    }
+                    tail.on_event(&ev, &mut dirty);
+                }
+                Wake::Fs(Err(e)) => {
+                    eprintln!("ptail: notification error ({e}); checking every file");
+                    rescan = true;
+                }
+            }
+        }
+        let check_all = rescan || woke >= next_check;
+        if check_all {
+            next_check = woke + polling.unwrap_or(CHECK_EVERY);
+            // New files for globs and directories, and every identity.
+            tail.discover();
+            rewatch(tail, &mut watcher, &mut polling, &mut watched);
+            for s in 0..tail.followers.len() {
+                dirty.insert(s, true);
+            }
+        } else if draining {
+            for s in 0..tail.followers.len() {
+                if tail.followers[s].draining() {
+                    dirty.entry(s).or_insert(false);
+                }
+            }
+        }
+        let work: Vec<(usize, bool)> = dirty.drain().collect();
+        for (s, check) in work {
+            if tail.poll(s, check, woke) {
+                dirty.insert(s, false); // budget ran out: more to read
+            }
+            if tail.done() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+impl Tail {
+    fn add(&mut self, path: PathBuf, input: usize) -> Option<usize> {
+        if self.by_path.contains_key(&path) {
+            return None;
+        }
+        let i = self.followers.len();
+        let shown = self.inputs[input].shown(&path);
+        self.sources.push(Source {
+            label: String::new(),
+            path: shown,
+            input,
+        });
+        self.followers
+            .push(Follower::new(path.clone(), self.by_name, self.max_line));
+        self.by_path.insert(path, i);
+        Some(i)
+    }
+
+    /// Labels: the input's own, else the file name, else (names that
+    /// collide, or `--prefix path`) the path.
+    fn assign_labels(&mut self) {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for (s, f) in self.sources.iter().zip(&self.followers) {
+            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
+            *counts.entry(name).or_default() += 1;
+        }
+        for (s, f) in self.sources.iter_mut().zip(&self.followers) {
+            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
+            s.label = if counts.get(&name).copied().unwrap_or(0) > 1
+                && self.inputs[s.input].label.is_none()
+            {
+                s.path.clone()
+            } else {
+                name
+            };
+        }
+        self.format.set_width(
+            self.sources
+                .iter()
+                .map(|s| s.label.chars().count())
+                .max()
+                .unwrap_or(0),
+        );
+    }
+
+    fn watch_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for input in &self.inputs {
+            dirs.extend(input.watch_dirs());
+        }
+        for f in &self.followers {
+            if let Some(p) = f.path.parent() {
+                dirs.push(p.to_path_buf());
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+
+    /// Files that globs and directories now match and are not followed.
+    fn discover(&mut self) {
+        let mut added = false;
+        for i in 0..self.inputs.len() {
+            if self.inputs[i].kind == InputKind::File {
+                continue;
+            }
+            for path in self.inputs[i].expand() {
+                if let Some(s) = self.add(path, i) {
+                    added = true;
+                    let _ = s;
+                }
+            }
+        }
+        if added {
+            self.assign_labels();
+        }
+    }
+
+    fn on_event(&mut self, ev: &notify::Event, dirty: &mut HashMap<usize, bool>) {
+        use notify::EventKind as K;
+        use notify::event::ModifyKind;
+        let data_only = matches!(ev.kind, K::Modify(ModifyKind::Data(_)) | K::Access(_));
+        for p in &ev.paths {
+            if let Some(&s) = self.by_path.get(p.as_path()) {
+                let check = !data_only || !self.followers[s].is_open();
+                let e = dirty.entry(s).or_insert(check);
+                *e |= check;
+            } else if !data_only {
+                // A new file in a watched directory: a glob or directory
+                // input may want it.
+                let before = self.followers.len();
+                for i in 0..self.inputs.len() {
+                    if self.inputs[i].matches_new(p) {
+                        self.add(p.clone(), i);
+                        break;
+                    }
+                }
+                if self.followers.len() > before {
+                    self.assign_labels();
+                    for s in before..self.followers.len() {
+                        dirty.insert(s, true);
+                    }
+                }
+            }
+            // Something happened in a directory: its rotated-away files may
+            // have new lines too.
+            if let Some(dir) = p.parent() {
+                for (s, f) in self.followers.iter().enumerate() {
+                    if f.draining() && f.path.parent() == Some(dir) {
+                        dirty.entry(s).or_insert(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Poll one follower and send what it read as one record. Returns
+    /// whether it has more to read.
+    fn poll(&mut self, s: usize, check: bool, woke: Instant) -> bool {
+        let mut rec = Vec::new();
+        let mut events = Vec::new();
+        let mut errors = Vec::new();
+        let src = &self.sources[s];
+        let format = &self.format;
+        let mut matched = self.until_matched;
+        let events_inline = !self.events_to_stderr;
+        let more = self.followers[s].poll(check, &mut |o| {
+            if matched {
+                return;
+            }
+            match o {
+                Out::Lines { data, offset } => {
+                    matched = format.lines(&mut rec, src, data, offset);
+                }
+                Out::Piece {
+                    data,
+                    offset,
+                    partial,
+                } => {
+                    matched = format.piece(&mut rec, src, data, offset, partial);
+                }
+                Out::Event(kind) => {
+                    if events_inline {
+                        format.event(&mut rec, src, kind);
+                    } else {
+                        events.push(kind);
+                    }
+                }
+                Out::Error(e) => errors.push(e),
+            }
+        });
+        self.until_matched = matched;
+        self.emit_side(s, &events, &errors);
+        if !rec.is_empty() {
+            if self.sink.send(rec).is_err() {
+                // The output is gone (closed pipe): stop.
+                self.until_matched = true;
+                self.errored = false;
+            }
+            self.followers[s].note_lag(woke.elapsed());
+        }
+        more
+    }
+
+    fn finish(&mut self, s: usize) {
+        let mut rec = Vec::new();
+        let src = &self.sources[s];
+        let format = &self.format;
+        let mut matched = self.until_matched;
+        self.followers[s].finish(&mut |o| {
+            if matched {
+                return;
+            }
+            match o {
+                Out::Lines { data, offset } => matched = format.lines(&mut rec, src, data, offset),
+                Out::Piece {
+                    data,
+                    offset,
+                    partial,
+                } => matched = format.piece(&mut rec, src, data, offset, partial),
+                _ => {}
+            }
+        });
+        self.until_matched = matched;
+        if !rec.is_empty() {
+            let _ = self.sink.send(rec);
+        }
+    }
+
+    fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
+        for e in events {
+            eprintln!("ptail: {}: {}", self.sources[s].path, e.as_str());
+        }
+        for e in errors {
+            self.errored = true;
+            eprintln!("ptail: {}: {e}", self.sources[s].path);
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.until_matched || self.sink.is_closed()
+    }
+}
+
+fn print_stats(sources: &[Source], followers: &[Follower]) {
+    let width = sources
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    eprintln!(
+        "{:<width$}  {:>10}  {:>12}  {:>9}  {:>11}  {:>11}",
+        "source", "lines", "bytes", "rotations", "truncations", "longest lag"
+    );
+    for (s, f) in sources.iter().zip(followers) {
+        eprintln!(
+            "{:<width$}  {:>10}  {:>12}  {:>9}  {:>11}  {:>8.3} ms",
+            s.label,
+            f.stats.lines,
+            f.stats.bytes,
+            f.stats.rotations,
+            f.stats.truncations,
+            f.stats.longest_lag.as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// Following many files keeps one descriptor open per file: raise the soft
+/// limit to the hard one.
+fn raise_fd_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut lim = getrlimit(Resource::Nofile);
+    if lim.current < lim.maximum {
+        lim.current = lim.maximum;
+        let _ = setrlimit(Resource::Nofile, lim);
+    }
+}
+
+/// A path as shown.
+pub fn shown(cwd: &Path, p: &Path) -> String {
+    p.strip_prefix(cwd).unwrap_or(p).display().to_string()
+}

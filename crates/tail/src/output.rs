@@ -1,0 +1,235 @@
+//! How lines are written: raw, prefixed (aligned, coloured per source on a
+//! terminal) or as JSON Lines; filters and `--until`.
+//!
+//! Plain output passes a line's bytes through unchanged. A line emitted
+//! without its newline (a partial line at rotation, truncation or exit, or
+//! a piece of an over-long line) gets one, so the stream stays line-framed;
+//! with a prefix, the separator marks it: `label | line` for a whole line,
+//! `label ~ line` for a partial one, `label + line` for a piece continued
+//! on the next line, `label ! rotated` for an event (`--events`). In JSON
+//! each object says so (`"partial": true`, `"split": true`).
+//!
+//! JSON objects: `{"source", "path", "offset", "line": {"text"} or
+//! {"bytes"}}` (base64 when the line is not UTF-8, so nothing is lost),
+//! and for events `{"source", "path", "event"}`.
+
+use std::io::Write;
+
+use regex::bytes::Regex;
+
+use crate::cli::Cli;
+use crate::follow::EventKind;
+
+/// A followed file as shown.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub label: String,
+    pub path: String,
+    /// Which input it came from.
+    pub input: usize,
+}
+
+pub struct Format {
+    prefix: bool,
+    path_labels: bool,
+    width: usize,
+    color: bool,
+    json: bool,
+    include: Vec<Regex>,
+    exclude: Vec<Regex>,
+    until: Option<Regex>,
+}
+
+const COLORS: [&str; 6] = ["32", "33", "34", "35", "36", "31"];
+
+impl Format {
+    pub fn new(cli: &Cli) -> anyhow::Result<Format> {
+        let re = |s: &String, what: &str| {
+            Regex::new(s).map_err(|e| {
+                // regex's message draws the pattern and a caret over
+                // several lines; its last line says what is wrong.
+                let text = e.to_string();
+                let why = text
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("");
+                anyhow::anyhow!(
+                    "invalid {what} regex '{s}': {}",
+                    why.trim().strip_prefix("error: ").unwrap_or(why.trim())
+                )
+            })
+        };
+        Ok(Format {
+            prefix: !cli.no_prefix,
+            path_labels: cli.prefix == crate::cli::PrefixForm::Path,
+            width: 0,
+            color: false,
+            json: cli.json,
+            include: cli
+                .include
+                .iter()
+                .map(|s| re(s, "--include"))
+                .collect::<Result<_, _>>()?,
+            exclude: cli
+                .exclude
+                .iter()
+                .map(|s| re(s, "--exclude"))
+                .collect::<Result<_, _>>()?,
+            until: cli.until.as_ref().map(|s| re(s, "--until")).transpose()?,
+        })
+    }
+
+    pub fn with_color(mut self, on: bool) -> Format {
+        self.color = on;
+        self
+    }
+
+    pub fn path_labels(&self) -> bool {
+        self.path_labels
+    }
+
+    pub fn set_width(&mut self, w: usize) {
+        self.width = w;
+    }
+
+    /// Nothing to do per line: the bytes go out as read.
+    fn raw(&self) -> bool {
+        !self.prefix
+            && !self.json
+            && self.include.is_empty()
+            && self.exclude.is_empty()
+            && self.until.is_none()
+    }
+
+    fn keep(&self, line: &[u8]) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|r| r.is_match(line)))
+            && !self.exclude.iter().any(|r| r.is_match(line))
+    }
+
+    fn prefix_into(&self, rec: &mut Vec<u8>, src: &Source, sep: char) {
+        let pad = self.width.saturating_sub(src.label.chars().count());
+        if self.color {
+            let c = COLORS[(src.input + src.label.len()) % COLORS.len()];
+            let _ = write!(rec, "\x1b[{c}m{}\x1b[0m{:pad$} {sep} ", src.label, "");
+        } else {
+            let _ = write!(rec, "{}{:pad$} {sep} ", src.label, "");
+        }
+    }
+
+    /// Complete lines (each ending in `\n`) read at `offset`. Returns true
+    /// if `--until` matched (nothing after the matching line is written).
+    pub fn lines(&self, rec: &mut Vec<u8>, src: &Source, data: &[u8], offset: u64) -> bool {
+        if self.raw() {
+            rec.extend_from_slice(data);
+            return false;
+        }
+        let mut at = offset;
+        for line in data.split_inclusive(|&b| b == b'\n') {
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let here = at;
+            at += line.len() as u64;
+            if self.one(rec, src, body, here, '|') {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A partial line or a piece of a split one (no newline in `data`).
+    pub fn piece(
+        &self,
+        rec: &mut Vec<u8>,
+        src: &Source,
+        data: &[u8],
+        offset: u64,
+        partial: bool,
+    ) -> bool {
+        self.one(rec, src, data, offset, if partial { '~' } else { '+' })
+    }
+
+    fn one(&self, rec: &mut Vec<u8>, src: &Source, body: &[u8], offset: u64, sep: char) -> bool {
+        if !self.keep(body) {
+            return false;
+        }
+        if self.json {
+            let mut obj = serde_json::Map::new();
+            obj.insert("source".into(), src.label.clone().into());
+            obj.insert("path".into(), src.path.clone().into());
+            obj.insert("offset".into(), offset.into());
+            let mut line = serde_json::Map::new();
+            match std::str::from_utf8(body) {
+                Ok(t) => line.insert("text".into(), t.into()),
+                Err(_) => line.insert("bytes".into(), base64(body).into()),
+            };
+            obj.insert("line".into(), line.into());
+            match sep {
+                '~' => {
+                    obj.insert("partial".into(), true.into());
+                }
+                '+' => {
+                    obj.insert("split".into(), true.into());
+                }
+                _ => {}
+            }
+            let _ = serde_json::to_writer(&mut *rec, &serde_json::Value::Object(obj));
+            rec.push(b'\n');
+        } else {
+            if self.prefix {
+                self.prefix_into(rec, src, sep);
+            }
+            rec.extend_from_slice(body);
+            rec.push(b'\n');
+        }
+        self.until.as_ref().is_some_and(|u| u.is_match(body))
+    }
+
+    /// A status event in the stream (`--events`).
+    pub fn event(&self, rec: &mut Vec<u8>, src: &Source, kind: EventKind) {
+        if self.json {
+            let v =
+                serde_json::json!({"source": src.label, "path": src.path, "event": kind.as_str()});
+            let _ = serde_json::to_writer(&mut *rec, &v);
+            rec.push(b'\n');
+        } else if self.prefix {
+            self.prefix_into(rec, src, '!');
+            let _ = writeln!(rec, "{}", kind.as_str());
+        } else {
+            let _ = writeln!(rec, "==> {}: {} <==", src.path, kind.as_str());
+        }
+    }
+}
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let b = [
+            c[0],
+            c.get(1).copied().unwrap_or(0),
+            c.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(T[(n >> (18 - 6 * k)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64(b""), "");
+        assert_eq!(super::base64(b"f"), "Zg==");
+        assert_eq!(super::base64(b"fo"), "Zm8=");
+        assert_eq!(super::base64(b"foo"), "Zm9v");
+        assert_eq!(super::base64(b"\xff\xfe\x00x"), "//4AeA==");
+    }
+}

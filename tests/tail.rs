@@ -1,0 +1,458 @@
+//! End-to-end tests of ptail: the binary follows real files changed by
+//! real writer processes (this test binary, re-run as a writer), with real
+//! notifications, renames, truncations and deletions. Every wait is
+//! bounded.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ptail");
+
+fn ptail(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args).current_dir(dir);
+    c
+}
+
+/// A running ptail whose stdout lines arrive on a channel.
+struct Running {
+    child: Child,
+    lines: Receiver<Vec<u8>>,
+}
+
+impl Running {
+    fn start(dir: &Path, args: &[&str]) -> Running {
+        let mut child = ptail(dir, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ptail");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(out);
+            loop {
+                let mut line = Vec::new();
+                match r.read_until(b'\n', &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.send(line).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Running { child, lines: rx }
+    }
+
+    /// The next line, or panic after `secs`.
+    fn line(&self, secs: u64) -> String {
+        match self.lines.recv_timeout(Duration::from_secs(secs)) {
+            Ok(l) => String::from_utf8_lossy(&l).into_owned(),
+            Err(e) => panic!("no line from ptail within {secs}s: {e:?}"),
+        }
+    }
+
+    /// Every line until `quiet` passes with none (bounded by `max`).
+    fn drain(&self, quiet: Duration, max: Duration) -> Vec<Vec<u8>> {
+        let end = Instant::now() + max;
+        let mut out = Vec::new();
+        while Instant::now() < end {
+            match self.lines.recv_timeout(quiet) {
+                Ok(l) => out.push(l),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        out
+    }
+
+    /// SIGTERM, then the exit status and stderr (bounded).
+    fn stop(mut self) -> (Option<i32>, String) {
+        let pid = rustix::process::Pid::from_child(&self.child);
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+        wait_bounded(&mut self.child, 10)
+    }
+}
+
+fn wait_bounded(child: &mut Child, secs: u64) -> (Option<i32>, String) {
+    let end = Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            return (status.code(), err);
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            panic!("ptail did not exit within {secs}s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn append(p: &Path, s: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(p)
+        .expect("open for append");
+    f.write_all(s.as_bytes()).expect("append");
+}
+
+fn checksum(s: &str) -> u32 {
+    s.bytes().fold(2166136261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16777619)
+    })
+}
+
+/// Not a test of its own: the writer process of the oracle test, run when
+/// this binary is started with PTAIL_TEST_WRITER set.
+#[test]
+fn writer_process() {
+    let Ok(spec) = std::env::var("PTAIL_TEST_WRITER") else {
+        return;
+    };
+    let parts: Vec<&str> = spec.split(',').collect();
+    let path = PathBuf::from(parts[0]);
+    let id: u32 = parts[1].parse().expect("id");
+    let count: u32 = parts[2].parse().expect("count");
+    let reopen_every: u32 = parts[3].parse().expect("reopen");
+    let split = parts[4] == "split";
+    let open = || {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .expect("writer open")
+    };
+    let mut f = open();
+    for seq in 0..count {
+        if seq % reopen_every == 0 {
+            f = open();
+        }
+        let body = format!("w{id}|{seq}|{}", "x".repeat((seq as usize * 7) % 50));
+        let line = format!("{body}|{}\n", checksum(&body));
+        if split && seq % 5 == 0 {
+            // Two write() calls with a pause: ptail must hold the first
+            // half until the newline arrives.
+            let (a, b) = line.split_at(line.len() / 2);
+            f.write_all(a.as_bytes()).expect("write");
+            std::thread::sleep(Duration::from_millis(3));
+            f.write_all(b.as_bytes()).expect("write");
+        } else {
+            f.write_all(line.as_bytes()).expect("write");
+        }
+        std::thread::sleep(Duration::from_micros(800));
+    }
+}
+
+fn spawn_writer(path: &Path, id: u32, count: u32, reopen_every: u32, split: bool) -> Child {
+    Command::new(std::env::current_exe().expect("test exe"))
+        .args([
+            "--exact",
+            "writer_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(
+            "PTAIL_TEST_WRITER",
+            format!(
+                "{},{id},{count},{reopen_every},{}",
+                path.display(),
+                if split { "split" } else { "whole" }
+            ),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn writer")
+}
+
+/// Lines `w|seq|payload|checksum` in every file under `dir`.
+fn persisted(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        for l in text.lines() {
+            out.insert(l.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let logs = [d.join("w0.log"), d.join("w1.log"), d.join("w2.log")];
+    for l in &logs {
+        append(l, "");
+    }
+    let run = Running::start(d, &["--no-prefix", "-n", "0", "w0.log", "w1.log", "w2.log"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let count = 600;
+    // w0 reopens for every line (a logger that follows renames), with
+    // split writes; w1 keeps its descriptor for 100 lines, so it writes
+    // into a renamed file for a while; w2 writes whole lines and is
+    // copytruncated and deleted.
+    let mut writers = [
+        spawn_writer(&logs[0], 0, count, 1, true),
+        spawn_writer(&logs[1], 1, count, 100, true),
+        spawn_writer(&logs[2], 2, count, 1, false),
+    ];
+    for k in 0..8 {
+        std::thread::sleep(Duration::from_millis(90));
+        // Rename rotations.
+        let _ = std::fs::rename(&logs[0], d.join(format!("w0.log.{k}")));
+        let _ = std::fs::rename(&logs[1], d.join(format!("w1.log.{k}")));
+        if k % 2 == 0 {
+            // copytruncate: copy, then truncate in place.
+            let _ = std::fs::copy(&logs[2], d.join(format!("w2.log.ct{k}")));
+            if let Ok(f) = std::fs::OpenOptions::new().write(true).open(&logs[2]) {
+                let _ = f.set_len(0);
+            }
+        } else {
+            // Delete (keeping a copy of what it held) and re-create.
+            let _ = std::fs::copy(&logs[2], d.join(format!("w2.log.del{k}")));
+            let _ = std::fs::remove_file(&logs[2]);
+        }
+    }
+    for w in &mut writers {
+        let (code, _) = wait_bounded(w, 60);
+        assert_eq!(code, Some(0), "writer failed");
+    }
+    let mut out = run.drain(Duration::from_millis(3000), Duration::from_secs(30));
+    let (code, stderr) = run.stop();
+    assert_eq!(code, Some(0), "{stderr}");
+    out.retain(|l| !l.is_empty());
+
+    let on_disk = persisted(d);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut last: HashMap<u32, i64> = HashMap::new();
+    for raw in &out {
+        let l = String::from_utf8_lossy(raw);
+        let l = l.strip_suffix('\n').unwrap_or(&l);
+        // Whole lines only: every one parses and its checksum holds.
+        let (body, sum) = l
+            .rsplit_once('|')
+            .unwrap_or_else(|| panic!("torn line {l:?}"));
+        assert_eq!(
+            sum.parse::<u32>().ok(),
+            Some(checksum(body)),
+            "torn line {l:?}"
+        );
+        let mut f = body.split('|');
+        let w: u32 = f
+            .next()
+            .and_then(|w| w.strip_prefix('w'))
+            .and_then(|w| w.parse().ok())
+            .expect("writer");
+        let seq: i64 = f.next().and_then(|s| s.parse().ok()).expect("seq");
+        // Each file's order is kept: a writer's lines come in order.
+        let prev = last.insert(w, seq).unwrap_or(-1);
+        assert!(seq > prev, "writer {w}: {seq} after {prev}");
+        *seen.entry(l.to_string()).or_default() += 1;
+    }
+    let dups: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(dups.is_empty(), "duplicated: {dups:?}");
+    // Nothing that is on disk is missing. (Lines written to w2 between a
+    // copy and the truncation or deletion exist nowhere on disk: those are
+    // the ones copytruncate can lose, and ptail may or may not have read
+    // them first.)
+    // A copytruncate can also take away lines the copy holds but ptail had
+    // not read yet: the truncation may come first. Those are always a
+    // suffix of the copy (ptail reads in order), so each copy's lines
+    // after the last one shown are allowed to be missing, and no others.
+    let mut may_miss: BTreeSet<String> = BTreeSet::new();
+    for e in std::fs::read_dir(d).expect("read_dir").flatten() {
+        if e.file_name().to_string_lossy().contains(".ct") {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let shown = lines
+                .iter()
+                .rposition(|l| seen.contains_key(*l))
+                .map_or(0, |i| i + 1);
+            may_miss.extend(lines[shown..].iter().map(|l| l.to_string()));
+        }
+    }
+    let missing: Vec<&String> = on_disk
+        .iter()
+        .filter(|l| !seen.contains_key(*l) && !may_miss.contains(*l))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} lines on disk never shown, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
+    // Writers 0 and 1 lose nothing at all: rename rotation is lossless.
+    for w in [0u32, 1] {
+        let n = seen
+            .keys()
+            .filter(|l| l.starts_with(&format!("w{w}|")))
+            .count();
+        assert_eq!(n, count as usize, "writer {w}");
+    }
+    assert!(stderr.contains("rotated"), "{stderr}");
+}
+
+#[test]
+fn no_follow_prints_the_last_lines_aligned_and_exits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    append(&d.join("a.log"), "a1\na2\na3\n");
+    append(&d.join("long-name.log"), "b1\nb2 unfinished");
+    let out = ptail(d, &["--no-follow", "-n", "2", "a.log", "long-name.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "a.log         | a2\na.log         | a3\nlong-name.log | b1\nlong-name.log ~ b2 unfinished\n"
+    );
+    // Labels, +NUM, and no prefix.
+    let out = ptail(d, &["--no-follow", "-n", "+3", "A=a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "A | a3\n");
+    let out = ptail(d, &["--no-follow", "--no-prefix", "-n", "1", "a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a3\n");
+    // A missing file without following is an error (exit 2), the rest is
+    // still printed.
+    let out = ptail(d, &["--no-follow", "-n", "1", "a.log", "nope.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.log | a3\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.log"));
+}
+
+#[test]
+fn json_lines_keep_invalid_utf8_and_offsets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("a.log"), b"ok\n\xff\xfe\n").expect("write");
+    let out = ptail(d, &["--no-follow", "--json", "a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["source"], "a.log");
+    assert_eq!(lines[0]["path"], "a.log");
+    assert_eq!(lines[0]["offset"], 0);
+    assert_eq!(lines[0]["line"]["text"], "ok");
+    assert_eq!(lines[1]["offset"], 3);
+    assert_eq!(lines[1]["line"]["bytes"], "//4=");
+}
+
+#[test]
+fn until_timeout_and_pid_end_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    append(&d.join("a.log"), "start\n");
+    // --until: exit 0 after the matching line, nothing after it.
+    let run = Running::start(d, &["--no-prefix", "--until", "^READY", "a.log"]);
+    assert_eq!(run.line(10), "start\n");
+    append(&d.join("a.log"), "booting\nREADY now\nafter\n");
+    assert_eq!(run.line(10), "booting\n");
+    assert_eq!(run.line(10), "READY now\n");
+    let mut child = run.child;
+    let (code, _) = wait_bounded(&mut child, 10);
+    assert_eq!(code, Some(0));
+    // Inputs end first: exit 1.
+    let out = ptail(d, &["--no-follow", "--until", "NEVER", "a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    // --timeout.
+    let t = Instant::now();
+    let mut c = ptail(d, &["--timeout", "300ms", "a.log"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    assert_eq!(wait_bounded(&mut c, 10).0, Some(0));
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    // --pid: exit once that process is gone.
+    let mut sleeper = Command::new("sleep").arg("0.3").spawn().expect("sleep");
+    let pid = sleeper.id().to_string();
+    let mut c = ptail(d, &["--pid", &pid, "a.log"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let _ = sleeper.wait();
+    assert_eq!(wait_bounded(&mut c, 10).0, Some(0));
+}
+
+#[test]
+fn files_that_appear_later_and_globs_that_grow() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("logs")).expect("mkdir");
+    append(&d.join("logs/a.log"), "a1\n");
+    let run = Running::start(d, &["--no-prefix", "logs/*.log", "later.log"]);
+    assert_eq!(run.line(10), "a1\n");
+    append(&d.join("logs/b.log"), "b1\n");
+    assert_eq!(run.line(10), "b1\n");
+    append(&d.join("later.log"), "l1\n");
+    assert_eq!(run.line(10), "l1\n");
+    append(&d.join("logs/a.log"), "a2\n");
+    assert_eq!(run.line(10), "a2\n");
+    let (code, stderr) = run.stop();
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains("later.log: does not exist yet"), "{stderr}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let big: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
+    append(&d.join("a.log"), &big);
+    let mut c = ptail(d, &["-n", "+1", "a.log"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut out = c.stdout.take().expect("stdout");
+    let mut buf = [0u8; 100];
+    std::io::Read::read_exact(&mut out, &mut buf).expect("read");
+    drop(out);
+    let (code, stderr) = wait_bounded(&mut c, 10);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn bad_arguments_get_one_line() {
+    for args in [
+        &["--timeout", "soon", "a"][..],
+        &["-n", "x", "a"],
+        &["--include", "(", "a"],
+        &[],
+    ] {
+        let out = Command::new(BIN).args(args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).lines().count(),
+            1,
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
