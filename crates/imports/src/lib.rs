@@ -25,7 +25,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::FromArgMatches;
 use workdist::{Discovery, DiscoveryOptions, ExitStatus, Flow, StreamOptions};
 
 use crate::cli::{Cli, Generate};
@@ -45,12 +44,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match <Cli as clap::CommandFactory>::command()
-        .try_get_matches_from(args)
-        .and_then(|m| Cli::from_arg_matches(&m))
-    {
+    let cli: Cli = match workdist::cli::parse_args(args, "pimports") {
         Ok(cli) => cli,
-        Err(e) => return workdist::cli::report_clap_error(&e, "pimports"),
+        Err(status) => return status,
     };
     match execute(&cli) {
         Ok(status) => status,

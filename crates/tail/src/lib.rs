@@ -40,7 +40,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use clap::FromArgMatches;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use notify::Watcher;
 use workdist::ExitStatus;
@@ -60,12 +59,9 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match <Cli as clap::CommandFactory>::command()
-        .try_get_matches_from(args)
-        .and_then(|m| Cli::from_arg_matches(&m))
-    {
+    let cli: Cli = match workdist::cli::parse_args(args, "ptail") {
         Ok(cli) => cli,
-        Err(e) => return workdist::cli::report_clap_error(&e, "ptail"),
+        Err(status) => return status,
     };
     match execute(&cli) {
         Ok(status) => status,

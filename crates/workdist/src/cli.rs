@@ -68,6 +68,21 @@ pub fn report_clap_error(err: &clap::Error, bin: &str) -> ExitStatus {
     }
 }
 
+/// Parse a tool's arguments (program name first) into its clap derive
+/// type; on `--help`/`--version` or a usage error, report it as
+/// [`report_clap_error`] does and return the exit status to end with.
+pub fn parse_args<C, I, T>(args: I, bin: &str) -> Result<C, ExitStatus>
+where
+    C: clap::CommandFactory + clap::FromArgMatches,
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    C::command()
+        .try_get_matches_from(args)
+        .and_then(|m| C::from_arg_matches(&m))
+        .map_err(|e| report_clap_error(&e, bin))
+}
+
 /// `base.join(path)` with `.` and `..` resolved lexically (no file-system
 /// access, symbolic links untouched).
 pub fn lexical_join(base: &Path, path: &Path) -> PathBuf {
