@@ -113,9 +113,11 @@ fn checksum(s: &str) -> u32 {
     })
 }
 
-/// Not a test of its own: the writer process of the oracle test, run when
-/// this binary is started with PTAIL_TEST_WRITER set.
+/// Not a test of its own: the writer process of the oracle test, which
+/// starts this binary again with `--ignored --exact writer_process` and
+/// PTAIL_TEST_WRITER set.
 #[test]
+#[ignore = "the writer process of the oracle test, run by it"]
 fn writer_process() {
     let Ok(spec) = std::env::var("PTAIL_TEST_WRITER") else {
         return;
@@ -157,6 +159,7 @@ fn writer_process() {
 fn spawn_writer(path: &Path, id: u32, count: u32, reopen_every: u32, split: bool) -> Child {
     Command::new(std::env::current_exe().expect("test exe"))
         .args([
+            "--ignored",
             "--exact",
             "writer_process",
             "--nocapture",
