@@ -442,6 +442,19 @@ fn a_closed_pipe_ends_the_run_quietly() {
 }
 
 #[test]
+fn a_write_error_is_an_error_not_a_closed_pipe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    append(&d.join("a.log"), "a1\n");
+    let out = ptail(d, &["--no-follow", "-o", "/dev/full", "a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
+}
+
+#[test]
 fn bad_arguments_get_one_line() {
     for args in [
         &["--timeout", "soon", "a"][..],

@@ -848,10 +848,7 @@ impl<'ast> Visit<'ast> for Visitor {
             syn::ImplItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        let pushed = self.enter(attrs);
-        self.docs_flush();
-        syn::visit::visit_impl_item(self, i);
-        self.leave(pushed);
+        self.scoped(attrs, |v| syn::visit::visit_impl_item(v, i));
     }
 
     fn visit_trait_item(&mut self, i: &'ast syn::TraitItem) {
@@ -862,10 +859,7 @@ impl<'ast> Visit<'ast> for Visitor {
             syn::TraitItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        let pushed = self.enter(attrs);
-        self.docs_flush();
-        syn::visit::visit_trait_item(self, i);
-        self.leave(pushed);
+        self.scoped(attrs, |v| syn::visit::visit_trait_item(v, i));
     }
 
     fn visit_foreign_item(&mut self, i: &'ast syn::ForeignItem) {
@@ -876,10 +870,7 @@ impl<'ast> Visit<'ast> for Visitor {
             syn::ForeignItem::Macro(m) => &m.attrs,
             _ => &[],
         };
-        let pushed = self.enter(attrs);
-        self.docs_flush();
-        syn::visit::visit_foreign_item(self, i);
-        self.leave(pushed);
+        self.scoped(attrs, |v| syn::visit::visit_foreign_item(v, i));
     }
 
     fn visit_stmt(&mut self, s: &'ast syn::Stmt) {
@@ -941,6 +932,15 @@ impl<'ast> Visit<'ast> for Visitor {
 }
 
 impl Visitor {
+    /// Visit something under its attributes: their sites and docs, and
+    /// their cfg context for what `walk` finds inside.
+    fn scoped(&mut self, attrs: &[syn::Attribute], walk: impl FnOnce(&mut Self)) {
+        let pushed = self.enter(attrs);
+        self.docs_flush();
+        walk(self);
+        self.leave(pushed);
+    }
+
     /// `mod name;`: a module in another file, with its `#[path]` and cfg.
     fn mod_decl(&mut self, name: String, attrs: &[syn::Attribute]) {
         let path_attr = attrs

@@ -131,6 +131,17 @@ impl Follower {
         }
     }
 
+    /// Read `open` to EOF (no budget): an old descriptor being retired.
+    fn drain(
+        open: &mut Open,
+        buf: &mut Vec<u8>,
+        max_line: usize,
+        stats: &mut Stats,
+        emit: &mut dyn FnMut(Out),
+    ) {
+        let _ = read_more(open, buf, max_line, stats, usize::MAX, emit);
+    }
+
     /// Whether the file is open.
     pub fn is_open(&self) -> bool {
         self.cur.is_some()
@@ -208,12 +219,11 @@ impl Follower {
         let mut i = 0;
         while i < self.retiring.len() {
             let r = &mut self.retiring[i];
-            let _ = read_more(
+            Self::drain(
                 &mut r.open,
                 &mut self.buf,
                 self.max_line,
                 &mut self.stats,
-                usize::MAX,
                 emit,
             );
             if now >= r.until {
@@ -302,12 +312,11 @@ impl Follower {
                         if let Some(mut old) = self.cur.take() {
                             // What was written before the switch comes
                             // before anything in the new file.
-                            let _ = read_more(
+                            Self::drain(
                                 &mut old,
                                 &mut self.buf,
                                 self.max_line,
                                 &mut self.stats,
-                                usize::MAX,
                                 emit,
                             );
                             self.retiring.push(Retiring {
@@ -387,25 +396,17 @@ impl Follower {
     /// At exit: read what is left and emit partial lines, marked.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
         for mut r in std::mem::take(&mut self.retiring) {
-            let _ = read_more(
+            Self::drain(
                 &mut r.open,
                 &mut self.buf,
                 self.max_line,
                 &mut self.stats,
-                usize::MAX,
                 emit,
             );
             flush_partial(&mut r.open, &mut self.stats, emit);
         }
         if let Some(open) = self.cur.as_mut() {
-            let _ = read_more(
-                open,
-                &mut self.buf,
-                self.max_line,
-                &mut self.stats,
-                usize::MAX,
-                emit,
-            );
+            Self::drain(open, &mut self.buf, self.max_line, &mut self.stats, emit);
             flush_partial(open, &mut self.stats, emit);
         }
     }

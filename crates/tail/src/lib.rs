@@ -224,11 +224,11 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
             }
         }
         drop(tail.sink);
-        let _ = sink.finish();
+        let output = finish_output(sink);
         if cli.stats {
             print_stats(&tail.sources, &tail.followers);
         }
-        exit_status(cli, tail.errored, tail.until_matched, true)
+        output.unwrap_or_else(|| exit_status(cli, tail.errored, tail.until_matched, true))
     } else {
         follow(cli, &mut tail)?;
         for s in 0..tail.followers.len() {
@@ -243,13 +243,27 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         let errored = tail.errored;
         let matched = tail.until_matched;
         drop(tail);
-        let _ = sink.finish();
+        let output = finish_output(sink);
         if cli.stats {
             print_stats(&sources, &stats);
         }
-        exit_status(cli, errored, matched, ended)
+        output.unwrap_or_else(|| exit_status(cli, errored, matched, ended))
     };
     Ok(status)
+}
+
+/// Wait for the writer. A closed pipe ends the run successfully whatever
+/// else happened; a write error (a full disk under `-o`) is an error.
+/// `None`: everything was written, the run's own status stands.
+fn finish_output(sink: Sink) -> Option<ExitStatus> {
+    match sink.finish() {
+        Ok(workdist::sink::SinkOutcome::Completed) => None,
+        Ok(workdist::sink::SinkOutcome::BrokenPipe) => Some(ExitStatus::Found),
+        Err(e) => {
+            eprintln!("ptail: cannot write the output: {e}");
+            Some(ExitStatus::Error)
+        }
+    }
 }
 
 fn exit_status(cli: &Cli, errored: bool, matched: bool, ended: bool) -> ExitStatus {
@@ -504,10 +518,7 @@ impl Tail {
                 continue;
             }
             for path in self.inputs[i].expand() {
-                if let Some(s) = self.add(path, i) {
-                    added = true;
-                    let _ = s;
-                }
+                added |= self.add(path, i).is_some();
             }
         }
         if added {
@@ -591,12 +602,11 @@ impl Tail {
         self.until_matched = matched;
         self.emit_side(s, &events, &errors);
         if !rec.is_empty() {
-            if self.sink.send(rec).is_err() {
-                // The output is gone (closed pipe): stop.
-                self.until_matched = true;
-                self.errored = false;
+            // A failed send means the writer stopped (closed pipe or write
+            // error): `done` sees it, and `finish_output` says which.
+            if self.sink.send(rec).is_ok() {
+                self.followers[s].note_lag(woke.elapsed());
             }
-            self.followers[s].note_lag(woke.elapsed());
         }
         more
     }
