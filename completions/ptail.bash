@@ -23,7 +23,7 @@ _ptail() {
 
     case "${cmd}" in
         ptail)
-            opts="-n -p -e -x -o -h -V --lines --prefix --no-prefix --follow --no-follow --events --include --exclude --output --json --pid --until --timeout --poll --max-line-length --color --stats --generate --help --version"
+            opts="-n -p -e -x -o -h -V --lines --since --sort-by-time --merge --reorder-window --time-format --prefix --no-prefix --follow --no-follow --events --include --exclude --output --json --pid --until --timeout --poll --max-line-length --color --stats --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -34,6 +34,18 @@ _ptail() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reorder-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,4 +1,7 @@
-complete -c ptail -s n -l lines -d 'Print the last NUM lines of each input first (`+NUM`: from line NUM on)' -r
+complete -c ptail -s n -l lines -d 'Print the last NUM lines of each input first (`+NUM`: from line NUM on). Default: 10, or every line since --since' -r
+complete -c ptail -l since -d 'Start each input\'s history at its first line stamped at or after TIME: a duration ago (`10m`, `2h`) or a timestamp (`2015-10-18 18:01:47`, `2015-10-18T16:01:47Z`, `2015-10-18`)' -r
+complete -c ptail -l reorder-window -d 'Hold live lines up to DURATION (`200ms`, `2s`) to write them in timestamp order (implies --merge)' -r
+complete -c ptail -l time-format -d 'The timestamp format, instead of detecting it per file: iso, clf, syslog, packed, yymmdd, android, mmdd, compact, glog, epoch, or a pattern like `%d/%m/%Y %H:%M:%S%.f`' -r
 complete -c ptail -s p -l prefix -d 'What each line is prefixed with: the file\'s name, or its path as given. A `LABEL=PATH` input always uses LABEL. Names that collide fall back to paths' -r -f -a "name\t'The file name'
 path\t'The path as given (relative paths stay relative)'"
 complete -c ptail -l follow -d 'Follow by name (like `tail -F`: reopen on rotation and re-creation) or by descriptor (stay with the file that was opened, wherever it is renamed)' -r -f -a "name\t''
@@ -20,6 +23,7 @@ complete-zsh\t''
 complete-fish\t''
 complete-elvish\t''
 complete-powershell\t''"
+complete -c ptail -l merge -l sort-by-time -d 'Merge the inputs by timestamp: the history shown at start is sorted across files; live lines go out as they arrive, or sorted within --reorder-window. A line without a timestamp stays with the line before it'
 complete -c ptail -l no-prefix -d 'Lines as they are, without a prefix'
 complete -c ptail -l no-follow -d 'Print what exists and exit: do not follow'
 complete -c ptail -l events -d 'Write status events (rotated, truncated, appeared, gone) into the output stream instead of stderr'

@@ -17,6 +17,9 @@ pub use workdist::cli::Generate;
 /// quoted) or a directory (the files in it); globs and directories pick up
 /// files that appear later. `LABEL=PATH` names an input's prefix.
 ///
+/// With --merge, lines are ordered by their timestamps (ISO 8601, syslog,
+/// Apache, epoch and more, detected per file).
+///
 /// Exit status: 0 on success (also on SIGINT, SIGTERM, a closed pipe, or
 /// --until matching), 1 when --until never matched before the inputs ended,
 /// 2 on errors (bad arguments, no input could be read).
@@ -33,9 +36,33 @@ pub struct Cli {
     pub inputs: Vec<String>,
 
     /// Print the last NUM lines of each input first (`+NUM`: from line NUM
-    /// on).
-    #[arg(short = 'n', long = "lines", value_name = "NUM", default_value = "10", allow_hyphen_values = true, value_parser = parse_lines)]
-    pub lines: Lines,
+    /// on). Default: 10, or every line since --since.
+    #[arg(short = 'n', long = "lines", value_name = "NUM", allow_hyphen_values = true, value_parser = parse_lines)]
+    pub lines: Option<Lines>,
+
+    /// Start each input's history at its first line stamped at or after
+    /// TIME: a duration ago (`10m`, `2h`) or a timestamp (`2015-10-18
+    /// 18:01:47`, `2015-10-18T16:01:47Z`, `2015-10-18`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+
+    /// Merge the inputs by timestamp: the history shown at start is
+    /// sorted across files; live lines go out as they arrive, or sorted
+    /// within --reorder-window. A line without a timestamp stays with the
+    /// line before it.
+    #[arg(long, visible_alias = "sort-by-time")]
+    pub merge: bool,
+
+    /// Hold live lines up to DURATION (`200ms`, `2s`) to write them in
+    /// timestamp order (implies --merge).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub reorder_window: Option<Duration>,
+
+    /// The timestamp format, instead of detecting it per file: iso, clf,
+    /// syslog, packed, yymmdd, android, mmdd, compact, glog, epoch, or a
+    /// pattern like `%d/%m/%Y %H:%M:%S%.f`.
+    #[arg(long, value_name = "FORMAT", value_parser = crate::time::Fmt::parse_arg)]
+    pub time_format: Option<crate::time::Fmt>,
 
     /// What each line is prefixed with: the file's name, or its path as
     /// given. A `LABEL=PATH` input always uses LABEL. Names that collide

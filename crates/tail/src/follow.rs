@@ -155,12 +155,14 @@ impl Follower {
 
     /// Open the file for the first time and position it so that `start`
     /// decides what is shown: `Some(n)` for the last n lines, `None` for
-    /// everything from the start (a file that appears later). Returns false
+    /// everything from the start (a file that appears later); `from_line`
+    /// for line n on; and never before byte `at_least` (`--since`). Returns false
     /// if it does not exist (it is then followed until it does).
     pub fn open_initial(
         &mut self,
         last: Option<u64>,
         from_line: Option<u64>,
+        at_least: u64,
         emit: &mut dyn FnMut(Out),
     ) -> bool {
         match File::open(&self.path) {
@@ -182,7 +184,8 @@ impl Follower {
                         start_of_last_lines(&mut file, meta.len(), n).unwrap_or(0)
                     }
                     _ => 0,
-                };
+                }
+                .max(at_least.min(meta.len()));
                 if file.seek(SeekFrom::Start(start)).is_err() {
                     // A pipe or FIFO: read from where it is.
                 }
@@ -674,7 +677,7 @@ mod tests {
         let p = dir.path().join("a.log");
         std::fs::write(&p, "1\n2\n3\n4").expect("write");
         let mut f = Follower::new(p.clone(), true, 1 << 20);
-        assert!(f.open_initial(Some(2), None, &mut |_| {}));
+        assert!(f.open_initial(Some(2), None, 0, &mut |_| {}));
         // The last two lines are "3" and the unfinished "4".
         let (lines, _) = collect(&mut f, false);
         assert_eq!(lines, ["3\n"]);
@@ -698,7 +701,7 @@ mod tests {
         let p = dir.path().join("a.log");
         std::fs::write(&p, "").expect("write");
         let mut f = Follower::new(p.clone(), true, 1 << 20);
-        assert!(f.open_initial(Some(10), None, &mut |_| {}));
+        assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         let mut old = std::fs::OpenOptions::new()
             .append(true)
             .open(&p)
@@ -724,7 +727,7 @@ mod tests {
         let p = dir.path().join("a.log");
         std::fs::write(&p, "").expect("write");
         let mut f = Follower::new(p.clone(), true, 16);
-        assert!(f.open_initial(Some(10), None, &mut |_| {}));
+        assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         std::fs::write(&p, format!("{}\nshort\n{}", "a".repeat(40), "b".repeat(20)))
             .expect("write");
         let (lines, _) = collect(&mut f, false);

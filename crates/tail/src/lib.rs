@@ -30,7 +30,9 @@
 pub mod cli;
 pub mod follow;
 pub mod inputs;
+pub mod merge;
 pub mod output;
+pub mod time;
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -48,7 +50,9 @@ use workdist::sink::{Buffering, Sink, SinkConfig, SinkSender};
 use crate::cli::{Cli, FollowMode, Generate, Lines};
 use crate::follow::{EventKind, Follower, Out};
 use crate::inputs::{Input, InputKind};
+use crate::merge::{History, Reorder};
 use crate::output::{Format, Source};
+use crate::time::Detector;
 
 pub fn main() -> std::process::ExitCode {
     run(std::env::args_os()).into()
@@ -103,6 +107,17 @@ struct Tail {
     errored: bool,
     until_matched: bool,
     events_to_stderr: bool,
+    /// Per follower: timestamp detection (for --merge, --since, --json).
+    detectors: Vec<Detector>,
+    stamping: bool,
+    time_format: Option<time::Fmt>,
+    /// Per follower: the year reference of its history (its mtime).
+    references: Vec<time::Micros>,
+    /// `--merge`: the history being collected, then the live window.
+    history: Option<History>,
+    reorder: Option<Reorder>,
+    /// The history shown at start is done: new lines are live.
+    live: bool,
 }
 
 fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
@@ -116,6 +131,14 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir()?;
     let inputs = inputs::parse(&cli.inputs, &cwd)?;
     let format = Format::new(cli)?;
+    let merging = cli.merge || cli.reorder_window.is_some();
+    let wants_time = format.wants_time();
+    let since = cli
+        .since
+        .as_deref()
+        .map(|s| time::parse_since(s, format.zone(), time::now()))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
 
     // The writer: stdout, or a file opened for appending.
     let (out, tty): (Box<dyn Write + Send>, bool) = match &cli.output {
@@ -161,10 +184,23 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         errored: false,
         until_matched: false,
         events_to_stderr: !cli.events,
+        detectors: Vec::new(),
+        stamping: merging || since.is_some() || wants_time,
+        time_format: cli.time_format.clone(),
+        references: Vec::new(),
+        history: merging.then(History::default),
+        reorder: cli.reorder_window.map(Reorder::new),
+        live: false,
     };
 
-    // Start: every file that exists now, positioned at its last lines.
-    let (last, from) = match cli.lines {
+    // Start: every file that exists now, positioned at its last lines (or
+    // its lines since --since).
+    let lines = cli.lines.unwrap_or(if since.is_some() {
+        Lines::From(1)
+    } else {
+        Lines::Last(10)
+    });
+    let (last, from) = match lines {
         Lines::Last(n) => (Some(n), None),
         Lines::From(n) => (None, Some(n)),
     };
@@ -190,8 +226,25 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     tail.assign_labels();
     let started = Instant::now();
     for s in 0..tail.followers.len() {
+        let meta = std::fs::metadata(&tail.followers[s].path).ok();
+        if let Some(m) = &meta
+            && let Ok(t) = m.modified()
+        {
+            tail.references[s] = time::to_micros(t);
+        }
+        let at_least = match since {
+            Some(t) if meta.as_ref().is_some_and(|m| m.is_file()) => since_offset(
+                &tail.followers[s].path,
+                t,
+                &mut tail.detectors[s],
+                tail.format.zone(),
+                tail.references[s],
+            )
+            .unwrap_or(0),
+            _ => 0,
+        };
         let mut errs = Vec::new();
-        let opened = tail.followers[s].open_initial(last, from, &mut |o| {
+        let opened = tail.followers[s].open_initial(last, from, at_least, &mut |o| {
             if let Out::Error(e) = o {
                 errs.push(e.to_string());
             }
@@ -211,18 +264,25 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
                 );
             }
         }
-        tail.poll(s, false, started);
+        // The whole history now (a poll reads at most a budget): bounded
+        // by the size at start, so a fast writer cannot keep us here.
+        let mut rounds = meta.map_or(0, |m| m.len() >> 20) + 2;
+        while tail.poll(s, false, started) && rounds > 0 && !tail.done() {
+            rounds -= 1;
+        }
         if tail.done() {
             break;
         }
     }
+    if cli.no_follow && !tail.done() {
+        for s in 0..tail.followers.len() {
+            tail.finish(s);
+        }
+    }
+    tail.end_history();
+    tail.live = true;
 
     let status = if cli.no_follow || tail.done() {
-        if !tail.done() {
-            for s in 0..tail.followers.len() {
-                tail.finish(s);
-            }
-        }
         drop(tail.sink);
         let output = finish_output(sink);
         if cli.stats {
@@ -237,6 +297,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
             }
             tail.finish(s);
         }
+        tail.flush_held();
         let ended = !tail.until_matched;
         let stats = std::mem::take(&mut tail.followers);
         let sources = std::mem::take(&mut tail.sources);
@@ -397,6 +458,9 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
         if pid.is_some() {
             wait = wait.min(Duration::from_millis(100));
         }
+        if let Some(at) = tail.reorder.as_mut().and_then(Reorder::next_deadline) {
+            wait = wait.min(at.saturating_duration_since(now));
+        }
         if !dirty.is_empty() {
             wait = Duration::ZERO;
         }
@@ -447,6 +511,7 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
                 return Ok(());
             }
         }
+        tail.release(Instant::now());
     }
 }
 
@@ -464,6 +529,8 @@ impl Tail {
         });
         self.followers
             .push(Follower::new(path.clone(), self.by_name, self.max_line));
+        self.detectors.push(Detector::new(self.time_format.clone()));
+        self.references.push(time::now());
         self.by_path.insert(path, i);
         Some(i)
     }
@@ -567,27 +634,102 @@ impl Tail {
     /// Poll one follower and send what it read as one record. Returns
     /// whether it has more to read.
     fn poll(&mut self, s: usize, check: bool, woke: Instant) -> bool {
+        self.read(s, woke, |f, emit| f.poll(check, emit))
+    }
+
+    /// The last of a follower at exit: its partial line, marked.
+    fn finish(&mut self, s: usize) {
+        self.read(s, Instant::now(), |f, emit| {
+            f.finish(emit);
+            false
+        });
+    }
+
+    /// Run `step` on follower `s` and deal with what it produces: lines
+    /// formatted into one record for the writer, or (merging) into the
+    /// history or the reorder window; events and errors.
+    fn read(
+        &mut self,
+        s: usize,
+        woke: Instant,
+        step: impl FnOnce(&mut Follower, &mut dyn FnMut(Out)) -> bool,
+    ) -> bool {
         let mut rec = Vec::new();
+        let mut released = Vec::new();
         let mut events = Vec::new();
         let mut errors = Vec::new();
-        let src = &self.sources[s];
-        let format = &self.format;
-        let mut matched = self.until_matched;
+        let Tail {
+            sources,
+            followers,
+            detectors,
+            format,
+            history,
+            reorder,
+            references,
+            ..
+        } = self;
+        let stamping = self.stamping;
+        let src = &sources[s];
+        let format = &*format;
+        let det = &mut detectors[s];
+        let reference = if self.live {
+            time::now()
+        } else {
+            references[s]
+        };
+        let raw = format.raw() && !stamping;
         let events_inline = !self.events_to_stderr;
-        let more = self.followers[s].poll(check, &mut |o| {
+        let mut matched = self.until_matched;
+        let mut line =
+            |rec: &mut Vec<u8>, det: &mut Detector, body: &[u8], offset: u64, sep: char| -> bool {
+                let time = if stamping {
+                    det.stamp(format.zone(), body, reference)
+                } else {
+                    None
+                };
+                if let Some(h) = history.as_mut() {
+                    let mut bytes = Vec::new();
+                    let until = format.line(&mut bytes, src, body, offset, sep, time);
+                    h.push(s, time, bytes, until);
+                    false
+                } else if let Some(r) = reorder.as_mut() {
+                    let mut bytes = Vec::new();
+                    let until = format.line(&mut bytes, src, body, offset, sep, time);
+                    r.push(s, time, bytes, until, woke, &mut released);
+                    false
+                } else {
+                    format.line(rec, src, body, offset, sep, time)
+                }
+            };
+        let more = step(&mut followers[s], &mut |o| {
             if matched {
                 return;
             }
             match o {
+                Out::Lines { data, offset } if raw => {
+                    let _ = offset;
+                    rec.extend_from_slice(data);
+                }
                 Out::Lines { data, offset } => {
-                    matched = format.lines(&mut rec, src, data, offset);
+                    if stamping {
+                        det.train(data);
+                    }
+                    let mut at = offset;
+                    for l in data.split_inclusive(|&b| b == b'\n') {
+                        let body = l.strip_suffix(b"\n").unwrap_or(l);
+                        if line(&mut rec, det, body, at, '|') {
+                            matched = true;
+                            return;
+                        }
+                        at += l.len() as u64;
+                    }
                 }
                 Out::Piece {
                     data,
                     offset,
                     partial,
                 } => {
-                    matched = format.piece(&mut rec, src, data, offset, partial);
+                    matched = line(&mut rec, det, data, offset, if partial { '~' } else { '+' });
                 }
                 Out::Event(kind) => {
                     if events_inline {
@@ -608,32 +750,68 @@ impl Tail {
                 self.followers[s].note_lag(woke.elapsed());
             }
         }
+        if !released.is_empty() {
+            self.followers[s].note_lag(woke.elapsed());
+            self.send_records(released);
+        }
         more
     }
 
-    fn finish(&mut self, s: usize) {
-        let mut rec = Vec::new();
-        let src = &self.sources[s];
-        let format = &self.format;
-        let mut matched = self.until_matched;
-        self.followers[s].finish(&mut |o| {
-            if matched {
+    /// Merged records to the writer, in order, up to one `--until`
+    /// matched.
+    fn send_records(&mut self, records: Vec<merge::Record>) {
+        const BATCH: usize = 256 << 10;
+        let mut buf = Vec::new();
+        for r in records {
+            if self.until_matched {
+                break;
+            }
+            buf.extend_from_slice(&r.bytes);
+            self.until_matched = r.until;
+            if buf.len() >= BATCH && self.sink.send(std::mem::take(&mut buf)).is_err() {
                 return;
             }
-            match o {
-                Out::Lines { data, offset } => matched = format.lines(&mut rec, src, data, offset),
-                Out::Piece {
-                    data,
-                    offset,
-                    partial,
-                } => matched = format.piece(&mut rec, src, data, offset, partial),
-                _ => {}
-            }
-        });
-        self.until_matched = matched;
-        if !rec.is_empty() {
-            let _ = self.sink.send(rec);
         }
+        if !buf.is_empty() {
+            let _ = self.sink.send(buf);
+        }
+    }
+
+    /// The history read at start, sorted (`--merge`); from now on lines
+    /// are live.
+    fn end_history(&mut self) {
+        let Some(h) = self.history.take() else {
+            return;
+        };
+        for (s, d) in self.detectors.iter().enumerate() {
+            if !d.found_any() && self.followers[s].stats.lines > 0 {
+                eprintln!(
+                    "ptail: {}: no timestamps recognised; its lines are merged first, in file order (see --time-format)",
+                    self.sources[s].path
+                );
+            }
+        }
+        self.send_records(h.sorted());
+    }
+
+    /// Live records whose reorder window is over.
+    fn release(&mut self, now: Instant) {
+        let mut out = Vec::new();
+        if let Some(r) = self.reorder.as_mut() {
+            r.release(now, &mut out);
+        }
+        if !out.is_empty() {
+            self.send_records(out);
+        }
+    }
+
+    /// Everything still held, at exit.
+    fn flush_held(&mut self) {
+        let mut out = Vec::new();
+        if let Some(r) = self.reorder.as_mut() {
+            r.flush(&mut out);
+        }
+        self.send_records(out);
     }
 
     fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
@@ -683,6 +861,35 @@ fn raise_fd_limit() {
     if lim.current < lim.maximum {
         lim.current = lim.maximum;
         let _ = setrlimit(Resource::Nofile, lim);
+    }
+}
+
+/// `--since`: the offset of the first line stamped at or after `since`
+/// (the end if there is none). The lines read train the detector.
+fn since_offset(
+    path: &Path,
+    since: time::Micros,
+    det: &mut Detector,
+    zone: &time::Zone,
+    reference: time::Micros,
+) -> std::io::Result<u64> {
+    use std::io::BufRead;
+    let mut r = std::io::BufReader::with_capacity(256 << 10, std::fs::File::open(path)?);
+    let mut line = Vec::new();
+    let mut at = 0u64;
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 || !line.ends_with(b"\n") {
+            return Ok(at);
+        }
+        if det
+            .stamp(zone, &line[..n - 1], reference)
+            .is_some_and(|t| t >= since)
+        {
+            return Ok(at);
+        }
+        at += n as u64;
     }
 }
 

@@ -9,8 +9,9 @@
 //! on the next line, `label ! rotated` for an event (`--events`). In JSON
 //! each object says so (`"partial": true`, `"split": true`).
 //!
-//! JSON objects: `{"source", "path", "offset", "line": {"text"} or
-//! {"bytes"}}` (base64 when the line is not UTF-8, so nothing is lost),
+//! JSON objects: `{"source", "path", "offset", "timestamp", "line":
+//! {"text"} or {"bytes"}}` (base64 when the line is not UTF-8, so nothing
+//! is lost; `timestamp` in RFC 3339, local offset, when the line has one),
 //! and for events `{"source", "path", "event"}`.
 
 use std::io::Write;
@@ -19,6 +20,7 @@ use regex::bytes::Regex;
 
 use crate::cli::Cli;
 use crate::follow::EventKind;
+use crate::time::{Micros, Zone};
 
 /// A followed file as shown.
 #[derive(Clone, Debug)]
@@ -38,6 +40,7 @@ pub struct Format {
     include: Vec<Regex>,
     exclude: Vec<Regex>,
     until: Option<Regex>,
+    zone: Zone,
 }
 
 const COLORS: [&str; 6] = ["32", "33", "34", "35", "36", "31"];
@@ -77,6 +80,7 @@ impl Format {
                 .map(|s| re(s, "--exclude"))
                 .collect::<Result<_, _>>()?,
             until: cli.until.as_ref().map(|s| re(s, "--until")).transpose()?,
+            zone: Zone::system(),
         })
     }
 
@@ -93,8 +97,18 @@ impl Format {
         self.width = w;
     }
 
+    /// The zone timestamps are read and written in.
+    pub fn zone(&self) -> &Zone {
+        &self.zone
+    }
+
+    /// Whether lines need their timestamps (`--json` shows them).
+    pub fn wants_time(&self) -> bool {
+        self.json
+    }
+
     /// Nothing to do per line: the bytes go out as read.
-    fn raw(&self) -> bool {
+    pub fn raw(&self) -> bool {
         !self.prefix
             && !self.json
             && self.include.is_empty()
@@ -117,38 +131,19 @@ impl Format {
         }
     }
 
-    /// Complete lines (each ending in `\n`) read at `offset`. Returns true
-    /// if `--until` matched (nothing after the matching line is written).
-    pub fn lines(&self, rec: &mut Vec<u8>, src: &Source, data: &[u8], offset: u64) -> bool {
-        if self.raw() {
-            rec.extend_from_slice(data);
-            return false;
-        }
-        let mut at = offset;
-        for line in data.split_inclusive(|&b| b == b'\n') {
-            let body = line.strip_suffix(b"\n").unwrap_or(line);
-            let here = at;
-            at += line.len() as u64;
-            if self.one(rec, src, body, here, '|') {
-                return true;
-            }
-        }
-        false
-    }
-
-    /// A partial line or a piece of a split one (no newline in `data`).
-    pub fn piece(
+    /// One line (without its newline) read at `offset`: `sep` is `|` for
+    /// a whole line, `~` for a partial one, `+` for a piece of a split
+    /// one. Returns true if `--until` matched it. Lines the filters drop
+    /// write nothing.
+    pub fn line(
         &self,
         rec: &mut Vec<u8>,
         src: &Source,
-        data: &[u8],
+        body: &[u8],
         offset: u64,
-        partial: bool,
+        sep: char,
+        time: Option<Micros>,
     ) -> bool {
-        self.one(rec, src, data, offset, if partial { '~' } else { '+' })
-    }
-
-    fn one(&self, rec: &mut Vec<u8>, src: &Source, body: &[u8], offset: u64, sep: char) -> bool {
         if !self.keep(body) {
             return false;
         }
@@ -157,6 +152,9 @@ impl Format {
             obj.insert("source".into(), src.label.clone().into());
             obj.insert("path".into(), src.path.clone().into());
             obj.insert("offset".into(), offset.into());
+            if let Some(t) = time {
+                obj.insert("timestamp".into(), self.zone.rfc3339(t).into());
+            }
             let mut line = serde_json::Map::new();
             match std::str::from_utf8(body) {
                 Ok(t) => line.insert("text".into(), t.into()),
