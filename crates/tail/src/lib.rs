@@ -34,7 +34,7 @@ pub mod merge;
 pub mod output;
 pub mod time;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError, bounded};
 use notify::Watcher;
 use workdist::ExitStatus;
 use workdist::sink::{Buffering, Sink, SinkConfig, SinkSender};
@@ -92,6 +92,13 @@ enum Wake {
 
 /// The periodic identity check when notifications work.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// With notifications, at most this many files are identity-checked per
+/// tick, and globs and directories are listed every `DISCOVER_EVERY` ticks
+/// once there are more files than that.
+const CHECK_BATCH: usize = 1000;
+/// Wake-ups queued at most (then one check of everything instead).
+const WAKE_QUEUE: usize = 4096;
+const DISCOVER_EVERY: u64 = 5;
 /// How often draining (rotated-away) files are read.
 const DRAIN_EVERY: Duration = Duration::from_millis(50);
 
@@ -118,6 +125,10 @@ struct Tail {
     reorder: Option<Reorder>,
     /// The history shown at start is done: new lines are live.
     live: bool,
+    /// History output not yet sent.
+    pending: Vec<u8>,
+    /// Followers with a rotated-away file still being read.
+    draining: std::collections::BTreeSet<usize>,
 }
 
 fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
@@ -191,6 +202,8 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         history: merging.then(History::default),
         reorder: cli.reorder_window.map(Reorder::new),
         live: false,
+        pending: Vec::new(),
+        draining: Default::default(),
     };
 
     // Start: every file that exists now, positioned at its last lines (or
@@ -350,7 +363,12 @@ fn exit_status(cli: &Cli, errored: bool, matched: bool, ended: bool) -> ExitStat
 /// The follow loop: until a signal, the timeout, the watched process's
 /// exit, `--until`, or a closed output.
 fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
-    let (tx, rx): (Sender<Wake>, Receiver<Wake>) = unbounded();
+    // Wake-ups are bounded too: while the output is stalled, a logger's
+    // every write would otherwise queue an event. A full queue drops the
+    // event and asks for a check of every file instead (events are only
+    // hints).
+    let (tx, rx): (Sender<Wake>, Receiver<Wake>) = bounded(WAKE_QUEUE);
+    let missed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     {
         let tx = tx.clone();
@@ -364,7 +382,8 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
             .spawn(move || {
                 if signals.forever().next().is_some() {
                     stop.store(true, Ordering::SeqCst);
-                    let _ = tx.send(Wake::Signal);
+                    // A full queue wakes the loop anyway, and it checks `stop`.
+                    let _ = tx.try_send(Wake::Signal);
                 }
             })?;
     }
@@ -375,8 +394,11 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
     let mut watched: HashSet<PathBuf> = HashSet::new();
     if polling.is_none() {
         let tx = tx.clone();
+        let missed = Arc::clone(&missed);
         match notify::recommended_watcher(move |res| {
-            let _ = tx.send(Wake::Fs(res));
+            if let Err(TrySendError::Full(_)) = tx.try_send(Wake::Fs(res)) {
+                missed.store(true, Ordering::SeqCst);
+            }
         }) {
             Ok(w) => watcher = Some(w),
             Err(e) => {
@@ -429,7 +451,12 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
         .and_then(|p| i32::try_from(p).ok())
         .and_then(rustix::process::Pid::from_raw);
     let mut next_check = Instant::now() + polling.unwrap_or(CHECK_EVERY);
-    let mut dirty: HashMap<usize, bool> = HashMap::new();
+    // Everything is read once the watches are in place: what was written
+    // between the history and the watches is not left to the next check.
+    // (A BTreeMap: one wake-up's files are read in input order.)
+    let mut dirty: BTreeMap<usize, bool> = (0..tail.followers.len()).map(|s| (s, true)).collect();
+    let mut ticks = 0u64;
+    let mut cursor = 0usize;
     loop {
         if stop.load(Ordering::SeqCst) || tail.done() {
             return Ok(());
@@ -447,7 +474,7 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
             }
             return Ok(());
         }
-        let draining = tail.followers.iter().any(Follower::draining);
+        let draining = !tail.draining.is_empty();
         let mut wait = next_check.saturating_duration_since(now);
         if draining {
             wait = wait.min(DRAIN_EVERY);
@@ -486,23 +513,40 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
                 }
             }
         }
-        let check_all = rescan || woke >= next_check;
-        if check_all {
+        if missed.swap(false, Ordering::SeqCst) {
+            rescan = true;
+        }
+        if rescan || woke >= next_check {
             next_check = woke + polling.unwrap_or(CHECK_EVERY);
-            // New files for globs and directories, and every identity.
-            tail.discover();
-            rewatch(tail, &mut watcher, &mut polling, &mut watched);
-            for s in 0..tail.followers.len() {
-                dirty.insert(s, true);
+            ticks += 1;
+            // With notifications working the periodic check is a safety
+            // net: for many files it checks a rotating batch per tick and
+            // lists globs and directories every few ticks, so 10,000 idle
+            // files cost next to nothing. Polling checks everything.
+            let n = tail.followers.len();
+            let everything = rescan || polling.is_some() || n <= CHECK_BATCH;
+            if everything || ticks.is_multiple_of(DISCOVER_EVERY) {
+                // New files for globs and directories.
+                tail.discover();
+                rewatch(tail, &mut watcher, &mut polling, &mut watched);
+            }
+            let n = tail.followers.len();
+            if everything {
+                for s in 0..n {
+                    dirty.insert(s, true);
+                }
+            } else {
+                for k in 0..CHECK_BATCH.min(n) {
+                    dirty.insert((cursor + k) % n, true);
+                }
+                cursor = (cursor + CHECK_BATCH) % n.max(1);
             }
         } else if draining {
-            for s in 0..tail.followers.len() {
-                if tail.followers[s].draining() {
-                    dirty.entry(s).or_insert(false);
-                }
+            for &s in &tail.draining {
+                dirty.entry(s).or_insert(false);
             }
         }
-        let work: Vec<(usize, bool)> = dirty.drain().collect();
+        let work = std::mem::take(&mut dirty);
         for (s, check) in work {
             if tail.poll(s, check, woke) {
                 dirty.insert(s, false); // budget ran out: more to read
@@ -593,7 +637,7 @@ impl Tail {
         }
     }
 
-    fn on_event(&mut self, ev: &notify::Event, dirty: &mut HashMap<usize, bool>) {
+    fn on_event(&mut self, ev: &notify::Event, dirty: &mut BTreeMap<usize, bool>) {
         use notify::EventKind as K;
         use notify::event::ModifyKind;
         let data_only = matches!(ev.kind, K::Modify(ModifyKind::Data(_)) | K::Access(_));
@@ -622,8 +666,8 @@ impl Tail {
             // Something happened in a directory: its rotated-away files may
             // have new lines too.
             if let Some(dir) = p.parent() {
-                for (s, f) in self.followers.iter().enumerate() {
-                    if f.draining() && f.path.parent() == Some(dir) {
+                for &s in &self.draining {
+                    if self.followers[s].path.parent() == Some(dir) {
                         dirty.entry(s).or_insert(false);
                     }
                 }
@@ -742,8 +786,20 @@ impl Tail {
             }
         });
         self.until_matched = matched;
+        if self.followers[s].draining() {
+            self.draining.insert(s);
+        } else {
+            self.draining.remove(&s);
+        }
         self.emit_side(s, &events, &errors);
-        if !rec.is_empty() {
+        if !self.live {
+            // The history: batched across files (10,000 files' last lines
+            // are a few large writes, not 10,000).
+            self.pending.extend_from_slice(&rec);
+            if self.pending.len() >= 256 << 10 {
+                let _ = self.sink.send(std::mem::take(&mut self.pending));
+            }
+        } else if !rec.is_empty() {
             // A failed send means the writer stopped (closed pipe or write
             // error): `done` sees it, and `finish_output` says which.
             if self.sink.send(rec).is_ok() {
@@ -780,6 +836,9 @@ impl Tail {
     /// The history read at start, sorted (`--merge`); from now on lines
     /// are live.
     fn end_history(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = self.sink.send(std::mem::take(&mut self.pending));
+        }
         let Some(h) = self.history.take() else {
             return;
         };

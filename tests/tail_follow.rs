@@ -1,0 +1,879 @@
+//! End-to-end tests of ptail's following, one case each, that `tests/tail.rs`
+//! does not cover: a reader that stalls while a writer appends (memory stays
+//! bounded, nothing lost), an unreadable file, a re-pointed symlink, parent
+//! directories that appear later, `--follow=descriptor`, polling, deletion
+//! and re-creation with events in the stream, and a FIFO.
+//!
+//! Each test runs the real binary on real files in a temporary directory,
+//! with real notifications. Every wait is bounded by [`WAIT`] (only a
+//! failing test ever reaches it), and a running ptail is killed when a test
+//! fails ([`Ptail`]'s `Drop`). Whole outputs are compared: each test stops
+//! ptail with SIGTERM and checks everything it wrote to stdout and stderr.
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use util::Dir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_ptail");
+
+/// The longest any expected line, event or exit may take. ptail's periodic
+/// check runs every second, and tests run in parallel on small machines;
+/// a passing test never waits this long.
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A running ptail. Dropping it (a failed assertion unwinding) kills the
+/// process, so a failing test never leaves it behind.
+struct Ptail {
+    child: Child,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+    /// Every stdout line received so far (without its newline).
+    out: Vec<String>,
+    /// Every stderr line received so far.
+    err: Vec<String>,
+}
+
+/// How a stopped ptail ended: its exit code and everything it wrote.
+#[derive(Debug)]
+struct Ended {
+    code: Option<i32>,
+    stdout: Vec<String>,
+    stderr: Vec<String>,
+}
+
+/// A thread that sends `r`'s lines, each without its newline. A last line
+/// without one is marked, so that a missing newline fails a comparison.
+fn lines_of<R: Read + Send + 'static>(r: R) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut r = BufReader::new(r);
+        loop {
+            let mut line = Vec::new();
+            match r.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let text = match line.strip_suffix(b"\n") {
+                        Some(l) => String::from_utf8_lossy(l).into_owned(),
+                        None => format!("{}<no newline>", String::from_utf8_lossy(&line)),
+                    };
+                    if tx.send(text).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+impl Ptail {
+    /// ptail in `dir` with `args`.
+    fn start(dir: &Dir, args: &[&str]) -> Ptail {
+        let mut cmd = dir.command();
+        cmd.args(args);
+        Ptail::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Ptail {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ptail");
+        let stdout = lines_of(child.stdout.take().expect("stdout"));
+        let stderr = lines_of(child.stderr.take().expect("stderr"));
+        Ptail {
+            child,
+            stdout,
+            stderr,
+            out: Vec::new(),
+            err: Vec::new(),
+        }
+    }
+
+    fn wait_watching(&self, dir: &Path) {
+        wait_watching(self.child.id(), dir);
+    }
+
+    /// The next stdout lines must be exactly `want`, each within [`WAIT`].
+    fn expect(&mut self, want: &[&str]) {
+        for w in want {
+            match self.stdout.recv_timeout(WAIT) {
+                Ok(line) => {
+                    assert_eq!(
+                        &line, w,
+                        "stdout so far: {:?}\nstderr so far: {:?}",
+                        self.out, self.err
+                    );
+                    self.out.push(line);
+                }
+                Err(e) => self.fail(&format!("no stdout line {w:?} within {WAIT:?} ({e:?})")),
+            }
+        }
+    }
+
+    /// The next stderr line must be exactly `want`, within [`WAIT`].
+    fn expect_err(&mut self, want: &str) {
+        match self.stderr.recv_timeout(WAIT) {
+            Ok(line) => {
+                assert_eq!(
+                    line, want,
+                    "stdout so far: {:?}\nstderr so far: {:?}",
+                    self.out, self.err
+                );
+                self.err.push(line);
+            }
+            Err(e) => self.fail(&format!("no stderr line {want:?} within {WAIT:?} ({e:?})")),
+        }
+    }
+
+    fn fail(&mut self, why: &str) -> ! {
+        self.err.extend(self.stderr.try_iter());
+        panic!(
+            "{why}\nstdout so far: {:?}\nstderr so far: {:?}",
+            self.out, self.err
+        );
+    }
+
+    /// SIGTERM, then wait (bounded) for the exit and the rest of the output.
+    fn stop(&mut self) -> Ended {
+        let pid = rustix::process::Pid::from_child(&self.child);
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+        let code = wait_for_exit(&mut self.child);
+        // The readers end at EOF, which comes with the exit.
+        let end = Instant::now() + WAIT;
+        for (rx, all) in [(&self.stdout, &mut self.out), (&self.stderr, &mut self.err)] {
+            loop {
+                match rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
+                    Ok(line) => all.push(line),
+                    Err(RecvTimeoutError::Disconnected) => break,
+                    Err(RecvTimeoutError::Timeout) => panic!("ptail's output did not end"),
+                }
+            }
+        }
+        Ended {
+            code,
+            stdout: self.out.clone(),
+            stderr: self.err.clone(),
+        }
+    }
+}
+
+impl Drop for Ptail {
+    fn drop(&mut self) {
+        kill(&mut self.child);
+    }
+}
+
+/// Kill `child` unless it has exited.
+fn kill(child: &mut Child) {
+    if let Ok(None) = child.try_wait() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// A child that is killed when dropped (for the tests that read its
+/// stdout themselves).
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        kill(&mut self.0);
+    }
+}
+
+/// The exit code, within [`WAIT`]; kill and fail past that.
+fn wait_for_exit(child: &mut Child) -> Option<i32> {
+    let end = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status.code();
+        }
+        if Instant::now() >= end {
+            kill(child);
+            panic!("ptail did not exit within {WAIT:?} of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The inotify watches process `pid` holds, as /proc/PID/fdinfo lists
+/// them (`inotify wd:1 ino:9a694a sdev:fe00000 ...`).
+fn inotify_watches(pid: u32) -> Vec<String> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
+        return Vec::new();
+    };
+    fds.flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .flat_map(|info| {
+            info.lines()
+                .filter(|l| l.starts_with("inotify wd:"))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Wait (bounded) until ptail watches `dir` (an inotify watch on its
+/// inode). ptail reads the initial lines before it watches: a change made
+/// in between is only seen by the periodic check, a second later. Tests
+/// wait, so that they follow through notifications and stay fast.
+fn wait_watching(pid: u32, dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let ino = format!(
+        " ino:{:x} ",
+        std::fs::metadata(dir).expect("stat the directory").ino()
+    );
+    wait_until("ptail watching the directory", || {
+        inotify_watches(pid)
+            .iter()
+            .any(|w| w.contains(&ino))
+            .then_some(())
+    });
+}
+
+/// Wait (bounded) until `f` gives a value.
+fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let end = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(Instant::now() < end, "{what}: not within {WAIT:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn append(p: &Path, s: &str) {
+    appender(p).write_all(s.as_bytes()).expect("append");
+}
+
+/// A writer that keeps its descriptor, as a logger does.
+fn appender(p: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(p)
+        .expect("open for append")
+}
+
+fn set_mode(p: &Path, mode: u32) {
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+// ---------------------------------------------------------------------------
+// A slow reader: back-pressure bounds memory, and nothing is lost.
+
+/// What ptail can hold when its reader stalls, from its design: the sink's
+/// queue holds 16 records (lib.rs, `SinkConfig::capacity`), the writer
+/// thread holds the one it is blocked writing and the loop the one it is
+/// blocked sending. A record is one poll of one file: at most `READ_BUDGET`
+/// (4 MiB, follow.rs) read in 256 KiB chunks, so less than one chunk more.
+const RECORDS_HELD: u64 = 16 + 2;
+const RECORD_MAX: u64 = (4 << 20) + (256 << 10);
+/// A pipe's buffer (64 KiB by default, never above fs/pipe-max-size's
+/// usual 1 MiB): what ptail wrote that nobody read yet.
+const PIPE_MAX: u64 = 1 << 20;
+/// Memory beyond the held records: allocator rounding, the read buffer,
+/// queued notifications.
+const SLACK: u64 = 16 << 20;
+/// The memory bound: (16 + 2) × 4.25 MiB + 16 MiB = 92.5 MiB over ptail's
+/// size before the writer starts.
+const HELD_MAX: u64 = RECORDS_HELD * RECORD_MAX + SLACK;
+
+/// A field of /proc/PID/status, in bytes (`VmRSS`, `VmHWM`: peak RSS).
+fn proc_status(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
+    let kib: u64 = line
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .expect("a number of kB");
+    kib << 10
+}
+
+/// How far ptail has read `file`: the offset of its descriptor on it.
+fn read_offset(pid: u32, file: &Path) -> Option<u64> {
+    for e in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten() {
+        if std::fs::read_link(e.path()).ok().as_deref() == Some(file) {
+            let info =
+                std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{}", e.file_name().display()))
+                    .ok()?;
+            return info
+                .lines()
+                .find_map(|l| l.strip_prefix("pos:"))
+                .and_then(|p| p.trim().parse().ok());
+        }
+    }
+    None
+}
+
+/// Wait (bounded) until ptail's offset in `file` has not moved for 300 ms:
+/// it has stopped reading.
+fn settled_offset(pid: u32, file: &Path) -> u64 {
+    let mut last = (u64::MAX, Instant::now());
+    wait_until("ptail's read offset settling", || {
+        let pos = read_offset(pid, file).expect("ptail has the file open");
+        if pos != last.0 {
+            last = (pos, Instant::now());
+        }
+        (last.1.elapsed() >= Duration::from_millis(300)).then_some(pos)
+    })
+}
+
+/// A reader of ptail's stdout that waits for `go`, then checks every byte
+/// against `expected(n)` (the n-th block of what was written) and counts
+/// them in `progress`. It ends at EOF with the number of bytes read, or
+/// the first difference.
+fn gated_checker(
+    mut out: impl Read + Send + 'static,
+    go: Receiver<()>,
+    block_len: usize,
+    expected: fn(u64) -> Vec<u8>,
+    progress: Arc<AtomicU64>,
+) -> Receiver<Result<u64, String>> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        if go.recv().is_err() {
+            return;
+        }
+        let result = (|| {
+            let mut buf = vec![0u8; 1 << 20];
+            let mut pending: Vec<u8> = Vec::new();
+            let mut block = 0u64;
+            let mut total = 0u64;
+            loop {
+                let n = match out.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(format!("reading ptail's stdout: {e}")),
+                };
+                total += n as u64;
+                pending.extend_from_slice(&buf[..n]);
+                let mut at = 0;
+                while pending.len() - at >= block_len {
+                    let want = expected(block);
+                    let got = &pending[at..at + block_len];
+                    if got != want.as_slice() {
+                        let i = got.iter().zip(&want).position(|(a, b)| a != b).unwrap_or(0);
+                        let from = i.saturating_sub(20);
+                        return Err(format!(
+                            "stdout differs at byte {}: got {:?}, want {:?}",
+                            block * block_len as u64 + i as u64,
+                            String::from_utf8_lossy(&got[from..(i + 40).min(got.len())]),
+                            String::from_utf8_lossy(&want[from..(i + 40).min(want.len())]),
+                        ));
+                    }
+                    at += block_len;
+                    block += 1;
+                }
+                pending.drain(..at);
+                progress.store(total, Ordering::SeqCst);
+            }
+            if !pending.is_empty() {
+                return Err(format!(
+                    "stdout ends with {} unexpected bytes: {:?}",
+                    pending.len(),
+                    String::from_utf8_lossy(&pending[..pending.len().min(80)])
+                ));
+            }
+            Ok(total)
+        })();
+        let _ = tx.send(result);
+    });
+    rx
+}
+
+/// One stalled-reader run: start ptail on an empty file with its stdout a
+/// pipe nobody reads, write `blocks` blocks with `write`, check that ptail
+/// stopped reading and stayed within [`HELD_MAX`], then read everything and
+/// compare it with what was written, byte for byte.
+fn stalled_reader(
+    name: &str,
+    blocks: u64,
+    block_len: usize,
+    expected: fn(u64) -> Vec<u8>,
+    write: fn(&mut std::fs::File, u64),
+) {
+    let dir = Dir::new(BIN);
+    let log = dir.create(name, "");
+    let log = log.canonicalize().expect("canonical path");
+    let volume = blocks * block_len as u64;
+    let mut cmd = dir.command();
+    cmd.args(["--no-prefix", "-n", "0", name])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = Guard(cmd.spawn().expect("spawn ptail"));
+    let pid = child.0.id();
+    let stderr = lines_of(child.0.stderr.take().expect("stderr"));
+    let (go, gate) = channel();
+    let progress = Arc::new(AtomicU64::new(0));
+    let checked = gated_checker(
+        child.0.stdout.take().expect("stdout"),
+        gate,
+        block_len,
+        expected,
+        Arc::clone(&progress),
+    );
+    // Started and following: what the records come on top of.
+    wait_watching(pid, dir.path());
+    let base = proc_status(pid, "VmRSS");
+
+    let mut w = appender(&log);
+    for b in 0..blocks {
+        write(&mut w, b);
+    }
+    drop(w);
+
+    // Nobody reads: ptail must stop reading, not buffer the file.
+    let stalled_at = settled_offset(pid, &log);
+    let peak_stalled = proc_status(pid, "VmHWM");
+    assert!(
+        stalled_at < volume && stalled_at <= RECORDS_HELD * RECORD_MAX + PIPE_MAX,
+        "ptail read {stalled_at} of {volume} bytes while its output was stalled: \
+         at most {} can be held",
+        RECORDS_HELD * RECORD_MAX + PIPE_MAX
+    );
+    assert!(
+        peak_stalled <= base + HELD_MAX,
+        "ptail's peak RSS {} MiB while stalled is over {} MiB + {} MiB",
+        peak_stalled >> 20,
+        base >> 20,
+        HELD_MAX >> 20
+    );
+
+    // The reader drains: everything arrives, once, in order. While the
+    // writes came, ptail read each as it came, in small records; now, far
+    // behind the file, it reads full 4 MiB records and fills the queue with
+    // them, which is where the bound is approached.
+    go.send(()).expect("start the reader");
+    wait_until("every byte through ptail", || {
+        (progress.load(Ordering::SeqCst) >= volume).then_some(())
+    });
+    let peak = proc_status(pid, "VmHWM");
+    let pid = rustix::process::Pid::from_child(&child.0);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+    let code = wait_for_exit(&mut child.0);
+    let read = checked.recv_timeout(WAIT).expect("the reader ends at EOF");
+    assert_eq!(read, Ok(volume));
+    assert_eq!(code, Some(0));
+    let err: Vec<String> = stderr.try_iter().collect();
+    assert_eq!(err, Vec::<String>::new());
+    assert!(
+        peak <= base + HELD_MAX,
+        "ptail's peak RSS {} MiB is over {} MiB + {} MiB",
+        peak >> 20,
+        base >> 20,
+        HELD_MAX >> 20
+    );
+    eprintln!(
+        "{name}: {} MiB written; ptail stalled after reading {:.1} MiB; \
+         peak RSS {} MiB stalled, {} MiB overall (started at {} MiB)",
+        volume >> 20,
+        stalled_at as f64 / f64::from(1 << 20),
+        peak_stalled >> 20,
+        peak >> 20,
+        base >> 20
+    );
+}
+
+/// 160 MiB of numbered 1 KiB lines, 64 to a block: well above what ptail
+/// may hold, so buffering the file instead of pushing back would show.
+const LINE: usize = 1024;
+const LINES_PER_BLOCK: u64 = 64;
+const BIG_BLOCKS: u64 = 2560;
+
+fn big_block(b: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(LINE * LINES_PER_BLOCK as usize);
+    for seq in b * LINES_PER_BLOCK..(b + 1) * LINES_PER_BLOCK {
+        let start = v.len();
+        write!(v, "{seq:010} ").expect("format");
+        v.resize(start + LINE - 1, b'a' + (seq % 26) as u8);
+        v.push(b'\n');
+    }
+    v
+}
+
+#[test]
+fn a_stalled_reader_bounds_memory_and_loses_nothing() {
+    stalled_reader(
+        "big.log",
+        BIG_BLOCKS,
+        LINE * LINES_PER_BLOCK as usize,
+        big_block,
+        |w, b| w.write_all(&big_block(b)).expect("append a block"),
+    );
+}
+
+/// 1,000,000 lines of 16 bytes, each its own write(), as an unbuffered
+/// logger writes them: few bytes, a million notifications.
+const SMALL_LINE: usize = 16;
+const SMALL_LINES: u64 = 1_000_000;
+
+fn small_line(seq: u64) -> Vec<u8> {
+    format!("{seq:015}\n").into_bytes()
+}
+
+#[test]
+
+fn a_stalled_reader_with_a_line_at_a_time_writer_bounds_memory() {
+    stalled_reader(
+        "small.log",
+        SMALL_LINES,
+        SMALL_LINE,
+        small_line,
+        |w, seq| w.write_all(&small_line(seq)).expect("append a line"),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+/// `setpriv` running a command without the capabilities that let root
+/// read any file.
+const WITHOUT_DAC_OVERRIDE: &[&str] = &["setpriv", "--bounding-set=-dac_override,-dac_read_search"];
+
+/// How to run ptail so that a mode-000 file cannot be read: as is, or, when
+/// this process may read anything (root, CAP_DAC_OVERRIDE), through
+/// [`WITHOUT_DAC_OVERRIDE`]. `None` if neither denies the read.
+fn unprivileged(dir: &Dir, secret: &Path) -> Option<&'static [&'static str]> {
+    if std::fs::File::open(secret).is_err() {
+        return Some(&[]);
+    }
+    // The real thing, checked: does a process run so get EACCES? (`cat` of
+    // a named file with no stdin cannot wait.)
+    let (wrapper, args) = WITHOUT_DAC_OVERRIDE.split_first()?;
+    let probe = Command::new(wrapper)
+        .args(args)
+        .args(["cat", "--"])
+        .arg(secret)
+        .current_dir(dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    (!probe.status.success() && String::from_utf8_lossy(&probe.stderr).contains("denied"))
+        .then_some(WITHOUT_DAC_OVERRIDE)
+}
+
+#[test]
+fn an_unreadable_file_is_reported_with_its_path_and_the_others_followed() {
+    let dir = Dir::new(BIN);
+    dir.create("a.log", "a1\n");
+    let secret = dir.create("secret.log", "s1\n");
+    set_mode(&secret, 0o000);
+    let Some(wrapper) = unprivileged(&dir, &secret) else {
+        eprintln!(
+            "SKIPPED: this process reads mode-000 files and setpriv cannot drop \
+             CAP_DAC_OVERRIDE here, so no read can be denied"
+        );
+        return;
+    };
+    let command = |args: &[&str]| {
+        let mut c = match wrapper.split_first() {
+            Some((w, rest)) => {
+                let mut c = Command::new(w);
+                c.args(rest).arg(BIN);
+                c
+            }
+            None => Command::new(BIN),
+        };
+        c.args(args).current_dir(dir.path());
+        c
+    };
+    let denied = "ptail: secret.log: Permission denied (os error 13)";
+
+    // --no-follow: the error, the other file's lines, exit 2.
+    let out = util::run_bounded(
+        command(&["--no-follow", "secret.log", "a.log"]).stdin(Stdio::null()),
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a.log      | a1\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), format!("{denied}\n"));
+    assert_eq!(out.status.code(), Some(2));
+
+    // Following: said once, the other file followed; once readable, the
+    // file is followed from its start, like one that appeared.
+    let mut run = Ptail::spawn(command(&["secret.log", "a.log"]));
+    run.expect(&["a.log      | a1"]);
+    run.wait_watching(dir.path());
+    run.expect_err(denied);
+    append(&dir.path().join("a.log"), "a2\n");
+    run.expect(&["a.log      | a2"]);
+    set_mode(&secret, 0o644);
+    run.expect_err("ptail: secret.log: appeared");
+    run.expect(&["secret.log | s1"]);
+    append(&secret, "s2\n");
+    run.expect(&["secret.log | s2"]);
+    let end = run.stop();
+    // SIGTERM ends a follow with 0 (README), errors or not.
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        [
+            "a.log      | a1",
+            "a.log      | a2",
+            "secret.log | s1",
+            "secret.log | s2"
+        ]
+    );
+    assert_eq!(end.stderr, [denied, "ptail: secret.log: appeared"]);
+}
+
+// ---------------------------------------------------------------------------
+// Following by name.
+
+#[test]
+fn a_re_pointed_symlink_is_followed_to_its_new_target() {
+    let dir = Dir::new(BIN);
+    let d = dir.path();
+    dir.create("a.log", "a0\n");
+    dir.create("b.log", "b0\n");
+    std::os::unix::fs::symlink("a.log", d.join("current.log")).expect("symlink");
+    let mut run = Ptail::start(&dir, &["current.log"]);
+    run.expect(&["current.log | a0"]);
+    run.wait_watching(d);
+    // The last line of a.log and the switch, at once: a1 must not be lost,
+    // and must come before b.log's lines.
+    append(&d.join("a.log"), "a1\n");
+    std::os::unix::fs::symlink("b.log", d.join("current.log.new")).expect("symlink");
+    std::fs::rename(d.join("current.log.new"), d.join("current.log")).expect("re-point");
+    run.expect(&["current.log | a1", "current.log | b0"]);
+    run.expect_err("ptail: current.log: rotated");
+    append(&d.join("b.log"), "b1\n");
+    run.expect(&["current.log | b1"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        [
+            "current.log | a0",
+            "current.log | a1",
+            "current.log | b0",
+            "current.log | b1"
+        ]
+    );
+    assert_eq!(end.stderr, ["ptail: current.log: rotated"]);
+}
+
+#[test]
+fn files_whose_parent_directories_appear_later_are_followed() {
+    let dir = Dir::new(BIN);
+    let d = dir.path();
+    let mut run = Ptail::start(&dir, &["dir/sub/x.log", "later/*.log"]);
+    run.expect_err("ptail: dir/sub/x.log: does not exist yet; following it until it does");
+    // Neither dir/ nor later/ can be watched yet: the periodic check finds
+    // them, then their files are watched.
+    std::fs::create_dir_all(d.join("dir/sub")).expect("mkdir");
+    append(&d.join("dir/sub/x.log"), "x1\n");
+    run.expect(&["x.log | x1"]);
+    run.expect_err("ptail: dir/sub/x.log: appeared");
+    append(&d.join("dir/sub/x.log"), "x2\n");
+    run.expect(&["x.log | x2"]);
+    std::fs::create_dir(d.join("later")).expect("mkdir");
+    append(&d.join("later/y.log"), "y1\n");
+    run.expect(&["y.log | y1"]);
+    run.expect_err("ptail: later/y.log: appeared");
+    // Both watched now. (The order of two files' lines within one wake-up
+    // is not specified: one at a time.)
+    append(&d.join("later/y.log"), "y2\n");
+    run.expect(&["y.log | y2"]);
+    append(&d.join("dir/sub/x.log"), "x3\n");
+    run.expect(&["x.log | x3"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        [
+            "x.log | x1",
+            "x.log | x2",
+            "y.log | y1",
+            "y.log | y2",
+            "x.log | x3"
+        ]
+    );
+    assert_eq!(
+        end.stderr,
+        [
+            "ptail: dir/sub/x.log: does not exist yet; following it until it does",
+            "ptail: dir/sub/x.log: appeared",
+            "ptail: later/y.log: appeared"
+        ]
+    );
+}
+
+#[test]
+fn a_deleted_and_recreated_file_drains_then_follows_the_new_one_with_events_in_json() {
+    let dir = Dir::new(BIN);
+    let x = dir.create("x.log", "x1\n");
+    let mut run = Ptail::start(&dir, &["--json", "--events", "x.log"]);
+    let line = |offset: u64, text: &str| serde_json::json!({"source": "x.log", "path": "x.log", "offset": offset, "line": {"text": text}});
+    let event = |e: &str| serde_json::json!({"source": "x.log", "path": "x.log", "event": e});
+    let next = |run: &mut Ptail, want: serde_json::Value| {
+        let got = run
+            .stdout
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|e| run.fail(&format!("no JSON line {want} within {WAIT:?} ({e:?})")));
+        let value: serde_json::Value = serde_json::from_str(&got).expect("a JSON line");
+        assert_eq!(value, want, "stdout so far: {:?}", run.out);
+        run.out.push(got);
+    };
+    next(&mut run, line(0, "x1"));
+    run.wait_watching(dir.path());
+    let mut w = appender(&x);
+    w.write_all(b"x2\n").expect("write");
+    next(&mut run, line(3, "x2"));
+    std::fs::remove_file(&x).expect("rm");
+    next(&mut run, event("gone"));
+    // The writer still holds the deleted file: what it writes there during
+    // the grace period is read.
+    w.write_all(b"x3\n").expect("write");
+    next(&mut run, line(6, "x3"));
+    // Re-created within the grace period: a rotation seen in two halves.
+    append(&x, "y1\n");
+    next(&mut run, event("rotated"));
+    next(&mut run, line(0, "y1"));
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout.len(), 6, "{end:?}");
+    assert_eq!(end.stderr, Vec::<String>::new());
+    drop(w);
+}
+
+// ---------------------------------------------------------------------------
+// Following by descriptor, and polling.
+
+#[test]
+fn follow_descriptor_stays_with_the_renamed_file() {
+    let dir = Dir::new(BIN);
+    let d = dir.path();
+    dir.create("x.log", "x0\n");
+    let mut run = Ptail::start(&dir, &["--follow=descriptor", "x.log"]);
+    run.expect(&["x.log | x0"]);
+    run.wait_watching(d);
+    std::fs::rename(d.join("x.log"), d.join("x.log.1")).expect("mv");
+    append(&d.join("x.log"), "new1\n");
+    append(&d.join("x.log.1"), "old1\n");
+    run.expect(&["x.log | old1"]);
+    append(&d.join("x.log"), "new2\n");
+    append(&d.join("x.log.1"), "old2\n");
+    run.expect(&["x.log | old2"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    // Nothing of the new x.log, no events.
+    assert_eq!(end.stdout, ["x.log | x0", "x.log | old1", "x.log | old2"]);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+#[test]
+fn polling_follows_appends_rotation_and_truncation() {
+    let dir = Dir::new(BIN);
+    let d = dir.path();
+    let x = dir.create("x.log", "x0\n");
+    let mut run = Ptail::start(&dir, &["--poll=50ms", "--events", "x.log"]);
+    run.expect(&["x.log | x0"]);
+    let mut w = appender(&x);
+    w.write_all(b"x1\n").expect("write");
+    run.expect(&["x.log | x1"]);
+    // Rotation by rename, then create; the writer has not reopened yet.
+    std::fs::rename(&x, d.join("x.log.1")).expect("mv");
+    run.expect(&["x.log ! gone"]);
+    w.write_all(b"x2\n").expect("write");
+    run.expect(&["x.log | x2"]);
+    append(&x, "n1\n");
+    run.expect(&["x.log ! rotated", "x.log | n1"]);
+    append(&x, "n2, a longer line\n");
+    run.expect(&["x.log | n2, a longer line"]);
+    // Truncation in place (copytruncate), then a shorter line.
+    std::fs::write(&x, "t1\n").expect("truncate and write");
+    run.expect(&["x.log ! truncated", "x.log | t1"]);
+    // All of it by polling: ptail watches nothing.
+    assert_eq!(inotify_watches(run.child.id()), Vec::<String>::new());
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        [
+            "x.log | x0",
+            "x.log | x1",
+            "x.log ! gone",
+            "x.log | x2",
+            "x.log ! rotated",
+            "x.log | n1",
+            "x.log | n2, a longer line",
+            "x.log ! truncated",
+            "x.log | t1"
+        ]
+    );
+    assert_eq!(end.stderr, Vec::<String>::new());
+    drop(w);
+}
+
+// ---------------------------------------------------------------------------
+// A FIFO among the inputs.
+
+#[test]
+fn a_fifo_without_a_writer_blocks_no_other_input() {
+    let dir = Dir::new(BIN);
+    let d = dir.path();
+    let fifo: PathBuf = d.join("pipe");
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &fifo,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .expect("mkfifo");
+    dir.create("a.log", "a1\n");
+    // The FIFO first: opening it must not wait for a writer, or a.log is
+    // never read.
+    let mut run = Ptail::start(&dir, &["pipe", "a.log"]);
+    run.expect(&["a.log | a1"]);
+    run.wait_watching(d);
+    append(&d.join("a.log"), "a2\n");
+    run.expect(&["a.log | a2"]);
+    // Non-blocking, so that this fails (ENXIO) instead of hanging if
+    // ptail does not hold the FIFO open for reading.
+    let mut w = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(i32::try_from(rustix::fs::OFlags::NONBLOCK.bits()).expect("O_NONBLOCK fits"))
+        .open(&fifo)
+        .expect("ptail has the FIFO open for reading");
+    w.write_all(b"p1\n").expect("write");
+    run.expect(&["pipe  | p1"]);
+    // A writer that stays but is quiet must not block the others either.
+    w.write_all(b"p2 unfinished").expect("write");
+    append(&d.join("a.log"), "a3\n");
+    run.expect(&["a.log | a3"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        [
+            "a.log | a1",
+            "a.log | a2",
+            "pipe  | p1",
+            "a.log | a3",
+            "pipe  ~ p2 unfinished"
+        ]
+    );
+    assert_eq!(end.stderr, Vec::<String>::new());
+    drop(w);
+}
