@@ -33,8 +33,9 @@ pub mod inputs;
 pub mod merge;
 pub mod output;
 pub mod time;
+pub mod watch;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -42,8 +43,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError, bounded};
-use notify::Watcher;
 use workdist::ExitStatus;
 use workdist::sink::{Buffering, Sink, SinkConfig, SinkSender};
 
@@ -84,20 +83,16 @@ pub fn completion_files() -> [(Generate, String); 5] {
     workdist::cli::completion_files("ptail")
 }
 
-/// What wakes the loop.
-enum Wake {
-    Fs(notify::Result<notify::Event>),
-    Signal,
-}
 
 /// The periodic identity check when notifications work.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// Output is handed to the writer in batches of about this size (or at the
+/// end of a wake-up).
+const BATCH: usize = 256 << 10;
 /// With notifications, at most this many files are identity-checked per
 /// tick, and globs and directories are listed every `DISCOVER_EVERY` ticks
 /// once there are more files than that.
 const CHECK_BATCH: usize = 1000;
-/// Wake-ups queued at most (then one check of everything instead).
-const WAKE_QUEUE: usize = 4096;
 const DISCOVER_EVERY: u64 = 5;
 /// How often draining (rotated-away) files are read.
 const DRAIN_EVERY: Duration = Duration::from_millis(50);
@@ -125,7 +120,7 @@ struct Tail {
     reorder: Option<Reorder>,
     /// The history shown at start is done: new lines are live.
     live: bool,
-    /// History output not yet sent.
+    /// Output not yet handed to the writer.
     pending: Vec<u8>,
     /// Followers with a rotated-away file still being read.
     draining: std::collections::BTreeSet<usize>,
@@ -311,6 +306,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
             tail.finish(s);
         }
         tail.flush_held();
+        tail.flush();
         let ended = !tail.until_matched;
         let stats = std::mem::take(&mut tail.followers);
         let sources = std::mem::take(&mut tail.sources);
@@ -363,87 +359,62 @@ fn exit_status(cli: &Cli, errored: bool, matched: bool, ended: bool) -> ExitStat
 /// The follow loop: until a signal, the timeout, the watched process's
 /// exit, `--until`, or a closed output.
 fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
-    // Wake-ups are bounded too: while the output is stalled, a logger's
-    // every write would otherwise queue an event. A full queue drops the
-    // event and asks for a check of every file instead (events are only
-    // hints).
-    let (tx, rx): (Sender<Wake>, Receiver<Wake>) = bounded(WAKE_QUEUE);
-    let missed = Arc::new(AtomicBool::new(false));
+    // Signals set `stop` and write to a pipe the loop waits on.
     let stop = Arc::new(AtomicBool::new(false));
-    {
-        let tx = tx.clone();
-        let mut signals = signal_hook::iterator::Signals::new([
-            signal_hook::consts::SIGINT,
-            signal_hook::consts::SIGTERM,
-        ])?;
-        let stop = Arc::clone(&stop);
-        std::thread::Builder::new()
-            .name("ptail-signals".into())
-            .spawn(move || {
-                if signals.forever().next().is_some() {
-                    stop.store(true, Ordering::SeqCst);
-                    // A full queue wakes the loop anyway, and it checks `stop`.
-                    let _ = tx.try_send(Wake::Signal);
-                }
-            })?;
+    let (sig_read, sig_write) = std::os::unix::net::UnixStream::pair()?;
+    sig_read.set_nonblocking(true)?;
+    sig_write.set_nonblocking(true)?;
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+        signal_hook::low_level::pipe::register(sig, sig_write.try_clone()?)?;
     }
 
     // Notifications on the directories, unless polling.
     let mut polling = cli.poll;
-    let mut watcher: Option<notify::RecommendedWatcher> = None;
-    let mut watched: HashSet<PathBuf> = HashSet::new();
+    let mut watcher: Option<watch::Watcher> = None;
     if polling.is_none() {
-        let tx = tx.clone();
-        let missed = Arc::clone(&missed);
-        match notify::recommended_watcher(move |res| {
-            if let Err(TrySendError::Full(_)) = tx.try_send(Wake::Fs(res)) {
-                missed.store(true, Ordering::SeqCst);
-            }
-        }) {
+        match watch::Watcher::new() {
             Ok(w) => watcher = Some(w),
             Err(e) => {
+                let hint = if e.raw_os_error() == Some(24) {
+                    ". Raise it with: sysctl fs.inotify.max_user_instances=1024"
+                } else {
+                    ""
+                };
                 eprintln!(
-                    "ptail: file-system notifications unavailable ({e}); polling every 250ms"
+                    "ptail: file-system notifications unavailable ({e}); polling every 250ms{hint}"
                 );
                 polling = Some(Duration::from_millis(250));
             }
         }
     }
     let rewatch = |tail: &Tail,
-                   watcher: &mut Option<notify::RecommendedWatcher>,
-                   polling: &mut Option<Duration>,
-                   watched: &mut HashSet<PathBuf>| {
+                   watcher: &mut Option<watch::Watcher>,
+                   polling: &mut Option<Duration>| {
         let Some(w) = watcher.as_mut() else { return };
         for dir in tail.watch_dirs() {
-            if watched.contains(&dir) || !dir.is_dir() {
+            if w.is_watched(&dir) || !dir.is_dir() {
                 continue;
             }
-            match w.watch(&dir, notify::RecursiveMode::NonRecursive) {
-                Ok(()) => {
-                    watched.insert(dir);
+            if let Err(e) = w.watch(&dir) {
+                if matches!(e.raw_os_error(), Some(28 | 24)) {
+                    eprintln!(
+                        "ptail: inotify limit reached watching {} ({e}); polling every 250ms instead. Raise it with: sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=1024",
+                        dir.display()
+                    );
+                } else {
+                    eprintln!(
+                        "ptail: cannot watch {} ({e}); polling every 250ms instead",
+                        dir.display()
+                    );
                 }
-                Err(e) => {
-                    let limit = matches!(e.kind, notify::ErrorKind::MaxFilesWatch)
-                        || matches!(&e.kind, notify::ErrorKind::Io(io) if io.raw_os_error() == Some(28) || io.raw_os_error() == Some(24));
-                    if limit {
-                        eprintln!(
-                            "ptail: inotify limit reached watching {} ({e}); polling every 250ms instead. Raise it with: sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=1024",
-                            dir.display()
-                        );
-                    } else {
-                        eprintln!(
-                            "ptail: cannot watch {} ({e}); polling every 250ms instead",
-                            dir.display()
-                        );
-                    }
-                    *watcher = None;
-                    *polling = Some(Duration::from_millis(250));
-                    return;
-                }
+                *watcher = None;
+                *polling = Some(Duration::from_millis(250));
+                return;
             }
         }
     };
-    rewatch(tail, &mut watcher, &mut polling, &mut watched);
+    rewatch(tail, &mut watcher, &mut polling);
 
     let deadline = cli.timeout.map(|t| Instant::now() + t);
     let pid = cli
@@ -491,30 +462,40 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
         if !dirty.is_empty() {
             wait = Duration::ZERO;
         }
-        let first = match rx.recv_timeout(wait) {
-            Ok(w) => Some(w),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        };
+        if !wait.is_zero() {
+            use rustix::event::{PollFd, PollFlags, Timespec, poll};
+            let timeout = Timespec {
+                tv_sec: wait.as_secs() as i64,
+                tv_nsec: i64::from(wait.subsec_nanos()),
+            };
+            let mut fds = Vec::with_capacity(2);
+            fds.push(PollFd::new(&sig_read, PollFlags::IN));
+            if let Some(w) = &watcher {
+                fds.push(PollFd::from_borrowed_fd(w.fd(), PollFlags::IN));
+            }
+            // EINTR (a signal): `stop` says what to do.
+            let _ = poll(&mut fds, Some(&timeout));
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        {
+            use std::io::Read;
+            let mut drain = [0u8; 64];
+            while matches!((&sig_read).read(&mut drain), Ok(n) if n > 0) {}
+        }
         let woke = Instant::now();
         let mut rescan = false;
-        for w in first.into_iter().chain(rx.try_iter()) {
-            match w {
-                Wake::Signal => return Ok(()),
-                Wake::Fs(Ok(ev)) => {
-                    if ev.need_rescan() {
-                        rescan = true;
-                    }
-                    tail.on_event(&ev, &mut dirty);
-                }
-                Wake::Fs(Err(e)) => {
-                    eprintln!("ptail: notification error ({e}); checking every file");
-                    rescan = true;
-                }
+        if let Some(w) = watcher.as_mut() {
+            let read = w.read(&mut |change| match change {
+                watch::Change::Data(p) => tail.on_change(&p, true, &mut dirty),
+                watch::Change::Name(p) => tail.on_change(&p, false, &mut dirty),
+                watch::Change::Overflow => rescan = true,
+            });
+            if let Err(e) = read {
+                eprintln!("ptail: notification error ({e}); checking every file");
+                rescan = true;
             }
-        }
-        if missed.swap(false, Ordering::SeqCst) {
-            rescan = true;
         }
         if rescan || woke >= next_check {
             next_check = woke + polling.unwrap_or(CHECK_EVERY);
@@ -528,7 +509,7 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
             if everything || ticks.is_multiple_of(DISCOVER_EVERY) {
                 // New files for globs and directories.
                 tail.discover();
-                rewatch(tail, &mut watcher, &mut polling, &mut watched);
+                rewatch(tail, &mut watcher, &mut polling);
             }
             let n = tail.followers.len();
             if everything {
@@ -556,6 +537,7 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
             }
         }
         tail.release(Instant::now());
+        tail.flush();
     }
 }
 
@@ -637,39 +619,38 @@ impl Tail {
         }
     }
 
-    fn on_event(&mut self, ev: &notify::Event, dirty: &mut BTreeMap<usize, bool>) {
-        use notify::EventKind as K;
-        use notify::event::ModifyKind;
-        let data_only = matches!(ev.kind, K::Modify(ModifyKind::Data(_)) | K::Access(_));
-        for p in &ev.paths {
-            if let Some(&s) = self.by_path.get(p.as_path()) {
-                let check = !data_only || !self.followers[s].is_open();
-                let e = dirty.entry(s).or_insert(check);
-                *e |= check;
-            } else if !data_only {
-                // A new file in a watched directory: a glob or directory
-                // input may want it.
-                let before = self.followers.len();
-                for i in 0..self.inputs.len() {
-                    if self.inputs[i].matches_new(p) {
-                        self.add(p.clone(), i);
-                        break;
-                    }
-                }
-                if self.followers.len() > before {
-                    self.assign_labels();
-                    for s in before..self.followers.len() {
-                        dirty.insert(s, true);
-                    }
+    /// A notification about `p`: `data_only` when only its content
+    /// changed.
+    fn on_change(&mut self, p: &Path, data_only: bool, dirty: &mut BTreeMap<usize, bool>) {
+        if let Some(&s) = self.by_path.get(p) {
+            let check = !data_only || !self.followers[s].is_open();
+            let e = dirty.entry(s).or_insert(check);
+            *e |= check;
+        } else if !data_only {
+            // A new file in a watched directory: a glob or directory input
+            // may want it.
+            let before = self.followers.len();
+            for i in 0..self.inputs.len() {
+                if self.inputs[i].matches_new(p) {
+                    self.add(p.to_path_buf(), i);
+                    break;
                 }
             }
-            // Something happened in a directory: its rotated-away files may
-            // have new lines too.
-            if let Some(dir) = p.parent() {
-                for &s in &self.draining {
-                    if self.followers[s].path.parent() == Some(dir) {
-                        dirty.entry(s).or_insert(false);
-                    }
+            if self.followers.len() > before {
+                self.assign_labels();
+                for s in before..self.followers.len() {
+                    dirty.insert(s, true);
+                }
+            }
+        }
+        // Something happened in a directory: its rotated-away files may
+        // have new lines too.
+        if !self.draining.is_empty()
+            && let Some(dir) = p.parent()
+        {
+            for &s in &self.draining {
+                if self.followers[s].path.parent() == Some(dir) {
+                    dirty.entry(s).or_insert(false);
                 }
             }
         }
@@ -792,19 +773,9 @@ impl Tail {
             self.draining.remove(&s);
         }
         self.emit_side(s, &events, &errors);
-        if !self.live {
-            // The history: batched across files (10,000 files' last lines
-            // are a few large writes, not 10,000).
-            self.pending.extend_from_slice(&rec);
-            if self.pending.len() >= 256 << 10 {
-                let _ = self.sink.send(std::mem::take(&mut self.pending));
-            }
-        } else if !rec.is_empty() {
-            // A failed send means the writer stopped (closed pipe or write
-            // error): `done` sees it, and `finish_output` says which.
-            if self.sink.send(rec).is_ok() {
-                self.followers[s].note_lag(woke.elapsed());
-            }
+        if !rec.is_empty() {
+            self.out(&rec);
+            self.followers[s].note_lag(woke.elapsed());
         }
         if !released.is_empty() {
             self.followers[s].note_lag(woke.elapsed());
@@ -813,33 +784,40 @@ impl Tail {
         more
     }
 
+    /// Output for the writer. It goes out in batches: at the end of each
+    /// wake-up (so every file read in one wake-up is one write), or when a
+    /// batch is full. A failed send means the writer stopped (closed pipe
+    /// or write error): `done` sees it, and `finish_output` says which.
+    fn out(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = self.sink.send(std::mem::take(&mut self.pending));
+        }
+    }
+
     /// Merged records to the writer, in order, up to one `--until`
     /// matched.
     fn send_records(&mut self, records: Vec<merge::Record>) {
-        const BATCH: usize = 256 << 10;
-        let mut buf = Vec::new();
         for r in records {
             if self.until_matched {
                 break;
             }
-            buf.extend_from_slice(&r.bytes);
+            self.out(&r.bytes);
             self.until_matched = r.until;
-            if buf.len() >= BATCH && self.sink.send(std::mem::take(&mut buf)).is_err() {
-                return;
-            }
-        }
-        if !buf.is_empty() {
-            let _ = self.sink.send(buf);
         }
     }
 
     /// The history read at start, sorted (`--merge`); from now on lines
     /// are live.
     fn end_history(&mut self) {
-        if !self.pending.is_empty() {
-            let _ = self.sink.send(std::mem::take(&mut self.pending));
-        }
         let Some(h) = self.history.take() else {
+            self.flush();
             return;
         };
         for (s, d) in self.detectors.iter().enumerate() {
@@ -851,6 +829,7 @@ impl Tail {
             }
         }
         self.send_records(h.sorted());
+        self.flush();
     }
 
     /// Live records whose reorder window is over.
