@@ -83,7 +83,6 @@ pub fn completion_files() -> [(Generate, String); 5] {
     workdist::cli::completion_files("ptail")
 }
 
-
 /// The periodic identity check when notifications work.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// Output is handed to the writer in batches of about this size (or at the
@@ -552,6 +551,7 @@ impl Tail {
             label: String::new(),
             path: shown,
             input,
+            prefix: Vec::new(),
         });
         self.followers
             .push(Follower::new(path.clone(), self.by_name, self.max_line));
@@ -586,6 +586,10 @@ impl Tail {
                 .max()
                 .unwrap_or(0),
         );
+        for s in 0..self.sources.len() {
+            self.sources[s].prefix = Vec::new();
+            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]);
+        }
     }
 
     fn watch_dirs(&self) -> Vec<PathBuf> {
@@ -679,7 +683,9 @@ impl Tail {
         woke: Instant,
         step: impl FnOnce(&mut Follower, &mut dyn FnMut(Out)) -> bool,
     ) -> bool {
-        let mut rec = Vec::new();
+        // Output goes straight into the pending batch (no second copy).
+        let mut rec = std::mem::take(&mut self.pending);
+        let before = rec.len();
         let mut released = Vec::new();
         let mut events = Vec::new();
         let mut errors = Vec::new();
@@ -703,6 +709,8 @@ impl Tail {
             references[s]
         };
         let raw = format.raw() && !stamping;
+        let prefix_only =
+            format.prefix_only() && !stamping && history.is_none() && reorder.is_none();
         let events_inline = !self.events_to_stderr;
         let mut matched = self.until_matched;
         let mut line =
@@ -735,18 +743,27 @@ impl Tail {
                     let _ = offset;
                     rec.extend_from_slice(data);
                 }
+                Out::Lines { data, .. } if prefix_only => {
+                    let prefix = &src.prefix;
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        rec.extend_from_slice(prefix);
+                        rec.extend_from_slice(&data[start..=nl]);
+                        start = nl + 1;
+                    }
+                }
                 Out::Lines { data, offset } => {
                     if stamping {
                         det.train(data);
                     }
-                    let mut at = offset;
-                    for l in data.split_inclusive(|&b| b == b'\n') {
-                        let body = l.strip_suffix(b"\n").unwrap_or(l);
-                        if line(&mut rec, det, body, at, '|') {
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        let body = &data[start..nl];
+                        if line(&mut rec, det, body, offset + start as u64, '|') {
                             matched = true;
                             return;
                         }
-                        at += l.len() as u64;
+                        start = nl + 1;
                     }
                 }
                 Out::Piece {
@@ -773,9 +790,13 @@ impl Tail {
             self.draining.remove(&s);
         }
         self.emit_side(s, &events, &errors);
-        if !rec.is_empty() {
-            self.out(&rec);
+        let wrote = rec.len() > before;
+        self.pending = rec;
+        if wrote {
             self.followers[s].note_lag(woke.elapsed());
+            if self.pending.len() >= BATCH {
+                self.flush();
+            }
         }
         if !released.is_empty() {
             self.followers[s].note_lag(woke.elapsed());

@@ -29,6 +29,9 @@ pub struct Source {
     pub path: String,
     /// Which input it came from.
     pub input: usize,
+    /// `label | ` as written before a whole line (padded, coloured), made
+    /// once: formatting it per line cost more than the rest of the line.
+    pub prefix: Vec<u8>,
 }
 
 pub struct Format {
@@ -116,12 +119,32 @@ impl Format {
             && self.until.is_none()
     }
 
+    /// Only a prefix per line: the line loop can copy bytes.
+    pub fn prefix_only(&self) -> bool {
+        self.prefix
+            && !self.json
+            && self.include.is_empty()
+            && self.exclude.is_empty()
+            && self.until.is_none()
+    }
+
     fn keep(&self, line: &[u8]) -> bool {
         (self.include.is_empty() || self.include.iter().any(|r| r.is_match(line)))
             && !self.exclude.iter().any(|r| r.is_match(line))
     }
 
+    /// The prefix of a whole line from `src`, for [`Source::prefix`].
+    pub fn line_prefix(&self, src: &Source) -> Vec<u8> {
+        let mut p = Vec::new();
+        self.prefix_into(&mut p, src, '|');
+        p
+    }
+
     fn prefix_into(&self, rec: &mut Vec<u8>, src: &Source, sep: char) {
+        if sep == '|' && !src.prefix.is_empty() {
+            rec.extend_from_slice(&src.prefix);
+            return;
+        }
         let pad = self.width.saturating_sub(src.label.chars().count());
         if self.color {
             let c = COLORS[(src.input + src.label.len()) % COLORS.len()];
