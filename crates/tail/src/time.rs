@@ -465,6 +465,30 @@ fn civil(c: Civil) -> Option<Parsed> {
     c.valid().then_some(Parsed::Civil(c))
 }
 
+/// The end of a calendar timestamp: it must stop at a boundary.
+fn end(
+    c: &Cur,
+    year: Option<i32>,
+    (month, day): (u32, u32),
+    (hour, min, sec): (u32, u32, u32),
+    micros: u32,
+    offset: Option<i32>,
+) -> Option<Parsed> {
+    if !c.boundary() {
+        return None;
+    }
+    civil(Civil {
+        year,
+        month,
+        day,
+        hour,
+        min,
+        sec,
+        micros,
+        offset,
+    })
+}
+
 /// `2015-10-18 18:01:47,978`, `2015-10-18T18:01:47.978+02:00`,
 /// `2015/10/18 18:01:47`, `2005-06-03-15.42.50.675872`.
 fn iso(c: &mut Cur) -> Option<Parsed> {
@@ -491,19 +515,14 @@ fn iso(c: &mut Cur) -> Option<Parsed> {
     let sec = if c.eat(tsep) { c.num(2)? } else { 0 };
     let micros = c.frac(if tsep == b'.' { b"." } else { b".," });
     let offset = c.offset();
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: Some(year as i32),
-        month,
-        day,
-        hour,
-        min,
-        sec,
+    end(
+        c,
+        Some(year as i32),
+        (month, day),
+        (hour, min, sec),
         micros,
         offset,
-    })
+    )
 }
 
 /// `10/Oct/2000:13:55:36 -0700`.
@@ -523,19 +542,14 @@ fn clf(c: &mut Cur) -> Option<Parsed> {
     let (hour, min, sec) = c.hms(b':')?;
     let micros = c.frac(b".");
     let offset = c.offset();
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: Some(year as i32),
-        month,
-        day,
-        hour,
-        min,
-        sec,
+    end(
+        c,
+        Some(year as i32),
+        (month, day),
+        (hour, min, sec),
         micros,
         offset,
-    })
+    )
 }
 
 /// `Jun 14 15:16:01`, `Jul  1 09:00:55`, `Sun Dec 04 04:47:44 2005`.
@@ -565,19 +579,7 @@ fn syslog(c: &mut Cur) -> Option<Parsed> {
             _ => c.i = save,
         }
     }
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year,
-        month,
-        day,
-        hour,
-        min,
-        sec,
-        micros,
-        offset: None,
-    })
+    end(c, year, (month, day), (hour, min, sec), micros, None)
 }
 
 /// `20171223-22:15:29:606`. HealthApp writes the fields unpadded
@@ -615,19 +617,14 @@ fn packed(c: &mut Cur) -> Option<Parsed> {
     } else {
         c.frac(b".")
     };
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: Some(year as i32),
-        month,
-        day,
-        hour,
-        min,
-        sec,
+    end(
+        c,
+        Some(year as i32),
+        (month, day),
+        (hour, min, sec),
         micros,
-        offset: None,
-    })
+        None,
+    )
 }
 
 fn two_digit_year(y: u32) -> i32 {
@@ -654,19 +651,14 @@ fn yymmdd(c: &mut Cur) -> Option<Parsed> {
     }
     let (hour, min, sec) = c.hms(b':')?;
     let micros = c.frac(b".,");
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: Some(two_digit_year(year)),
-        month,
-        day,
-        hour,
-        min,
-        sec,
+    end(
+        c,
+        Some(two_digit_year(year)),
+        (month, day),
+        (hour, min, sec),
         micros,
-        offset: None,
-    })
+        None,
+    )
 }
 
 /// Android's `03-17 16:13:38.811`, Proxifier's `10.30 16:49:06`.
@@ -681,19 +673,7 @@ fn month_day(c: &mut Cur, sep: u8) -> Option<Parsed> {
     }
     let (hour, min, sec) = c.hms(b':')?;
     let micros = c.frac(b".");
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: None,
-        month,
-        day,
-        hour,
-        min,
-        sec,
-        micros,
-        offset: None,
-    })
+    end(c, None, (month, day), (hour, min, sec), micros, None)
 }
 
 /// `081109 203615`.
@@ -707,19 +687,14 @@ fn compact(c: &mut Cur) -> Option<Parsed> {
     let hour = c.num(2)?;
     let min = c.num(2)?;
     let sec = c.num(2)?;
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: Some(two_digit_year(year)),
-        month,
-        day,
-        hour,
-        min,
-        sec,
-        micros: 0,
-        offset: None,
-    })
+    end(
+        c,
+        Some(two_digit_year(year)),
+        (month, day),
+        (hour, min, sec),
+        0,
+        None,
+    )
 }
 
 /// glog: `I1018 18:01:47.978123`.
@@ -735,19 +710,7 @@ fn glog(c: &mut Cur) -> Option<Parsed> {
     }
     let (hour, min, sec) = c.hms(b':')?;
     let micros = c.frac(b".");
-    if !c.boundary() {
-        return None;
-    }
-    civil(Civil {
-        year: None,
-        month,
-        day,
-        hour,
-        min,
-        sec,
-        micros,
-        offset: None,
-    })
+    end(c, None, (month, day), (hour, min, sec), micros, None)
 }
 
 /// Epoch seconds (with an optional fraction), milliseconds,
