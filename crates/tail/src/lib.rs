@@ -720,19 +720,19 @@ impl Tail {
                 } else {
                     None
                 };
-                if let Some(h) = history.as_mut() {
-                    let mut bytes = Vec::new();
-                    let until = format.line(&mut bytes, src, body, offset, sep, time);
-                    h.push(s, time, bytes, until);
-                    false
-                } else if let Some(r) = reorder.as_mut() {
-                    let mut bytes = Vec::new();
-                    let until = format.line(&mut bytes, src, body, offset, sep, time);
-                    r.push(s, time, bytes, until, woke, &mut released);
-                    false
-                } else {
-                    format.line(rec, src, body, offset, sep, time)
+                if history.is_none() && reorder.is_none() {
+                    return format.line(rec, src, body, offset, sep, time);
                 }
+                // Merging: the line is held as part of a record, and
+                // `--until` is decided when the record is written.
+                let mut bytes = Vec::new();
+                let until = format.line(&mut bytes, src, body, offset, sep, time);
+                if let Some(h) = history.as_mut() {
+                    h.push(s, time, bytes, until);
+                } else if let Some(r) = reorder.as_mut() {
+                    r.push(s, time, bytes, until, woke, &mut released);
+                }
+                false
             };
         let more = step(&mut followers[s], &mut |o| {
             if matched {
