@@ -626,3 +626,107 @@ fn daemon_word_is_searchable_with_e() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr).lines().count(), 1);
 }
+
+// ---------------------------------------------------------------------------
+// Regression tests for what broke (issue 10).
+
+/// `mkdir d && fill d` right before a search: the daemon walked a new
+/// directory before watching it, so files created in between were missed
+/// for good (11 of 20 tries).
+#[test]
+fn files_in_a_new_directory_are_never_lost() {
+    let fx = Fixture::new();
+    let _g = fx.start(&["--workers", "2"]);
+    let mut expected = 0;
+    for i in 0..20 {
+        let d = fx.dir.path().join(format!("new{i}/sub"));
+        std::fs::create_dir_all(&d).expect("mkdir -p");
+        for j in 0..100 {
+            std::fs::write(d.join(format!("f{j}.txt")), "needle\n").expect("write");
+        }
+        expected += 100;
+        let out = fx.dir.stdout(&["-l", "needle"], 0);
+        assert_eq!(out.lines().count(), expected, "round {i}");
+    }
+    assert_eq!(fx.status()["fallbacks"], 0);
+}
+
+/// The freshness cookie had a predictable name and was opened with
+/// `File::create`: a symlink planted under that name made one search
+/// truncate the daemon owner's file.
+#[test]
+fn planted_cookie_symlinks_are_never_followed() {
+    let fx = Fixture::new();
+    let victim_dir = tempfile::tempdir().expect("tmp");
+    let victim = victim_dir.path().join("precious");
+    std::fs::write(&victim, "keep me\n").expect("victim");
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    // Every name the old scheme would have used, and some.
+    for n in 0..200 {
+        let name = format!(".pgrep-lite-cookie-{pid}-{n}");
+        std::os::unix::fs::symlink(&victim, fx.dir.path().join(name)).expect("plant");
+    }
+    for _ in 0..20 {
+        assert_eq!(fx.dir.stdout(&["-c", "hello", "src/lib.rs"], 0), "2\n");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "keep me\n"
+    );
+    // The daemon answered (its cookies worked) and left none behind.
+    assert_eq!(fx.status()["fallbacks"], 0);
+    let left: Vec<String> = std::fs::read_dir(fx.dir.path())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".pgrep-lite-cookie-")
+                && !n.starts_with(&format!(".pgrep-lite-cookie-{pid}-"))
+        })
+        .collect();
+    assert!(left.is_empty(), "cookies left behind: {left:?}");
+}
+
+/// The root deleted and made again: the daemon watched the dead directory,
+/// said "ready, 0 files", and every search stalled 5 s. It must notice, say
+/// so once, and stop; the next search is one-shot and right, and a new
+/// daemon can serve the new directory.
+#[test]
+fn deleted_and_recreated_root_stops_the_daemon() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    let root = fx.dir.path().to_path_buf();
+    // A shell sitting in the root keeps the deleted directory alive, so
+    // that no inotify event tells of its deletion.
+    let mut shell = std::process::Command::new("sleep")
+        .arg("60")
+        .current_dir(&root)
+        .spawn()
+        .expect("sleep");
+    std::fs::remove_dir_all(&root).expect("rm -r root");
+    std::fs::create_dir_all(root.join(".git")).expect("mkdir root");
+    std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").expect("HEAD");
+    std::fs::write(root.join("fresh.txt"), "hello again\n").expect("write");
+    wait_until(Duration::from_secs(20), "the daemon to stop", || {
+        !alive(pid)
+    });
+    let _ = shell.kill();
+    let _ = shell.wait();
+    let log: String = std::fs::read_dir(fx.pfiles_dir())
+        .expect("runtime dir")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        log.matches("was deleted or moved away").count(),
+        1,
+        "log: {log}"
+    );
+    assert_eq!(fx.dir.stdout(&["hello"], 0), "fresh.txt:hello again\n");
+    let _g2 = fx.start(&[]);
+    assert_eq!(fx.dir.stdout(&["hello"], 0), "fresh.txt:hello again\n");
+    assert_eq!(fx.status()["queries"], 1);
+}

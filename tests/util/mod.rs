@@ -180,3 +180,93 @@ pub fn sorted_lines(s: &str) -> String {
     lines.sort_unstable();
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
+
+/// A tiny seeded generator (splitmix64) for randomized oracle tests: the
+/// same seed replays the same run, and no dependency is needed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// A seed from the environment variable `var` (decimal), else `default`.
+pub fn seed_from_env(var: &str, default: u64) -> u64 {
+    std::env::var(var)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// A daemon started in `dir` (a [`Dir::grep`]), stopped (and, if need be,
+/// killed by the pid in its runtime directory) whatever happens to the test.
+pub struct DaemonGuard<'a> {
+    dir: &'a Dir,
+}
+
+impl<'a> DaemonGuard<'a> {
+    /// `pgrep-lite daemon start EXTRA...`, which must succeed.
+    pub fn start(dir: &'a Dir, extra: &[&str]) -> DaemonGuard<'a> {
+        let mut args = vec!["daemon", "start"];
+        args.extend_from_slice(extra);
+        let out = dir.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "daemon start failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DaemonGuard { dir }
+    }
+
+    /// The pids of the daemons in this directory's runtime directory.
+    pub fn pids(&self) -> Vec<i32> {
+        let Ok(rd) = std::fs::read_dir(self.dir.runtime().join("pfiles")) else {
+            return Vec::new();
+        };
+        rd.flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "pid"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok()?.trim().parse().ok())
+            .collect()
+    }
+
+    /// `daemon status --json`, parsed.
+    pub fn status(&self) -> serde_json::Value {
+        let out = self.dir.stdout(&["daemon", "status", "--json"], 0);
+        serde_json::from_str(&out).expect("status json")
+    }
+}
+
+impl Drop for DaemonGuard<'_> {
+    fn drop(&mut self) {
+        let pids = self.pids();
+        let _ = self.dir.run(&["daemon", "stop"]);
+        for pid in pids {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
+    }
+}

@@ -472,6 +472,9 @@ fn start_background(
         cmd.arg("--poll");
     }
     cmd.arg(root)
+        // Not in the tree: a daemon whose working directory is the root
+        // would keep a deleted root alive, and hide its deletion.
+        .current_dir("/")
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)

@@ -294,7 +294,7 @@ impl GrepShard {
         let path = self.root.join(&rel);
         let held = match std::fs::symlink_metadata(&path) {
             Ok(md) if md.is_file() && md.len() > MAX_HELD => Held::Disk(NotHeld::Large),
-            Ok(md) if md.is_file() => match std::fs::read(&path) {
+            Ok(md) if md.is_file() => match read_no_follow(&path) {
                 Ok(bytes) if memchr_nul(&bytes) => Held::Disk(NotHeld::Binary),
                 Ok(bytes) => Held::Mem(bytes.into_boxed_slice()),
                 // Unreadable now (permissions, a race with a delete): keep
@@ -404,6 +404,30 @@ fn fault_injection(rel: &Path) {
     {
         panic!("injected fault while searching {}", rel.display());
     }
+}
+
+/// Read a file whole, refusing to follow a symbolic link put in its place
+/// after it was looked at (what one-shot search would see is the link,
+/// which a walk skips), and reading at most [`MAX_HELD`] + 1 bytes of a
+/// file that grew meanwhile (it is then not held: read from disk).
+fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_o_nofollow())
+        .open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_HELD + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_HELD {
+        return Err(std::io::Error::other("grew past the held size"));
+    }
+    Ok(bytes)
+}
+
+/// `O_NOFOLLOW`, from rustix (no libc dependency of our own).
+fn libc_o_nofollow() -> i32 {
+    rustix::fs::OFlags::NOFOLLOW.bits() as i32
 }
 
 /// A byte-order mark makes the searcher transcode or strip: such a file

@@ -48,6 +48,10 @@ fn mask() -> WatchMask {
         | WatchMask::MOVED_FROM
         | WatchMask::MOVED_TO
         | WatchMask::ATTRIB
+        // A watched directory itself deleted or moved: for the root, that
+        // means the daemon serves nothing any more.
+        | WatchMask::DELETE_SELF
+        | WatchMask::MOVE_SELF
         | WatchMask::EXCL_UNLINK
         | WatchMask::ONLYDIR
 }

@@ -54,6 +54,11 @@ const POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// How long a query waits for the watcher to confirm it has caught up.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
 const COOKIE_PREFIX: &str = ".pgrep-lite-cookie-";
+/// The timer's resolution (idle timeout, root checks).
+const TICK: Duration = Duration::from_millis(100);
+/// How often the timer checks that the root is still the directory we
+/// watch.
+const ROOT_CHECK: Duration = Duration::from_secs(1);
 
 /// The daemon's baseline walk: ripgrep's defaults, nothing else.
 pub fn baseline_options() -> DiscoveryOptions {
@@ -95,7 +100,6 @@ pub struct Daemon {
     watcher: Mutex<Option<WatchImpl>>,
     events_tx: Sender<notify::Result<notify::Event>>,
     cookies: Mutex<HashMap<PathBuf, Sender<()>>>,
-    cookie_seq: AtomicU64,
     polling: AtomicBool,
     watch_note: Mutex<Option<String>>,
     ready: AtomicBool,
@@ -117,6 +121,13 @@ pub struct Daemon {
     sync_micros: AtomicU64,
     /// A weak handle to ourselves, for threads started later (the poller).
     me: Mutex<std::sync::Weak<Daemon>>,
+    /// The root's (device, inode) when we started: a root deleted or moved
+    /// and made again is another directory, which this daemon does not
+    /// watch (see [`Daemon::root_lost`]).
+    root_id: Option<(u64, u64)>,
+    /// Randomness for cookie names, which nobody may guess (see
+    /// [`Daemon::sync`]).
+    urandom: Mutex<Option<std::fs::File>>,
 }
 
 /// Run the daemon in this process until it is stopped.
@@ -153,7 +164,6 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         watcher: Mutex::new(None),
         events_tx,
         cookies: Mutex::new(HashMap::new()),
-        cookie_seq: AtomicU64::new(0),
         polling: AtomicBool::new(false),
         watch_note: Mutex::new(None),
         ready: AtomicBool::new(false),
@@ -172,6 +182,8 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         syncs: AtomicU64::new(0),
         sync_micros: AtomicU64::new(0),
         me: Mutex::new(std::sync::Weak::new()),
+        root_id: dir_id(&opts.root),
+        urandom: Mutex::new(std::fs::File::open("/dev/urandom").ok()),
     });
     if let Ok(mut me) = daemon.me.lock() {
         *me = Arc::downgrade(&daemon);
@@ -185,32 +197,32 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
             .spawn(move || d.watch_loop(&events_rx))?
     };
     {
-        // Load in the background: status answers meanwhile, queries fall
-        // back to one-shot until the daemon is ready.
+        // A timer: the idle timeout, and the root's identity. Deleting the
+        // root does not always produce an event (not while any process,
+        // such as a shell, has it as its working directory), so look.
         let d = Arc::clone(&daemon);
+        let limit = opts.idle_timeout;
         let h = std::thread::Builder::new()
-            .name("pgrep-load".into())
+            .name("pgrep-timer".into())
             .spawn(move || {
-                d.rescan();
-                d.ready.store(true, Ordering::SeqCst);
-            })?;
-        daemon.keep(h);
-    }
-    if let Some(limit) = opts.idle_timeout {
-        let d = Arc::clone(&daemon);
-        let h = std::thread::Builder::new()
-            .name("pgrep-idle".into())
-            .spawn(move || {
+                let mut last_root_check = Instant::now();
                 while !d.stopping.load(Ordering::SeqCst) {
-                    std::thread::sleep(Duration::from_millis(100).min(limit));
+                    std::thread::sleep(TICK);
                     let idle = d
                         .last_active
                         .lock()
                         .map(|t| t.elapsed())
                         .unwrap_or_default();
-                    if idle >= limit {
+                    if limit.is_some_and(|limit| idle >= limit) {
                         d.request_stop();
                         return;
+                    }
+                    if last_root_check.elapsed() >= ROOT_CHECK {
+                        last_root_check = Instant::now();
+                        if d.root_changed() {
+                            d.root_lost("was deleted or moved away");
+                            return;
+                        }
                     }
                 }
             })?;
@@ -403,7 +415,14 @@ impl Daemon {
         }
     }
 
+    /// The watcher's loop, which first loads the tree. Loading here, not on
+    /// a thread of its own, means the events of changes made during the
+    /// load wait in the channel and are applied right after it, in order:
+    /// none is dropped for arriving early. Status answers meanwhile;
+    /// queries fall back to one-shot until the daemon is ready.
     fn watch_loop(&self, rx: &Receiver<notify::Result<notify::Event>>) {
+        self.rescan();
+        self.ready.store(true, Ordering::SeqCst);
         while !self.stopping.load(Ordering::SeqCst) {
             match rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(Ok(ev)) => self.handle_event(ev),
@@ -422,14 +441,17 @@ impl Daemon {
             self.rescan();
             return;
         }
-        let ready = self.ready.load(Ordering::SeqCst);
         match ev.kind {
             EventKind::Modify(ModifyKind::Name(RenameMode::Both)) if ev.paths.len() == 2 => {
                 self.path_gone(&ev.paths[0]);
-                self.path_touched(&ev.paths[1], ready);
+                self.path_touched(&ev.paths[1]);
             }
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
                 for p in &ev.paths {
+                    if p == self.root.as_path() {
+                        self.root_lost("was deleted or moved away");
+                        return;
+                    }
                     if !self.ack_cookie(p) {
                         self.path_gone(p);
                     }
@@ -439,7 +461,7 @@ impl Daemon {
             | EventKind::Modify(_)
             | EventKind::Access(notify::event::AccessKind::Close(_)) => {
                 for p in &ev.paths {
-                    self.path_touched(p, ready);
+                    self.path_touched(p);
                 }
             }
             _ => {}
@@ -464,7 +486,7 @@ impl Daemon {
         path.strip_prefix(self.root.as_path()).ok()
     }
 
-    fn path_touched(&self, path: &Path, ready: bool) {
+    fn path_touched(&self, path: &Path) {
         if self.ack_cookie(path) {
             return;
         }
@@ -475,9 +497,6 @@ impl Daemon {
             // What is held may change anywhere below: start again.
             self.rescan();
             return;
-        }
-        if !ready {
-            return; // the load in progress will see it
         }
         let Ok(md) = std::fs::symlink_metadata(path) else {
             self.path_gone(path);
@@ -621,55 +640,99 @@ impl Daemon {
         }
     }
 
-    /// A new directory appeared: watch it first (so nothing created in it
-    /// from now on is missed), then walk it.
+    /// A new directory appeared: load it (see [`Daemon::walk_and_merge`]).
     fn add_subtree(&self, rel: &Path) {
-        let abs = self.root.join(rel);
-        let Ok(d) = Discovery::new(std::slice::from_ref(&abs), &self.root, &baseline_options())
-        else {
-            return;
-        };
-        let inv = d.inventory();
-        for dir in &inv.dirs {
-            if let Some(r) = self.rel(dir) {
-                self.watch_dir(r);
-            }
-        }
-        self.merge_inventory(inv, Some(rel));
+        self.walk_and_merge(Some(rel));
     }
 
     /// Walk the whole root again and bring the index and shards in line:
     /// the initial load, and the answer to anything the events cannot
     /// describe (an ignore file changed, the event queue overflowed).
     fn rescan(&self) {
+        self.rescans.fetch_add(1, Ordering::Relaxed);
+        self.walk_and_merge(None);
+    }
+
+    /// Walk the root (`scope` None) or one subtree and merge what is there.
+    ///
+    /// A directory must be watched *before* it is read, or a file created
+    /// between the read and the watch is never seen: no event will tell of
+    /// it (issue 10: files in a new directory were lost for good). The walk
+    /// reads a new directory before we know it exists, so: watch the scope,
+    /// walk, watch every directory the walk found that was not watched yet,
+    /// then walk those again, and so on until a walk finds no new
+    /// directory. Everything created in a directory after its watch comes
+    /// as an event; everything created before it is there for the walk that
+    /// follows the watch. A new tree is read twice (the second time only
+    /// its metadata is compared: unchanged files are not read again).
+    fn walk_and_merge(&self, scope: Option<&Path>) {
         // One at a time: the poller, a query's sync and the watcher may all
         // ask for one.
         let _serial = self.scan_lock.lock();
-        self.rescans.fetch_add(1, Ordering::Relaxed);
-        let root = self.root.to_path_buf();
-        let Ok(d) = Discovery::new(std::slice::from_ref(&root), &root, &baseline_options()) else {
-            return;
-        };
-        if let Ok(mut index) = self.index.lock() {
-            index.filter = d.path_filter();
-        }
-        let inv = d.inventory();
         let polling = self.polling.load(Ordering::SeqCst);
-        if !polling {
-            let known: BTreeSet<PathBuf> = self
-                .index
-                .lock()
-                .map(|i| i.dirs.clone())
-                .unwrap_or_default();
-            for dir in &inv.dirs {
-                if let Some(r) = self.rel(dir)
-                    && !known.contains(r)
-                {
-                    self.watch_dir(r);
+        let mut watched: BTreeSet<PathBuf> = match scope {
+            // Already watched: every held directory, and the root itself.
+            None => {
+                let mut known = self
+                    .index
+                    .lock()
+                    .map(|i| i.dirs.clone())
+                    .unwrap_or_default();
+                known.insert(PathBuf::new());
+                known
+            }
+            Some(rel) => {
+                if !polling {
+                    self.watch_dir(rel);
+                }
+                BTreeSet::from([rel.to_path_buf()])
+            }
+        };
+        let mut todo: Vec<Option<PathBuf>> = vec![scope.map(Path::to_path_buf)];
+        while let Some(next) = todo.pop() {
+            if self.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            let start = next
+                .as_deref()
+                .map_or_else(|| self.root.to_path_buf(), |r| self.root.join(r));
+            let Ok(d) = Discovery::new(
+                std::slice::from_ref(&start),
+                &self.root,
+                &baseline_options(),
+            ) else {
+                continue;
+            };
+            if next.is_none()
+                && let Ok(mut index) = self.index.lock()
+            {
+                index.filter = d.path_filter();
+            }
+            let inv = d.inventory();
+            let mut fresh: Vec<PathBuf> = Vec::new();
+            if !polling {
+                for dir in &inv.dirs {
+                    if let Some(r) = self.rel(dir)
+                        && !watched.contains(r)
+                    {
+                        self.watch_dir(r);
+                        watched.insert(r.to_path_buf());
+                        fresh.push(r.to_path_buf());
+                    }
                 }
             }
+            self.merge_inventory(inv, next.as_deref());
+            // Walk again the top-most of the directories just watched.
+            fresh.sort();
+            let mut last: Option<&PathBuf> = None;
+            for d in &fresh {
+                if last.is_some_and(|l| d.starts_with(l)) {
+                    continue;
+                }
+                last = Some(d);
+                todo.push(Some(d.clone()));
+            }
         }
-        self.merge_inventory(inv, None);
     }
 
     /// Merge a walk's result into the index, for the whole tree (`scope`
@@ -779,27 +842,71 @@ impl Daemon {
 
     /// Make sure every change made before now is applied before the next
     /// query: see the module docs.
+    ///
+    /// The cookie is the one file the daemon creates in the tree, in a
+    /// directory others may write to. So: a name nobody can guess (128
+    /// random bits, fresh for each query: a name seen in an earlier event
+    /// says nothing of the next), created with `O_CREAT|O_EXCL|O_NOFOLLOW`
+    /// (a planted file or symbolic link of that name makes the creation
+    /// fail, and the query falls back to one-shot; nothing is followed or
+    /// truncated), mode 0600, empty, and removed by name (`unlink` removes
+    /// a link, never what it points to).
     fn sync(&self) -> bool {
         if self.polling.load(Ordering::SeqCst) {
             // No events to wait for: look at the disk now.
             self.rescan();
             return true;
         }
-        let n = self.cookie_seq.fetch_add(1, Ordering::Relaxed);
-        let cookie = self
-            .root
-            .join(format!("{COOKIE_PREFIX}{}-{n}", std::process::id()));
+        if self.root_changed() {
+            self.root_lost("was replaced by another directory");
+            return false;
+        }
+        let Some(token) = self.random_token() else {
+            return false;
+        };
+        let cookie = self.root.join(format!("{COOKIE_PREFIX}{token}"));
         let (tx, rx) = bounded(1);
         if let Ok(mut c) = self.cookies.lock() {
             c.insert(cookie.clone(), tx);
         }
-        let created = std::fs::File::create(&cookie).is_ok();
+        let created = create_exclusive(&cookie).is_ok();
         let ok = created && rx.recv_timeout(SYNC_TIMEOUT).is_ok();
         if let Ok(mut c) = self.cookies.lock() {
             c.remove(&cookie);
         }
-        let _ = std::fs::remove_file(&cookie);
+        if created {
+            let _ = std::fs::remove_file(&cookie);
+        }
         ok
+    }
+
+    /// 128 bits from the kernel's random source, in hex.
+    fn random_token(&self) -> Option<String> {
+        use std::io::Read;
+        let mut bytes = [0u8; 16];
+        let mut src = self.urandom.lock().ok()?;
+        src.as_mut()?.read_exact(&mut bytes).ok()?;
+        Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// Is the directory at the root's path another one than we watch?
+    fn root_changed(&self) -> bool {
+        self.root_id.is_some() && dir_id(&self.root) != self.root_id
+    }
+
+    /// The root we watch is gone (deleted, or moved away): nothing we hold
+    /// or watch describes the tree at that path any more. Say so once, in
+    /// the daemon's log, and stop: the next search runs one-shot, and
+    /// `daemon start` can serve the new directory.
+    fn root_lost(&self, how: &str) {
+        if self.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        eprintln!(
+            "pgrep-lite daemon: the root {} {how}; stopping (start a new daemon to serve what is there now)",
+            self.root.display()
+        );
+        let _ = UnixStream::connect(&self.paths.socket);
     }
 
     // --------------------------------------------------------- connections
@@ -1196,6 +1303,24 @@ fn flush(out: &mut UnixStream, buf: &mut Vec<u8>) -> io::Result<()> {
     }
     buf.clear();
     out.flush()
+}
+
+/// A directory's (device, inode).
+fn dir_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Create an empty file that did not exist, never through a link: see
+/// [`Daemon::sync`].
+fn create_exclusive(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::CLOEXEC).bits() as i32)
+        .open(path)
 }
 
 /// This process's resident set size, from /proc.
