@@ -146,6 +146,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing; exit 0 at the first match')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing; exit 0 at the first match')
             [CompletionResult]::new('--no-daemon', '--no-daemon', [CompletionResultType]::ParameterName, 'Search without the daemon, even when one serves this tree')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Say on stderr who answered: the daemon (its root and pid) or a one-shot search, and why the daemon did not')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -158,7 +159,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
             [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -166,7 +168,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         }
         'pgrep-lite;daemon;start' {
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Worker threads, each owning a shard (default: available cores)')
-            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a request (e.g. 30m, 2h, 90s)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h')
             [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll the tree for changes instead of using file notifications')
             [CompletionResult]::new('--foreground', '--foreground', [CompletionResultType]::ParameterName, 'Serve from this process instead of starting a background one')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -174,6 +176,13 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;daemon;stop' {
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Stop every daemon of this user')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pgrep-lite;daemon;list' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the list as JSON (one status object per daemon)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -191,7 +200,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         }
         'pgrep-lite;daemon;help' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
             [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -201,6 +211,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;daemon;help;stop' {
+            break
+        }
+        'pgrep-lite;daemon;help;list' {
             break
         }
         'pgrep-lite;daemon;help;bench-scan' {
@@ -219,7 +232,8 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         }
         'pgrep-lite;help;daemon' {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory)')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
             [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
             break
@@ -228,6 +242,9 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;help;daemon;stop' {
+            break
+        }
+        'pgrep-lite;help;daemon;list' {
             break
         }
         'pgrep-lite;help;daemon;bench-scan' {

@@ -28,6 +28,9 @@ _pgrep__lite() {
             pgrep__lite__subcmd__daemon,help)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__help"
                 ;;
+            pgrep__lite__subcmd__daemon,list)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__list"
+                ;;
             pgrep__lite__subcmd__daemon,start)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__start"
                 ;;
@@ -42,6 +45,9 @@ _pgrep__lite() {
                 ;;
             pgrep__lite__subcmd__daemon__subcmd__help,help)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__help"
+                ;;
+            pgrep__lite__subcmd__daemon__subcmd__help,list)
+                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__list"
                 ;;
             pgrep__lite__subcmd__daemon__subcmd__help,start)
                 cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__start"
@@ -61,6 +67,9 @@ _pgrep__lite() {
             pgrep__lite__subcmd__help__subcmd__daemon,bench-scan)
                 cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan"
                 ;;
+            pgrep__lite__subcmd__help__subcmd__daemon,list)
+                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__list"
+                ;;
             pgrep__lite__subcmd__help__subcmd__daemon,start)
                 cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__start"
                 ;;
@@ -77,7 +86,7 @@ _pgrep__lite() {
 
     case "${cmd}" in
         pgrep__lite)
-            opts="-e -f -L -a -F -i -s -S -w -x -v -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --binary --crlf --no-crlf --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --multiline --no-multiline --multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --no-ignore-parent --no-ignore-dot --no-ignore-exclude --no-ignore-global --no-ignore-files --no-require-git --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --max-columns --max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --color --colors --sort --line-buffered --block-buffered --no-messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --files --type-list --include-zero --quiet --no-daemon --generate --help --version daemon help"
+            opts="-e -f -L -a -F -i -s -S -w -x -v -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --binary --crlf --no-crlf --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --multiline --no-multiline --multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --no-ignore-parent --no-ignore-dot --no-ignore-exclude --no-ignore-global --no-ignore-files --no-require-git --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --max-columns --max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --color --colors --sort --line-buffered --block-buffered --no-messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --files --type-list --include-zero --quiet --no-daemon --debug --generate --help --version daemon help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,7 +256,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon)
-            opts="-h --help start stop bench-scan status help"
+            opts="-h --help start stop list bench-scan status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +284,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon__subcmd__help)
-            opts="start stop bench-scan status help"
+            opts="start stop list bench-scan status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,6 +312,20 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -358,6 +381,20 @@ _pgrep__lite() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pgrep__subcmd__lite__subcmd__daemon__subcmd__list)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pgrep__subcmd__lite__subcmd__daemon__subcmd__start)
             opts="-h --workers --idle-timeout --poll --foreground --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -395,7 +432,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon__subcmd__stop)
-            opts="-h --help"
+            opts="-h --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,7 +460,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__help__subcmd__daemon)
-            opts="start stop bench-scan status"
+            opts="start stop list bench-scan status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +474,20 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -143,6 +143,7 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand -q 'Print nothing; exit 0 at the first match'
             cand --quiet 'Print nothing; exit 0 at the first match'
             cand --no-daemon 'Search without the daemon, even when one serves this tree'
+            cand --debug 'Say on stderr who answered: the daemon (its root and pid) or a one-shot search, and why the daemon did not'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -154,20 +155,27 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand start 'Load the tree under PATH into memory and serve searches of it'
-            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand stop 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all'
+            cand list 'List every daemon of this user: root, pid, files, memory, uptime'
             cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pgrep-lite;daemon;start'= {
             cand --workers 'Worker threads, each owning a shard (default: available cores)'
-            cand --idle-timeout 'Stop after this long without a request (e.g. 30m, 2h, 90s)'
+            cand --idle-timeout 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h'
             cand --poll 'Poll the tree for changes instead of using file notifications'
             cand --foreground 'Serve from this process instead of starting a background one'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pgrep-lite;daemon;stop'= {
+            cand --all 'Stop every daemon of this user'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pgrep-lite;daemon;list'= {
+            cand --json 'Print the list as JSON (one status object per daemon)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -182,7 +190,8 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         }
         &'pgrep-lite;daemon;help'= {
             cand start 'Load the tree under PATH into memory and serve searches of it'
-            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand stop 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all'
+            cand list 'List every daemon of this user: root, pid, files, memory, uptime'
             cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -190,6 +199,8 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         &'pgrep-lite;daemon;help;start'= {
         }
         &'pgrep-lite;daemon;help;stop'= {
+        }
+        &'pgrep-lite;daemon;help;list'= {
         }
         &'pgrep-lite;daemon;help;bench-scan'= {
         }
@@ -203,13 +214,16 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         }
         &'pgrep-lite;help;daemon'= {
             cand start 'Load the tree under PATH into memory and serve searches of it'
-            cand stop 'Stop the daemon serving PATH (default: the current directory)'
+            cand stop 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all'
+            cand list 'List every daemon of this user: root, pid, files, memory, uptime'
             cand bench-scan 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)'
             cand status 'Show what the daemon serving PATH holds and does'
         }
         &'pgrep-lite;help;daemon;start'= {
         }
         &'pgrep-lite;help;daemon;stop'= {
+        }
+        &'pgrep-lite;help;daemon;list'= {
         }
         &'pgrep-lite;help;daemon;bench-scan'= {
         }

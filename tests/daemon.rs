@@ -730,3 +730,194 @@ fn deleted_and_recreated_root_stops_the_daemon() {
     assert_eq!(fx.dir.stdout(&["hello"], 0), "fresh.txt:hello again\n");
     assert_eq!(fx.status()["queries"], 1);
 }
+
+fn signal(pid: i32, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .expect("kill")
+        .success();
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+/// Sends SIGCONT to a stopped daemon whatever happens to the test, so that
+/// the guard can stop it.
+struct Continue(i32);
+
+impl Drop for Continue {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-CONT")
+            .arg(self.0.to_string())
+            .status();
+    }
+}
+
+/// A daemon stopped (SIGSTOP) before it answers: the client used to wait
+/// 300 s in silence. It must give up within seconds and search one-shot,
+/// with one line saying why.
+#[test]
+fn a_stopped_daemon_means_one_shot_within_seconds() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    signal(pid, "STOP");
+    let _cont = Continue(pid);
+    let started = Instant::now();
+    let out = fx.dir.run(&["-c", "hello", "src/lib.rs"]);
+    let took = started.elapsed();
+    assert_eq!(text(&out.stdout), "2\n");
+    assert_eq!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("stopped or stuck"), "{err}");
+    // Bounded by the protocol's stall limit (5 s), not minutes; the bound
+    // here is generous so that a loaded machine cannot fail it.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+}
+
+/// A daemon stopped in the middle of a long answer: the part already
+/// printed cannot be taken back, so the client says the output is
+/// incomplete and exits 2, within seconds.
+#[test]
+fn a_daemon_stopped_mid_answer_means_incomplete_and_exit_2() {
+    let fx = Fixture::new();
+    // About 24 MB of matching lines: far more than the socket and pipe
+    // buffers between the daemon and this test.
+    let line = format!("needle {}\n", "x".repeat(90));
+    let body = line.repeat(20_000);
+    for i in 0..12 {
+        fx.dir.create(&format!("big/f{i:02}.txt"), &body);
+    }
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    let mut child = fx
+        .dir
+        .command()
+        .arg("needle")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).expect("first byte");
+    signal(pid, "STOP");
+    let _cont = Continue(pid);
+    let reader = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        let _ = stdout.read_to_end(&mut rest);
+        rest.len() + 1
+    });
+    let mut stderr = child.stderr.take().expect("stderr");
+    let status = wait_bounded(&mut child, Duration::from_secs(60));
+    let got = reader.join().expect("reader");
+    let mut err = String::new();
+    let _ = stderr.read_to_string(&mut err);
+    assert_eq!(status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains("the output above is incomplete"), "{err}");
+    assert!(got < body.len() * 12, "got all {got} bytes");
+}
+
+/// `--idle-timeout 0s` failed with an empty reason; 0 now means never, and
+/// a daemon started without the flag stops after the documented default.
+#[test]
+fn idle_timeout_zero_means_never_and_the_default_is_two_hours() {
+    let fx = Fixture::new();
+    {
+        let _g = fx.start(&["--idle-timeout", "0s"]);
+        assert_eq!(fx.status()["idle_timeout_secs"], serde_json::Value::Null);
+    }
+    let _g = fx.start(&[]);
+    assert_eq!(fx.status()["idle_timeout_secs"], 7200);
+}
+
+/// Every daemon of the user listed and stopped at once; nested roots
+/// refused; nothing left in the runtime directory after a stop.
+#[test]
+fn list_stop_all_nesting_and_no_files_left_behind() {
+    let fx = Fixture::new();
+    let other = tempfile::tempdir().expect("other root");
+    std::fs::write(other.path().join("o.txt"), "hello other\n").expect("write");
+    let other_root = std::fs::canonicalize(other.path()).expect("canon");
+    let _g = fx.start(&[]);
+    let out = fx
+        .dir
+        .run(&["daemon", "start", other_root.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A daemon inside a served root, or around one, is refused.
+    let out = fx.dir.run(&["daemon", "start", "src"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("already serves"),
+        "{}",
+        text(&out.stderr)
+    );
+    let parent = fx.dir.path().parent().expect("parent").to_path_buf();
+    let out = fx
+        .dir
+        .run(&["daemon", "start", parent.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("inside"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Both listed, as text and JSON.
+    let list = fx.dir.stdout(&["daemon", "list"], 0);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(list.contains(other_root.to_str().expect("utf-8")), "{list}");
+    let json = fx.dir.stdout(&["daemon", "list", "--json"], 0);
+    let roots: Vec<String> = json
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            v["root"].as_str().expect("root").to_string()
+        })
+        .collect();
+    assert_eq!(roots.len(), 2, "{json}");
+    // Stop them all: nothing left behind.
+    let out = fx.dir.stdout(&["daemon", "stop", "--all"], 0);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
+        .expect("runtime dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(fx.dir.run(&["daemon", "list"]).status.code(), Some(1));
+}
+
+/// With --debug, a search says who answered it (and one-shot why).
+#[test]
+fn debug_says_who_answered() {
+    let fx = Fixture::new();
+    let out = fx.dir.run(&["--debug", "-c", "hello", "src/lib.rs"]);
+    assert!(
+        text(&out.stderr).contains("searching one-shot: no daemon serves this tree"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    let out = fx.dir.run(&["--debug", "-c", "hello", "src/lib.rs"]);
+    assert_eq!(text(&out.stdout), "2\n");
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "answered by the daemon for {} (pid {pid})",
+            fx.dir.path().canonicalize().expect("canon").display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = fx
+        .dir
+        .run(&["--debug", "--hidden", "-c", "hello", "src/lib.rs"]);
+    assert!(
+        text(&out.stderr).contains("the daemon for"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("says:"), "{}", text(&out.stderr));
+}

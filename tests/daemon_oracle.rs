@@ -259,11 +259,19 @@ impl Oracle<'_> {
     /// Ask the daemon and one-shot the same question; compare everything.
     fn check(&mut self, step: usize) {
         let args: Vec<&str> = self.rng.pick(QUERIES).to_vec();
-        let daemon = self.dir.run(&args);
+        // --debug says who answered; that line is not part of the answer.
+        let mut asked = vec!["--debug"];
+        asked.extend_from_slice(&args);
+        let mut daemon = self.dir.run(&asked);
+        let (debug, stderr): (Vec<&[u8]>, Vec<&[u8]>) = daemon
+            .stderr
+            .split_inclusive(|b| *b == b'\n')
+            .partition(|l| l.starts_with(b"pgrep-lite: debug: "));
+        let who = String::from_utf8_lossy(&debug.concat()).trim().to_string();
+        daemon.stderr = stderr.concat();
         let mut one = vec!["--no-daemon", "--sort", "path"];
         one.extend_from_slice(&args);
         let mut oneshot = self.dir.run(&one);
-        let mut daemon = daemon;
         if args.contains(&"--json") {
             daemon.stdout = without_timings(&daemon.stdout);
             oneshot.stdout = without_timings(&oneshot.stdout);
@@ -276,7 +284,7 @@ impl Oracle<'_> {
             self.mismatches += 1;
             let recent: Vec<&String> = self.log.iter().rev().take(12).collect();
             let report = format!(
-                "daemon answer != one-shot answer\nseed {} step {step} query {args:?}\n\
+                "daemon answer != one-shot answer\nseed {} step {step} query {args:?}\n{who}\n\
                  last steps (newest first): {recent:#?}\n\
                  daemon  (exit {:?}):\n{}{}\none-shot (exit {:?}):\n{}{}",
                 self.seed,

@@ -499,6 +499,11 @@ pub struct Cli {
     #[arg(long, help_heading = "Modes")]
     pub no_daemon: bool,
 
+    /// Say on stderr who answered: the daemon (its root and pid) or a
+    /// one-shot search, and why the daemon did not.
+    #[arg(long, help_heading = "Modes")]
+    pub debug: bool,
+
     /// Print a man page or a shell completion script, and exit.
     #[arg(long, value_name = "KIND", value_enum, help_heading = "Modes")]
     pub generate: Option<Generate>,
@@ -528,7 +533,8 @@ pub enum DaemonAction {
         /// Worker threads, each owning a shard (default: available cores).
         #[arg(long, value_name = "NUM")]
         workers: Option<usize>,
-        /// Stop after this long without a request (e.g. 30m, 2h, 90s).
+        /// Stop after this long without a request (e.g. 30m, 2h, 90s; 0
+        /// never stops). Default: 2h.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
         idle_timeout: Option<Duration>,
         /// Poll the tree for changes instead of using file notifications.
@@ -538,8 +544,21 @@ pub enum DaemonAction {
         #[arg(long)]
         foreground: bool,
     },
-    /// Stop the daemon serving PATH (default: the current directory).
-    Stop { path: Option<PathBuf> },
+    /// Stop the daemon serving PATH (default: the current directory), or
+    /// every daemon of this user with --all.
+    Stop {
+        #[arg(conflicts_with = "all")]
+        path: Option<PathBuf>,
+        /// Stop every daemon of this user.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List every daemon of this user: root, pid, files, memory, uptime.
+    List {
+        /// Print the list as JSON (one status object per daemon).
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarking aid: time one bare memmem pass for LITERAL over every
     /// byte the daemon holds (the physical limit of a scanning search).
     #[command(hide = true)]

@@ -118,6 +118,8 @@ pub struct Config {
     pub no_messages: bool,
     /// `--no-daemon`.
     pub no_daemon: bool,
+    /// `--debug`: say who answered and why.
+    pub debug: bool,
     /// Stop everything at the first match (`-q` without `--stats`).
     pub quit_after_match: bool,
 }
@@ -470,6 +472,7 @@ impl Config {
             buffering,
             no_messages: cli.no_messages,
             no_daemon: cli.no_daemon,
+            debug: cli.debug,
             quit_after_match: cli.quiet && !cli.stats,
         })
     }

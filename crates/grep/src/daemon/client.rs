@@ -43,11 +43,26 @@ struct Conn {
 fn connect(socket_path: &Path) -> Result<Conn, String> {
     let mut stream =
         UnixStream::connect(socket_path).map_err(|e| format!("cannot connect ({e})"))?;
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    // A stopped daemon still accepts connections (the kernel does that):
+    // its silence is what gives it away.
+    let _ = stream.set_read_timeout(Some(protocol::STALL));
+    let _ = stream.set_write_timeout(Some(protocol::STALL));
     protocol::write_json(&mut stream, Kind::Hello, &protocol::Hello::current())
         .map_err(|e| format!("handshake failed ({e})"))?;
-    let reply = protocol::read_frame(&mut stream).map_err(|e| format!("handshake failed ({e})"))?;
+    let reply = protocol::read_frame(&mut stream).map_err(|e| match e {
+        ProtocolError::Io(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            format!(
+                "no answer within {} s: it is stopped or stuck",
+                protocol::STALL.as_secs()
+            )
+        }
+        e => format!("handshake failed ({e})"),
+    })?;
     match reply.kind {
         Kind::HelloOk => {
             let hello: protocol::HelloOk = reply
@@ -104,19 +119,27 @@ fn pattern_files(args: &[OsString], ctx: &Context) -> Option<Vec<Vec<String>>> {
     Some(out)
 }
 
+/// A silent fallback to one-shot search; with `--debug`, say why.
+fn quietly(config: &Config, why: &str) -> Attempt {
+    if config.debug {
+        eprintln!("pgrep-lite: debug: searching one-shot: {why}");
+    }
+    Attempt::Fallback(None)
+}
+
 /// Try to answer a search through a daemon.
 pub fn try_search(args: &[OsString], ctx: &Context, config: &Config) -> Attempt {
     if config.paths.iter().any(|p| p == Path::new("-")) {
-        return Attempt::Fallback(None);
+        return quietly(config, "the search reads standard input");
     }
     let Some(anchor) = search_anchor(config, ctx) else {
-        return Attempt::Fallback(None);
+        return quietly(config, "the first path does not exist");
     };
     let Some((root, paths)) = find_daemon(&anchor) else {
-        return Attempt::Fallback(None);
+        return quietly(config, "no daemon serves this tree");
     };
     let Some(files) = pattern_files(args, ctx) else {
-        return Attempt::Fallback(None);
+        return quietly(config, "a pattern file cannot be forwarded");
     };
     let mut conn = match connect(&paths.socket) {
         Ok(c) => c,
@@ -140,10 +163,21 @@ pub fn try_search(args: &[OsString], ctx: &Context, config: &Config) -> Attempt 
             root.display()
         )));
     }
-    // Results may take a while on a big tree; a daemon that stops
-    // answering entirely still cannot hang the client forever.
-    let _ = conn.stream.set_read_timeout(Some(Duration::from_secs(300)));
-    relay(&mut conn, &root, ctx.stdout_is_terminal)
+    // Results may take a while on a big tree, but the daemon's heartbeat
+    // never lets [`protocol::STALL`] pass in silence while it works.
+    let _ = conn.stream.set_read_timeout(Some(protocol::STALL));
+    let attempt = relay(&mut conn, &root, ctx.stdout_is_terminal, config.debug);
+    if config.debug {
+        match &attempt {
+            Attempt::Answered(_) => eprintln!(
+                "pgrep-lite: debug: answered by the daemon for {} (pid {})",
+                root.display(),
+                conn.hello.pid
+            ),
+            Attempt::Fallback(_) => {}
+        }
+    }
+    attempt
 }
 
 fn os_bytes(s: &OsString) -> Vec<u8> {
@@ -152,7 +186,7 @@ fn os_bytes(s: &OsString) -> Vec<u8> {
 }
 
 /// Copy the daemon's answer to stdout and stderr.
-fn relay(conn: &mut Conn, root: &Path, line_buffered: bool) -> Attempt {
+fn relay(conn: &mut Conn, root: &Path, line_buffered: bool, debug: bool) -> Attempt {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let mut wrote = false;
@@ -174,9 +208,25 @@ fn relay(conn: &mut Conn, root: &Path, line_buffered: bool) -> Attempt {
         let frame: Frame = match protocol::read_frame(&mut conn.stream) {
             Ok(f) => f,
             Err(ProtocolError::Closed) => return fail(wrote, "connection closed".into()),
+            Err(ProtocolError::Io(e))
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                return fail(
+                    wrote,
+                    format!(
+                        "no word from it for {} s: it is stopped or stuck (pid {})",
+                        protocol::STALL.as_secs(),
+                        conn.hello.pid
+                    ),
+                );
+            }
             Err(e) => return fail(wrote, e.to_string()),
         };
         match frame.kind {
+            Kind::Progress => {}
             Kind::Stdout => {
                 wrote = true;
                 let r = out
@@ -209,7 +259,16 @@ fn relay(conn: &mut Conn, root: &Path, line_buffered: bool) -> Attempt {
                     _ => ExitStatus::Error,
                 });
             }
-            Kind::Fallback if !wrote => return Attempt::Fallback(None),
+            Kind::Fallback if !wrote => {
+                if debug {
+                    eprintln!(
+                        "pgrep-lite: debug: searching one-shot: the daemon for {} says: {}",
+                        root.display(),
+                        frame.text()
+                    );
+                }
+                return Attempt::Fallback(None);
+            }
             Kind::Error => return fail(wrote, frame.text()),
             _ => return fail(wrote, "unexpected reply".into()),
         }
@@ -264,41 +323,84 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             let workers = workers
                 .unwrap_or_else(workdist::discover::default_threads)
                 .max(1);
+            // 0 means never; nothing given means the default.
+            let idle = match idle_timeout {
+                None => Some(DEFAULT_IDLE_TIMEOUT),
+                Some(d) if d.is_zero() => None,
+                Some(d) => Some(*d),
+            };
+            if let Some(why) = nesting(&root) {
+                bail!("{why}");
+            }
             if *foreground {
                 server::serve(ServeOptions {
                     root,
                     workers,
-                    idle_timeout: *idle_timeout,
+                    idle_timeout: idle,
                     poll: *poll,
                 })?;
                 return Ok(ExitStatus::Found);
             }
-            start_background(&root, workers, *idle_timeout, *poll)
+            start_background(&root, workers, idle, *poll)
         }
-        DaemonAction::Stop { path } => {
-            let (root, paths, mut conn) = match reach(path.as_deref(), &ctx.cwd)? {
+        DaemonAction::Stop { path, all: false } => {
+            let (root, paths, conn) = match reach(path.as_deref(), &ctx.cwd)? {
                 Ok(found) => found,
                 Err(status) => return Ok(status),
             };
-            protocol::write_frame(&mut conn.stream, Kind::Stop, b"")?;
-            let _ = protocol::read_frame(&mut conn.stream);
-            // Wait (bounded) until it has let go of its lock.
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                if let Ok(Some(_)) = socket::try_lock(&paths.lock) {
-                    break;
-                }
-                if Instant::now() > deadline {
-                    bail!(
-                        "the daemon for {} did not stop within 20 s (pid {})",
-                        root.display(),
-                        conn.hello.pid
-                    );
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            stop(&root, &paths, conn)?;
             println!("pgrep-lite: stopped the daemon for {}", root.display());
             Ok(ExitStatus::Found)
+        }
+        DaemonAction::Stop { all: true, .. } => {
+            let daemons = live_daemons()?;
+            if daemons.is_empty() {
+                eprintln!("pgrep-lite: no daemon is running");
+                return Ok(ExitStatus::NotFound);
+            }
+            let mut failed = false;
+            for (paths, conn) in daemons {
+                let root = conn.hello.root.clone();
+                match stop(&root, &paths, conn) {
+                    Ok(()) => println!("pgrep-lite: stopped the daemon for {}", root.display()),
+                    Err(e) => {
+                        eprintln!("pgrep-lite: {e:#}");
+                        failed = true;
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitStatus::Error
+            } else {
+                ExitStatus::Found
+            })
+        }
+        DaemonAction::List { json } => {
+            let mut rows = Vec::new();
+            for (_, mut conn) in live_daemons()? {
+                match status_on(&mut conn) {
+                    Ok(st) => rows.push(st),
+                    Err(why) => eprintln!(
+                        "pgrep-lite: the daemon for {} (pid {}): {why}",
+                        conn.hello.root.display(),
+                        conn.hello.pid
+                    ),
+                }
+            }
+            rows.sort_by(|a, b| a.root.cmp(&b.root));
+            let mut out = io::stdout().lock();
+            if *json {
+                for st in &rows {
+                    writeln!(out, "{}", serde_json::to_string(st)?)?;
+                }
+            } else if !rows.is_empty() {
+                out.write_all(render_list(&rows).as_bytes())?;
+            }
+            Ok(if rows.is_empty() {
+                ExitStatus::NotFound
+            } else {
+                ExitStatus::Found
+            })
         }
         DaemonAction::BenchScan { literal, path } => {
             let (_, _, mut conn) = match reach(path.as_deref(), &ctx.cwd)? {
@@ -334,6 +436,115 @@ fn resolve_anchor(path: Option<&Path>, cwd: &Path) -> anyhow::Result<PathBuf> {
     std::fs::canonicalize(&p).with_context(|| format!("{}", p.display()))
 }
 
+/// How long a daemon waits for a request before it stops, unless told:
+/// a working day's pauses (a meeting, lunch) keep it, a night does not.
+/// Holding a large tree in memory forever is not a default.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(2 * 3600);
+
+/// Ask a daemon to stop, and wait (bounded) until it has let go of its
+/// lock.
+fn stop(root: &Path, paths: &socket::DaemonPaths, mut conn: Conn) -> anyhow::Result<()> {
+    protocol::write_frame(&mut conn.stream, Kind::Stop, b"")?;
+    let _ = protocol::read_frame(&mut conn.stream);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        // The daemon removes its lock file as it goes; a lock we can take
+        // is one it no longer holds.
+        if !paths.lock.exists() || matches!(socket::try_lock(&paths.lock), Ok(Some(_))) {
+            // Taking the lock may have made the file again: it is ours.
+            if !paths.socket.exists() {
+                let _ = std::fs::remove_file(&paths.lock);
+            }
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the daemon for {} did not stop within 20 s (pid {})",
+                root.display(),
+                conn.hello.pid
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every daemon of this user that answers, connected; the files of dead
+/// ones are cleaned away.
+fn live_daemons() -> anyhow::Result<Vec<(socket::DaemonPaths, Conn)>> {
+    let dir = socket::runtime_dir().context("cannot prepare the runtime directory")?;
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(found);
+    };
+    let mut sockets: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sock"))
+        .collect();
+    sockets.sort();
+    for sock in sockets {
+        let paths = socket::paths_for_socket(&sock);
+        match connect(&sock) {
+            Ok(conn) => found.push((paths, conn)),
+            Err(_) => clean_if_stale(&paths),
+        }
+    }
+    Ok(found)
+}
+
+/// Why a daemon for `root` would nest with a running one, if it would.
+/// A daemon inside another's root would hold the same files twice (and
+/// searches there go to the nearest root, so the outer one would answer
+/// less than it holds); one around another's root likewise.
+fn nesting(root: &Path) -> Option<String> {
+    let daemons = live_daemons().ok()?;
+    for (_, conn) in daemons {
+        let other = &conn.hello.root;
+        if other == root {
+            continue; // `start` says it is already served
+        }
+        if root.starts_with(other) {
+            return Some(format!(
+                "a daemon already serves {}, which contains {}: searches there already use it \
+                 (stop it first with `pgrep-lite daemon stop {}` to serve only {})",
+                other.display(),
+                root.display(),
+                other.display(),
+                root.display()
+            ));
+        }
+        if other.starts_with(root) {
+            return Some(format!(
+                "a daemon serves {}, inside {}: stop it first with `pgrep-lite daemon stop {}` \
+                 (one daemon per tree: nested ones would hold the same files twice)",
+                other.display(),
+                root.display(),
+                other.display()
+            ));
+        }
+    }
+    None
+}
+
+fn render_list(rows: &[protocol::Status]) -> String {
+    let mut out = String::from("PID      FILES      MEMORY       UPTIME     IDLE-TIMEOUT  ROOT\n");
+    for s in rows {
+        let up = s.uptime_secs;
+        out.push_str(&format!(
+            "{:<8} {:<10} {:<12} {:<10} {:<13} {}{}\n",
+            s.pid,
+            s.files,
+            mib(s.resident_bytes),
+            format!("{}h{:02}m{:02}s", up / 3600, (up / 60) % 60, up % 60),
+            s.idle_timeout_secs
+                .map_or_else(|| "never".to_string(), |t| format!("{t}s")),
+            s.root.display(),
+            if s.ready { "" } else { " (loading)" },
+        ));
+    }
+    out
+}
+
 /// The daemon serving `path` (or the current directory), connected. When
 /// there is none, or it is dead, say so and give the exit status instead.
 fn reach(
@@ -343,6 +554,12 @@ fn reach(
     let anchor = resolve_anchor(path, cwd)?;
     let Some((root, paths)) = find_daemon(&anchor) else {
         eprintln!("pgrep-lite: no daemon serves {}", anchor.display());
+        if let Some((root, why)) = last_words(&anchor) {
+            eprintln!(
+                "pgrep-lite: the last daemon for {} stopped: {why}",
+                root.display()
+            );
+        }
         return Ok(Err(ExitStatus::NotFound));
     };
     match connect(&paths.socket) {
@@ -356,6 +573,17 @@ fn reach(
             Ok(Err(ExitStatus::NotFound))
         }
     }
+}
+
+/// The last line a daemon of `start` or an ancestor left in its log: only
+/// a daemon that stopped for a reason worth reading keeps its log.
+fn last_words(start: &Path) -> Option<(PathBuf, String)> {
+    let dir = socket::runtime_dir().ok()?;
+    start.ancestors().find_map(|p| {
+        let log = std::fs::read_to_string(socket::paths_for(&dir, p).log).ok()?;
+        let line = log.lines().rev().find(|l| !l.trim().is_empty())?;
+        Some((p.to_path_buf(), line.to_string()))
+    })
 }
 
 fn status_of(socket_path: &Path) -> Result<protocol::Status, String> {
@@ -454,9 +682,11 @@ fn start_background(
         clean_if_stale(&paths);
     }
     let exe = std::env::current_exe().context("cannot find this program to start the daemon")?;
+    // A fresh log: what an earlier daemon for this root said is history.
     let log = std::fs::OpenOptions::new()
         .create(true)
-        .append(true)
+        .write(true)
+        .truncate(true)
         .open(&paths.log)?;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("daemon")
@@ -464,10 +694,10 @@ fn start_background(
         .arg("--foreground")
         .arg("--workers")
         .arg(workers.to_string());
-    if let Some(t) = idle {
-        cmd.arg("--idle-timeout")
-            .arg(format!("{}ms", t.as_millis()));
-    }
+    // Always explicit: the foreground daemon would apply the default to a
+    // missing flag, and "never" is 0.
+    cmd.arg("--idle-timeout")
+        .arg(format!("{}ms", idle.map_or(0, |t| t.as_millis())));
     if poll {
         cmd.arg("--poll");
     }
@@ -487,8 +717,13 @@ fn start_background(
     loop {
         if let Some(status) = child.try_wait()? {
             let tail = std::fs::read_to_string(&paths.log).unwrap_or_default();
-            let last = tail.lines().last().unwrap_or("").to_string();
-            bail!("the daemon exited while starting ({status}): {last}");
+            match tail.lines().rev().find(|l| !l.trim().is_empty()) {
+                Some(last) => bail!("the daemon exited while starting ({status}): {last}"),
+                None => bail!(
+                    "the daemon exited while starting ({status}) without saying why (log: {})",
+                    paths.log.display()
+                ),
+            }
         }
         if let Ok(s) = status_of(&paths.socket) {
             if s.ready {

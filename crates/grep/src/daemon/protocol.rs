@@ -10,6 +10,11 @@
 //! A connection starts with `Hello` from the client, answered by `HelloOk`
 //! or `Error` (wrong magic or version: the daemon then closes). Then one
 //! request (`Query`, `Status`, `Stop`) and its replies.
+//!
+//! While it works on a query the daemon sends a `Progress` frame whenever
+//! it has sent nothing for [`HEARTBEAT`]: a client that hears nothing for
+//! [`STALL`] knows the daemon is stopped (SIGSTOP, a debugger) or stuck,
+//! not merely slow, and acts as it does for a dead one.
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
@@ -19,7 +24,12 @@ use serde::{Deserialize, Serialize};
 use crate::config::Context;
 
 /// Bumped whenever a message changes shape.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// The longest the daemon stays silent while it works on a query.
+pub const HEARTBEAT: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long a client waits for any frame before it gives the daemon up:
+/// many heartbeats, so that a busy machine is not taken for a dead daemon.
+pub const STALL: std::time::Duration = std::time::Duration::from_secs(5);
 /// Identifies this protocol (a stray client of something else is refused).
 pub const MAGIC: &str = "pfiles-grep";
 /// The largest frame either side accepts.
@@ -45,6 +55,8 @@ pub enum Kind {
     StatusReply = 107,
     Stopping = 108,
     ScanReply = 109,
+    /// "Still working": no payload (see [`HEARTBEAT`]).
+    Progress = 110,
 }
 
 impl Kind {
@@ -64,6 +76,7 @@ impl Kind {
             107 => Kind::StatusReply,
             108 => Kind::Stopping,
             109 => Kind::ScanReply,
+            110 => Kind::Progress,
             _ => return None,
         })
     }

@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -128,13 +128,16 @@ pub struct Daemon {
     /// Randomness for cookie names, which nobody may guess (see
     /// [`Daemon::sync`]).
     urandom: Mutex<Option<std::fs::File>>,
+    /// Set when the daemon stops because its root is gone: its log, which
+    /// says so, is then kept.
+    lost_root: AtomicBool,
 }
 
 /// Run the daemon in this process until it is stopped.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     let dir = socket::runtime_dir().context("cannot prepare the runtime directory")?;
     let paths = socket::paths_for(&dir, &opts.root);
-    let Some(_lock) = socket::try_lock(&paths.lock)? else {
+    let Some(lock) = socket::try_lock(&paths.lock)? else {
         anyhow::bail!("a daemon already serves {}", opts.root.display());
     };
     // We hold the lock, so any socket or pid file here is a dead daemon's.
@@ -184,6 +187,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         me: Mutex::new(std::sync::Weak::new()),
         root_id: dir_id(&opts.root),
         urandom: Mutex::new(std::fs::File::open("/dev/urandom").ok()),
+        lost_root: AtomicBool::new(false),
     });
     if let Ok(mut me) = daemon.me.lock() {
         *me = Arc::downgrade(&daemon);
@@ -272,6 +276,14 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     for h in helpers {
         let _ = h.join();
     }
+    // Leave nothing behind but what someone should read: the log of a
+    // daemon that stopped because its root went away. The lock file goes
+    // last, while we still hold it: a daemon starting now makes a new one.
+    if !daemon.lost_root.load(Ordering::SeqCst) {
+        let _ = std::fs::remove_file(&paths.log);
+    }
+    let _ = std::fs::remove_file(&paths.lock);
+    drop(lock);
     Ok(())
 }
 
@@ -902,6 +914,7 @@ impl Daemon {
         if self.stopping.swap(true, Ordering::SeqCst) {
             return;
         }
+        self.lost_root.store(true, Ordering::SeqCst);
         eprintln!(
             "pgrep-lite daemon: the root {} {how}; stopping (start a new daemon to serve what is there now)",
             self.root.display()
@@ -1050,6 +1063,24 @@ impl Daemon {
     }
 
     fn query(&self, stream: &mut UnixStream, req: &Frame) -> Result<(), ProtocolError> {
+        let wire = Wire {
+            out: Mutex::new(stream),
+            last: Mutex::new(Instant::now()),
+        };
+        let (finished, beat_stop) = bounded::<()>(0);
+        std::thread::scope(|s| {
+            // Without a heartbeat thread (none could be made) the query is
+            // still answered; a client may then give up on a slow one.
+            let _beat = std::thread::Builder::new()
+                .name("pgrep-beat".into())
+                .spawn_scoped(s, || wire.heartbeat(&beat_stop));
+            let r = self.query_on(&wire, req);
+            drop(finished); // wakes the heartbeat thread at once
+            r
+        })
+    }
+
+    fn query_on(&self, stream: &Wire<'_>, req: &Frame) -> Result<(), ProtocolError> {
         let q: protocol::Query = req.json()?;
         let plan = if self.ready.load(Ordering::SeqCst) {
             self.plan(&q)
@@ -1060,7 +1091,7 @@ impl Daemon {
             Ok(gq) => gq,
             Err(reason) => {
                 self.fallbacks.fetch_add(1, Ordering::Relaxed);
-                protocol::write_frame(stream, Kind::Fallback, reason.as_bytes())?;
+                stream.send(Kind::Fallback, reason.as_bytes())?;
                 return Ok(());
             }
         };
@@ -1072,12 +1103,12 @@ impl Daemon {
         if !synced {
             self.fallbacks.fetch_add(1, Ordering::Relaxed);
             let reason = "the file watcher did not confirm it is up to date";
-            protocol::write_frame(stream, Kind::Fallback, reason.as_bytes())?;
+            stream.send(Kind::Fallback, reason.as_bytes())?;
             return Ok(());
         }
         self.queries.fetch_add(1, Ordering::Relaxed);
         let status = self.answer(gq, stream)?;
-        protocol::write_frame(stream, Kind::Exit, &[status.code()])?;
+        stream.send(Kind::Exit, &[status.code()])?;
         Ok(())
     }
 
@@ -1210,7 +1241,7 @@ impl Daemon {
 
     /// Stream the merged results to the client, exactly as one-shot
     /// `--sort path` would print them.
-    fn answer(&self, gq: GrepQuery, out: &mut UnixStream) -> Result<ExitStatus, ProtocolError> {
+    fn answer(&self, gq: GrepQuery, out: &Wire<'_>) -> Result<ExitStatus, ProtocolError> {
         let started = Instant::now();
         let separator = gq.config.file_separator.clone();
         let quit_after_match = gq.config.quit_after_match;
@@ -1240,9 +1271,9 @@ impl Daemon {
                     if let Some(err) = r.error {
                         errored = true;
                         flushed_any = true;
-                        flush(out, &mut buf)?;
+                        out.flush(&mut buf)?;
                         let msg = format!("pgrep-lite: {err}\n");
-                        protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+                        out.send(Kind::Stderr, msg.as_bytes())?;
                         continue;
                     }
                     matched |= r.has_match;
@@ -1255,7 +1286,7 @@ impl Daemon {
                     }
                     if buf.len() >= protocol::CHUNK {
                         flushed_any = true;
-                        flush(out, &mut buf)?;
+                        out.flush(&mut buf)?;
                     }
                     if quit_after_match && matched {
                         stream.cancel();
@@ -1270,19 +1301,19 @@ impl Daemon {
                     )));
                 }
                 Err(err) => {
-                    flush(out, &mut buf)?;
+                    out.flush(&mut buf)?;
                     let msg = format!("pgrep-lite: this search failed in the daemon: {err}\n");
-                    protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+                    out.send(Kind::Stderr, msg.as_bytes())?;
                     return Ok(ExitStatus::Error);
                 }
             }
         }
         drop(stream);
         if implicit && searched == 0 && !(quit_after_match && matched) {
-            flush(out, &mut buf)?;
+            out.flush(&mut buf)?;
             let msg = "pgrep-lite: no files were searched, which means the ignore rules, globs or types \
                        filtered everything out (try -u, --hidden or --no-ignore)\n";
-            protocol::write_frame(out, Kind::Stderr, msg.as_bytes())?;
+            out.send(Kind::Stderr, msg.as_bytes())?;
         }
         if want_stats {
             let block = crate::run::stats_block(mode, &stats, started)
@@ -1292,17 +1323,56 @@ impl Daemon {
             }
             buf.extend_from_slice(&block);
         }
-        flush(out, &mut buf)?;
+        out.flush(&mut buf)?;
         Ok(ExitStatus::from_run(matched, errored, quiet))
     }
 }
 
-fn flush(out: &mut UnixStream, buf: &mut Vec<u8>) -> io::Result<()> {
-    for chunk in buf.chunks(protocol::CHUNK) {
-        protocol::write_frame(out, Kind::Stdout, chunk)?;
+/// The connection's write side while a query is answered: frames from the
+/// answering thread and heartbeats from a timer thread, one whole frame at
+/// a time.
+struct Wire<'a> {
+    out: Mutex<&'a mut UnixStream>,
+    /// When the last frame went out.
+    last: Mutex<Instant>,
+}
+
+impl Wire<'_> {
+    fn send(&self, kind: Kind, payload: &[u8]) -> io::Result<()> {
+        let mut out = self
+            .out
+            .lock()
+            .map_err(|_| io::Error::other("the connection's lock is poisoned"))?;
+        protocol::write_frame(&mut **out, kind, payload)?;
+        if let Ok(mut t) = self.last.lock() {
+            *t = Instant::now();
+        }
+        Ok(())
     }
-    buf.clear();
-    out.flush()
+
+    /// Send `buf` as output frames and empty it.
+    fn flush(&self, buf: &mut Vec<u8>) -> io::Result<()> {
+        for chunk in buf.chunks(protocol::CHUNK) {
+            self.send(Kind::Stdout, chunk)?;
+        }
+        buf.clear();
+        Ok(())
+    }
+
+    /// Until `stop` is disconnected: a `Progress` frame whenever nothing
+    /// was sent for a heartbeat's time.
+    fn heartbeat(&self, stop: &Receiver<()>) {
+        loop {
+            match stop.recv_timeout(protocol::HEARTBEAT / 5) {
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                _ => return,
+            }
+            let quiet = self.last.lock().map(|t| t.elapsed()).unwrap_or_default();
+            if quiet >= protocol::HEARTBEAT && self.send(Kind::Progress, b"").is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// A directory's (device, inode).

@@ -91,6 +91,22 @@ pub fn paths_for(dir: &Path, root: &Path) -> DaemonPaths {
     }
 }
 
+/// The daemon files that go with a socket path (`NAME.sock`).
+pub fn paths_for_socket(sock: &Path) -> DaemonPaths {
+    let dir = sock.parent().unwrap_or(Path::new("")).to_path_buf();
+    let name = sock
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    DaemonPaths {
+        socket: sock.to_path_buf(),
+        lock: dir.join(format!("{name}.lock")),
+        pid: dir.join(format!("{name}.pid")),
+        log: dir.join(format!("{name}.log")),
+        dir,
+    }
+}
+
 /// An exclusive lock on a file, held until dropped.
 #[derive(Debug)]
 pub struct Lock {
@@ -140,6 +156,7 @@ mod tests {
         let b = paths_for(d, Path::new("/home/u/repo2"));
         assert_ne!(a.socket, b.socket);
         assert_eq!(a, paths_for(d, Path::new("/home/u/repo")));
+        assert_eq!(paths_for_socket(&a.socket), a);
         // FNV-1a of "a" is a published test vector.
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
