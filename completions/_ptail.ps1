@@ -38,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'ptail' -ScriptBlock {
             [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Exit when process PID has exited')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)')
-            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll for changes every INTERVAL (default 250ms) instead of waiting for file-system notifications')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll for changes every INTERVAL (default 250ms, at least 10ms) instead of waiting for file-system notifications')
             [CompletionResult]::new('--max-line-length', '--max-line-length', [CompletionResultType]::ParameterName, 'Split lines longer than NUM bytes (with a marker) instead of holding them whole')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the prefixes')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script, and exit')

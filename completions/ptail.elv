@@ -35,7 +35,7 @@ set edit:completion:arg-completer[ptail] = {|@words|
             cand --pid 'Exit when process PID has exited'
             cand --until 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first'
             cand --timeout 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)'
-            cand --poll 'Poll for changes every INTERVAL (default 250ms) instead of waiting for file-system notifications'
+            cand --poll 'Poll for changes every INTERVAL (default 250ms, at least 10ms) instead of waiting for file-system notifications'
             cand --max-line-length 'Split lines longer than NUM bytes (with a marker) instead of holding them whole'
             cand --color 'When to colour the prefixes'
             cand --generate 'Print a man page or a shell completion script, and exit'

@@ -12,7 +12,7 @@ complete -c ptail -s o -l output -d 'Append to FILE instead of writing to stdout
 complete -c ptail -l pid -d 'Exit when process PID has exited' -r
 complete -c ptail -l until -d 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first' -r
 complete -c ptail -l timeout -d 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)' -r
-complete -c ptail -l poll -d 'Poll for changes every INTERVAL (default 250ms) instead of waiting for file-system notifications' -r
+complete -c ptail -l poll -d 'Poll for changes every INTERVAL (default 250ms, at least 10ms) instead of waiting for file-system notifications' -r
 complete -c ptail -l max-line-length -d 'Split lines longer than NUM bytes (with a marker) instead of holding them whole' -r
 complete -c ptail -l color -d 'When to colour the prefixes' -r -f -a "auto\t''
 always\t''

@@ -472,3 +472,35 @@ fn bad_arguments_get_one_line() {
         );
     }
 }
+
+#[test]
+fn impossible_since_date_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    append(&dir.path().join("a.log"), "2024-03-01 00:00:01 one\n");
+    for date in ["2024-02-30", "2023-02-29", "2024-04-31 10:00:00"] {
+        let out = ptail(dir.path(), &["--no-follow", "--since", date, "a.log"])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{date}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: '{date}' is not a time: use a duration ago (10m, 2h) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z)\n"
+            )
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn zero_poll_interval_is_refused() {
+    let out = Command::new(BIN)
+        .args(["--poll=0ms", "a.log"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: invalid value '0ms' for '--poll [<INTERVAL>]': '0ms' is too short a poll interval (at least 10ms) (see 'ptail --help')\n"
+    );
+}

@@ -877,3 +877,229 @@ fn a_fifo_without_a_writer_blocks_no_other_input() {
     assert_eq!(end.stderr, Vec::<String>::new());
     drop(w);
 }
+
+// ---------------------------------------------------------------------------
+// Issue 10: a file is its identity, the output is no input, descriptors
+// are a budget, a closed pipe is noticed while idle.
+
+#[test]
+fn rotation_in_followed_directory_is_not_read_again() {
+    let dir = Dir::new(BIN);
+    dir.create("d/app.log", "1\n2\n3\n4\n5\n");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "d/"]);
+    run.expect(&["1", "2", "3", "4", "5"]);
+    run.wait_watching(&dir.path().join("d"));
+    // The logger still holds the renamed file: its late line belongs to
+    // app.log.1, which is app.log renamed, read on, not from its start.
+    let mut old = appender(&dir.path().join("d/app.log"));
+    std::fs::rename(dir.path().join("d/app.log"), dir.path().join("d/app.log.1")).expect("rename");
+    old.write_all(b"late\n").expect("write");
+    append(&dir.path().join("d/app.log"), "6\n");
+    run.expect(&["late", "6"]);
+    append(&dir.path().join("d/app.log.1"), "later\n");
+    run.expect(&["later"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["1", "2", "3", "4", "5", "late", "6", "later"]);
+}
+
+#[test]
+fn binary_file_found_in_a_directory_is_skipped_and_said_once() {
+    let dir = Dir::new(BIN);
+    dir.create("d/app.log", "1\n");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "d/"]);
+    run.expect(&["1"]);
+    run.wait_watching(&dir.path().join("d"));
+    // What `gzip d/app.log.1` leaves: compressed bytes, with newlines.
+    let mut gz = vec![0x1f, 0x8b, 0x08, 0x08, 0, 0, 0, 0, 0, 3];
+    gz.extend_from_slice(b"app.log.1\0\x93\nbinary\n\x01\x02\n");
+    dir.create_bytes("d/app.log.1.gz", &gz);
+    run.expect_err("ptail: d/app.log.1.gz: appeared");
+    run.expect_err("ptail: d/app.log.1.gz: binary, skipped");
+    append(&dir.path().join("d/app.log.1.gz"), "more\n");
+    append(&dir.path().join("d/app.log"), "2\n");
+    run.expect(&["2"]);
+    let end = run.stop();
+    assert_eq!(end.stdout, ["1", "2"]);
+    assert_eq!(
+        end.stderr,
+        [
+            "ptail: d/app.log.1.gz: appeared",
+            "ptail: d/app.log.1.gz: binary, skipped"
+        ]
+    );
+    // Named on the command line, a file is shown whatever it holds.
+    let out = dir.run(&["--no-follow", "--no-prefix", "d/app.log.1.gz"]);
+    assert_eq!(out.stdout, [&gz[..], b"more\n"].concat());
+}
+
+#[test]
+fn output_file_that_is_an_input_is_refused() {
+    let dir = Dir::new(BIN);
+    dir.create("out.log", "x\n");
+    let out = dir.run(&["-o", "out.log", "a=out.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: out.log: the output file (-o) is also an input; ptail would read what it writes\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.log")).expect("read"),
+        "x\n"
+    );
+}
+
+#[test]
+fn output_file_inside_a_followed_directory_is_not_followed() {
+    let dir = Dir::new(BIN);
+    dir.create("d/a.log", "a1\n");
+    let out = dir.path().join("d/out.log");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "-o", "d/out.log", "d/"]);
+    let read = || std::fs::read_to_string(&out).unwrap_or_default();
+    wait_until("a1 in the output", || (read() == "a1\n").then_some(()));
+    run.wait_watching(&dir.path().join("d"));
+    append(&dir.path().join("d/a.log"), "a2\n");
+    wait_until("a2 in the output", || (read() == "a1\na2\n").then_some(()));
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stderr, Vec::<String>::new());
+    assert_eq!(read(), "a1\na2\n");
+}
+
+#[test]
+fn more_files_than_the_fd_limit_are_all_followed() {
+    const FILES: usize = 600;
+    let dir = Dir::new(BIN);
+    for i in 0..FILES {
+        dir.create(&format!("d/f{i}.log"), &format!("f{i} 1\n"));
+    }
+    // Both limits lowered: ptail cannot raise the soft one past 256.
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "ulimit -n 256 && exec \"$0\" --no-prefix -n +1 d/",
+        BIN,
+    ])
+    .current_dir(dir.path());
+    let mut run = Ptail::spawn(cmd);
+    let mut want: Vec<String> = (0..FILES).map(|i| format!("f{i} 1")).collect();
+    let mut got = Vec::new();
+    let collect = |run: &mut Ptail, got: &mut Vec<String>, n: usize| {
+        for _ in 0..n {
+            match run.stdout.recv_timeout(WAIT) {
+                Ok(l) => got.push(l),
+                Err(e) => run.fail(&format!("{} lines: {e:?}", got.len())),
+            }
+        }
+    };
+    collect(&mut run, &mut got, FILES);
+    run.wait_watching(&dir.path().join("d"));
+    for i in 0..FILES {
+        append(
+            &dir.path().join(format!("d/f{i}.log")),
+            &format!("f{i} 2\n"),
+        );
+        want.push(format!("f{i} 2"));
+    }
+    collect(&mut run, &mut got, FILES);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{:?}", end.stderr);
+    assert_eq!(end.stderr, Vec::<String>::new());
+    // Every line of every file, exactly once (files in any order).
+    got.extend(end.stdout);
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn closed_pipe_ends_an_idle_follow() {
+    let dir = Dir::new(BIN);
+    dir.create("idle.log", "1\n2\n3\n4\n5\n");
+    let mut cmd = dir.command();
+    let child = cmd
+        .args(["--no-prefix", "-n", "5", "idle.log"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ptail");
+    let mut run = Guard(child);
+    let mut out = BufReader::new(run.0.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    out.read_line(&mut first).expect("read");
+    assert_eq!(first, "1\n");
+    // `| head -1`: the reader goes; nothing more is ever written to
+    // idle.log, and ptail must still end, quietly.
+    drop(out);
+    let code = wait_for_exit(&mut run.0);
+    let mut stderr = String::new();
+    run.0
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn unreadable_directory_input_is_reported() {
+    let dir = Dir::new(BIN);
+    dir.create("a.log", "a1\n");
+    let secret = dir.create("d/s.log", "s1\n");
+    let d = dir.path().join("d");
+    set_mode(&d, 0o000);
+    let Some(wrapper) = unprivileged(&dir, &secret) else {
+        set_mode(&d, 0o755);
+        eprintln!("SKIPPED: this process lists mode-000 directories and setpriv cannot drop it");
+        return;
+    };
+    let command = |args: &[&str]| {
+        let mut c = match wrapper.split_first() {
+            Some((w, rest)) => {
+                let mut c = Command::new(w);
+                c.args(rest).arg(BIN);
+                c
+            }
+            None => Command::new(BIN),
+        };
+        c.args(args).current_dir(dir.path());
+        c
+    };
+    let denied = "ptail: d: Permission denied (os error 13)";
+    let out = util::run_bounded(
+        command(&["--no-follow", "--no-prefix", "d", "a.log"]).stdin(Stdio::null()),
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a1\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), format!("{denied}\n"));
+    assert_eq!(out.status.code(), Some(2));
+
+    // Following: said once, the rest followed, status 2 at the end.
+    let mut run = Ptail::spawn(command(&["--no-prefix", "d", "a.log"]));
+    run.expect_err(denied);
+    run.expect(&["a1"]);
+    run.wait_watching(dir.path());
+    append(&dir.path().join("a.log"), "a2\n");
+    run.expect(&["a2"]);
+    let end = run.stop();
+    set_mode(&d, 0o755);
+    assert_eq!(end.code, Some(2), "{end:?}");
+    assert_eq!(end.stdout, ["a1", "a2"]);
+    assert_eq!(end.stderr, [denied]);
+}
+
+#[test]
+fn symlink_loop_says_so() {
+    let dir = Dir::new(BIN);
+    std::os::unix::fs::symlink("loop", dir.path().join("loop")).expect("symlink");
+    let said = "ptail: loop: Too many levels of symbolic links (os error 40)";
+    let out = dir.run(&["--no-follow", "loop"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), format!("{said}\n"));
+    let mut run = Ptail::start(&dir, &["loop"]);
+    run.expect_err(said);
+    let end = run.stop();
+    assert_eq!(end.stderr, [said]);
+}

@@ -118,9 +118,9 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
-    /// Poll for changes every INTERVAL (default 250ms) instead of waiting
-    /// for file-system notifications.
-    #[arg(long, value_name = "INTERVAL", num_args = 0..=1, default_missing_value = "250ms", value_parser = parse_duration)]
+    /// Poll for changes every INTERVAL (default 250ms, at least 10ms)
+    /// instead of waiting for file-system notifications.
+    #[arg(long, value_name = "INTERVAL", num_args = 0..=1, default_missing_value = "250ms", value_parser = parse_poll)]
     pub poll: Option<Duration>,
 
     /// Split lines longer than NUM bytes (with a marker) instead of holding
@@ -206,6 +206,22 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// The shortest `--poll` interval. Shorter is refused, not clamped: a
+/// 0ms poll would spin a core, and a silent change of what was asked
+/// would hide that.
+pub const MIN_POLL: Duration = Duration::from_millis(10);
+
+fn parse_poll(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < MIN_POLL {
+        return Err(format!(
+            "'{s}' is too short a poll interval (at least {}ms)",
+            MIN_POLL.as_millis()
+        ));
+    }
+    Ok(d)
+}
+
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }
@@ -229,5 +245,8 @@ mod tests {
         assert_eq!(parse_lines("+3"), Ok(Lines::From(3)));
         assert_eq!(parse_lines("7"), Ok(Lines::Last(7)));
         assert!(parse_lines("x").is_err());
+        assert!(parse_poll("0ms").is_err());
+        assert!(parse_poll("9ms").is_err());
+        assert_eq!(parse_poll("10ms"), Ok(MIN_POLL));
     }
 }

@@ -15,6 +15,20 @@
 //!   appending to the renamed file until it reopens; its partial last line
 //!   is emitted, marked, when it is retired. A deleted file's descriptor is
 //!   drained the same way.
+//! * **A file is its identity, not its name.** A follower can hand an
+//!   open file over to another ([`Follower::take_retiring`],
+//!   [`Follower::adopt`]): in a followed directory, `app.log` renamed to
+//!   `app.log.1` is the same file under a new name, read on from where
+//!   it was, never again from its start.
+//! * **Binary files found by a glob or a directory are skipped**, said
+//!   once (a rotated log compressed in place); a file named on the
+//!   command line is shown whatever it holds, like tail.
+//! * **Descriptors are a budget.** A follower can be parked
+//!   ([`Follower::park`]): its descriptor closed, its identity, offset
+//!   and held partial line kept; the next poll reopens it by name and
+//!   reads on if it is the same file. Thousands of inputs then fit under
+//!   a low `ulimit -n`; a parked file renamed away (by name) or replaced
+//!   before it is reopened loses what was written to it meanwhile.
 //! * **Framing.** Only whole lines go out. A partial line waits for its
 //!   newline; at rotation, truncation or exit it is emitted once, marked
 //!   partial. A line longer than `max_line` is emitted in pieces marked
@@ -42,6 +56,8 @@ pub enum EventKind {
     Truncated,
     Appeared,
     Gone,
+    /// Found by a glob or directory, and binary: skipped.
+    Binary,
 }
 
 impl EventKind {
@@ -51,6 +67,7 @@ impl EventKind {
             EventKind::Truncated => "truncated",
             EventKind::Appeared => "appeared",
             EventKind::Gone => "gone",
+            EventKind::Binary => "binary, skipped",
         }
     }
 }
@@ -85,15 +102,77 @@ pub struct Stats {
     pub longest_lag: Duration,
 }
 
-struct Open {
+/// (device, inode).
+pub type Id = (u64, u64);
+
+/// An open file and how far it was read; handed between followers when a
+/// file is renamed from one followed name to another.
+pub struct Open {
     file: File,
-    id: (u64, u64),
+    id: Id,
     /// Offset of the next byte to read.
     offset: u64,
     /// The bytes of an incomplete line, and the offset where it starts.
     partial: Vec<u8>,
     partial_at: u64,
     fingerprint: Vec<u8>,
+    /// Looked at for binary content (globs and directories only).
+    classified: bool,
+}
+
+/// A file whose descriptor was given back: everything of [`Open`] but
+/// the descriptor.
+pub struct Parked {
+    id: Id,
+    offset: u64,
+    partial: Vec<u8>,
+    partial_at: u64,
+    fingerprint: Vec<u8>,
+    classified: bool,
+}
+
+/// What another follower holds of a file: open (being drained) or parked.
+pub enum Held {
+    Open(Open),
+    Parked(Parked),
+}
+
+impl Open {
+    fn park(self) -> Parked {
+        Parked {
+            id: self.id,
+            offset: self.offset,
+            partial: self.partial,
+            partial_at: self.partial_at,
+            fingerprint: self.fingerprint,
+            classified: self.classified,
+        }
+    }
+}
+
+impl Parked {
+    /// Reopen through `path`, if it still names the same file.
+    fn reopen(self, path: &Path) -> Result<Open, Parked> {
+        let Ok(mut file) = open_for_reading(path) else {
+            return Err(self);
+        };
+        match file.metadata() {
+            Ok(m) if (m.dev(), m.ino()) == self.id => {}
+            _ => return Err(self),
+        }
+        if file.seek(SeekFrom::Start(self.offset)).is_err() {
+            return Err(self);
+        }
+        Ok(Open {
+            file,
+            id: self.id,
+            offset: self.offset,
+            partial: self.partial,
+            partial_at: self.partial_at,
+            fingerprint: self.fingerprint,
+            classified: self.classified,
+        })
+    }
 }
 
 struct Retiring {
@@ -107,6 +186,15 @@ pub struct Follower {
     max_line: usize,
     cur: Option<Open>,
     retiring: Vec<Retiring>,
+    /// The current file, its descriptor given back (see `park`).
+    parked: Option<Parked>,
+    /// Skip binary files (found by a glob or directory), and the one
+    /// skipped at this path.
+    skip_binary: bool,
+    skipped: Option<Id>,
+    /// A parked file was replaced at the path: what opens next is a
+    /// rotation.
+    replaced: bool,
     /// The file existed at some point (so a new one "appeared").
     seen: bool,
     missing_reported: bool,
@@ -122,11 +210,127 @@ impl Follower {
             max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
             retiring: Vec::new(),
+            parked: None,
+            skip_binary: false,
+            skipped: None,
+            replaced: false,
             seen: false,
             missing_reported: false,
             last_error: None,
             stats: Stats::default(),
         }
+    }
+
+    /// Skip this file if it turns out binary (it was found by a glob or a
+    /// directory).
+    pub fn skipping_binary(mut self) -> Follower {
+        self.skip_binary = true;
+        self
+    }
+
+    /// The file followed now (open or parked).
+    pub fn current_id(&self) -> Option<Id> {
+        self.cur
+            .as_ref()
+            .map(|o| o.id)
+            .or(self.parked.as_ref().map(|p| p.id))
+    }
+
+    /// Every file this follower holds: current, parked, being drained.
+    pub fn ids(&self) -> Vec<Id> {
+        let mut ids: Vec<Id> = self.retiring.iter().map(|r| r.open.id).collect();
+        ids.extend(self.current_id());
+        ids
+    }
+
+    /// Descriptors held.
+    pub fn open_count(&self) -> usize {
+        self.retiring.len() + usize::from(self.cur.is_some())
+    }
+
+    /// Give file `id` up to another follower, if this one holds it only
+    /// as a file renamed or deleted away (being drained, or parked and no
+    /// longer at this path).
+    pub fn take_retiring(&mut self, id: Id) -> Option<Held> {
+        if let Some(i) = self.retiring.iter().position(|r| r.open.id == id) {
+            return Some(Held::Open(self.retiring.remove(i).open));
+        }
+        if self.parked.as_ref().is_some_and(|p| p.id == id) {
+            let here = std::fs::metadata(&self.path)
+                .ok()
+                .map(|m| (m.dev(), m.ino()));
+            if here != Some(id) {
+                return self.parked.take().map(Held::Parked);
+            }
+        }
+        None
+    }
+
+    /// Take over a file another follower held: it is now at this path
+    /// (renamed), and is read on from where it was. What this follower
+    /// had is retired as in a rotation.
+    pub fn adopt(&mut self, held: Held, emit: &mut dyn FnMut(Out)) {
+        let open = match held {
+            Held::Open(o) => o,
+            Held::Parked(p) => match p.reopen(&self.path) {
+                Ok(o) => o,
+                Err(_) => return, // moved on again: the next check sees it
+            },
+        };
+        self.unpark();
+        if let Some(mut old) = self.cur.take() {
+            Self::drain(&mut old, self.max_line, &mut self.stats, emit);
+            self.retiring.push(Retiring {
+                open: old,
+                until: Instant::now() + GRACE,
+            });
+            self.stats.rotations += 1;
+            emit(Out::Event(EventKind::Rotated));
+        }
+        self.seen = true;
+        self.missing_reported = false;
+        self.skipped = None;
+        self.cur = Some(open);
+    }
+
+    /// Close the current file's descriptor, keeping its place: the next
+    /// poll reopens it. Only a follower that has nothing being drained.
+    pub fn park(&mut self) -> bool {
+        if !self.retiring.is_empty() {
+            return false;
+        }
+        match self.cur.take() {
+            Some(o) => {
+                self.parked = Some(o.park());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Reopen a parked file: the same file at the path goes on where it
+    /// was; another one is a rotation seen late (what the old file got
+    /// meanwhile is lost: it had no descriptor).
+    fn unpark(&mut self) {
+        let Some(p) = self.parked.take() else { return };
+        match p.reopen(&self.path) {
+            Ok(o) => self.cur = Some(o),
+            Err(p) => {
+                if std::fs::metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) != p.id) {
+                    // Replaced: `check` opens the new one.
+                    self.replaced = true;
+                } else {
+                    // Not reopenable now (gone, or out of descriptors):
+                    // keep its place.
+                    self.parked = Some(p);
+                }
+            }
+        }
+    }
+
+    /// Whether the follower is waiting for a descriptor (parked).
+    pub fn is_parked(&self) -> bool {
+        self.parked.is_some()
     }
 
     /// Read `open` to EOF (no budget): an old descriptor being retired.
@@ -189,6 +393,7 @@ impl Follower {
                     partial: Vec::new(),
                     partial_at: start,
                     fingerprint,
+                    classified: false,
                 });
                 self.seen = true;
                 true
@@ -222,16 +427,34 @@ impl Follower {
                 i += 1;
             }
         }
+        self.unpark();
         if check {
             self.check(now, emit);
         }
         let mut more = false;
+        if self.skip_binary
+            && let Some(open) = self.cur.as_mut()
+            && !open.classified
+        {
+            match looks_binary(&open.file) {
+                None => return false, // empty: nothing to read yet
+                Some(false) => open.classified = true,
+                Some(true) => {
+                    self.skipped = Some(open.id);
+                    self.cur = None;
+                    emit(Out::Event(EventKind::Binary));
+                    return false;
+                }
+            }
+        }
         if let Some(open) = self.cur.as_mut() {
             if !check {
-                // A cheap truncation check on every read: the size only.
+                // A cheap truncation check on every read: the size, and
+                // the first bytes (a file truncated and written past our
+                // offset before we looked is as long as before).
                 if let Ok(m) = open.file.metadata()
                     && m.is_file()
-                    && m.len() < open.offset
+                    && (m.len() < open.offset || !same_start(open))
                 {
                     self.truncated(emit);
                 }
@@ -285,7 +508,9 @@ impl Follower {
                 let id = (meta.dev(), meta.ino());
                 match self.cur.as_ref().map(|o| o.id) {
                     Some(cur) if cur == id => self.check_content(emit),
+                    _ if self.skipped == Some(id) => {}
                     _ => {
+                        self.skipped = None;
                         let Ok(file) = open_for_reading(&self.path) else {
                             return; // raced with another rename: next time
                         };
@@ -301,7 +526,7 @@ impl Follower {
                             });
                             self.stats.rotations += 1;
                             emit(Out::Event(EventKind::Rotated));
-                        } else if !self.retiring.is_empty() {
+                        } else if !self.retiring.is_empty() || std::mem::take(&mut self.replaced) {
                             // Renamed away, then a new file: a rotation
                             // whose two halves were seen apart.
                             self.stats.rotations += 1;
@@ -319,6 +544,7 @@ impl Follower {
                             partial: Vec::new(),
                             partial_at: 0,
                             fingerprint,
+                            classified: false,
                         });
                     }
                 }
@@ -404,6 +630,35 @@ fn open_for_reading(path: &Path) -> io::Result<File> {
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)
+}
+
+/// Whether the file still starts with the bytes seen at its start.
+fn same_start(open: &Open) -> bool {
+    if open.fingerprint.is_empty() {
+        return true;
+    }
+    let now = read_fingerprint(&open.file);
+    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(&now)
+}
+
+/// Whether a file is binary, from its first bytes: a NUL (as grep
+/// decides), or a compressor's magic number. `None` while it is empty.
+fn looks_binary(file: &File) -> Option<bool> {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; 1024];
+    let n = file.read_at(&mut head, 0).ok()?;
+    if n == 0 {
+        return None;
+    }
+    let head = &head[..n];
+    const MAGIC: [&[u8]; 5] = [
+        b"\x1f\x8b",         // gzip
+        b"BZh",              // bzip2
+        b"\xfd7zXZ\x00",     // xz
+        b"\x28\xb5\x2f\xfd", // zstd
+        b"PK\x03\x04",       // zip
+    ];
+    Some(head.contains(&0) || MAGIC.iter().any(|m| head.starts_with(m)))
 }
 
 fn read_fingerprint(file: &File) -> Vec<u8> {

@@ -104,8 +104,10 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
 }
 
 impl Input {
-    /// The files this input names now, sorted.
-    pub fn expand(&self) -> Vec<PathBuf> {
+    /// The files this input names now, sorted. A directory (or a glob's
+    /// base directory) that exists but cannot be listed is an error; one
+    /// that does not exist (yet, or any more) names nothing.
+    pub fn expand(&self) -> std::io::Result<Vec<PathBuf>> {
         let mut out = Vec::new();
         match self.kind {
             InputKind::File => {
@@ -113,8 +115,8 @@ impl Input {
                     out.push(self.path.clone());
                 }
             }
-            InputKind::Dir => {
-                if let Ok(rd) = std::fs::read_dir(&self.path) {
+            InputKind::Dir => match std::fs::read_dir(&self.path) {
+                Ok(rd) => {
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_file() {
@@ -122,12 +124,18 @@ impl Input {
                         }
                     }
                 }
-            }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            },
             InputKind::Glob => {
                 let mut stack = vec![self.path.clone()];
                 while let Some(d) = stack.pop() {
-                    let Ok(rd) = std::fs::read_dir(&d) else {
-                        continue;
+                    let rd = match std::fs::read_dir(&d) {
+                        Ok(rd) => rd,
+                        Err(e) if d == self.path && e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(e);
+                        }
+                        Err(_) => continue,
                     };
                     for e in rd.flatten() {
                         let p = e.path();
@@ -143,7 +151,7 @@ impl Input {
             }
         }
         out.sort();
-        out
+        Ok(out)
     }
 
     fn matches(&self, p: &Path) -> bool {

@@ -20,12 +20,24 @@
 //!   grace period ends. When notifications are unavailable or inotify's
 //!   limits are hit, ptail says so once, with the sysctl to raise, and
 //!   polls.
+//! * **A file is its identity (device, inode), not its name.** Every file
+//!   a follower holds is registered by identity; when a followed name
+//!   turns out to be a file another follower holds (in a followed
+//!   directory, `app.log` renamed to `app.log.1`), the follower of the
+//!   new name takes the open file over and reads on from where it was.
+//! * **Descriptors are a budget.** The soft `RLIMIT_NOFILE` is raised to
+//!   the hard one; past it, the least recently read files are parked
+//!   (descriptor closed, place kept) and reopened by name on their next
+//!   event or check, so any number of inputs is followed under any limit.
+//! * **The output is never an input**: `-o FILE` named as an input is
+//!   refused; found by a glob or directory, it is left out.
 //! * **One writer.** Each poll of a follower becomes one record (whole
 //!   lines, formatted: prefix, colour, JSON) sent over workdist's bounded
 //!   sink channel. The writer flushes after every record, so lines show up
 //!   at once even in a pipe, while a busy file's lines go out in large
 //!   writes. A slow consumer blocks the loop (back-pressure), never grows
-//!   memory; a closed pipe ends the run with status 0.
+//!   memory; a closed pipe ends the run with status 0, noticed even while
+//!   every input is idle (the loop polls stdout for POLLERR/POLLHUP).
 
 pub mod cli;
 pub mod follow;
@@ -47,7 +59,7 @@ use workdist::ExitStatus;
 use workdist::sink::{Buffering, Sink, SinkConfig, SinkSender};
 
 use crate::cli::{Cli, FollowMode, Generate, Lines};
-use crate::follow::{EventKind, Follower, Out};
+use crate::follow::{EventKind, Follower, Id, Out};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{History, Reorder};
 use crate::output::{Format, Source};
@@ -123,6 +135,26 @@ struct Tail {
     pending: Vec<u8>,
     /// Followers with a rotated-away file still being read.
     draining: std::collections::BTreeSet<usize>,
+    /// Which follower holds each file (current, parked or draining), and
+    /// what each follower registered.
+    held: HashMap<Id, usize>,
+    registered: Vec<Vec<Id>>,
+    /// Descriptors the followers hold, per follower and in all, and how
+    /// many they may hold (see `fd_budget`).
+    fds: Vec<usize>,
+    open_fds: usize,
+    fd_budget: usize,
+    /// When each follower was last read (a counter): the least recently
+    /// read are parked first.
+    active: Vec<u64>,
+    clock: u64,
+    /// The `-o` file: never followed.
+    exclude: Option<Id>,
+    /// An input could not be read (a directory that cannot be listed):
+    /// reported, the rest followed, exit status 2 at the end.
+    input_error: bool,
+    /// Per input: the last listing error reported.
+    list_errors: Vec<Option<std::io::ErrorKind>>,
 }
 
 fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
@@ -145,18 +177,33 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         .transpose()
         .map_err(anyhow::Error::msg)?;
 
-    // The writer: stdout, or a file opened for appending.
+    // The writer: stdout, or a file opened for appending (never one of
+    // the inputs: ptail would read its own output, without end).
+    let mut exclude = None;
     let (out, tty): (Box<dyn Write + Send>, bool) = match &cli.output {
-        Some(p) => (
-            Box::new(
-                std::fs::OpenOptions::new()
-                    .append(true)
-                    .create(true)
-                    .open(p)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-            ),
-            false,
-        ),
+        Some(p) => {
+            let existed = p.exists();
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(p)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let id = file.metadata().map(|m| identity(&m))?;
+            if let Some(input) = inputs.iter().find(|i| {
+                i.kind == InputKind::File
+                    && std::fs::metadata(&i.path).is_ok_and(|m| identity(&m) == id)
+            }) {
+                if !existed {
+                    let _ = std::fs::remove_file(p);
+                }
+                anyhow::bail!(
+                    "{}: the output file (-o) is also an input; ptail would read what it writes",
+                    input.shown(&input.path)
+                );
+            }
+            exclude = Some(id);
+            (Box::new(file), false)
+        }
         None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
     };
     let format = format.with_color(match cli.color {
@@ -198,7 +245,18 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         live: false,
         pending: Vec::new(),
         draining: Default::default(),
+        held: HashMap::new(),
+        registered: Vec::new(),
+        fds: Vec::new(),
+        open_fds: 0,
+        fd_budget: fd_budget(),
+        active: Vec::new(),
+        clock: 0,
+        exclude,
+        input_error: false,
+        list_errors: Vec::new(),
     };
+    tail.list_errors = vec![None; tail.inputs.len()];
 
     // Start: every file that exists now, positioned at its last lines (or
     // its lines since --since).
@@ -212,15 +270,17 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         Lines::From(n) => (None, Some(n)),
     };
     for i in 0..tail.inputs.len() {
-        let found = tail.inputs[i].expand();
+        let found = tail.list(i);
         if found.is_empty() && tail.inputs[i].kind == InputKind::File {
             let path = tail.inputs[i].path.clone();
             if cli.no_follow {
                 tail.errored = true;
-                eprintln!(
-                    "ptail: {}: No such file or directory",
-                    tail.inputs[i].shown(&path)
-                );
+                // The real reason (a symlink loop is no missing file).
+                let why = match std::fs::metadata(&path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => e.to_string(),
+                    _ => "No such file or directory".to_string(),
+                };
+                eprintln!("ptail: {}: {why}", tail.inputs[i].shown(&path));
             } else {
                 // Followed until it appears.
                 tail.add(path, i);
@@ -256,6 +316,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
                 errs.push(e.to_string());
             }
         });
+        tail.sync_ids(s);
         for e in errs {
             tail.errored = true;
             eprintln!("ptail: {}: {e}", tail.sources[s].path);
@@ -280,6 +341,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         if tail.done() {
             break;
         }
+        tail.within_fd_budget();
     }
     if cli.no_follow && !tail.done() {
         for s in 0..tail.followers.len() {
@@ -295,7 +357,14 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         if cli.stats {
             print_stats(&tail.sources, &tail.followers);
         }
-        output.unwrap_or_else(|| exit_status(cli, tail.errored, tail.until_matched, true))
+        output.unwrap_or_else(|| {
+            exit_status(
+                cli,
+                tail.errored || tail.input_error,
+                tail.until_matched,
+                true,
+            )
+        })
     } else {
         follow(cli, &mut tail)?;
         for s in 0..tail.followers.len() {
@@ -310,13 +379,20 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         let stats = std::mem::take(&mut tail.followers);
         let sources = std::mem::take(&mut tail.sources);
         let errored = tail.errored;
+        let input_error = tail.input_error;
         let matched = tail.until_matched;
         drop(tail);
         let output = finish_output(sink);
         if cli.stats {
             print_stats(&sources, &stats);
         }
-        output.unwrap_or_else(|| exit_status(cli, errored, matched, ended))
+        output.unwrap_or_else(|| {
+            if input_error && !matched {
+                ExitStatus::Error
+            } else {
+                exit_status(cli, errored, matched, ended)
+            }
+        })
     };
     Ok(status)
 }
@@ -396,6 +472,12 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
                 continue;
             }
             if let Err(e) = w.watch(&dir) {
+                if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    // Unreadable (reported as an input error, or a
+                    // file's parent): the others stay on notifications;
+                    // tried again at the next check.
+                    continue;
+                }
                 if matches!(e.raw_os_error(), Some(28 | 24)) {
                     eprintln!(
                         "ptail: inotify limit reached watching {} ({e}); polling every 250ms instead. Raise it with: sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=1024",
@@ -427,6 +509,14 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
     let mut dirty: BTreeMap<usize, bool> = (0..tail.followers.len()).map(|s| (s, true)).collect();
     let mut ticks = 0u64;
     let mut cursor = 0usize;
+    // A pipe or socket on stdout: its reader going away (`| head -1`)
+    // ends the run even while every input is idle.
+    let stdout = std::io::stdout();
+    let watch_stdout = cli.output.is_none()
+        && rustix::fs::fstat(&stdout).is_ok_and(|st| {
+            let t = rustix::fs::FileType::from_raw_mode(st.st_mode);
+            t == rustix::fs::FileType::Fifo || t == rustix::fs::FileType::Socket
+        });
     loop {
         if stop.load(Ordering::SeqCst) || tail.done() {
             return Ok(());
@@ -467,13 +557,21 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
                 tv_sec: wait.as_secs() as i64,
                 tv_nsec: i64::from(wait.subsec_nanos()),
             };
-            let mut fds = Vec::with_capacity(2);
+            let mut fds = Vec::with_capacity(3);
+            if watch_stdout {
+                // No events asked: only POLLERR/POLLHUP (reader gone).
+                fds.push(PollFd::new(&stdout, PollFlags::empty()));
+            }
             fds.push(PollFd::new(&sig_read, PollFlags::IN));
             if let Some(w) = &watcher {
                 fds.push(PollFd::from_borrowed_fd(w.fd(), PollFlags::IN));
             }
             // EINTR (a signal): `stop` says what to do.
             let _ = poll(&mut fds, Some(&timeout));
+            if watch_stdout && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP) {
+                // Quietly, status 0 (like a broken pipe).
+                return Ok(());
+            }
         }
         if stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -534,6 +632,7 @@ fn follow(cli: &Cli, tail: &mut Tail) -> anyhow::Result<()> {
             if tail.done() {
                 return Ok(());
             }
+            tail.within_fd_budget();
         }
         tail.release(Instant::now());
         tail.flush();
@@ -545,6 +644,11 @@ impl Tail {
         if self.by_path.contains_key(&path) {
             return None;
         }
+        if self.exclude.is_some()
+            && std::fs::metadata(&path).is_ok_and(|m| Some(identity(&m)) == self.exclude)
+        {
+            return None; // our own output, found by a glob or directory
+        }
         let i = self.followers.len();
         let shown = self.inputs[input].shown(&path);
         self.sources.push(Source {
@@ -553,8 +657,16 @@ impl Tail {
             input,
             prefix: Vec::new(),
         });
+        let follower = Follower::new(path.clone(), self.by_name, self.max_line);
         self.followers
-            .push(Follower::new(path.clone(), self.by_name, self.max_line));
+            .push(if self.inputs[input].kind == InputKind::File {
+                follower
+            } else {
+                follower.skipping_binary()
+            });
+        self.registered.push(Vec::new());
+        self.fds.push(0);
+        self.active.push(0);
         self.detectors.push(Detector::new(self.time_format.clone()));
         self.references.push(time::now());
         self.by_path.insert(path, i);
@@ -614,7 +726,7 @@ impl Tail {
             if self.inputs[i].kind == InputKind::File {
                 continue;
             }
-            for path in self.inputs[i].expand() {
+            for path in self.list(i) {
                 added |= self.add(path, i).is_some();
             }
         }
@@ -660,10 +772,102 @@ impl Tail {
         }
     }
 
+    /// The files input `i` names now. A directory (or a glob's base)
+    /// that cannot be listed is reported once with its path (again if
+    /// the reason changes), and is an input error.
+    fn list(&mut self, i: usize) -> Vec<PathBuf> {
+        match self.inputs[i].expand() {
+            Ok(found) => {
+                self.list_errors[i] = None;
+                found
+            }
+            Err(e) => {
+                if self.list_errors[i] != Some(e.kind()) {
+                    self.list_errors[i] = Some(e.kind());
+                    self.input_error = true;
+                    let input = &self.inputs[i];
+                    eprintln!("ptail: {}: {e}", input.shown(&input.path));
+                }
+                Vec::new()
+            }
+        }
+    }
+
     /// Poll one follower and send what it read as one record. Returns
     /// whether it has more to read.
     fn poll(&mut self, s: usize, check: bool, woke: Instant) -> bool {
+        if check && self.by_name {
+            self.take_over_moved(s, woke, 0);
+        }
         self.read(s, woke, |f, emit| f.poll(check, emit))
+    }
+
+    /// Follower `s`'s path may now name a file another follower holds
+    /// (renamed from that one's name to this one's): `s` takes the open
+    /// file over and reads on from where it was, so nothing is read
+    /// twice. If the holder has not seen its file go yet, it looks first
+    /// (reading what was written before the rename, under its name).
+    fn take_over_moved(&mut self, s: usize, woke: Instant, depth: u32) {
+        let Ok(meta) = std::fs::metadata(&self.followers[s].path) else {
+            return;
+        };
+        let id = identity(&meta);
+        if !meta.is_file() || self.followers[s].current_id() == Some(id) {
+            return;
+        }
+        let Some(&x) = self.held.get(&id) else { return };
+        if x != s && self.followers[x].current_id() == Some(id) && depth < 8 {
+            self.take_over_moved(x, woke, depth + 1);
+            self.read(x, woke, |f, emit| f.poll(true, emit));
+        }
+        let Some(held) = self.followers[x].take_retiring(id) else {
+            return; // still at its name too (a hard link): leave it
+        };
+        self.sync_ids(x);
+        self.read(s, woke, |f, emit| {
+            f.adopt(held, emit);
+            false
+        });
+    }
+
+    /// Record what follower `s` holds now: its files by identity, its
+    /// descriptors.
+    fn sync_ids(&mut self, s: usize) {
+        let ids = self.followers[s].ids();
+        for id in std::mem::take(&mut self.registered[s]) {
+            if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
+                self.held.remove(&id);
+            }
+        }
+        for &id in &ids {
+            self.held.insert(id, s);
+        }
+        self.registered[s] = ids;
+        let n = self.followers[s].open_count();
+        self.open_fds = self.open_fds + n - self.fds[s];
+        self.fds[s] = n;
+    }
+
+    /// Over the descriptor budget: park the least recently read files
+    /// (down to three quarters of it, so that this is rare).
+    fn within_fd_budget(&mut self) {
+        if self.open_fds <= self.fd_budget {
+            return;
+        }
+        let mut open: Vec<(u64, usize)> = (0..self.followers.len())
+            .filter(|&s| self.fds[s] > 0 && !self.followers[s].draining())
+            .map(|s| (self.active[s], s))
+            .collect();
+        open.sort_unstable();
+        let target = self.fd_budget * 3 / 4;
+        for (_, s) in open {
+            if self.open_fds <= target {
+                break;
+            }
+            if self.followers[s].park() {
+                self.sync_ids(s);
+            }
+        }
     }
 
     /// The last of a follower at exit: its partial line, marked.
@@ -734,6 +938,8 @@ impl Tail {
                 }
                 false
             };
+        self.clock += 1;
+        self.active[s] = self.clock;
         let more = step(&mut followers[s], &mut |o| {
             if matched {
                 return;
@@ -784,6 +990,7 @@ impl Tail {
             }
         });
         self.until_matched = matched;
+        self.sync_ids(s);
         if self.followers[s].draining() {
             self.draining.insert(s);
         } else {
@@ -910,6 +1117,21 @@ fn print_stats(sources: &[Source], followers: &[Follower]) {
             f.stats.longest_lag.as_secs_f64() * 1000.0
         );
     }
+}
+
+/// (device, inode).
+fn identity(m: &std::fs::Metadata) -> Id {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+/// How many descriptors the followers may hold: the soft limit (raised
+/// at start) less a reserve for everything else (stdio, inotify, the
+/// signal pipe, `-o`, time-zone files).
+fn fd_budget() -> usize {
+    let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    let soft = lim.current.unwrap_or(1 << 20).min(1 << 20) as usize;
+    soft.saturating_sub(64).max(8)
 }
 
 /// Following many files keeps one descriptor open per file: raise the soft

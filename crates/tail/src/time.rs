@@ -156,9 +156,22 @@ struct Civil {
 }
 
 impl Civil {
+    /// A real calendar day (2024-02-30 is no date, not March 1st; without
+    /// a year, February has 29 days) and time.
     fn valid(&self) -> bool {
+        let days = match self.month {
+            2 if self
+                .year
+                .is_none_or(|y| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0) =>
+            {
+                29
+            }
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
         (1..=12).contains(&self.month)
-            && (1..=31).contains(&self.day)
+            && (1..=days).contains(&self.day)
             && self.hour < 24
             && self.min < 60
             && self.sec <= 60
@@ -1179,6 +1192,11 @@ mod tests {
             Ok("2015-10-18T00:00:00+00:00".into())
         );
         assert!(parse_since("yesterday-ish", &zone, now).is_err());
+        // Impossible dates are errors, never the next month's days.
+        assert!(parse_since("2024-02-30", &zone, now).is_err());
+        assert!(parse_since("2023-02-29", &zone, now).is_err());
+        assert!(parse_since("2024-04-31 10:00:00", &zone, now).is_err());
+        assert!(parse_since("2024-02-29", &zone, now).is_ok());
     }
 
     #[test]

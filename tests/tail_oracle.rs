@@ -1,0 +1,728 @@
+//! ptail's promise, checked against a trusted answer: every line of every
+//! followed file comes out exactly once, whole, in its file's order,
+//! through every rotation scheme and under every input mode.
+//!
+//! Seeded writers (threads of this test) append numbered lines
+//! (`w<writer> <seq> <padding>`) to their logs and rotate them the ways
+//! logrotate does: rename with numbered suffixes (`w0.log` -> `w0.log.1`
+//! -> `w0.log.2`, the oldest deleted), dateext (`w1.log-20261128`),
+//! copytruncate (numbered copies, the original truncated in place),
+//! delete and re-create, and rename with the previous rotated file
+//! compressed later (`delaycompress`: a gzip-looking binary appears, the
+//! text file goes). A writer that still holds the renamed or deleted file
+//! writes a few late lines to it, as a logger does before it reopens. One
+//! more file (`noise.txt`) never rotates. ptail follows them as named
+//! files, as a directory, or as a glob (`logs/*.log*`, which leaves out
+//! `noise.txt`).
+//!
+//! The trusted answer is what the writers did, not what ptail computed:
+//! for every line, how many followed files held it (the log itself, if
+//! it is an input, plus every copytruncate copy that is an input: in a
+//! followed directory a copy is a new file, shown whole). Copytruncate has
+//! an inherent gap: what is written after ptail's last read and before the
+//! truncation may never be read from the original. The oracle allows
+//! exactly that loss (only lines written after the last point where the
+//! writer saw ptail caught up, and only from the original) and then
+//! requires a `truncated` event for that file in the stream, so the gap
+//! is reported, never hidden. A partial piece is allowed only as the
+//! start of such a line.
+//!
+//! Before a file is rotated away the writer waits (bounded) until ptail
+//! has shown its last line: a file that lives for microseconds cannot be
+//! followed by anyone, and that is not what is checked. After the writers
+//! finish, the test waits (bounded) for every expected line, gives ptail
+//! one more periodic check to show any duplicate, stops it and compares.
+//!
+//! `PTAIL_ORACLE_SEED` (default fixed) and `PTAIL_ORACLE_ITERS` (default
+//! 3: each input mode once, every scheme in each) select the runs;
+//! `bench/tail_oracle.sh` runs it for minutes with fresh seeds.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ptail");
+
+/// The longest any expected line may take (only a failing run waits this
+/// long).
+const WAIT: Duration = Duration::from_secs(20);
+/// After every expected line arrived: one periodic check of ptail's
+/// (1 s) and some, for a late duplicate to show. Not a synchronisation:
+/// a correct ptail writes nothing more.
+const SETTLE: Duration = Duration::from_millis(1300);
+
+/// splitmix64: small, seeded, good enough to pick operations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Named,
+    Dir,
+    Glob,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    Numbered,
+    DateExt,
+    CopyTruncate,
+    DeleteCreate,
+    GzipLater,
+    /// `noise.txt`: never rotated.
+    Never,
+}
+
+const SCHEMES: [Scheme; 5] = [
+    Scheme::Numbered,
+    Scheme::DateExt,
+    Scheme::CopyTruncate,
+    Scheme::DeleteCreate,
+    Scheme::GzipLater,
+];
+
+/// One line of ptail's output: `label SEP text`.
+#[derive(Clone, Debug)]
+struct OutLine {
+    label: String,
+    /// `|` whole, `~` partial, `+` split piece, `!` event, `?` not a line
+    /// ptail could have written.
+    sep: char,
+    text: String,
+}
+
+fn parse(raw: &[u8]) -> OutLine {
+    let s = String::from_utf8_lossy(raw);
+    let s = s.strip_suffix('\n').unwrap_or(&s);
+    let found = [" | ", " ~ ", " + ", " ! "]
+        .iter()
+        .filter_map(|sep| s.find(sep).map(|at| (at, sep)))
+        .min();
+    match found {
+        Some((at, sep)) => OutLine {
+            label: s[..at].trim().to_string(),
+            sep: sep.chars().nth(1).unwrap_or('?'),
+            text: s[at + 3..].to_string(),
+        },
+        None => OutLine {
+            label: String::new(),
+            sep: '?',
+            text: s.to_string(),
+        },
+    }
+}
+
+/// What ptail has written so far, shared with the writers.
+#[derive(Default)]
+struct Seen {
+    lines: Vec<OutLine>,
+    /// Whole lines by text: how many times each came out.
+    count: HashMap<String, u32>,
+    ended: bool,
+}
+
+#[derive(Default)]
+struct Shared {
+    seen: Mutex<Seen>,
+    changed: Condvar,
+}
+
+impl Shared {
+    /// Wait (bounded) until `ok` holds for what ptail wrote.
+    fn wait(&self, what: &str, ok: impl Fn(&Seen) -> bool) -> Result<(), String> {
+        let end = Instant::now() + WAIT;
+        let mut seen = self.seen.lock().map_err(|_| "poisoned")?;
+        loop {
+            if ok(&seen) {
+                return Ok(());
+            }
+            let now = Instant::now();
+            if now >= end || seen.ended {
+                return Err(format!("{what}: not within {WAIT:?}"));
+            }
+            seen = self
+                .changed
+                .wait_timeout(seen, end - now)
+                .map_err(|_| "poisoned")?
+                .0;
+        }
+    }
+}
+
+/// The trusted answer for one line.
+#[derive(Clone, Debug, Default)]
+struct Expect {
+    writer: usize,
+    /// The file generation (one inode's life, or one copytruncate cycle)
+    /// it was written into: order is checked within one.
+    generation: u64,
+    seq: u64,
+    /// 1 if its log is an input, plus the copies of it that are inputs.
+    copies: u32,
+    in_log: u32,
+    /// Written after the writer last saw ptail caught up, into a file
+    /// then truncated: the original's copy may be lost (copytruncate).
+    gap: bool,
+}
+
+struct Writer {
+    id: usize,
+    name: String,
+    tag: String,
+    scheme: Scheme,
+    mode: Mode,
+    dir: PathBuf,
+    rng: Rng,
+    file: File,
+    seq: u64,
+    generation: u64,
+    /// The current file's lines (what a copy would hold).
+    current: Vec<String>,
+    /// Lines of the current file written since ptail was seen caught up.
+    unconfirmed: Vec<String>,
+    numbered: u32,
+    rotations: u32,
+    ops: u64,
+    expect: BTreeMap<String, Expect>,
+    shared: Arc<Shared>,
+}
+
+impl Writer {
+    fn new(
+        id: usize,
+        scheme: Scheme,
+        mode: Mode,
+        dir: &Path,
+        seed: u64,
+        shared: Arc<Shared>,
+    ) -> Writer {
+        let (name, tag) = if scheme == Scheme::Never {
+            ("noise.txt".to_string(), format!("n{id}"))
+        } else {
+            (format!("w{id}.log"), format!("w{id}"))
+        };
+        let file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(dir.join(&name))
+            .expect("create the log");
+        Writer {
+            id,
+            name,
+            tag,
+            scheme,
+            mode,
+            dir: dir.to_path_buf(),
+            rng: Rng(seed ^ (id as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)),
+            file,
+            seq: 0,
+            generation: 0,
+            current: Vec::new(),
+            unconfirmed: Vec::new(),
+            numbered: 0,
+            rotations: 0,
+            ops: 0,
+            expect: BTreeMap::new(),
+            shared,
+        }
+    }
+
+    /// Whether ptail follows a file of this name in this mode.
+    fn followed(&self, name: &str) -> bool {
+        match self.mode {
+            Mode::Named => name == self.name && self.scheme != Scheme::Never,
+            Mode::Dir => true,
+            Mode::Glob => name.contains(".log"),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// One line to the file the writer holds (one write, as loggers do).
+    fn line(&mut self) {
+        self.seq += 1;
+        let pad: String = (0..self.rng.below(40))
+            .map(|_| char::from(b'a' + self.rng.below(26) as u8))
+            .collect();
+        let text = format!("{} {:06} {pad}", self.tag, self.seq);
+        self.file
+            .write_all(format!("{text}\n").as_bytes())
+            .expect("write a line");
+        let in_log = u32::from(self.followed(&self.name));
+        self.expect.insert(
+            text.clone(),
+            Expect {
+                writer: self.id,
+                generation: self.generation,
+                seq: self.seq,
+                copies: 0,
+                in_log,
+                gap: false,
+            },
+        );
+        self.current.push(text.clone());
+        self.unconfirmed.push(text);
+        self.ops += 1;
+    }
+
+    /// Lines written to the file the writer still holds after it was
+    /// renamed or deleted (a logger that has not reopened yet).
+    fn late_lines(&mut self) {
+        for _ in 0..self.rng.below(3) {
+            self.line();
+        }
+    }
+
+    /// A new file under the log's name, held from now on.
+    fn create(&mut self) {
+        self.file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(self.path(&self.name.clone()))
+            .expect("create the new log");
+        self.generation += 1;
+        self.current.clear();
+        self.unconfirmed.clear();
+    }
+
+    fn rename(&mut self, from: &str, to: &str) {
+        std::fs::rename(self.path(from), self.path(to)).expect("rename");
+        self.ops += 1;
+    }
+
+    /// `name.N` -> `name.N+1` from the oldest; with `keep`, the oldest
+    /// beyond it is deleted first.
+    fn shift(&mut self, keep: Option<u32>) {
+        if keep.is_some_and(|k| self.numbered >= k) {
+            std::fs::remove_file(self.path(&format!("{}.{}", self.name, self.numbered)))
+                .expect("delete the oldest");
+            self.numbered -= 1;
+        }
+        for n in (1..=self.numbered).rev() {
+            self.rename(
+                &format!("{}.{n}", self.name),
+                &format!("{}.{}", self.name, n + 1),
+            );
+        }
+    }
+
+    /// Wait until ptail has shown the last line of the current file (it
+    /// has it open): what is written from now on races with its reads.
+    fn sync(&mut self) -> Result<(), String> {
+        if !self.followed(&self.name) {
+            self.unconfirmed.clear();
+            return Ok(());
+        }
+        if self.current.is_empty() {
+            self.line();
+        }
+        let last = self.current.last().cloned().unwrap_or_default();
+        self.shared
+            .wait(&format!("{}: line {last:?} shown", self.name), |s| {
+                s.count.contains_key(&last)
+            })?;
+        self.unconfirmed.clear();
+        Ok(())
+    }
+
+    fn rotate(&mut self) -> Result<(), String> {
+        self.sync()?;
+        // Lines that race with ptail's reads and the rotation.
+        for _ in 0..self.rng.below(4) {
+            self.line();
+        }
+        self.rotations += 1;
+        let name = self.name.clone();
+        match self.scheme {
+            Scheme::Numbered => {
+                self.shift(Some(3));
+                self.rename(&name, &format!("{name}.1"));
+                self.numbered += 1;
+                self.late_lines();
+                self.create();
+            }
+            Scheme::DateExt => {
+                self.rename(&name, &format!("{name}-{}", 20261100 + self.rotations));
+                self.late_lines();
+                self.create();
+            }
+            Scheme::DeleteCreate => {
+                std::fs::remove_file(self.path(&name)).expect("delete");
+                self.ops += 1;
+                self.late_lines();
+                self.create();
+            }
+            Scheme::GzipLater => {
+                if self.numbered > 0 {
+                    // delaycompress: the previous rotation's file is
+                    // compressed now; its text file goes.
+                    let mut gz = vec![0x1f, 0x8b, 0x08, 0x08, 0, 0, 0, 0, 0, 3];
+                    gz.extend_from_slice(format!("{name}.1\0").as_bytes());
+                    for _ in 0..200 + self.rng.below(2000) {
+                        gz.push(self.rng.below(256) as u8);
+                    }
+                    gz.extend_from_slice(b"\nw9 000001 not a line\n");
+                    std::fs::write(self.path(&format!("{name}.{}.gz", self.rotations)), gz)
+                        .expect("write the compressed file");
+                    std::fs::remove_file(self.path(&format!("{name}.1"))).expect("delete");
+                    self.ops += 2;
+                    self.numbered = 0;
+                }
+                self.rename(&name, &format!("{name}.1"));
+                self.numbered = 1;
+                self.late_lines();
+                self.create();
+            }
+            Scheme::CopyTruncate => {
+                // Copies are kept: in a followed directory each is a new
+                // file whose lines are all expected once more.
+                self.shift(None);
+                let copy = format!("{name}.1");
+                let mut bytes = Vec::new();
+                File::open(self.path(&name))
+                    .and_then(|mut f| f.read_to_end(&mut bytes))
+                    .expect("read the log");
+                std::fs::write(self.path(&copy), &bytes).expect("write the copy");
+                self.numbered += 1;
+                self.ops += 1;
+                if self.followed(&copy) {
+                    for l in &self.current {
+                        if let Some(e) = self.expect.get_mut(l) {
+                            e.copies += 1;
+                        }
+                    }
+                }
+                // Between the copy and the truncation: in no copy.
+                for _ in 0..self.rng.below(3) {
+                    self.line();
+                }
+                self.file.set_len(0).expect("truncate");
+                self.ops += 1;
+                for l in &self.unconfirmed {
+                    if let Some(e) = self.expect.get_mut(l) {
+                        e.gap = true;
+                    }
+                }
+                self.generation += 1;
+                self.current.clear();
+                self.unconfirmed.clear();
+            }
+            Scheme::Never => {}
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, steps: u64) -> Result<(), String> {
+        self.line();
+        self.sync()?;
+        for _ in 0..steps {
+            for _ in 0..self.rng.below(8) {
+                self.line();
+            }
+            if self.scheme != Scheme::Never && self.rng.chance(20) {
+                self.rotate()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ptail, killed if the test fails.
+struct Ptail(Child);
+
+impl Drop for Ptail {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The result of one run.
+struct Outcome {
+    ops: u64,
+    lines: u64,
+    mismatches: Vec<String>,
+}
+
+fn run_once(seed: u64, mode: Mode) -> Outcome {
+    let tmp = tempfile::Builder::new()
+        .prefix("ptail-oracle-")
+        .tempdir()
+        .expect("tempdir");
+    let dir = tmp.path().join("logs");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let shared = Arc::new(Shared::default());
+    let mut rng = Rng(seed);
+    let mut writers: Vec<Writer> = SCHEMES
+        .iter()
+        .chain([Scheme::Never].iter())
+        .enumerate()
+        .map(|(i, &s)| Writer::new(i, s, mode, &dir, rng.next(), Arc::clone(&shared)))
+        .collect();
+
+    let mut args: Vec<String> = ["--events", "-n", "+1"].map(String::from).to_vec();
+    match mode {
+        Mode::Named => {
+            for w in writers.iter().filter(|w| w.scheme != Scheme::Never) {
+                args.push(format!("logs/{}", w.name));
+            }
+        }
+        Mode::Dir => args.push("logs".into()),
+        Mode::Glob => args.push("logs/*.log*".into()),
+    }
+    let mut child = Command::new(BIN)
+        .args(&args)
+        .current_dir(tmp.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ptail");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let mut ptail = Ptail(child);
+    let reader = {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut raw = Vec::new();
+                let n = r.read_until(b'\n', &mut raw).unwrap_or(0);
+                let mut seen = shared.seen.lock().expect("lock");
+                if n == 0 {
+                    seen.ended = true;
+                    shared.changed.notify_all();
+                    return;
+                }
+                let l = parse(&raw);
+                if l.sep == '|' {
+                    *seen.count.entry(l.text.clone()).or_default() += 1;
+                }
+                seen.lines.push(l);
+                shared.changed.notify_all();
+            }
+        })
+    };
+    let errors = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+
+    let steps = 20 + rng.below(40);
+    let handles: Vec<_> = writers
+        .drain(..)
+        .map(|mut w| {
+            std::thread::spawn(move || {
+                let r = w.run(steps);
+                (w, r)
+            })
+        })
+        .collect();
+    let mut mismatches = Vec::new();
+    let mut writers = Vec::new();
+    for h in handles {
+        let (w, r) = h.join().expect("writer thread");
+        if let Err(e) = r {
+            mismatches.push(format!("writer {} ({:?}): {e}", w.name, w.scheme));
+        }
+        writers.push(w);
+    }
+    let expect: HashMap<String, Expect> = writers
+        .iter()
+        .flat_map(|w| w.expect.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .collect();
+    // Every line ptail must show, at least as often as it must.
+    if mismatches.is_empty() {
+        let missing = shared.wait("every expected line shown", |s| {
+            expect.iter().all(|(text, e)| {
+                let must = e.copies + if e.gap { 0 } else { e.in_log };
+                s.count.get(text).copied().unwrap_or(0) >= must
+            })
+        });
+        if let Err(e) = missing {
+            mismatches.push(e);
+        }
+    }
+    std::thread::sleep(SETTLE);
+    let pid = rustix::process::Pid::from_child(&ptail.0);
+    let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    let end = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(st) = ptail.0.try_wait().expect("try_wait") {
+            break Some(st);
+        }
+        if Instant::now() >= end {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    match status {
+        Some(st) if st.code() == Some(0) => {}
+        other => mismatches.push(format!("ptail's exit after SIGTERM: {other:?}")),
+    }
+    drop(ptail);
+    reader.join().expect("reader");
+    let stderr = errors.join().expect("stderr reader");
+    let seen = std::mem::take(&mut *shared.seen.lock().expect("lock"));
+
+    check(&seen, &expect, &writers, &mut mismatches);
+    if !mismatches.is_empty() {
+        mismatches.push(format!("ptail's stderr:\n{stderr}"));
+    }
+    Outcome {
+        ops: writers.iter().map(|w| w.ops).sum(),
+        lines: expect.len() as u64,
+        mismatches,
+    }
+}
+
+/// Compare ptail's output with the trusted answer.
+fn check(seen: &Seen, expect: &HashMap<String, Expect>, writers: &[Writer], bad: &mut Vec<String>) {
+    // Whole, known lines only; partial pieces only of gap lines.
+    let mut truncated_events: HashMap<&str, u32> = HashMap::new();
+    for l in &seen.lines {
+        match l.sep {
+            '|' if expect.contains_key(&l.text) => {}
+            '!' => {
+                if l.text == "truncated" {
+                    *truncated_events.entry(l.label.as_str()).or_default() += 1;
+                }
+            }
+            '~' => {
+                let of_gap = expect.iter().find(|(t, e)| e.gap && t.starts_with(&l.text));
+                if of_gap.is_none() {
+                    bad.push(format!("a partial line that is no gap line's start: {l:?}"));
+                }
+            }
+            _ => bad.push(format!("not a line any writer wrote: {l:?}")),
+        }
+    }
+    // How many times each line came out.
+    let mut gaps_lost: HashMap<usize, u32> = HashMap::new();
+    for (text, e) in expect {
+        let got = seen.count.get(text).copied().unwrap_or(0);
+        let want = e.copies + e.in_log;
+        if got == want {
+            continue;
+        }
+        if e.gap && got + 1 == want && e.in_log == 1 {
+            *gaps_lost.entry(e.writer).or_default() += 1;
+            continue;
+        }
+        bad.push(format!(
+            "count: {text:?} ({}) shown {got} times, expected {want}",
+            writers[e.writer].name
+        ));
+    }
+    // The copytruncate gap is reported.
+    for (w, lost) in gaps_lost {
+        let name = writers[w].name.as_str();
+        if truncated_events.get(name).copied().unwrap_or(0) == 0 {
+            bad.push(format!(
+                "{name}: {lost} lines lost to copytruncate without a truncated event"
+            ));
+        }
+    }
+    // Per file, in order: the first time each line shows, within its
+    // generation, its sequence numbers rise.
+    let mut last: HashMap<(usize, u64), u64> = HashMap::new();
+    let mut first: HashSet<&str> = HashSet::new();
+    for l in &seen.lines {
+        if l.sep != '|' || !first.insert(l.text.as_str()) {
+            continue;
+        }
+        let Some(e) = expect.get(&l.text) else {
+            continue;
+        };
+        let prev = last.entry((e.writer, e.generation)).or_default();
+        if e.seq < *prev {
+            bad.push(format!(
+                "order: {:?} came after line {} of the same file",
+                l.text, *prev
+            ));
+        }
+        *prev = (*prev).max(e.seq);
+    }
+}
+
+fn env_u64(key: &str, default: u64) -> u64 {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn every_line_once_whole_and_in_order_through_every_rotation_scheme() {
+    let seed = env_u64("PTAIL_ORACLE_SEED", 20261128);
+    let iters = env_u64("PTAIL_ORACLE_ITERS", 3);
+    let mut ops = 0;
+    let mut lines = 0;
+    for i in 0..iters {
+        let mode = [Mode::Named, Mode::Dir, Mode::Glob][(i % 3) as usize];
+        let run_seed = seed.wrapping_add(i);
+        let out = run_once(run_seed, mode);
+        ops += out.ops;
+        lines += out.lines;
+        assert!(
+            out.mismatches.is_empty(),
+            "PTAIL_ORACLE_SEED={seed} iteration {i} (seed {run_seed}, {mode:?}): {} mismatches:\n{}",
+            out.mismatches.len() - 1,
+            shorten(&out.mismatches)
+        );
+    }
+    // For bench/tail_oracle.sh.
+    eprintln!(
+        "ptail oracle: seed {seed}: {iters} runs, {ops} operations, {lines} lines, 0 mismatches"
+    );
+}
+
+/// The first mismatches and ptail's stderr (the last entry).
+fn shorten(m: &[String]) -> String {
+    let (stderr, rest) = m.split_last().map_or((None, m), |(l, r)| (Some(l), r));
+    // Each kind of mismatch gets a few lines; binary garbage is cut short.
+    let mut kinds: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for r in rest {
+        let kind = r.split(':').next().unwrap_or("");
+        kinds.entry(kind).or_default().push(r);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for list in kinds.values() {
+        for r in list.iter().take(8) {
+            out.push(r.chars().take(160).collect());
+        }
+        if list.len() > 8 {
+            out.push(format!("... and {} more like it", list.len() - 8));
+        }
+    }
+    if let Some(e) = stderr {
+        out.push(e.lines().take(40).collect::<Vec<_>>().join("\n"));
+    }
+    out.join("\n")
+}
