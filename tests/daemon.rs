@@ -921,3 +921,39 @@ fn debug_says_who_answered() {
     );
     assert!(text(&out.stderr).contains("says:"), "{}", text(&out.stderr));
 }
+
+/// Changes made while the daemon loads: events that arrived during the
+/// load were dropped ("the load in progress will see it"), but the load had
+/// already passed those directories.
+#[test]
+fn changes_during_the_load_are_not_lost() {
+    let fx = Fixture::new();
+    for d in 0..40 {
+        for f in 0..100 {
+            fx.dir
+                .create(&format!("old{d}/f{f}.txt"), "hay\nneedle old\n");
+        }
+    }
+    let root = fx.dir.path().to_path_buf();
+    let writer = std::thread::spawn(move || {
+        let mut made = 0;
+        for d in 0..40 {
+            let dir = root.join(format!("new{d}/deeper"));
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            for f in 0..25 {
+                std::fs::write(dir.join(format!("g{f}.txt")), "needle new\n").expect("write");
+                made += 1;
+            }
+            // Also into directories the load may already have read.
+            std::fs::write(root.join(format!("old{d}/late.txt")), "needle late\n").expect("write");
+            made += 1;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        made
+    });
+    let _g = fx.start(&["--workers", "2"]);
+    let made = writer.join().expect("writer");
+    let out = fx.dir.stdout(&["-l", "needle"], 0);
+    assert_eq!(out.lines().count(), 4000 + made, "files listed");
+    assert_eq!(fx.status()["fallbacks"], 0);
+}
