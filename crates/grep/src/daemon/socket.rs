@@ -8,6 +8,15 @@
 //! still checks each peer's uid. The lock file is held (flock) for the
 //! daemon's whole life: taking it is how a new daemon knows that a socket
 //! or pid file left behind belongs to a dead one.
+//!
+//! Every path the daemon (or its client) writes or removes, audited for
+//! planted links (issue 10): the socket, lock, pid and log files, only in
+//! this private directory, which is checked with `lstat` (a symbolic link
+//! in its place is refused) before use; and the freshness cookie, the one
+//! file made in the served tree, with an unguessable name and
+//! `O_CREAT|O_EXCL|O_NOFOLLOW` (see `server::Daemon::sync`). Removals are
+//! `unlink`s, which remove a link itself, never its target. Nothing else is
+//! opened for writing, and held files are opened with `O_NOFOLLOW`.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
