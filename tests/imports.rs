@@ -431,3 +431,40 @@ fn bad_arguments_get_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+#[test]
+fn module_named_target_is_analysed() {
+    // `mod target;` is source; only Cargo's build directories are not: the
+    // one beside a manifest, one tagged with CACHEDIR.TAG (wherever
+    // CARGO_TARGET_DIR put it), and the one CARGO_TARGET_DIR names.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\nin-target = \"1\"\nunused = \"1\"\n",
+    );
+    dir.create("src/lib.rs", "mod target;\n");
+    dir.create("src/target/mod.rs", "mod deeper;\n");
+    dir.create("src/target/deeper.rs", "use in_target::Thing;\n");
+    dir.create("target/debug/junk.rs", "use unused::A;\n");
+    let tag = "Signature: 8a477f597d28d172789f06886806bc55\n# created by cargo\n";
+    dir.create("build-out/CACHEDIR.TAG", tag);
+    dir.create("build-out/debug/junk.rs", "use unused::B;\n");
+    dir.create("env-target/debug/junk.rs", "use unused::C;\n");
+    let mut cmd = dir.command();
+    cmd.env("CARGO_TARGET_DIR", "env-target");
+    let out = util::run_bounded(&mut cmd, None);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "src/lib.rs:\nsrc/target/deeper.rs: in_target::Thing\nsrc/target/mod.rs:\n"
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let mut cmd = dir.command();
+    cmd.env("CARGO_TARGET_DIR", "env-target")
+        .arg("--unused-deps");
+    let out = util::run_bounded(&mut cmd, None);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "app (Cargo.toml)\n  unused normal dependency: unused\n"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

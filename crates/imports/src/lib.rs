@@ -1,19 +1,21 @@
 //! pimports: a parallel, syntax-exact Rust import analyzer.
 //!
 //! * [`scan`]: one file with syn: every import site, its position and cfg;
+//! * [`build_dir`]: which directories are Cargo's build output (skipped);
 //! * [`cargo`]: manifests, targets, dependencies and their names in code;
 //! * [`analyze`]: module paths and the classification of every site;
 //! * [`report`]: inventory, by-crate, unused dependencies, DOT, cycles;
 //! * [`cli`]: the command line.
 //!
 //! The run: workdist discovery finds `.rs` files and `Cargo.toml`s (ignore
-//! rules apply, `target/` is skipped); workdist's `par_stream` reads and
+//! rules apply, Cargo's build directories are skipped); workdist's `par_stream` reads and
 //! scans the files on a rayon pool whose threads have 256 MiB stacks (syn
 //! recurses on deeply nested expressions), results streaming back as they
 //! complete (a progress line on a terminal); then manifests are read and
 //! sites classified on the calling thread.
 
 pub mod analyze;
+pub mod build_dir;
 pub mod cargo;
 pub mod cli;
 pub mod report;
@@ -124,10 +126,10 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     };
     let mut errored = false;
 
-    // Discovery: .rs files and manifests in one walk; `target/` skipped.
+    // Discovery: .rs files and manifests in one walk; build directories
+    // skipped (not every `target/`: `mod target;` is source).
     let mut opts = DiscoveryOptions {
         hidden: cli.hidden,
-        globs: vec!["!target/".into()],
         threads: cli.threads.unwrap_or(0),
         ..DiscoveryOptions::default()
     };
@@ -138,7 +140,9 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         .iter()
         .map(|r| workdist::cli::lexical_join(&cwd, r))
         .collect();
-    let walk = Discovery::new(&abs_roots, &cwd, &opts)?;
+    let mut walk = Discovery::new(&abs_roots, &cwd, &opts)?;
+    let build_dirs = build_dir::BuildDirs::from_env(&cwd);
+    walk.skip_dirs(move |d| build_dirs.is_build_dir(d));
     let mut sources = Vec::new();
     let mut manifests = Vec::new();
     for item in walk.sorted() {

@@ -299,6 +299,16 @@ impl Discovery {
         })
     }
 
+    /// Leave out every directory below the given paths for which `skip`
+    /// returns true, with everything in it (pimports skips Cargo's build
+    /// directory so). The given paths themselves are always walked.
+    pub fn skip_dirs(&mut self, skip: impl Fn(&Path) -> bool + Send + Sync + 'static) -> &mut Self {
+        self.builder.filter_entry(move |e| {
+            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skip(e.path()))
+        });
+        self
+    }
+
     /// Problems found while setting up (an unreadable `--ignore-file`) that
     /// do not stop the walk; the tool should report them.
     pub fn take_warnings(&mut self) -> Vec<DiscoveryError> {
