@@ -236,11 +236,12 @@ impl Follower {
             .or(self.parked.as_ref().map(|p| p.id))
     }
 
-    /// Every file this follower holds: current, parked, being drained.
-    pub fn ids(&self) -> Vec<Id> {
-        let mut ids: Vec<Id> = self.retiring.iter().map(|r| r.open.id).collect();
-        ids.extend(self.current_id());
-        ids
+    /// Every file this follower holds (current, parked, being drained),
+    /// into `out` (cleared first).
+    pub fn ids_into(&self, out: &mut Vec<Id>) {
+        out.clear();
+        out.extend(self.retiring.iter().map(|r| r.open.id));
+        out.extend(self.current_id());
     }
 
     /// Descriptors held.

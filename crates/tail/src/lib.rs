@@ -139,6 +139,7 @@ struct Tail {
     /// what each follower registered.
     held: HashMap<Id, usize>,
     registered: Vec<Vec<Id>>,
+    scratch_ids: Vec<Id>,
     /// Descriptors the followers hold, per follower and in all, and how
     /// many they may hold (see `fd_budget`).
     fds: Vec<usize>,
@@ -247,6 +248,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         draining: Default::default(),
         held: HashMap::new(),
         registered: Vec::new(),
+        scratch_ids: Vec::new(),
         fds: Vec::new(),
         open_fds: 0,
         fd_budget: fd_budget(),
@@ -833,16 +835,21 @@ impl Tail {
     /// Record what follower `s` holds now: its files by identity, its
     /// descriptors.
     fn sync_ids(&mut self, s: usize) {
-        let ids = self.followers[s].ids();
-        for id in std::mem::take(&mut self.registered[s]) {
-            if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
-                self.held.remove(&id);
+        // Called after every read: no allocation when nothing changed.
+        let mut ids = std::mem::take(&mut self.scratch_ids);
+        self.followers[s].ids_into(&mut ids);
+        if ids != self.registered[s] {
+            for &id in &self.registered[s] {
+                if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
+                    self.held.remove(&id);
+                }
             }
+            for &id in &ids {
+                self.held.insert(id, s);
+            }
+            std::mem::swap(&mut self.registered[s], &mut ids);
         }
-        for &id in &ids {
-            self.held.insert(id, s);
-        }
-        self.registered[s] = ids;
+        self.scratch_ids = ids;
         let n = self.followers[s].open_count();
         self.open_fds = self.open_fds + n - self.fds[s];
         self.fds[s] = n;
