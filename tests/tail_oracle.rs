@@ -599,7 +599,18 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
 
     let gap_lost = check(&seen, &expect, &writers, &mut mismatches);
     if !mismatches.is_empty() {
-        mismatches.push(format!("ptail's stderr:\n{stderr}"));
+        // Everything ptail wrote, for whoever replays the seed.
+        let kept = std::env::temp_dir().join(format!("ptail-oracle-{seed}-{mode:?}.out"));
+        let all: String = seen
+            .lines
+            .iter()
+            .map(|l| format!("{} {} {}\n", l.label, l.sep, l.text))
+            .collect();
+        let _ = std::fs::write(&kept, all);
+        mismatches.push(format!(
+            "ptail's output: {}\nptail's stderr:\n{stderr}",
+            kept.display()
+        ));
     }
     Outcome {
         ops: writers.iter().map(|w| w.ops).sum(),

@@ -160,6 +160,12 @@ impl Parked {
             Ok(m) if (m.dev(), m.ino()) == self.id => {}
             _ => return Err(self),
         }
+        // Closed, the inode could be freed and reused by another file:
+        // the same identity must also start with the same bytes.
+        let start = read_fingerprint(&file);
+        if !start.starts_with(&self.fingerprint) && !self.fingerprint.starts_with(&start) {
+            return Err(self);
+        }
         if file.seek(SeekFrom::Start(self.offset)).is_err() {
             return Err(self);
         }
@@ -195,6 +201,9 @@ pub struct Follower {
     /// A parked file was replaced at the path: what opens next is a
     /// rotation.
     replaced: bool,
+    /// The path was found naming a file another follower holds: the
+    /// caller hands it over ([`Follower::take_moved_here`]).
+    moved_here: Option<Id>,
     /// The file existed at some point (so a new one "appeared").
     seen: bool,
     missing_reported: bool,
@@ -214,6 +223,7 @@ impl Follower {
             skip_binary: false,
             skipped: None,
             replaced: false,
+            moved_here: None,
             seen: false,
             missing_reported: false,
             last_error: None,
@@ -414,6 +424,18 @@ impl Follower {
     /// the file's size and first bytes for rotation and truncation.
     /// Returns true if the read budget ran out (poll again soon).
     pub fn poll(&mut self, check: bool, emit: &mut dyn FnMut(Out)) -> bool {
+        self.poll_guarded(check, &|_| false, emit)
+    }
+
+    /// [`Follower::poll`], where a file the path names now that `held`
+    /// says another follower holds is not opened (it was renamed here: it
+    /// is handed over, not read from its start). See `take_moved_here`.
+    pub fn poll_guarded(
+        &mut self,
+        check: bool,
+        held: &dyn Fn(Id) -> bool,
+        emit: &mut dyn FnMut(Out),
+    ) -> bool {
         let now = Instant::now();
         // Old descriptors first: their lines were written before the
         // current file's.
@@ -430,7 +452,7 @@ impl Follower {
         }
         self.unpark();
         if check {
-            self.check(now, emit);
+            self.check(now, held, emit);
         }
         let mut more = false;
         if self.skip_binary
@@ -498,7 +520,13 @@ impl Follower {
         }
     }
 
-    fn check(&mut self, now: Instant, emit: &mut dyn FnMut(Out)) {
+    /// A file another follower holds was found at the path, and left to
+    /// the caller to hand over.
+    pub fn take_moved_here(&mut self) -> Option<Id> {
+        self.moved_here.take()
+    }
+
+    fn check(&mut self, now: Instant, held: &dyn Fn(Id) -> bool, emit: &mut dyn FnMut(Out)) {
         if !self.by_name {
             // By descriptor: only truncation of the open file.
             self.check_content(emit);
@@ -517,6 +545,10 @@ impl Follower {
                         };
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
+                        if held(id) {
+                            self.moved_here = Some(id);
+                            return;
+                        }
                         if let Some(mut old) = self.cur.take() {
                             // What was written before the switch comes
                             // before anything in the new file.
@@ -598,6 +630,20 @@ impl Follower {
 
     /// At exit: read what is left and emit partial lines, marked.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
+        self.unpark();
+        if let Some(mut p) = self.parked.take()
+            && !p.partial.is_empty()
+        {
+            // Not reopenable: its held partial line, as it was.
+            self.stats.lines += 1;
+            self.stats.bytes += p.partial.len() as u64;
+            emit(Out::Piece {
+                data: &p.partial,
+                offset: p.partial_at,
+                partial: true,
+            });
+            p.partial.clear();
+        }
         for mut r in std::mem::take(&mut self.retiring) {
             Self::drain(&mut r.open, self.max_line, &mut self.stats, emit);
             flush_partial(&mut r.open, &mut self.stats, emit);
@@ -647,10 +693,11 @@ fn same_start(open: &Open) -> bool {
 fn looks_binary(file: &File) -> Option<bool> {
     use std::os::unix::fs::FileExt;
     let mut head = [0u8; 1024];
-    let n = file.read_at(&mut head, 0).ok()?;
-    if n == 0 {
-        return None;
-    }
+    let n = match file.read_at(&mut head, 0) {
+        Ok(0) => return None,
+        Ok(n) => n,
+        Err(_) => return Some(false), // a FIFO a glob found: read it as is
+    };
     let head = &head[..n];
     const MAGIC: [&[u8]; 5] = [
         b"\x1f\x8b",         // gzip
@@ -973,6 +1020,80 @@ mod tests {
         old.write_all(b"even later\n").expect("write");
         let (lines, _) = collect(&mut f, false);
         assert_eq!(lines, ["even later\n"]);
+    }
+
+    #[test]
+    fn a_file_renamed_to_another_followed_name_is_read_on_not_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let p1 = dir.path().join("a.log.1");
+        std::fs::write(&p, "1\n2\n").expect("write");
+        let mut a = Follower::new(p.clone(), true, 1 << 20);
+        assert!(a.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut a, false).0, ["1\n", "2\n"]);
+        let mut w = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open");
+        std::fs::rename(&p, &p1).expect("rename");
+        w.write_all(b"3\n").expect("write");
+        std::fs::write(&p, "new\n").expect("write");
+        // a.log's follower drains what came before the switch.
+        let (lines, events) = collect(&mut a, true);
+        assert_eq!(
+            (lines, events),
+            (
+                vec!["3\n".to_string(), "new\n".to_string()],
+                vec![EventKind::Rotated]
+            )
+        );
+        // a.log.1's follower takes the file over where it was.
+        let id = {
+            let m = std::fs::metadata(&p1).expect("stat");
+            (m.dev(), m.ino())
+        };
+        let held = a.take_retiring(id).expect("a.log's old file");
+        let mut b = Follower::new(p1.clone(), true, 1 << 20);
+        b.adopt(held, &mut |_| panic!("nothing to say"));
+        w.write_all(b"4\n").expect("write");
+        assert_eq!(collect(&mut b, true), (vec!["4\n".to_string()], vec![]));
+        assert_eq!(collect(&mut a, false).0, Vec::<String>::new());
+    }
+
+    #[test]
+    fn binary_files_are_skipped_only_when_asked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log.gz");
+        std::fs::write(&p, b"\x1f\x8b\x08\x00\nzz\n").expect("write");
+        let mut f = Follower::new(p.clone(), true, 1 << 20).skipping_binary();
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true), (vec![], vec![EventKind::Binary]));
+        // Said once: the same file is not looked at again.
+        assert_eq!(collect(&mut f, true), (vec![], vec![]));
+        let mut named = Follower::new(p, true, 1 << 20);
+        assert!(named.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut named, true).0.len(), 2);
+    }
+
+    #[test]
+    fn a_parked_file_is_reopened_where_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "1\n2").expect("write");
+        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, false).0, ["1\n"]);
+        assert!(f.park());
+        assert_eq!(f.open_count(), 0);
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .and_then(|mut w| w.write_all(b"2 done\n3\n"))
+            .expect("write");
+        // The held partial line and the offset survive the closed
+        // descriptor.
+        assert_eq!(collect(&mut f, false).0, ["22 done\n", "3\n"]);
+        assert_eq!(f.open_count(), 1);
     }
 
     #[test]

@@ -105,6 +105,9 @@ const BATCH: usize = 256 << 10;
 /// once there are more files than that.
 const CHECK_BATCH: usize = 1000;
 const DISCOVER_EVERY: u64 = 5;
+/// How long a chain of renames between followed names is followed in one
+/// look (`app.log` -> `app.log.1` -> `app.log.2` ...).
+const MOVES_DEEP: u32 = 8;
 /// How often draining (rotated-away) files are read.
 const DRAIN_EVERY: Duration = Duration::from_millis(50);
 
@@ -798,10 +801,28 @@ impl Tail {
     /// Poll one follower and send what it read as one record. Returns
     /// whether it has more to read.
     fn poll(&mut self, s: usize, check: bool, woke: Instant) -> bool {
-        if check && self.by_name {
-            self.take_over_moved(s, woke, 0);
+        self.poll_at(s, check, woke, 0)
+    }
+
+    /// `poll`, `depth` hand-overs deep (renames can form chains, and
+    /// cycles: a swap).
+    fn poll_at(&mut self, s: usize, check: bool, woke: Instant, depth: u32) -> bool {
+        if check && self.by_name && depth < MOVES_DEEP {
+            self.take_over_moved(s, woke, depth);
         }
-        self.read(s, woke, |f, emit| f.poll(check, emit))
+        // The check opens what the path names now: if that is a file
+        // another follower holds (renamed here since the look above), it
+        // is taken over, never read from its start.
+        let held = std::mem::take(&mut self.held);
+        let more = self.read(s, woke, |f, emit| {
+            f.poll_guarded(check, &|id| held.contains_key(&id), emit)
+        });
+        self.held = held;
+        self.sync_ids(s);
+        if self.followers[s].take_moved_here().is_some() && depth < MOVES_DEEP {
+            self.take_over_moved(s, woke, depth + 1);
+        }
+        more
     }
 
     /// Follower `s`'s path may now name a file another follower holds
@@ -818,9 +839,8 @@ impl Tail {
             return;
         }
         let Some(&x) = self.held.get(&id) else { return };
-        if x != s && self.followers[x].current_id() == Some(id) && depth < 8 {
-            self.take_over_moved(x, woke, depth + 1);
-            self.read(x, woke, |f, emit| f.poll(true, emit));
+        if x != s && self.followers[x].current_id() == Some(id) {
+            self.poll_at(x, true, woke, depth + 1);
         }
         let Some(held) = self.followers[x].take_retiring(id) else {
             return; // still at its name too (a hard link): leave it
@@ -830,6 +850,7 @@ impl Tail {
             f.adopt(held, emit);
             false
         });
+        self.sync_ids(s);
     }
 
     /// Record what follower `s` holds now: its files by identity, its
@@ -883,11 +904,13 @@ impl Tail {
             f.finish(emit);
             false
         });
+        self.sync_ids(s);
     }
 
     /// Run `step` on follower `s` and deal with what it produces: lines
     /// formatted into one record for the writer, or (merging) into the
-    /// history or the reorder window; events and errors.
+    /// history or the reorder window; events and errors. The caller then
+    /// records what the follower holds (`sync_ids`).
     fn read(
         &mut self,
         s: usize,
@@ -997,7 +1020,6 @@ impl Tail {
             }
         });
         self.until_matched = matched;
-        self.sync_ids(s);
         if self.followers[s].draining() {
             self.draining.insert(s);
         } else {
