@@ -468,3 +468,125 @@ fn module_named_target_is_analysed() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Deep inputs of each construct that makes a parser recurse, `n` levels.
+fn deep_inputs(n: usize) -> Vec<(&'static str, String)> {
+    let nest =
+        |open: &str, mid: &str, close: &str| format!("{}{mid}{}", open.repeat(n), close.repeat(n));
+    vec![
+        (
+            "parens",
+            format!("fn f() -> u32 {{ {} }}\n", nest("(", "1", ")")),
+        ),
+        ("blocks", format!("fn f() {{ {} }}\n", nest("{", "", "}"))),
+        (
+            "generics",
+            format!("type T = {};\n", nest("Vec<", "u8", ">")),
+        ),
+        (
+            "unary",
+            format!("fn f() -> bool {{ {}true }}\n", "!".repeat(n)),
+        ),
+        (
+            "closures",
+            format!("fn f() {{ let _ = {}1; }}\n", "|x| ".repeat(n)),
+        ),
+        ("references", format!("type T = {}u8;\n", "&".repeat(n))),
+        (
+            "doc_attr",
+            format!("#[doc = {}]\nfn f() {{}}\n", nest("(", "\"x\"", ")")),
+        ),
+        ("use_tree", format!("use a::{};\n", nest("{b::", "c", "}"))),
+        ("inline_mods", format!("{}\n", nest("mod a { ", "", "}"))),
+        (
+            "doc_test",
+            format!(
+                "/// ```\n/// fn g() {{ {} }}\n/// ```\nfn f() {{}}\n",
+                nest("(", "1", ")")
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn deep_nesting_is_a_file_error_not_a_crash() {
+    // 100,000 levels overflowed the 256 MiB parsing stack (exit 134, every
+    // file's output lost). Now the file is an error with its path and
+    // position, its `use` lines are kept, and the other files are analysed.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    dir.create("other.rs", "use other::Y;\n");
+    for (name, src) in deep_inputs(100_000) {
+        let deep = format!("{name}.rs");
+        dir.create(&deep, &format!("{src}use kept::X;\n"));
+        for engine in [&[][..], &["--full-parse"]] {
+            let mut args = engine.to_vec();
+            args.extend([deep.as_str(), "other.rs"]);
+            let out = dir.run(&args);
+            assert_eq!(out.status.code(), Some(2), "{name} {engine:?}");
+            assert_eq!(
+                util::sorted_lines(&String::from_utf8_lossy(&out.stdout)),
+                util::sorted_lines(&format!("{deep}: kept::X  [partial]\nother.rs: other::Y\n")),
+                "{name} {engine:?}"
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.starts_with(&format!("pimports: {deep}:"))
+                    && stderr.contains("more than 4000 levels deep")
+                    && stderr.lines().count() == 1,
+                "{name} {engine:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn nesting_just_under_the_limit_is_read_by_both_engines() {
+    // The limit must be safely within the stack: every construct at the
+    // deepest the limit admits (generics and closures count two per
+    // level) parses, in the debug build the tests run.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    for (name, src) in deep_inputs(1_990) {
+        let deep = format!("{name}.rs");
+        dir.create(&deep, &format!("{src}use kept::X;\n"));
+        for engine in [&[][..], &["--full-parse"]] {
+            let mut args = engine.to_vec();
+            args.push(deep.as_str());
+            let out = dir.stdout(&args, 0);
+            // The use tree's own import is a path 1,990 segments long.
+            assert!(
+                out.starts_with(&format!("{deep}: ")) && out.ends_with("kept::X\n"),
+                "{name} {engine:?}: {out}"
+            );
+            assert!(!out.contains("[partial]"), "{name} {engine:?}");
+        }
+    }
+}
+
+#[test]
+fn nested_inline_mods_are_linear() {
+    // 10,000 nested `mod a {` took 24 s and 2.8 GB: each scope was keyed
+    // by its whole path. Under the depth limit, sites in the innermost
+    // module still resolve through every level.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\ninner-dep = \"1\"\n",
+    );
+    let n = 3_900;
+    dir.create(
+        "src/lib.rs",
+        &format!(
+            "{}use inner_dep::X; use self::Y as Z; pub struct Y;{}\n",
+            "pub mod a { ".repeat(n),
+            " }".repeat(n)
+        ),
+    );
+    for engine in [&["--json"][..], &["--json", "--full-parse"]] {
+        let out = dir.stdout(engine, 0);
+        let v: serde_json::Value = serde_json::from_str(out.trim()).expect("json");
+        assert_eq!(v["sites"][0]["class"]["kind"], "dependency", "{engine:?}");
+        let resolved = v["sites"][1]["resolved"].as_str().expect("resolved");
+        assert_eq!(resolved, format!("crate{}::Y", "::a".repeat(n)));
+    }
+    assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
+}

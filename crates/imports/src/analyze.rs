@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::cargo::{Dep, DepKind, Package, TargetKind};
-use crate::scan::{Cfg, FileScan, RawSite, SiteKind};
+use crate::scan::{Cfg, FileScan, RawSite, ScopeId, SiteKind};
 
 /// What a site refers to.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -199,6 +199,7 @@ pub fn analyze(
             pkg,
             targets: &place.targets,
             module: module.as_deref(),
+            scopes: &scan.scopes,
             names: &scan.names,
             use_names: &scan.use_names,
             libs: &libs,
@@ -243,8 +244,9 @@ struct Ctx<'a> {
     pkg: Option<&'a Package>,
     targets: &'a [TargetKind],
     module: Option<&'a [String]>,
-    names: &'a BTreeMap<Vec<String>, BTreeSet<String>>,
-    use_names: &'a BTreeMap<Vec<String>, BTreeSet<String>>,
+    scopes: &'a [(ScopeId, String)],
+    names: &'a BTreeMap<ScopeId, BTreeSet<String>>,
+    use_names: &'a BTreeMap<ScopeId, BTreeSet<String>>,
     libs: &'a HashMap<&'a str, &'a str>,
     aliases: Option<&'a HashMap<String, String>>,
 }
@@ -346,8 +348,13 @@ impl Ctx<'_> {
         };
         let segs: Vec<&str> = rest.split("::").collect();
         let first = segs.first().copied().unwrap_or("");
-        let mut here: Vec<String> = self.module.map(<[String]>::to_vec).unwrap_or_default();
-        here.extend(s.scope.iter().cloned());
+        // The module the site is in, made only where needed: a site deep in
+        // nested inline modules would otherwise cost its depth.
+        let here = || {
+            let mut here: Vec<String> = self.module.map(<[String]>::to_vec).unwrap_or_default();
+            here.extend(crate::scan::scope_path(self.scopes, s.scope));
+            here
+        };
         let crate_path = |mods: &[String], tail: &[&str]| -> String {
             std::iter::once("crate")
                 .chain(mods.iter().map(String::as_str))
@@ -363,9 +370,9 @@ impl Ctx<'_> {
         }
         match first {
             "crate" | "$crate" => return (Class::Local, crate_path(&[], &segs[1..])),
-            "self" => return (Class::Local, crate_path(&here, &segs[1..])),
+            "self" => return (Class::Local, crate_path(&here(), &segs[1..])),
             "super" => {
-                let mut m = here.clone();
+                let mut m = here();
                 let mut i = 0;
                 while segs.get(i) == Some(&"super") {
                     if m.pop().is_none() {
@@ -399,7 +406,7 @@ impl Ctx<'_> {
                     .get(&s.scope)
                     .is_some_and(|n| n.contains(first)));
         if declared {
-            return (Class::Local, crate_path(&here, &segs));
+            return (Class::Local, crate_path(&here(), &segs));
         }
         // Edition 2015: `use` paths start at the crate root.
         if self.edition_2015() && matches!(s.kind, SiteKind::Use | SiteKind::PubUse) {

@@ -10,7 +10,8 @@
 //! The run: workdist discovery finds `.rs` files and `Cargo.toml`s (ignore
 //! rules apply, Cargo's build directories are skipped); workdist's `par_stream` reads and
 //! scans the files on a rayon pool whose threads have 256 MiB stacks (syn
-//! recurses on deeply nested expressions), results streaming back as they
+//! recurses on deeply nested expressions; a file nested deeper than
+//! [`scan::nesting`] allows is that file's error), results streaming back as they
 //! complete (a progress line on a terminal); then manifests are read and
 //! sites classified on the calling thread.
 
@@ -214,7 +215,18 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
             match result {
                 Ok(Ok(s)) => {
                     bytes += s.bytes;
-                    if let Some(f) = &s.failure {
+                    if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
+                        // An error of this file (exit 2); the run goes on.
+                        errored = true;
+                        progress.finish();
+                        eprintln!(
+                            "pimports: {}:{}:{}: {}",
+                            display(&cwd, path),
+                            f.line,
+                            f.column,
+                            f.message
+                        );
+                    } else if let Some(f) = &s.failure {
                         failures += 1;
                         progress.finish();
                         eprintln!(

@@ -8,7 +8,7 @@
 //! and scanned again at the token level (or, if even the tokenizer fails,
 //! line by line), with the result marked partial.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use serde::Serialize;
@@ -16,6 +16,7 @@ use syn::visit::Visit;
 
 mod fast;
 mod lex;
+pub mod nesting;
 
 /// What kind of construct a site is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -62,12 +63,19 @@ pub struct RawSite {
     pub macro_use: bool,
     pub line: usize,
     pub column: usize,
-    /// Inline modules between the file's module and the site (`tests` for
-    /// a site inside `mod tests { .. }`).
+    /// The inline module the site is in, an index into
+    /// [`FileScan::scopes`] (0: the file's own module; see
+    /// [`FileScan::scope_path`], `tests` for a site in `mod tests { .. }`).
     #[serde(skip)]
-    pub scope: Vec<String>,
+    pub scope: ScopeId,
     pub cfg: Cfg,
 }
+
+/// An inline module scope of a file: an index into [`FileScan::scopes`].
+/// Scopes are interned (parent, name) pairs, so that each costs the same
+/// whatever its depth: keyed by their whole path, 10,000 nested `mod a {`
+/// took 2.8 GB.
+pub type ScopeId = u32;
 
 /// `mod name;` (a module in another file).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,20 +100,48 @@ pub struct ParseFailure {
 pub struct FileScan {
     pub sites: Vec<RawSite>,
     pub mods: Vec<ModDecl>,
+    /// The inline module scopes: entry `i` is scope `i`'s parent and name;
+    /// entry 0 (the file's own module) has no name. Empty means only 0.
+    pub scopes: Vec<(ScopeId, String)>,
     /// Names declared in each (inline) module scope of the file by items
     /// of the type namespace (modules, types, traits). A path starting with
     /// one of them is local, even if a crate has the same name.
-    pub names: BTreeMap<Vec<String>, BTreeSet<String>>,
+    pub names: BTreeMap<ScopeId, BTreeSet<String>>,
     /// Names brought into each scope by `use` and `extern crate`. A path in
     /// code starting with one of them goes through that import (already a
     /// site of its own); a `use` path does not resolve through them.
-    pub use_names: BTreeMap<Vec<String>, BTreeSet<String>>,
+    pub use_names: BTreeMap<ScopeId, BTreeSet<String>>,
     /// Set when syn failed and a coarser scan was used.
     pub partial: bool,
     pub failure: Option<ParseFailure>,
+    /// Set when the file nests deeper than [`nesting::MAX_NESTING`]: an
+    /// error of this file (`failure` says where); only its `use` lines
+    /// were read.
+    pub too_deep: bool,
     /// Set when the file is not UTF-8 (it was read lossily).
     pub not_utf8: bool,
     pub bytes: u64,
+}
+
+/// The names of the inline modules from the file's module down to `id`.
+pub fn scope_path(scopes: &[(ScopeId, String)], mut id: ScopeId) -> Vec<String> {
+    let mut out = Vec::new();
+    while id != 0 {
+        let Some((parent, name)) = scopes.get(id as usize) else {
+            break;
+        };
+        out.push(name.clone());
+        id = *parent;
+    }
+    out.reverse();
+    out
+}
+
+impl FileScan {
+    /// The inline modules from the file's module down to scope `id`.
+    pub fn scope_path(&self, id: ScopeId) -> Vec<String> {
+        scope_path(&self.scopes, id)
+    }
 }
 
 /// How a file is read.
@@ -130,24 +166,54 @@ pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
         Ok(t) => (std::borrow::Cow::Borrowed(t), false),
         Err(_) => (String::from_utf8_lossy(bytes), true),
     };
+    // Nothing recurses on the file before its depth is known.
+    let lexed = lex::lex(&text).ok();
+    let deep = match &lexed {
+        Some(t) => nesting::too_deep_toks(t).map(|i| {
+            let (line, col) = t.line_col(t.toks[i].start as usize);
+            (line, col + 1)
+        }),
+        None => text
+            .parse::<TokenStream>()
+            .ok()
+            .and_then(nesting::too_deep_stream),
+    };
+    if let Some((line, column)) = deep {
+        let mut scan = line_fallback(&text);
+        scan.failure = Some(too_deep_failure(line, column, false));
+        scan.too_deep = true;
+        scan.partial = true;
+        scan.not_utf8 = not_utf8;
+        scan.bytes = bytes.len() as u64;
+        return scan;
+    }
     if engine == Engine::Fast
-        && let Some(v) = fast::scan(&text)
+        && let Some(t) = &lexed
+        && let Some(v) = fast::scan(t)
     {
-        return FileScan {
+        let mut out = FileScan {
             sites: v.sites,
             mods: v.mods,
+            scopes: v.scopes,
             names: v.names,
             use_names: v.use_names,
             partial: not_utf8,
             not_utf8,
             bytes: bytes.len() as u64,
             failure: None,
+            too_deep: false,
         };
+        if let Some((line, column)) = v.deep {
+            out.failure = Some(too_deep_failure(line, column, true));
+            out.too_deep = true;
+            out.partial = true;
+        }
+        return out;
     }
     let mut out = match syn::parse_file(&text) {
         Ok(file) => {
             let mut v = Visitor::default();
-            v.names.entry(Vec::new()).or_default();
+            v.names.entry(0).or_default();
             for attr in &file.attrs {
                 v.attribute(attr);
             }
@@ -155,13 +221,21 @@ pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
                 v.visit_item(item);
             }
             v.docs_flush();
-            FileScan {
+            let deep = v.deep;
+            let mut out = FileScan {
                 sites: v.sites,
                 mods: v.mods,
+                scopes: v.scopes,
                 names: v.names,
                 use_names: v.use_names,
                 ..FileScan::default()
+            };
+            if let Some((line, column)) = deep {
+                out.failure = Some(too_deep_failure(line, column, true));
+                out.too_deep = true;
+                out.partial = true;
             }
+            out
         }
         Err(err) => {
             let start = err.span().start();
@@ -185,12 +259,17 @@ pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
 struct Visitor {
     sites: Vec<RawSite>,
     mods: Vec<ModDecl>,
-    names: BTreeMap<Vec<String>, BTreeSet<String>>,
-    use_names: BTreeMap<Vec<String>, BTreeSet<String>>,
-    scope: Vec<String>,
+    names: BTreeMap<ScopeId, BTreeSet<String>>,
+    use_names: BTreeMap<ScopeId, BTreeSet<String>>,
+    /// The current scope, and all of them (see [`FileScan::scopes`]).
+    scope: ScopeId,
+    scopes: Vec<(ScopeId, String)>,
+    scope_ids: HashMap<(ScopeId, String), ScopeId>,
     cfg: Vec<Cfg>,
     /// Doc text gathered since the last flush, with the line it starts on.
     docs: Vec<(String, usize)>,
+    /// Where a doc test nested too deep to be read (the first one).
+    deep: Option<(usize, usize)>,
     /// Where the text syn parsed starts in the file, when the fast engine
     /// gave syn one item rather than the file: (lines before it, column of
     /// its first character). Spans are relative to that text.
@@ -221,18 +300,34 @@ impl Visitor {
         self.cfg.last().cloned().unwrap_or_default()
     }
 
+    /// Enter the inline module `name` of the current scope.
+    fn push_scope(&mut self, name: String) {
+        if self.scopes.is_empty() {
+            self.scopes.push((0, String::new()));
+        }
+        let next = self.scopes.len() as ScopeId;
+        let parent = self.scope;
+        self.scope = *self.scope_ids.entry((parent, name.clone())).or_insert(next);
+        if self.scope == next {
+            self.scopes.push((parent, name));
+        }
+        self.names.entry(self.scope).or_default();
+    }
+
+    fn pop_scope(&mut self) {
+        self.scope = self.scopes.get(self.scope as usize).map_or(0, |s| s.0);
+    }
+
+    fn scope_path(&self) -> Vec<String> {
+        scope_path(&self.scopes, self.scope)
+    }
+
     fn name(&mut self, name: String) {
-        self.names
-            .entry(self.scope.clone())
-            .or_default()
-            .insert(name);
+        self.names.entry(self.scope).or_default().insert(name);
     }
 
     fn use_name(&mut self, name: String) {
-        self.use_names
-            .entry(self.scope.clone())
-            .or_default()
-            .insert(name);
+        self.use_names.entry(self.scope).or_default().insert(name);
     }
 
     /// A span's position in the file (1-based line and column).
@@ -266,7 +361,7 @@ impl Visitor {
             macro_use: false,
             line,
             column,
-            scope: self.scope.clone(),
+            scope: self.scope,
             cfg,
         });
     }
@@ -410,6 +505,11 @@ impl Visitor {
         let line0 = docs.first().map_or(1, |d| d.1);
         let text: String = docs.iter().map(|(s, _)| format!("{s}\n")).collect();
         for (code, offset) in doc_code_blocks(&text) {
+            if let Some((line, column)) = nesting::too_deep(&code) {
+                self.deep
+                    .get_or_insert((line0 + offset + line.saturating_sub(1), column));
+                continue;
+            }
             // The flat lexer when it can (a tenth of the cost), else
             // proc-macro2's; both engines take the same path.
             let found = match fast::token_sites(&code) {
@@ -433,7 +533,7 @@ impl Visitor {
                     macro_use: false,
                     line: line0 + offset + line.saturating_sub(1),
                     column,
-                    scope: self.scope.clone(),
+                    scope: self.scope,
                     cfg: cfg.clone(),
                 });
             }
@@ -791,13 +891,12 @@ impl<'ast> Visit<'ast> for Visitor {
                 self.name(name.clone());
                 match &m.content {
                     Some((_, items)) => {
-                        self.scope.push(name);
-                        self.names.entry(self.scope.clone()).or_default();
+                        self.push_scope(name);
                         for it in items {
                             self.visit_item(it);
                         }
                         self.docs_flush();
-                        self.scope.pop();
+                        self.pop_scope();
                     }
                     None => self.mod_decl(name, &m.attrs),
                 }
@@ -959,7 +1058,7 @@ impl Visitor {
             });
         let cfg = self.current_cfg();
         self.mods.push(ModDecl {
-            scope: self.scope.clone(),
+            scope: self.scope_path(),
             name,
             path_attr,
             cfg,
@@ -1009,7 +1108,7 @@ fn u_macro_use(attrs: &[syn::Attribute]) -> bool {
 /// else line by line. Partial either way.
 fn fallback(text: &str) -> FileScan {
     let mut scan = FileScan::default();
-    scan.names.entry(Vec::new()).or_default();
+    scan.names.entry(0).or_default();
     match text.parse::<TokenStream>() {
         Ok(tokens) => {
             let mut found = Vec::new();
@@ -1029,12 +1128,46 @@ fn fallback(text: &str) -> FileScan {
                     macro_use: false,
                     line,
                     column,
-                    scope: Vec::new(),
+                    scope: 0,
                     cfg: Cfg::default(),
                 });
             }
         }
-        Err(_) => {
+        Err(_) => scan = line_fallback(text),
+    }
+    scan
+}
+
+/// The failure of a file that nests too deep: the whole file (only its
+/// `use` lines read), or a doc test in it (skipped).
+fn too_deep_failure(line: usize, column: usize, doc_test: bool) -> ParseFailure {
+    ParseFailure {
+        message: format!(
+            "{} more than {} levels deep (brackets, generics, prefix operators); {}",
+            if doc_test {
+                "a doc test nested"
+            } else {
+                "nested"
+            },
+            nesting::MAX_NESTING,
+            if doc_test {
+                "it was skipped"
+            } else {
+                "only the file's `use` lines were read"
+            }
+        ),
+        line,
+        column,
+    }
+}
+
+/// `use` items that start a line, each given to syn alone (a line that
+/// nests too deep is skipped).
+fn line_fallback(text: &str) -> FileScan {
+    let mut scan = FileScan::default();
+    scan.names.entry(0).or_default();
+    {
+        {
             for (n, line) in text.lines().enumerate() {
                 let t = line.trim_start();
                 let body = t
@@ -1042,6 +1175,9 @@ fn fallback(text: &str) -> FileScan {
                     .or_else(|| t.strip_prefix("use "));
                 if let Some(body) = body {
                     let stmt = format!("use {}", body.trim_end());
+                    if nesting::too_deep(&stmt).is_some() {
+                        continue;
+                    }
                     if let Ok(item) = syn::parse_str::<syn::ItemUse>(&stmt) {
                         let mut v = Visitor::default();
                         v.use_tree(
@@ -1112,7 +1248,7 @@ mod tests {
         let got: Vec<(String, Vec<String>, Cfg)> = s
             .sites
             .iter()
-            .map(|s| (s.path.clone(), s.scope.clone(), s.cfg.clone()))
+            .map(|x| (x.path.clone(), s.scope_path(x.scope), x.cfg.clone()))
             .collect();
         assert_eq!(got[0], ("a::b".into(), vec![], Cfg::default()));
         assert_eq!(got[1].0, "super::*");
@@ -1219,7 +1355,13 @@ mod engine_tests {
             .map(|x| {
                 format!(
                     "{:?}|{}|{:?}|{}|{}|{:?}|{:?}",
-                    x.kind, x.path, x.alias, x.line, x.column, x.scope, x.cfg
+                    x.kind,
+                    x.path,
+                    x.alias,
+                    x.line,
+                    x.column,
+                    s.scope_path(x.scope),
+                    x.cfg
                 )
             })
             .collect();
@@ -1256,6 +1398,7 @@ mod engine_tests {
             assert!(full.failure.is_none(), "{src}: {:?}", full.failure);
             assert_eq!(key(&fast), key(&full), "{src}");
             assert_eq!(fast.mods, full.mods, "{src}");
+            assert_eq!(fast.scopes, full.scopes, "{src}");
             assert_eq!(fast.names, full.names, "{src}");
             assert_eq!(fast.use_names, full.use_names, "{src}");
         }

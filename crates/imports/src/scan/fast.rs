@@ -100,18 +100,17 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
-/// Scan `text` with the fast walker; `None` when it does not lex or an
-/// import item does not parse (the caller then takes the full parse, which
+/// Scan a lexed file (its depth checked, see [`super::nesting`]) with the
+/// fast walker; `None` when an import item does not parse (the caller then takes the full parse, which
 /// reports the failure).
-pub(super) fn scan(text: &str) -> Option<Visitor> {
-    let t = lex::lex(text).ok()?;
+pub(super) fn scan(t: &Toks) -> Option<Visitor> {
     let mut w = Walker {
-        t: &t,
+        t,
         v: Visitor::default(),
         failed: false,
     };
-    w.v.names.entry(Vec::new()).or_default();
-    let top = level(&t, 0, t.toks.len());
+    w.v.names.entry(0).or_default();
+    let top = level(t, 0, t.toks.len());
     let (inner, s) = w.inner_attrs(&top);
     for a in inner {
         w.attribute(a);
@@ -518,11 +517,10 @@ impl<'a> Walker<'_, 'a> {
                         let (inner_attrs, s) = self.inner_attrs(&inner);
                         let (pushed, _) = self.enter(inner_attrs);
                         self.v.docs_flush();
-                        self.v.scope.push(name);
-                        self.v.names.entry(self.v.scope.clone()).or_default();
+                        self.v.push_scope(name);
                         self.walk(&inner[s..], Block::Module);
                         self.v.docs_flush();
-                        self.v.scope.pop();
+                        self.v.pop_scope();
                         self.v.leave(pushed);
                         return;
                     }
