@@ -590,3 +590,90 @@ fn nested_inline_mods_are_linear() {
     }
     assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
 }
+
+#[test]
+fn missing_workspace_member_is_an_error() {
+    // Cargo rejects a workspace whose member has no manifest; pimports
+    // ignored it. Now it is an error naming the manifest (exit 2), and the
+    // members that exist are analysed all the same.
+    let dir = workspace();
+    dir.create(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"app\", \"util\", \"gone\", \"crates/*\"]\n\n[workspace.dependencies]\nserde = \"1\"\n",
+    );
+    let out = dir.run(&["--unused-deps"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("pimports: ")
+            && stderr.contains("Cargo.toml: workspace member `gone` has no manifest (")
+            && stderr.contains("gone/Cargo.toml not found)")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("unused normal dependency: unused-thing"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn clap_errors_name_what_conflicts() {
+    // Errors whose detail clap puts on the next lines printed an empty
+    // list ("the following required arguments were not provided: ").
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let tools = [
+        env!("CARGO_BIN_EXE_pimports"),
+        env!("CARGO_BIN_EXE_ptail"),
+        env!("CARGO_BIN_EXE_pgrep-lite"),
+    ];
+    let cases: [(usize, &[&str], &str); 7] = [
+        (
+            0,
+            &["--json", "--dot", "--cycles"],
+            "the argument '--json' cannot be used with: --dot, --cycles (see 'pimports --help')",
+        ),
+        (
+            0,
+            &["--only-focus"],
+            "the following required arguments were not provided: --focus <PATTERN> (see 'pimports --help')",
+        ),
+        (
+            0,
+            &["--explain", "x"],
+            "the following required arguments were not provided: --unused-deps (see 'pimports --help')",
+        ),
+        (
+            0,
+            &["--json", "--dot"],
+            "the argument '--json' cannot be used with '--dot' (see 'pimports --help')",
+        ),
+        (
+            1,
+            &[],
+            "the following required arguments were not provided: <INPUT>... (see 'ptail --help')",
+        ),
+        (
+            1,
+            &["--no-follow", "--follow", "name", "f"],
+            "the argument '--no-follow' cannot be used with '--follow <HOW>' (see 'ptail --help')",
+        ),
+        (
+            2,
+            &["daemon", "stop", "--all", "x"],
+            "the argument '--all' cannot be used with '[PATH]' (see 'pgrep-lite --help')",
+        ),
+    ];
+    for (tool, args, want) in cases {
+        let mut cmd = std::process::Command::new(tools[tool]);
+        cmd.current_dir(dir.path()).args(args);
+        let out = util::run_bounded(&mut cmd, None);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("error: {want}\n"),
+            "{args:?}"
+        );
+    }
+}

@@ -208,6 +208,9 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
             Err(e) => errors.push(err(m, e.to_string())),
         }
     }
+    for (m, t) in &parsed {
+        errors.extend(missing_members(m, t));
+    }
     let workspaces: Vec<(PathBuf, Workspace)> = parsed
         .iter()
         .filter_map(|(m, t)| {
@@ -248,6 +251,36 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
     }
     resolve_code_names(&mut packages);
     (packages, errors)
+}
+
+/// `[workspace] members` that name no package: Cargo rejects such a
+/// workspace, so they are errors (the members that exist are still read).
+/// A glob member is expanded by Cargo to the directories that match; it
+/// names nothing in particular and is not checked.
+fn missing_members(manifest: &Path, t: &toml::Table) -> Vec<ManifestError> {
+    let Some(members) = t
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+    else {
+        return Vec::new();
+    };
+    let root = manifest.parent().unwrap_or(Path::new("."));
+    members
+        .iter()
+        .filter_map(|m| m.as_str())
+        .filter(|m| !m.contains(['*', '?', '[']))
+        .filter(|m| !root.join(m).join("Cargo.toml").is_file())
+        .map(|m| {
+            err(
+                manifest,
+                format!(
+                    "workspace member `{m}` has no manifest ({} not found)",
+                    root.join(m).join("Cargo.toml").display()
+                ),
+            )
+        })
+        .collect()
 }
 
 fn package(

@@ -59,12 +59,29 @@ pub fn report_clap_error(err: &clap::Error, bin: &str) -> ExitStatus {
             ExitStatus::Found
         }
         _ => {
-            let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see '{bin} --help')");
+            eprintln!("error: {} (see '{bin} --help')", one_line(err));
             ExitStatus::Error
         }
+    }
+}
+
+/// A clap error in one line. Some errors put their detail on the lines
+/// after the first ("the following required arguments were not
+/// provided:" then "  --focus <PATTERN>"): those lines are joined to it,
+/// or the line would end in an empty list.
+fn one_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first).trim_end();
+    let details: Vec<&str> = lines
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    if details.is_empty() {
+        first.to_string()
+    } else {
+        format!("{first} {}", details.join(", "))
     }
 }
 
@@ -102,6 +119,43 @@ pub fn lexical_join(base: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clap_errors_keep_their_detail_in_one_line() {
+        let cmd = || {
+            clap::Command::new("t")
+                .arg(
+                    clap::Arg::new("a")
+                        .long("a")
+                        .action(clap::ArgAction::SetTrue),
+                )
+                .arg(
+                    clap::Arg::new("b")
+                        .long("b")
+                        .requires("c")
+                        .conflicts_with("a")
+                        .action(clap::ArgAction::SetTrue),
+                )
+                .arg(clap::Arg::new("c").long("c"))
+                .arg(clap::Arg::new("input").required_unless_present("a"))
+        };
+        let msg = |args: &[&str]| {
+            let err = cmd().try_get_matches_from(args).expect_err("an error");
+            one_line(&err)
+        };
+        assert_eq!(
+            msg(&["t"]),
+            "the following required arguments were not provided: <input>"
+        );
+        assert_eq!(
+            msg(&["t", "--b", "x"]),
+            "the following required arguments were not provided: --c <c>"
+        );
+        assert_eq!(
+            msg(&["t", "--a", "--b"]),
+            "the argument '--a' cannot be used with '--b'"
+        );
+    }
 
     #[test]
     fn lexical_join_resolves_dots() {
