@@ -1,0 +1,108 @@
+//! The command line of pimports (clap derive: help, completions and the man
+//! page come from this one definition).
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+pub use workdist::cli::Generate;
+
+/// pimports lists every import of every Rust file under PATH, in parallel
+/// and syntax-exact (syn), maps them to Cargo dependencies, and answers
+/// questions about them: who imports X, which dependencies are unused, what
+/// the module graph is.
+///
+/// Exit status: 0 success, 1 findings in a check mode (--unused-deps,
+/// --cycles), 2 errors (bad arguments, unreadable files or manifests).
+/// A file that does not lex, or whose import items syn cannot parse, is
+/// reported and scanned partially; that alone is not an error.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pimports",
+    version,
+    about = "List and check the imports of Rust code",
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Files and directories to analyse (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Mark with `->` the files that import something matching PATTERN: a
+    /// crate name, a path prefix (`tokio::sync`) or a glob
+    /// (`tokio::sync::*`).
+    #[arg(long, value_name = "PATTERN")]
+    pub focus: Option<String>,
+
+    /// With --focus, list only the files that match.
+    #[arg(long, requires = "focus")]
+    pub only_focus: bool,
+
+    /// JSON Lines: one object per file with every import site (see the
+    /// README for the schema).
+    #[arg(long, conflicts_with_all = ["by_crate", "dot", "unused_deps", "cycles"])]
+    pub json: bool,
+
+    /// Each external crate with the files and sites that use it and the
+    /// packages that declare it.
+    #[arg(long, conflicts_with_all = ["dot", "unused_deps", "cycles"])]
+    pub by_crate: bool,
+
+    /// The module graph of each crate, and crate-to-crate edges, in
+    /// Graphviz DOT.
+    #[arg(long, conflicts_with_all = ["unused_deps", "cycles"])]
+    pub dot: bool,
+
+    /// Report cycles between modules (exit 1 if any).
+    #[arg(long, conflicts_with = "unused_deps")]
+    pub cycles: bool,
+
+    /// Report dependencies nothing uses, and normal dependencies used only
+    /// from tests, benches or examples (exit 1 if any).
+    #[arg(long)]
+    pub unused_deps: bool,
+
+    /// With --unused-deps: show the sites that count as uses of DEP.
+    #[arg(long, value_name = "DEP", requires = "unused_deps")]
+    pub explain: Option<String>,
+
+    /// Print statistics to stderr: files, bytes, parse failures, time,
+    /// throughput, threads.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Parse every file completely with syn (the reference engine, 3-5x
+    /// slower). The default engine lexes each file and gives syn only the
+    /// import-bearing items, with the same sites as a full parse; it does
+    /// not report syntax errors outside those items, which this does.
+    #[arg(long)]
+    pub full_parse: bool,
+
+    /// Threads for parsing (default: available cores).
+    #[arg(short = 'j', long, value_name = "NUM")]
+    pub threads: Option<usize>,
+
+    /// Include hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not honour .gitignore and other ignore files.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Print a man page or a shell completion script, and exit.
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub generate: Option<Generate>,
+}
+
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        super::command().debug_assert();
+    }
+}

@@ -1,0 +1,1 @@
+use std::{io::{self, Read as R}, collections::*}; pub(crate) use ::serde::Serialize;

@@ -1,0 +1,1 @@
+impl<T: a::Tr> b::C for D<T> where T::X: e::F, { type Output = g::H; fn m() -> ::core::result::Result<(), ()> { let v = std::mem::MaybeUninit::<libc::sockaddr>::zeroed(); <T as x::y::Z>::m(); Ok(()) } }

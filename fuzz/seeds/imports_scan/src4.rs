@@ -1,0 +1,1 @@
+pub(in crate::a) mod m; mod n { #![cfg(unix)] use o::p; } enum E { V(#[serde(with = "q::r")] u8), W { #[attr(s::t)] x: u8 } }

@@ -1,0 +1,1 @@
+macro_rules! m { ($x:expr) => { $crate::a::b($x); c::d!() } } fn g() { #[cfg(feature = "z")] tracing::trace!("x"); match x { ::a::B => {} _ => {} } }

@@ -1,0 +1,2 @@
+#[cfg(x)] unsafe extern "C" { #[cfg(y)] fn f(a: *mut core::ffi::c_void); pub type T; }
+fn g() { unsafe { #[cfg(z)] crate::m::f(); #[cfg(z)] { a::b(); } } #[cfg(w)] ::core::panic!(); #[cfg(v)] extern crate e; match x { #[cfg(u)] crate::E::A => t::u(), _ => {} } m!(x)?; }
