@@ -56,7 +56,9 @@ pub use discover::{Discovery, DiscoveryError, DiscoveryOptions, FileEntry, Flow,
 pub use exit::ExitStatus;
 pub use pmap::{MapOptions, Order, Panicked, StreamOptions, par_map, par_stream};
 pub use shards::{QueryStream, Shard, ShardError, ShardPool};
-pub use sink::{Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender};
+pub use sink::{
+    Buffering, Sink, SinkClosed, SinkConfig, SinkOutcome, SinkSender, SinkStream, Turns,
+};
 
 /// The message of a caught panic, for reporting it as an error.
 pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -16,6 +16,14 @@
 //!   ordered mode, which hands results back in input order.
 //! * **Separators.** An optional separator is written between two non-empty
 //!   records (grep's `--` between context blocks of different files).
+//! * **Streams.** A record too big to hold whole (one file with half a
+//!   gigabyte of matches) is sent in pieces through a [`SinkStream`]. While
+//!   a stream is open it owns the writer: every other producer's `send`, and
+//!   every other stream, waits until it is dropped, so the pieces come out
+//!   contiguous, as one record (one separator before the first piece). An
+//!   ordered run hands the writer from one producer to the next with
+//!   [`Turns`]: a producer may open its stream once every record before its
+//!   own has been sent.
 //! * **Shutdown.** The writer ends when every sender is dropped; it then
 //!   flushes. On a write error it stops at once and marks the sink closed:
 //!   producers see [`SinkSender::is_closed`] and `send` fails, so they stop
@@ -24,8 +32,8 @@
 //!   quietly and successfully.
 
 use std::io::{self, BufWriter, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, bounded};
@@ -86,12 +94,45 @@ pub struct SinkClosed;
 
 struct Shared {
     closed: AtomicBool,
+    /// True while a [`SinkStream`] owns the writer.
+    streaming: Mutex<bool>,
+    stream_ended: Condvar,
+}
+
+impl Shared {
+    fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            closed: AtomicBool::new(false),
+            streaming: Mutex::new(false),
+            stream_ended: Condvar::new(),
+        })
+    }
+
+    /// The gate, once no stream owns the writer. A poisoned lock (a panic
+    /// while holding it, which nothing here does) is taken as it is: the
+    /// flag it guards is still meaningful.
+    fn gate(&self) -> MutexGuard<'_, bool> {
+        let guard = self
+            .streaming
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.stream_ended
+            .wait_while(guard, |streaming| *streaming)
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What travels to the writer: a new record, or the next piece of the
+/// record a stream is sending (no separator before it).
+struct Piece {
+    bytes: Vec<u8>,
+    continues: bool,
 }
 
 /// The writer thread and the first handle to it. Clone senders with
 /// [`Sink::sender`]; call [`Sink::finish`] to wait for the writer.
 pub struct Sink {
-    tx: Option<Sender<Vec<u8>>>,
+    tx: Option<Sender<Piece>>,
     shared: Arc<Shared>,
     handle: Option<JoinHandle<io::Result<SinkOutcome>>>,
 }
@@ -99,8 +140,16 @@ pub struct Sink {
 /// A cheap, cloneable handle producers use to send records.
 #[derive(Clone)]
 pub struct SinkSender {
-    tx: Sender<Vec<u8>>,
+    tx: Sender<Piece>,
     shared: Arc<Shared>,
+}
+
+/// One record sent in pieces; while it lives, it owns the writer (see the
+/// module docs). Dropping it ends the record and lets the others write.
+pub struct SinkStream {
+    tx: Sender<Piece>,
+    shared: Arc<Shared>,
+    started: bool,
 }
 
 impl std::fmt::Debug for Sink {
@@ -120,10 +169,8 @@ impl std::fmt::Debug for SinkSender {
 impl Sink {
     /// Start a writer that writes records in the order they arrive.
     pub fn spawn<W: Write + Send + 'static>(out: W, config: SinkConfig) -> Sink {
-        let (tx, rx) = bounded::<Vec<u8>>(config.capacity.max(1));
-        let shared = Arc::new(Shared {
-            closed: AtomicBool::new(false),
-        });
+        let (tx, rx) = bounded::<Piece>(config.capacity.max(1));
+        let shared = Shared::new();
         let thread_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name("workdist-sink".into())
@@ -192,7 +239,8 @@ impl Drop for Sink {
 
 impl SinkSender {
     /// Send a record to be written after those already sent. Blocks while
-    /// the channel is full. An empty record writes nothing.
+    /// the channel is full or another producer's stream is open. An empty
+    /// record writes nothing.
     pub fn send(&self, record: Vec<u8>) -> Result<(), SinkClosed> {
         if self.is_closed() {
             return Err(SinkClosed);
@@ -200,12 +248,140 @@ impl SinkSender {
         if record.is_empty() {
             return Ok(());
         }
-        self.tx.send(record).map_err(|_| SinkClosed)
+        // Held while the record is queued, so that no stream opens between
+        // the check and the send.
+        let _gate = self.shared.gate();
+        self.tx
+            .send(Piece {
+                bytes: record,
+                continues: false,
+            })
+            .map_err(|_| SinkClosed)
+    }
+
+    /// Open a stream: one record sent in pieces. Waits until no other
+    /// stream is open; from then on other producers wait for this one.
+    pub fn stream(&self) -> Result<SinkStream, SinkClosed> {
+        if self.is_closed() {
+            return Err(SinkClosed);
+        }
+        let mut gate = self.shared.gate();
+        *gate = true;
+        Ok(SinkStream {
+            tx: self.tx.clone(),
+            shared: Arc::clone(&self.shared),
+            started: false,
+        })
     }
 
     /// True once the writer has stopped; producers should stop too.
     pub fn is_closed(&self) -> bool {
         self.shared.closed.load(Ordering::Relaxed)
+    }
+}
+
+impl SinkStream {
+    /// Send the next piece of the record. Blocks while the channel is full.
+    /// An empty piece writes nothing.
+    pub fn send(&mut self, piece: Vec<u8>) -> Result<(), SinkClosed> {
+        if self.shared.closed.load(Ordering::Relaxed) {
+            return Err(SinkClosed);
+        }
+        if piece.is_empty() {
+            return Ok(());
+        }
+        let continues = std::mem::replace(&mut self.started, true);
+        self.tx
+            .send(Piece {
+                bytes: piece,
+                continues,
+            })
+            .map_err(|_| SinkClosed)
+    }
+}
+
+impl std::fmt::Debug for SinkStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SinkStream")
+            .field("started", &self.started)
+            .finish()
+    }
+}
+
+impl Drop for SinkStream {
+    fn drop(&mut self) {
+        let mut streaming = self
+            .shared
+            .streaming
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *streaming = false;
+        drop(streaming);
+        self.shared.stream_ended.notify_all();
+    }
+}
+
+/// Whose turn it is to write, in a run whose records must come out in input
+/// order while they are produced in parallel (`par_map` in
+/// [`crate::Order::Input`]). The consumer that sends records in order calls
+/// [`Turns::passed`] after each; a producer that wants to stream record `i`
+/// waits in [`Turns::wait_for`] until every record before it is out, so its
+/// pieces land in their place. [`Turns::close`] releases every waiter when
+/// the run stops early.
+#[derive(Debug, Default)]
+pub struct Turns {
+    /// The next record to be written; `None` once closed.
+    next: Mutex<Option<u64>>,
+    changed: Condvar,
+}
+
+impl Turns {
+    pub fn new() -> Turns {
+        Turns {
+            next: Mutex::new(Some(0)),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Wait until record `i` is next. False if the run was closed instead.
+    ///
+    /// Progress: the records before `i` were handed to producers before
+    /// `i` was (a FIFO queue), so each is being produced, or waits for its
+    /// own turn, which comes first; nothing waits on a later record.
+    pub fn wait_for(&self, i: u64) -> bool {
+        let next = self
+            .next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let next = self
+            .changed
+            .wait_while(next, |next| next.is_some_and(|n| n < i))
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *next == Some(i)
+    }
+
+    /// Record `i` has been written (or skipped): the next one may go.
+    pub fn passed(&self, i: u64) {
+        let mut next = self
+            .next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = next.as_mut() {
+            *n = (*n).max(i + 1);
+        }
+        drop(next);
+        self.changed.notify_all();
+    }
+
+    /// The run stopped: no turn will come; every waiter gives up.
+    pub fn close(&self) {
+        let mut next = self
+            .next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *next = None;
+        drop(next);
+        self.changed.notify_all();
     }
 }
 
@@ -217,12 +393,13 @@ struct Out<W: Write> {
 }
 
 impl<W: Write> Out<W> {
-    fn record(&mut self, rec: &[u8]) -> io::Result<()> {
+    fn record(&mut self, rec: &[u8], continues: bool) -> io::Result<()> {
         if rec.is_empty() {
             return Ok(());
         }
         if let Some(sep) = &self.separator
             && self.printed
+            && !continues
         {
             self.w.write_all(sep)?;
         }
@@ -238,7 +415,7 @@ impl<W: Write> Out<W> {
 fn write_loop<W: Write>(
     out: W,
     config: &SinkConfig,
-    rx: &Receiver<Vec<u8>>,
+    rx: &Receiver<Piece>,
 ) -> io::Result<SinkOutcome> {
     let mut out = Out {
         w: BufWriter::with_capacity(64 * 1024, out),
@@ -247,8 +424,8 @@ fn write_loop<W: Write>(
         printed: false,
     };
     let result = (|| -> io::Result<()> {
-        for rec in rx.iter() {
-            out.record(&rec)?;
+        for piece in rx.iter() {
+            out.record(&piece.bytes, piece.continues)?;
         }
         out.w.flush()
     })();
@@ -333,6 +510,88 @@ mod tests {
         drop(tx);
         sink.finish().expect("finish");
         assert_eq!(&*probe.data.lock().expect("lock"), b"a\n--\nb\n");
+    }
+
+    #[test]
+    fn a_stream_is_one_record_however_many_producers_send_meanwhile() {
+        let probe = Probe::default();
+        let config = SinkConfig {
+            capacity: 4,
+            separator: Some(b"--\n".to_vec()),
+            ..Default::default()
+        };
+        let sink = Sink::spawn(probe.clone(), config);
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let tx = sink.sender();
+                s.spawn(move || {
+                    for r in 0..50 {
+                        if r % 10 == 0 {
+                            let mut stream = tx.stream().expect("stream");
+                            for p in 0..20 {
+                                stream
+                                    .send(format!("t{t} r{r} p{p}\n").into_bytes())
+                                    .expect("piece");
+                            }
+                        } else {
+                            tx.send(format!("t{t} r{r}\n").into_bytes()).expect("send");
+                        }
+                    }
+                });
+            }
+        });
+        sink.finish().expect("finish");
+        let data = String::from_utf8(probe.data.lock().expect("lock").clone()).expect("utf8");
+        // Records are separated by "--"; a stream's 20 pieces are one record.
+        let records: Vec<&str> = data.split("--\n").collect();
+        assert_eq!(records.len(), 4 * 50);
+        for rec in records {
+            let lines: Vec<&str> = rec.lines().collect();
+            if lines.len() > 1 {
+                let head = lines[0].rsplit_once(' ').expect("piece").0;
+                assert_eq!(lines.len(), 20, "{rec}");
+                for (p, line) in lines.iter().enumerate() {
+                    assert_eq!(*line, format!("{head} p{p}"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn turns_let_producers_stream_in_input_order() {
+        // Producers finish in reverse order but each streams only on its
+        // turn; the consumer passes turns as a par_map consumer would.
+        let probe = Probe::default();
+        let sink = Sink::spawn(probe.clone(), SinkConfig::default());
+        let turns = Arc::new(Turns::new());
+        std::thread::scope(|s| {
+            for i in (0..8u64).rev() {
+                let tx = sink.sender();
+                let turns = Arc::clone(&turns);
+                s.spawn(move || {
+                    assert!(turns.wait_for(i));
+                    let mut stream = tx.stream().expect("stream");
+                    stream.send(format!("{i}a\n").into_bytes()).expect("a");
+                    stream.send(format!("{i}b\n").into_bytes()).expect("b");
+                    drop(stream);
+                    turns.passed(i);
+                });
+            }
+        });
+        sink.finish().expect("finish");
+        let expected: String = (0..8).map(|i| format!("{i}a\n{i}b\n")).collect();
+        assert_eq!(&*probe.data.lock().expect("lock"), expected.as_bytes());
+    }
+
+    #[test]
+    fn closed_turns_release_every_waiter() {
+        let turns = Turns::new();
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| turns.wait_for(5));
+            turns.passed(0);
+            turns.close();
+            assert!(!waiter.join().expect("join"));
+        });
     }
 
     #[test]
