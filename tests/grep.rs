@@ -662,10 +662,10 @@ fn long_line_is_found_and_printed_whole() {
 }
 
 #[test]
-fn line_over_the_heap_limit_is_searched_through_a_memory_map() {
+fn line_over_the_heap_limit_is_searched_again_without_the_limit() {
     // 20 MiB on one line: more than the 16 MiB a worker may buffer, so the
-    // file is searched again through a map. Found by a walk (not named), and
-    // with -U (which reads whole files), it must still be found.
+    // file is searched again without the limit. Found by a walk (not named),
+    // and with -U (which reads whole files), it must still be found.
     let dir = Dir::grep();
     let mut big = "b".repeat(20 << 20);
     big.push_str("NEEDLE\nafter\n");
@@ -683,6 +683,50 @@ fn line_over_the_heap_limit_is_searched_through_a_memory_map() {
 }
 
 #[test]
+fn streamed_output_is_not_repeated_when_a_file_is_searched_again() {
+    // 200 KiB of matches (streamed to the writer while the file is
+    // searched) come before a 20 MiB line that makes the search start the
+    // file again: what went out already must not go out twice.
+    let dir = Dir::grep();
+    let mut body = String::new();
+    let mut expected = String::new();
+    for i in 1..=10_000 {
+        body.push_str(&format!("NEEDLE {i}\n"));
+        expected.push_str(&format!("big.txt:{i}:NEEDLE {i}\n"));
+    }
+    body.push_str(&"b".repeat(20 << 20));
+    body.push_str("\nNEEDLE last\n");
+    expected.push_str("big.txt:10002:NEEDLE last\n");
+    dir.create("big.txt", &body);
+    dir.create("small.txt", "NEEDLE small\n");
+    expected.push_str("small.txt:1:NEEDLE small\n");
+    for args in [
+        &["-n", "-j1", "NEEDLE"][..],
+        &["-n", "--sort", "path", "-j2", "NEEDLE"],
+        &["-n", "-j2", "NEEDLE"],
+    ] {
+        let out = dir.run(args);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+        let mut stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !args.contains(&"--sort") && !args.contains(&"-j1") {
+            // Files in any order, but each one whole.
+            stdout = if stdout.starts_with("small") {
+                let (small, big) = stdout.split_at(stdout.find('\n').map_or(0, |i| i + 1));
+                format!("{big}{small}")
+            } else {
+                stdout
+            };
+        }
+        assert!(
+            stdout == expected,
+            "{args:?}: {} bytes, expected {}",
+            stdout.len(),
+            expected.len()
+        );
+    }
+}
+
+#[test]
 fn nothing_searched_warning_when_everything_is_filtered() {
     let dir = Dir::grep();
     dir.create("a.txt", "hit\n");
@@ -690,4 +734,195 @@ fn nothing_searched_warning_when_everything_is_filtered() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no files were searched"), "{err}");
+}
+
+#[test]
+fn file_truncated_while_searched_is_that_files_error() {
+    // Files named on the command line used to be searched through a memory
+    // map: one truncated by another process meanwhile raised SIGBUS on the
+    // next page past its new end, and the whole run died (exit 135) with
+    // the other files' output lost. Here a 256 MiB file is cut to nothing and
+    // grown back (a hole: nothing is written) over and over while it is
+    // searched next to two small files.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    const SIZE: u64 = 256 << 20;
+    const RUNS: usize = 20;
+    let dir = Dir::grep();
+    dir.create("a.txt", "NEEDLE a\n");
+    dir.create("z.txt", "NEEDLE z\n");
+    let big = dir.create("big.txt", "");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .expect("open big.txt");
+    file.set_len(SIZE).expect("grow big.txt");
+    let stop = Arc::new(AtomicBool::new(false));
+    let cuts = Arc::new(AtomicU64::new(0));
+    let cutter = {
+        let (stop, cuts) = (Arc::clone(&stop), Arc::clone(&cuts));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                file.set_len(0).expect("truncate big.txt");
+                cuts.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(1));
+                file.set_len(SIZE).expect("grow big.txt");
+                std::thread::sleep(Duration::from_millis(3));
+            }
+        })
+    };
+    let mut cut_during_search = 0;
+    let mut failures = Vec::new();
+    for _ in 0..RUNS {
+        let before = cuts.load(Ordering::SeqCst);
+        let out = dir.run(&[
+            "--sort", "path", "-c", "NEEDLE", "a.txt", "big.txt", "z.txt",
+        ]);
+        if cuts.load(Ordering::SeqCst) > before {
+            cut_during_search += 1;
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let others: Vec<&str> = stdout
+            .lines()
+            .filter(|l| !l.starts_with("big.txt"))
+            .collect();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let foreign_errors = stderr.lines().any(|l| !l.starts_with("big.txt: "));
+        if !matches!(out.status.code(), Some(0 | 2))
+            || others != ["a.txt:1", "z.txt:1"]
+            || foreign_errors
+        {
+            failures.push(format!(
+                "status {:?}\nstdout:\n{stdout}stderr:\n{stderr}",
+                out.status
+            ));
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    cutter.join().expect("truncating thread");
+    assert!(
+        failures.is_empty(),
+        "{} runs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // Not vacuous: most searches really ran while the file was being cut.
+    assert!(
+        cut_during_search >= RUNS / 2,
+        "only {cut_during_search} of {RUNS} searches overlapped a truncation"
+    );
+}
+
+#[test]
+fn line_over_16_mib_on_stdin_is_found() {
+    // Files over the 16 MiB per-worker buffer were searched again without
+    // the limit, but standard input cannot be read twice and failed with
+    // "configured allocation limit exceeded".
+    let dir = Dir::grep();
+    let mut big = vec![b'c'; 17 << 20];
+    big.extend_from_slice(b"NEEDLE\nafter NEEDLE\n");
+    let file = dir.create_bytes("big.txt", &big);
+    for args in [
+        &["-c", "NEEDLE"][..],
+        &["-o", "-b", "NEEDLE"],
+        &["-U", "-c", "NEEDLE\\nafter"],
+    ] {
+        let mut cmd = dir.command();
+        cmd.args(args).arg("-");
+        let from_stdin = run_bounded(&mut cmd, Some(&big));
+        assert_eq!(String::from_utf8_lossy(&from_stdin.stderr), "", "{args:?}");
+        assert_eq!(from_stdin.status.code(), Some(0), "{args:?}");
+        let mut cmd = dir.command();
+        cmd.args(args).arg(&file);
+        let from_file = run_bounded(&mut cmd, None);
+        assert_eq!(
+            String::from_utf8_lossy(&from_stdin.stdout),
+            String::from_utf8_lossy(&from_file.stdout),
+            "{args:?}"
+        );
+    }
+    let mut cmd = dir.command();
+    cmd.args(["-o", "-b", "NEEDLE", "-"]);
+    let out = run_bounded(&mut cmd, Some(&big));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{}:NEEDLE\n{}:NEEDLE\n", 17 << 20, (17 << 20) + 13)
+    );
+}
+
+#[test]
+fn head_of_a_huge_match_stream_exits_fast_with_bounded_memory() {
+    // A file's output used to be built whole in memory before the writer saw
+    // any of it: `pgrep-lite abc BIG | head -1` held the entire output (here
+    // ~530 MB: 500,000 matching lines, each printed with a 1,000-byte
+    // replacement) before printing its first line. Read 2 MB, then look at
+    // the peak resident memory: the child is still alive, blocked on the
+    // full pipe, so the peak is all it will ever have used.
+    use std::io::BufRead;
+    const PEAK_MAX: u64 = 200 << 20;
+    let dir = Dir::grep();
+    let line = format!("{:<63}\n", "abc and padding");
+    dir.create("big.txt", &line.repeat(500_000));
+    for i in 0..20 {
+        dir.create(&format!("small{i:02}.txt"), "abc\n");
+    }
+    let repl = "x".repeat(1000);
+    let shapes: [&[&str]; 3] = [
+        &["big.txt"],               // one file: one thread
+        &["-j2"],                   // the parallel walk
+        &["--sort", "path", "-j2"], // the ordered parallel map
+    ];
+    for shape in shapes {
+        let mut child = dir
+            .command()
+            .args(["-r", &repl, "abc"])
+            .args(shape)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut read = 0;
+        let mut line = String::new();
+        while read < 2 << 20 {
+            line.clear();
+            let n = stdout.read_line(&mut line).expect("read output");
+            assert!(n > 0, "{shape:?}: output ended after {read} bytes");
+            read += n;
+        }
+        let peak = util::proc_status_bytes(child.id(), "VmHWM");
+        drop(stdout); // like `| head`
+        let status = wait_bounded(&mut child, Duration::from_secs(30));
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err)
+            .expect("stderr");
+        assert_eq!(status.code(), Some(0), "{shape:?}: stderr: {err}");
+        assert_eq!(err, "", "{shape:?}");
+        assert!(
+            peak < PEAK_MAX,
+            "{shape:?}: peak RSS {} MiB after the first 2 MB of output",
+            peak >> 20
+        );
+    }
+}
+
+#[test]
+fn huge_jobs_value_is_bounded() {
+    // `-j 1000000` tried to start a million threads (ripgrep 15 does the
+    // same and makes no progress); it is now a usage error.
+    let dir = Dir::grep();
+    dir.create("a.txt", "hit\n");
+    let out = dir.run(&["-j", "1000000", "hit"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        err.contains("1000000") && err.contains("at most 256"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(dir.stdout(&["-j", "256", "hit"], 0), "a.txt:hit\n");
 }

@@ -181,6 +181,23 @@ pub fn sorted_lines(s: &str) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
+/// A field of /proc/PID/status, in bytes (`VmRSS`; `VmHWM`: peak RSS so
+/// far). Read it while the process is alive: a zombie has no memory fields.
+pub fn proc_status_bytes(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
+    let kib: u64 = line
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .expect("a number of kB");
+    kib << 10
+}
+
 /// A tiny seeded generator (splitmix64) for randomized oracle tests: the
 /// same seed replays the same run, and no dependency is needed.
 pub struct Rng(u64);

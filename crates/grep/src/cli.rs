@@ -185,7 +185,9 @@ pub struct Cli {
     pub max_count: Option<u64>,
 
     /// Search with NUM threads (default: available cores, at most 12).
-    #[arg(short = 'j', long, value_name = "NUM", help_heading = "Search")]
+    ///
+    /// NUM may be at most 256; 0 means the default.
+    #[arg(short = 'j', long, value_name = "NUM", value_parser = parse_threads, help_heading = "Search")]
     pub threads: Option<usize>,
 
     // ------------------------------------------------------------- filtering
@@ -629,6 +631,24 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     })?;
     n.checked_mul(mult)
         .ok_or_else(|| format!("'{s}' is too large"))
+}
+
+/// The most threads `-j` accepts. Past a few per core more threads only
+/// cost memory (each has its own buffers, up to 16 MiB for a long line);
+/// a value in the thousands is a typo. ripgrep 15 takes any number and
+/// tries to start that many threads: `-j 1000000` makes no progress.
+pub const MAX_THREADS: usize = 256;
+
+/// Parse `-j`: 0 (the default count) to [`MAX_THREADS`].
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!("{n} threads: at most {MAX_THREADS} are allowed"));
+    }
+    Ok(n)
 }
 
 /// The clap command, for completions and the man page.

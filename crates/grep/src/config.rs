@@ -84,8 +84,6 @@ pub struct Config {
     pub binary_implicit: BinaryDetection,
     /// Binary policy for files named on the command line.
     pub binary_explicit: BinaryDetection,
-    /// Memory-map explicit files (a few named files, as ripgrep does).
-    pub mmap: bool,
 
     // printer
     pub color: bool,
@@ -421,7 +419,6 @@ impl Config {
             Buffering::for_terminal(env.stdout_is_terminal)
         };
         let stats = cli.stats || mode == Mode::Search(SearchMode::Json);
-        let mmap = paths.len() <= 10 && paths.iter().all(|p| cwd.join(p).is_file());
 
         Ok(Config {
             mode,
@@ -445,7 +442,6 @@ impl Config {
             passthru: cli.passthru,
             binary_implicit,
             binary_explicit,
-            mmap,
             color,
             color_specs: ColorSpecs::new(&specs),
             heading,

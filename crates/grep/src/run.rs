@@ -12,24 +12,29 @@
 //!   output is put in order.
 //!
 //! Either way every file's output is one record for the [`Sink`], so files
-//! never interleave, and a closed output (`| head`) stops the walk.
+//! never interleave, and a closed output (`| head`) stops the walk. A file
+//! with a large output streams it to the sink while it is searched (see
+//! [`crate::search::Output`]): in the unsorted shape it holds the writer
+//! meanwhile; in the sorted shape it first waits for its turn
+//! ([`workdist::Turns`]: every earlier file written), so `--sort path`
+//! output stays byte for byte what it would be held whole.
 
 use std::io::{self, Write};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use grep_printer::Stats;
 use termcolor::Buffer;
 use workdist::{
     Discovery, DiscoveryError, ExitStatus, FileEntry, Flow, MapOptions, Order, Sink, SinkConfig,
-    SinkOutcome, SinkSender, par_map,
+    SinkOutcome, SinkSender, Turns, par_map,
 };
 
 use crate::config::{Config, Context, Mode, SearchMode};
 use crate::generate;
 use crate::messages::Messages;
-use crate::search::{FileOutcome, Worker, build_matcher};
+use crate::search::{FileOutcome, Worker, build_matcher, is_output_closed};
 
 /// Run with the given arguments (including the program name) and return the
 /// exit status. Never panics on user input; fatal problems are printed as one
@@ -184,39 +189,58 @@ fn search(config: &Config, mode: SearchMode, msgs: &Messages) -> anyhow::Result<
 
     if config.sort || config.threads <= 1 {
         let tx = sink.sender();
+        let turns = Arc::new(Turns::new());
         par_map(
-            walk.sorted(),
+            // The index is par_map's own numbering: both count from 0.
+            walk.sorted().zip(0u64..),
             MapOptions::new(config.threads.max(1), Order::Input),
-            || Worker::new(config, mode, matcher.clone()),
-            |worker, item| match item {
+            || {
+                let mut worker = Worker::new(config, mode, matcher.clone());
+                worker.stream_to(tx.clone(), Some(Arc::clone(&turns)));
+                worker
+            },
+            |worker, (item, i)| match item {
                 Ok(entry) => {
+                    worker.set_position(i);
                     let result = worker.search(&entry);
-                    let output = worker.take_output();
+                    let output = worker.end_file(result.is_ok());
                     Ok((entry, result, output))
                 }
                 Err(err) => Err(err),
             },
-            |_, done| match done {
-                Ok(Ok((entry, result, output))) => state.finish_file(&entry, result, output, &tx),
-                Ok(Err(err)) => {
-                    state.walk_error(err);
-                    Flow::Continue
+            |i, done| {
+                let flow = match done {
+                    Ok(Ok((entry, result, output))) => {
+                        state.finish_file(&entry, result, output, &tx)
+                    }
+                    Ok(Err(err)) => {
+                        state.walk_error(err);
+                        Flow::Continue
+                    }
+                    Err(panic) => {
+                        msgs.error(panic);
+                        Flow::Continue
+                    }
+                };
+                // Stopping early must release the workers waiting for a
+                // turn that will never come.
+                match flow {
+                    Flow::Continue => turns.passed(i),
+                    Flow::Quit => turns.close(),
                 }
-                Err(panic) => {
-                    msgs.error(panic);
-                    Flow::Continue
-                }
+                flow
             },
         );
     } else {
         walk.run_parallel(|| {
             let mut worker = Worker::new(config, mode, matcher.clone());
             let tx = sink.sender();
+            worker.stream_to(tx.clone(), None);
             let state = &state;
             move |item: Result<FileEntry, DiscoveryError>| match item {
                 Ok(entry) => {
                     let result = worker.search(&entry);
-                    let output = worker.take_output();
+                    let output = worker.end_file(result.is_ok());
                     state.finish_file(&entry, result, output, &tx)
                 }
                 Err(err) => {
@@ -240,9 +264,12 @@ fn search(config: &Config, mode: SearchMode, msgs: &Messages) -> anyhow::Result<
         let _ = sink.sender().send(block);
     }
     match sink.finish()? {
-        SinkOutcome::Completed | SinkOutcome::BrokenPipe => {}
+        SinkOutcome::Completed => Ok(state.matched.load(Ordering::SeqCst)),
+        // Something was printed and the reader had enough (`| head`): exit
+        // 0, even if the file being streamed was cut short before its
+        // outcome was recorded.
+        SinkOutcome::BrokenPipe => Ok(true),
     }
-    Ok(state.matched.load(Ordering::SeqCst))
 }
 
 /// What every search thread shares.
@@ -265,9 +292,11 @@ impl SearchState<'_> {
         self.searched.store(true, Ordering::Relaxed);
         let outcome = match result {
             Ok(outcome) => outcome,
+            Err(err) if is_output_closed(&err) || tx.is_closed() => return Flow::Quit,
             Err(err) => {
-                // Whatever the printer wrote before the error is dropped with
-                // the file: a partial block would look like a complete one.
+                // Whatever the printer held when the error came is dropped
+                // with the file (a partial block would look like a complete
+                // one); a streamed file's earlier pieces are out already.
                 self.msgs
                     .error(format_args!("{}: {}", entry.display_path().display(), err));
                 return Flow::Continue;

@@ -1,30 +1,34 @@
-//! Matching, searching and printing one file into a buffer.
+//! Matching, searching and printing one file.
 //!
 //! The engine is the grep crate family that ripgrep is built from:
 //! `grep-regex` compiles the patterns (with literal prefilters and the
 //! line-terminator tricks that make line search fast), `grep-searcher` finds
 //! matching lines in a file or a buffer (binary detection, BOM sniffing and
-//! UTF-16 transcoding, context, multiline, memory maps for a few named files,
-//! a bounded read buffer for everything else), and `grep-printer` renders
-//! results in ripgrep's exact formats (standard, summary and JSON Lines).
-//! Using them means pgrep-lite's output is ripgrep's output byte for byte,
-//! which is what scripts and editors that parse it need.
+//! UTF-16 transcoding, context, multiline, a bounded read buffer; never a
+//! memory map, see [`build_searcher`]), and `grep-printer` renders results
+//! in ripgrep's exact formats (standard, summary and JSON Lines). Using them
+//! means pgrep-lite's output is ripgrep's output byte for byte, which is
+//! what scripts and editors that parse it need.
 //!
 //! A [`Worker`] owns one matcher, searcher and printer and is reused for
-//! every file a thread handles: each file's results land in the worker's
-//! buffer, which the caller then hands to the single writer as one record.
-//! Nothing here touches standard output.
+//! every file a thread handles. A file's results land in the worker's
+//! [`Output`]: small outputs (nearly all) are handed to the single writer
+//! as one record when the file ends; one that grows past [`STREAM_AT`] is
+//! streamed to the writer while the file is searched, holding the writer so
+//! that files still never interleave. Nothing here touches standard output
+//! directly.
 
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use grep_printer::{
     JSON, JSONBuilder, Standard, StandardBuilder, Stats, Summary, SummaryBuilder, SummaryKind,
 };
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{MmapChoice, Searcher, SearcherBuilder};
-use termcolor::Buffer;
-use workdist::FileEntry;
+use termcolor::{Ansi, ColorSpec, HyperlinkSpec, WriteColor};
+use workdist::{Buffering, FileEntry, SinkSender, SinkStream, Turns};
 
 use crate::config::{CaseMode, Config, SearchMode};
 
@@ -71,16 +75,33 @@ pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
 }
 
 /// Heap a worker may use for one file: the longest line it buffers (or, with
-/// -U, the whole file). A file that needs more is searched again through a
-/// memory map, so a 200 MB line or a 2 GB multiline search costs address
-/// space backed by the page cache, not heap. 16 MiB: far above any line in
-/// source code, small enough that every worker together stays small.
+/// -U, the whole file). A file that needs more is searched again without the
+/// limit, so the common case keeps every worker small and the rare 200 MB
+/// line is still found. 16 MiB: far above any line in source code.
 pub const HEAP_LIMIT: usize = 16 << 20;
 
-/// The searcher for a configuration (binary policy is set per file).
-/// `fallback` builds the one used for files over [`HEAP_LIMIT`]: memory
-/// mapped when possible and without a heap limit.
-pub fn build_searcher(config: &Config, fallback: bool) -> Searcher {
+/// Once this much of one file's output is waiting, it goes to the writer in
+/// pieces instead of being held whole (`pgrep-lite abc BIG | head -1` used
+/// to build all of BIG's output in memory before printing its first line).
+pub const STREAM_AT: usize = 64 << 10;
+
+/// The searcher for a configuration (binary policy is set per file), with
+/// the per-worker heap limit unless `unlimited`.
+///
+/// Files are always read into a reused buffer, never memory-mapped: a file
+/// truncated by another process while its map is read raises SIGBUS, which
+/// kills the whole run (ripgrep has this bug). Read, a shrinking file just
+/// ends early. Reading costs a copy into the buffer; BENCHMARKS.md has the
+/// measured price.
+pub fn build_searcher(config: &Config, unlimited: bool) -> Searcher {
+    let mut b = searcher_builder(config);
+    if unlimited {
+        b.heap_limit(None);
+    }
+    b.build()
+}
+
+fn searcher_builder(config: &Config) -> SearcherBuilder {
     let mut b = SearcherBuilder::new();
     let term = if config.crlf {
         grep_matcher::LineTerminator::crlf()
@@ -91,34 +112,16 @@ pub fn build_searcher(config: &Config, fallback: bool) -> Searcher {
         .invert_match(config.invert_match)
         .line_number(config.line_number)
         .multi_line(config.multiline)
-        .max_matches(config.max_count);
+        .max_matches(config.max_count)
+        .memory_map(MmapChoice::never())
+        .heap_limit(Some(HEAP_LIMIT));
     if config.passthru {
         b.passthru(true);
     } else {
         b.before_context(config.before_context)
             .after_context(config.after_context);
     }
-    if config.mmap || fallback {
-        // `config.mmap` is set when at most ten regular files were named
-        // (ripgrep's rule): mapping is faster there; everywhere else a
-        // streaming read is, except for the rare file over the heap limit.
-        b.memory_map(mmap_auto());
-    } else {
-        b.memory_map(MmapChoice::never());
-    }
-    if !fallback {
-        b.heap_limit(Some(HEAP_LIMIT));
-    }
-    b.build()
-}
-
-#[allow(unsafe_code)]
-fn mmap_auto() -> MmapChoice {
-    // SAFETY: the mapped bytes are only read while the search runs and never
-    // stored; the remaining hazard (SIGBUS if another process truncates the
-    // file meanwhile) is the one ripgrep accepts for named files. We accept
-    // it for those and for files over the heap limit only.
-    unsafe { MmapChoice::auto() }
+    b
 }
 
 /// True for grep-searcher's "configured allocation limit exceeded" error.
@@ -126,20 +129,185 @@ fn is_heap_limit(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::Other && err.to_string().contains("configured allocation limit")
 }
 
-/// One of grep-printer's three printers, writing into a buffer.
+/// The error a search ends with when its output was closed (a broken pipe,
+/// or an ordered run that stopped): not a problem of the file.
+#[derive(Debug, thiserror::Error)]
+#[error("the output has been closed")]
+struct OutputClosed;
+
+fn output_closed() -> io::Error {
+    io::Error::new(io::ErrorKind::BrokenPipe, OutputClosed)
+}
+
+/// True if a search stopped because its output was closed.
+pub fn is_output_closed(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|e| e.is::<OutputClosed>())
+}
+
+/// Where the printers write: a buffer holding the current file's output,
+/// handed to the writer in pieces once it grows past [`STREAM_AT`] when the
+/// worker was given a writer ([`Worker::stream_to`]); whole otherwise.
+pub struct Output {
+    buf: Vec<u8>,
+    color: bool,
+    stream: Option<StreamTo>,
+    /// Bytes of the current file already handed over.
+    sent: u64,
+    /// Bytes still to drop: a file searched a second time (over the heap
+    /// limit) prints again what the first pass already handed over.
+    skip: u64,
+    /// Hand over every complete line (standard input with line buffering:
+    /// `tail -f log | pgrep-lite x` must print as lines arrive).
+    per_line: bool,
+}
+
+struct StreamTo {
+    tx: SinkSender,
+    /// In an ordered run: the turns, and this file's place in them.
+    turns: Option<Arc<Turns>>,
+    position: u64,
+    open: Option<SinkStream>,
+}
+
+impl Output {
+    fn new(color: bool) -> Output {
+        Output {
+            buf: Vec::new(),
+            color,
+            stream: None,
+            sent: 0,
+            skip: 0,
+            per_line: false,
+        }
+    }
+
+    /// After every write: drop what a second pass repeats, and hand the
+    /// buffer over if it is time.
+    fn settle(&mut self) -> io::Result<()> {
+        if self.skip > 0 {
+            let n = self
+                .buf
+                .len()
+                .min(usize::try_from(self.skip).unwrap_or(usize::MAX));
+            self.buf.drain(..n);
+            self.skip -= n as u64;
+        }
+        if self.stream.is_some()
+            && (self.buf.len() >= STREAM_AT || (self.per_line && self.buf.last() == Some(&b'\n')))
+        {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    fn hand_over(&mut self) -> io::Result<()> {
+        let Some(to) = &mut self.stream else {
+            return Ok(());
+        };
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let open = match &mut to.open {
+            Some(open) => open,
+            None => {
+                if let Some(turns) = &to.turns
+                    && !turns.wait_for(to.position)
+                {
+                    return Err(output_closed());
+                }
+                to.open.insert(to.tx.stream().map_err(|_| output_closed())?)
+            }
+        };
+        let piece = std::mem::replace(&mut self.buf, Vec::with_capacity(STREAM_AT + 1024));
+        self.sent += piece.len() as u64;
+        open.send(piece).map_err(|_| output_closed())
+    }
+
+    /// The search starts the file again: what was handed over is not
+    /// printed twice.
+    fn restart(&mut self) {
+        self.buf.clear();
+        self.skip = self.sent;
+    }
+
+    /// End the current file. If part of its output was streamed, the rest
+    /// follows the same way (when `keep`) and nothing is returned; otherwise
+    /// the whole output is returned (empty unless `keep`).
+    fn end_file(&mut self, keep: bool) -> Vec<u8> {
+        self.sent = 0;
+        self.skip = 0;
+        self.per_line = false;
+        let rest = std::mem::take(&mut self.buf);
+        match self.stream.as_mut().and_then(|to| to.open.take()) {
+            Some(mut open) => {
+                if keep {
+                    // A closed output shows in the sink's own state.
+                    let _ = open.send(rest);
+                }
+                Vec::new()
+            }
+            None if keep => rest,
+            None => Vec::new(),
+        }
+    }
+}
+
+impl io::Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        self.settle()?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl WriteColor for Output {
+    fn supports_color(&self) -> bool {
+        self.color
+    }
+
+    fn supports_hyperlinks(&self) -> bool {
+        self.color
+    }
+
+    fn set_color(&mut self, spec: &ColorSpec) -> io::Result<()> {
+        if self.color {
+            Ansi::new(&mut self.buf).set_color(spec)?;
+            self.settle()?;
+        }
+        Ok(())
+    }
+
+    fn set_hyperlink(&mut self, link: &HyperlinkSpec) -> io::Result<()> {
+        if self.color {
+            Ansi::new(&mut self.buf).set_hyperlink(link)?;
+            self.settle()?;
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self) -> io::Result<()> {
+        if self.color {
+            Ansi::new(&mut self.buf).reset()?;
+            self.settle()?;
+        }
+        Ok(())
+    }
+}
+
+/// One of grep-printer's three printers, writing into an [`Output`].
 pub enum Printer {
-    Standard(Standard<Buffer>),
-    Summary(Summary<Buffer>),
-    Json(JSON<Buffer>),
+    Standard(Standard<Output>),
+    Summary(Summary<Output>),
+    Json(JSON<Output>),
 }
 
 impl Printer {
     pub fn new(config: &Config, mode: SearchMode) -> Printer {
-        let buf = if config.color {
-            Buffer::ansi()
-        } else {
-            Buffer::no_color()
-        };
+        let buf = Output::new(config.color);
         let summary = |kind: SummaryKind| -> Printer {
             Printer::Summary(
                 SummaryBuilder::new()
@@ -150,7 +318,7 @@ impl Printer {
                     .path_terminator(config.path_terminator)
                     .separator_field(b":".to_vec())
                     .stats(config.stats)
-                    .build(buf.clone()),
+                    .build(Output::new(config.color)),
             )
         };
         if config.quiet {
@@ -196,7 +364,7 @@ impl Printer {
         }
     }
 
-    fn buffer(&mut self) -> &mut Buffer {
+    fn output(&mut self) -> &mut Output {
         match self {
             Printer::Standard(p) => p.get_mut(),
             Printer::Summary(p) => p.get_mut(),
@@ -217,33 +385,68 @@ pub struct FileOutcome {
 pub struct Worker {
     matcher: RegexMatcher,
     searcher: Searcher,
-    /// For files over the heap limit.
-    big: Searcher,
+    /// For files over the heap limit and standard input, built for each use
+    /// so that its buffers go when the search ends.
+    unlimited: SearcherBuilder,
     printer: Printer,
     binary_explicit: grep_searcher::BinaryDetection,
     binary_implicit: grep_searcher::BinaryDetection,
+    line_buffered: bool,
 }
 
 impl Worker {
     pub fn new(config: &Config, mode: SearchMode, matcher: RegexMatcher) -> Worker {
+        let mut unlimited = searcher_builder(config);
+        unlimited.heap_limit(None);
         Worker {
             matcher,
             searcher: build_searcher(config, false),
-            big: build_searcher(config, true),
+            unlimited,
             printer: Printer::new(config, mode),
             binary_explicit: config.binary_explicit.clone(),
             binary_implicit: config.binary_implicit.clone(),
+            line_buffered: config.buffering == Buffering::Line,
+        }
+    }
+
+    /// From now on, a file whose output grows past [`STREAM_AT`] hands it
+    /// to `tx` in pieces while it is searched, holding the writer until the
+    /// file ends. In an ordered run, `turns` says when the file's place has
+    /// come (see [`Worker::set_position`]). Without this, a file's output is
+    /// held whole until [`Worker::take_output`].
+    pub fn stream_to(&mut self, tx: SinkSender, turns: Option<Arc<Turns>>) {
+        self.printer.output().stream = Some(StreamTo {
+            tx,
+            turns,
+            position: 0,
+            open: None,
+        });
+    }
+
+    /// The place of the next file in an ordered run.
+    pub fn set_position(&mut self, position: u64) {
+        if let Some(to) = &mut self.printer.output().stream {
+            to.position = position;
         }
     }
 
     /// Search one file; its output is left in the worker's buffer (see
-    /// [`Worker::take_output`]). An error concerns this file only.
+    /// [`Worker::take_output`] and [`Worker::end_file`]). An error concerns
+    /// this file only, unless [`is_output_closed`] says the output went.
     pub fn search(&mut self, entry: &FileEntry) -> io::Result<FileOutcome> {
         if entry.is_stdin() {
-            self.set_binary(entry.is_explicit());
+            // Standard input cannot be read twice, so it gets no heap limit
+            // (which only decides when a file is searched again): a line
+            // longer than the limit is found, as in a file.
+            self.printer.output().per_line = self.line_buffered;
             let stdin = io::stdin();
             let mut lock = stdin.lock();
-            return self.search_source(entry.display_path(), Source::Reader(&mut lock));
+            return self.search_source(
+                entry.display_path(),
+                Source::Reader(&mut lock),
+                true,
+                entry.is_explicit(),
+            );
         }
         self.search_file_at(entry.display_path(), entry.path(), entry.is_explicit())
     }
@@ -255,17 +458,12 @@ impl Worker {
         open: &Path,
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        self.set_binary(explicit);
-        match self.search_source(display, Source::Path(open)) {
+        match self.search_source(display, Source::Path(open), false, explicit) {
             Err(err) if is_heap_limit(&err) => {
-                // Start the file again, from an empty buffer, through the
-                // memory-mapped searcher.
-                self.printer.buffer().clear();
-                std::mem::swap(&mut self.searcher, &mut self.big);
-                self.set_binary(explicit);
-                let result = self.search_source(display, Source::Path(open));
-                std::mem::swap(&mut self.searcher, &mut self.big);
-                result
+                // Start the file again without the limit; what the first
+                // pass already handed over is not printed twice.
+                self.printer.output().restart();
+                self.search_source(display, Source::Path(open), true, explicit)
             }
             other => other,
         }
@@ -278,58 +476,92 @@ impl Worker {
         bytes: &[u8],
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        self.set_binary(explicit);
-        self.search_source(path, Source::Slice(bytes))
+        self.search_source(path, Source::Slice(bytes), false, explicit)
     }
 
     /// Named files are always searched to the end ("binary file matches");
     /// walked files are abandoned at the first NUL byte, as in ripgrep.
-    fn set_binary(&mut self, explicit: bool) {
+    fn search_source(
+        &mut self,
+        path: &Path,
+        source: Source<'_>,
+        unlimited: bool,
+        explicit: bool,
+    ) -> io::Result<FileOutcome> {
         let bin = if explicit {
             self.binary_explicit.clone()
         } else {
             self.binary_implicit.clone()
         };
-        self.searcher.set_binary_detection(bin);
-    }
-
-    fn search_source(&mut self, path: &Path, source: Source<'_>) -> io::Result<FileOutcome> {
-        let matcher = &self.matcher;
-        let searcher = &mut self.searcher;
-        match &mut self.printer {
-            Printer::Standard(p) => {
-                let mut sink = p.sink_with_path(matcher, path);
-                source.search(searcher, matcher, &mut sink)?;
-                Ok(FileOutcome {
-                    has_match: sink.has_match(),
-                    stats: sink.stats().cloned(),
-                })
-            }
-            Printer::Summary(p) => {
-                let mut sink = p.sink_with_path(matcher, path);
-                source.search(searcher, matcher, &mut sink)?;
-                Ok(FileOutcome {
-                    has_match: sink.has_match(),
-                    stats: sink.stats().cloned(),
-                })
-            }
-            Printer::Json(p) => {
-                let mut sink = p.sink_with_path(matcher, path);
-                source.search(searcher, matcher, &mut sink)?;
-                Ok(FileOutcome {
-                    has_match: sink.has_match(),
-                    stats: Some(sink.stats().clone()),
-                })
-            }
+        if unlimited {
+            let mut searcher = self.unlimited.build();
+            searcher.set_binary_detection(bin);
+            search_with(
+                &mut searcher,
+                &self.matcher,
+                &mut self.printer,
+                path,
+                source,
+            )
+        } else {
+            self.searcher.set_binary_detection(bin);
+            search_with(
+                &mut self.searcher,
+                &self.matcher,
+                &mut self.printer,
+                path,
+                source,
+            )
         }
     }
 
     /// Take what the last searches printed, leaving the buffer empty.
     pub fn take_output(&mut self) -> Vec<u8> {
-        let buf = self.printer.buffer();
-        let out = buf.as_slice().to_vec();
-        buf.clear();
-        out
+        self.printer.output().end_file(true)
+    }
+
+    /// End the file just searched (`ok`: its search succeeded). If part of
+    /// its output was already streamed, the rest follows it and nothing is
+    /// returned; otherwise its whole output is returned, to be sent as one
+    /// record. A failed file's unsent output is dropped: a partial block
+    /// would look like a complete one.
+    pub fn end_file(&mut self, ok: bool) -> Vec<u8> {
+        self.printer.output().end_file(ok)
+    }
+}
+
+fn search_with(
+    searcher: &mut Searcher,
+    matcher: &RegexMatcher,
+    printer: &mut Printer,
+    path: &Path,
+    source: Source<'_>,
+) -> io::Result<FileOutcome> {
+    match printer {
+        Printer::Standard(p) => {
+            let mut sink = p.sink_with_path(matcher, path);
+            source.search(searcher, matcher, &mut sink)?;
+            Ok(FileOutcome {
+                has_match: sink.has_match(),
+                stats: sink.stats().cloned(),
+            })
+        }
+        Printer::Summary(p) => {
+            let mut sink = p.sink_with_path(matcher, path);
+            source.search(searcher, matcher, &mut sink)?;
+            Ok(FileOutcome {
+                has_match: sink.has_match(),
+                stats: sink.stats().cloned(),
+            })
+        }
+        Printer::Json(p) => {
+            let mut sink = p.sink_with_path(matcher, path);
+            source.search(searcher, matcher, &mut sink)?;
+            Ok(FileOutcome {
+                has_match: sink.has_match(),
+                stats: Some(sink.stats().clone()),
+            })
+        }
     }
 }
 
