@@ -677,3 +677,41 @@ fn clap_errors_name_what_conflicts() {
         );
     }
 }
+
+#[test]
+fn modules_the_walk_skips_are_still_analysed() {
+    // Cargo compiles what a `mod` declaration names whatever .gitignore,
+    // hidden names or build directories say, and builds every workspace
+    // member: a `.gitignore` of `target/` hid `src/target/` and a member
+    // under `crates/target/`, and a `#[path]` into `.gen/` was never read,
+    // so their dependencies were reported unused. A file no declaration
+    // reaches stays ignored.
+    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    dir.create(".git/HEAD", "ref: refs/heads/main\n");
+    dir.create(".gitignore", "target/\n");
+    dir.create(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/target/app\"]\n",
+    );
+    dir.create(
+        "crates/target/app/Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\nin-target = \"1\"\nin-hidden = \"1\"\n",
+    );
+    dir.create(
+        "crates/target/app/src/lib.rs",
+        "mod target;\n#[path = \".gen/hidden.rs\"]\nmod hidden;\n",
+    );
+    dir.create("crates/target/app/src/target.rs", "use in_target::A;\n");
+    dir.create("crates/target/app/src/target/stray.rs", "use stray::B;\n");
+    dir.create(
+        "crates/target/app/src/.gen/hidden.rs",
+        "use in_hidden::C;\n",
+    );
+    assert_eq!(
+        dir.stdout(&[], 0),
+        "crates/target/app/src/.gen/hidden.rs: in_hidden::C\n\
+         crates/target/app/src/lib.rs:\n\
+         crates/target/app/src/target.rs: in_target::A\n"
+    );
+    assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
+}

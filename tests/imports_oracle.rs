@@ -84,6 +84,19 @@ fn dirname(p: &str) -> String {
     }
 }
 
+/// `a/b/../c` as `a/c`.
+fn normalize(p: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in p.split('/') {
+        if c == ".." {
+            out.pop();
+        } else {
+            out.push(c);
+        }
+    }
+    out.join("/")
+}
+
 fn join(a: &str, b: &str) -> String {
     if a.is_empty() {
         b.to_string()
@@ -159,12 +172,16 @@ impl Gen {
                     }
                     ModFile::PathAttr => {
                         let k = self.next();
-                        let rel = match self.rng.below(3) {
+                        // A hidden directory and `..` too: the walk skips
+                        // the one and must not be fooled by the other.
+                        let rel = match self.rng.below(5) {
                             0 => format!("target/gen_{k}.rs"),
                             1 => format!("elsewhere/target/m_{k}.rs"),
+                            2 => format!(".gen/h_{k}.rs"),
+                            3 => format!("../target/up_{k}.rs"),
                             _ => format!("p_{k}.rs"),
                         };
-                        let file = join(&dirname(&parent.file), &rel);
+                        let file = normalize(&join(&dirname(&parent.file), &rel));
                         (file.clone(), dirname(&file), Some(rel))
                     }
                 };
@@ -410,6 +427,17 @@ fn generate(seed: u64) -> Gen {
     );
     for p in &members {
         g.write_package(p);
+    }
+    // A git checkout whose .gitignore says `target/` (not `/target`):
+    // Cargo builds what it ignores all the same, so modules, members and
+    // their files are still judged; a file no `mod` reaches is left out,
+    // as the user asked.
+    if g.rng.chance(40) {
+        g.files
+            .insert(".git/HEAD".into(), "ref: refs/heads/main\n".into());
+        g.files.insert(".gitignore".into(), "target/\n".into());
+        g.modules
+            .retain(|f, module| !module.is_empty() || !f.split('/').any(|c| c == "target"));
     }
     // The workspace's build directory.
     g.files

@@ -123,8 +123,12 @@ fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<P
                         base.push(s);
                     }
                     let (child, child_mod_rs) = match &m.path_attr {
-                        Some(pa) if m.scope.is_empty() => (dir.join(pa), true),
-                        Some(pa) => (base.join(pa), true),
+                        // `..` resolved, so the file is known by the name
+                        // the walk gave it.
+                        Some(pa) if m.scope.is_empty() => {
+                            (workdist::cli::lexical_join(&dir, Path::new(pa)), true)
+                        }
+                        Some(pa) => (workdist::cli::lexical_join(&base, Path::new(pa)), true),
                         None => {
                             let single = base.join(format!("{}.rs", m.name));
                             if scans.contains_key(&single) || single.is_file() {
@@ -142,6 +146,17 @@ fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<P
             }
         }
     }
+    out
+}
+
+/// The files `mod` declarations of the scanned files lead to (from each
+/// target's root) that were not scanned and exist, sorted.
+pub fn unscanned_modules(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = places(packages, scans)
+        .into_keys()
+        .filter(|f| !scans.contains_key(f) && f.is_file())
+        .collect();
+    out.sort();
     out
 }
 

@@ -253,6 +253,32 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
     (packages, errors)
 }
 
+/// The manifests of the (non-glob) `[workspace] members` of these
+/// manifests that exist: Cargo builds them whatever ignore rules say.
+pub fn member_manifests(manifests: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for m in manifests {
+        let Some(t) = std::fs::read_to_string(m)
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+        else {
+            continue;
+        };
+        let root = m.parent().unwrap_or(Path::new("."));
+        let members = t
+            .get("workspace")
+            .and_then(|w| w.get("members"))
+            .and_then(|m| m.as_array());
+        for member in members.into_iter().flatten().filter_map(|v| v.as_str()) {
+            let path = workdist::cli::lexical_join(root, &Path::new(member).join("Cargo.toml"));
+            if !member.contains(['*', '?', '[']) && path.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
 /// `[workspace] members` that name no package: Cargo rejects such a
 /// workspace, so they are errors (the members that exist are still read).
 /// A glob member is expanded by Cargo to the directories that match; it

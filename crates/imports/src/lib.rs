@@ -179,13 +179,21 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         }
     }
 
+    // Workspace members the walk left out (ignore rules, hidden names):
+    // Cargo builds them, so they are read when under a directory given.
+    for m in cargo::member_manifests(&manifests) {
+        if !manifests.contains(&m) && abs_roots.iter().any(|r| r.is_dir() && m.starts_with(r)) {
+            manifests.push(m);
+        }
+    }
+
     let t_discover = started.elapsed();
     // Read and scan in parallel.
     let threads = cli
         .threads
         .unwrap_or_else(workdist::discover::default_threads)
         .max(1);
-    let total = sources.len();
+    let mut total = sources.len();
     let mut progress = Progress {
         on: std::io::stderr().is_terminal() && total > 200,
         total,
@@ -195,75 +203,98 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     let mut bytes = 0u64;
     let mut failures = 0usize;
     let mut done = 0usize;
-    let indexed = sources.clone();
     let engine = if cli.full_parse {
         scan::Engine::Full
     } else {
         scan::Engine::Fast
     };
-    workdist::par_stream(
-        sources,
-        StreamOptions {
-            threads,
-            stack_size: PARSE_STACK,
-        },
-        |path: PathBuf| std::fs::read(&path).map(|b| scan::scan_with(&b, engine)),
-        |i, result| {
-            done += 1;
-            progress.tick(done);
-            let path = &indexed[i];
-            match result {
-                Ok(Ok(s)) => {
-                    bytes += s.bytes;
-                    if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
-                        // An error of this file (exit 2); the run goes on.
+    // Files that `mod` declarations lead to are compiled whatever ignore
+    // rules, hidden names or build-directory rules say: after the walk's
+    // files, those (under a directory given) are read too, until no
+    // declaration leads to a file not read.
+    let dir_roots: Vec<&PathBuf> = abs_roots.iter().filter(|r| r.is_dir()).collect();
+    let mut attempted: std::collections::HashSet<PathBuf> = sources.iter().cloned().collect();
+    let mut batch = sources;
+    let mut loaded = None;
+    let (mut t_scan, mut t_manifests) = (t_discover, t_discover);
+    loop {
+        let indexed = batch.clone();
+        workdist::par_stream(
+            batch,
+            StreamOptions {
+                threads,
+                stack_size: PARSE_STACK,
+            },
+            |path: PathBuf| std::fs::read(&path).map(|b| scan::scan_with(&b, engine)),
+            |i, result| {
+                done += 1;
+                progress.tick(done);
+                let path = &indexed[i];
+                match result {
+                    Ok(Ok(s)) => {
+                        bytes += s.bytes;
+                        if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
+                            // An error of this file (exit 2); the run goes on.
+                            errored = true;
+                            progress.finish();
+                            eprintln!(
+                                "pimports: {}:{}:{}: {}",
+                                display(&cwd, path),
+                                f.line,
+                                f.column,
+                                f.message
+                            );
+                        } else if let Some(f) = &s.failure {
+                            failures += 1;
+                            progress.finish();
+                            eprintln!(
+                                "pimports: {}:{}:{}: syn cannot parse this file ({}); scanned at the token level, results partial",
+                                display(&cwd, path),
+                                f.line,
+                                f.column,
+                                f.message
+                            );
+                        } else if s.not_utf8 {
+                            progress.finish();
+                            eprintln!(
+                                "pimports: {}: not valid UTF-8; read lossily, results partial",
+                                display(&cwd, path)
+                            );
+                        }
+                        scans.insert(path.clone(), s);
+                    }
+                    Ok(Err(e)) => {
                         errored = true;
                         progress.finish();
-                        eprintln!(
-                            "pimports: {}:{}:{}: {}",
-                            display(&cwd, path),
-                            f.line,
-                            f.column,
-                            f.message
-                        );
-                    } else if let Some(f) = &s.failure {
-                        failures += 1;
-                        progress.finish();
-                        eprintln!(
-                            "pimports: {}:{}:{}: syn cannot parse this file ({}); scanned at the token level, results partial",
-                            display(&cwd, path),
-                            f.line,
-                            f.column,
-                            f.message
-                        );
-                    } else if s.not_utf8 {
-                        progress.finish();
-                        eprintln!(
-                            "pimports: {}: not valid UTF-8; read lossily, results partial",
-                            display(&cwd, path)
-                        );
+                        eprintln!("pimports: {}: {e}", display(&cwd, path));
                     }
-                    scans.insert(path.clone(), s);
+                    Err(panic) => {
+                        errored = true;
+                        progress.finish();
+                        eprintln!("pimports: {}: {panic}", display(&cwd, path));
+                    }
                 }
-                Ok(Err(e)) => {
-                    errored = true;
-                    progress.finish();
-                    eprintln!("pimports: {}: {e}", display(&cwd, path));
-                }
-                Err(panic) => {
-                    errored = true;
-                    progress.finish();
-                    eprintln!("pimports: {}: {panic}", display(&cwd, path));
-                }
-            }
-            Flow::Continue
-        },
-    )?;
+                Flow::Continue
+            },
+        )?;
+        let (packages, _) = loaded.get_or_insert_with(|| {
+            progress.finish();
+            t_scan = started.elapsed();
+            let l = cargo::load(&manifests);
+            t_manifests = started.elapsed();
+            l
+        });
+        let mut next = analyze::unscanned_modules(packages, &scans);
+        next.retain(|f| dir_roots.iter().any(|r| f.starts_with(r)) && attempted.insert(f.clone()));
+        if next.is_empty() {
+            break;
+        }
+        progress.total += next.len();
+        total += next.len();
+        batch = next;
+    }
     progress.finish();
-    let t_scan = started.elapsed();
-
-    let (packages, manifest_errors) = cargo::load(&manifests);
-    let t_manifests = started.elapsed();
+    let (packages, manifest_errors) = loaded.unwrap_or_default();
     for e in &manifest_errors {
         errored = true;
         eprintln!("pimports: {e}");
