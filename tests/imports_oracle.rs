@@ -19,6 +19,10 @@
 //!
 //! `PIMPORTS_ORACLE_SEED` picks the first seed (default fixed),
 //! `PIMPORTS_ORACLE_ITERS` the number of workspaces (default 12).
+//! `PIMPORTS_ORACLE_CARGO=1` checks the generator itself (by hand, not in
+//! CI: it compiles every workspace): dependencies become stub crates, and
+//! rustc's `unused_crate_dependencies` lint (`cargo check`) must name
+//! exactly the dependencies the generator calls unused.
 
 mod util;
 
@@ -114,6 +118,10 @@ struct Gen {
     modules: BTreeMap<String, String>,
     /// (package, dependency key) that nothing uses.
     unused: BTreeSet<(String, String)>,
+    /// Compilable mode (`PIMPORTS_ORACLE_CARGO`): dependencies are stub
+    /// crates in `stubs/`, no derives, no member dependencies.
+    compile: bool,
+    stubs: BTreeSet<String>,
     /// Files some module already is (two modules in one file would make
     /// the truth ambiguous).
     claimed: BTreeSet<String>,
@@ -219,7 +227,11 @@ impl Gen {
     /// One use of dependency `code` as an item of a module.
     fn use_item(&mut self, code: &str) -> String {
         let k = self.next();
-        match self.rng.below(9) {
+        let form = match self.rng.below(9) {
+            5 if self.compile => 0,
+            f => f,
+        };
+        match form {
             0 => format!("use {code}::Thing{k};"),
             1 => format!("use {code}::{{a{k}, b::C{k}}};"),
             2 => format!("use ::{code}::x{k} as y{k};"),
@@ -284,13 +296,21 @@ impl Gen {
         let n = 1 + self.rng.below(4);
         for _ in 0..n {
             let key = keys.remove(self.rng.below(keys.len())).to_string();
+            let rel = "../".repeat(dir.split('/').count());
             let (key, spec) = if self.rng.chance(25) {
                 // Renamed: code uses the key, not the package name.
                 let k = format!("ren-{key}");
-                (
-                    k,
-                    format!("{{ package = \"real-{key}\", version = \"1\" }}"),
-                )
+                let spec = if self.compile {
+                    self.stubs.insert(format!("real-{key}"));
+                    format!("{{ package = \"real-{key}\", path = \"{rel}stubs/real-{key}\" }}")
+                } else {
+                    format!("{{ package = \"real-{key}\", version = \"1\" }}")
+                };
+                (k, spec)
+            } else if self.compile {
+                self.stubs.insert(key.clone());
+                let spec = format!("{{ path = \"{rel}stubs/{key}\" }}");
+                (key, spec)
             } else {
                 (key, "\"1\"".to_string())
             };
@@ -301,7 +321,10 @@ impl Gen {
                 spec,
             });
         }
-        if let Some(other) = members.last().filter(|_| self.rng.chance(50)) {
+        if let Some(other) = members
+            .last()
+            .filter(|_| !self.compile && self.rng.chance(50))
+        {
             let rel = "../".repeat(dir.split('/').count());
             deps.push(Dep {
                 key: other.name.clone(),
@@ -402,13 +425,15 @@ impl Gen {
 const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by cargo.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
 
 /// A workspace and its truth.
-fn generate(seed: u64) -> Gen {
+fn generate(seed: u64, compile: bool) -> Gen {
     let mut g = Gen {
         rng: Rng::new(seed),
         counter: 0,
         files: BTreeMap::new(),
         modules: BTreeMap::new(),
         unused: BTreeSet::new(),
+        compile,
+        stubs: BTreeSet::new(),
         claimed: BTreeSet::new(),
     };
     let n = 1 + g.rng.below(3);
@@ -446,6 +471,27 @@ fn generate(seed: u64) -> Gen {
         "target/debug/build/y-2/out/bindings.rs".into(),
         "use generated::Thing;\n".into(),
     );
+    // Stub crates with every item a use may name.
+    let n = g.counter;
+    for stub in std::mem::take(&mut g.stubs) {
+        let mut lib = String::from("pub mod b {\n");
+        for k in 1..=n {
+            lib.push_str(&format!("    pub struct C{k};\n"));
+        }
+        lib.push_str("}\n");
+        for k in 1..=n {
+            lib.push_str(&format!(
+                "pub struct Thing{k};\npub fn a{k}() {{}}\npub fn x{k}() {{}}\npub fn call{k}() {{}}\npub struct Ty{k};\n#[macro_export]\nmacro_rules! mac{k} {{\n    () => {{}};\n}}\n"
+            ));
+        }
+        let file = format!("stubs/{stub}/src/lib.rs");
+        g.files.insert(
+            format!("stubs/{stub}/Cargo.toml"),
+            format!("[package]\nname = \"{stub}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        );
+        g.files.insert(file.clone(), lib);
+        g.modules.insert(file, "crate".into());
+    }
     g
 }
 
@@ -480,8 +526,8 @@ fn unused_findings(out: &str) -> BTreeSet<(String, String)> {
     found
 }
 
-fn check(seed: u64) -> Result<(), String> {
-    let g = generate(seed);
+fn check(seed: u64, compile: bool) -> Result<(), String> {
+    let g = generate(seed, compile);
     let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
     for (path, text) in &g.files {
         dir.create(path, text);
@@ -543,6 +589,49 @@ fn check(seed: u64) -> Result<(), String> {
             files()
         ));
     }
+    if compile {
+        // The generator's truth against rustc's own judgement.
+        let mut cmd = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()));
+        cmd.current_dir(dir.path())
+            .args([
+                "check",
+                "--offline",
+                "--workspace",
+                "--message-format",
+                "short",
+            ])
+            .env("RUSTFLAGS", "-W unused-crate-dependencies")
+            .env("CARGO_TARGET_DIR", dir.path().join("target"));
+        let out = util::run_bounded(&mut cmd, None);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(0) {
+            return Err(format!("cargo check failed:\n{stderr}\n{}", files()));
+        }
+        let mut rustc = BTreeSet::new();
+        for l in stderr.lines() {
+            // "warning: extern crate `alpha` is unused in crate `pk_0`"
+            let Some(rest) = l.split("extern crate `").nth(1) else {
+                continue;
+            };
+            let mut parts = rest.split('`');
+            let (Some(ext), Some(krate)) = (parts.next(), parts.nth(1)) else {
+                continue;
+            };
+            rustc.insert((krate.replace('_', "-"), ext.replace('_', "-")));
+        }
+        // Keys may keep `_` (gamma_y): compare in one spelling.
+        let truth: BTreeSet<(String, String)> = g
+            .unused
+            .iter()
+            .map(|(p, d)| (p.clone(), d.replace('_', "-")))
+            .collect();
+        if rustc != truth {
+            return Err(format!(
+                "rustc's unused_crate_dependencies differ from the generator:\n  generator {truth:?}\n  rustc {rustc:?}\n{stderr}\n{}",
+                files()
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -550,8 +639,9 @@ fn check(seed: u64) -> Result<(), String> {
 fn every_reachable_file_is_judged_and_unused_deps_match_the_generator() {
     let first = seed_from_env("PIMPORTS_ORACLE_SEED", 20_261_128);
     let iters = seed_from_env("PIMPORTS_ORACLE_ITERS", 12);
+    let compile = std::env::var_os("PIMPORTS_ORACLE_CARGO").is_some();
     for seed in first..first + iters {
-        if let Err(e) = check(seed) {
+        if let Err(e) = check(seed, compile) {
             panic!("PIMPORTS_ORACLE_SEED={seed} PIMPORTS_ORACLE_ITERS=1: {e}");
         }
     }
