@@ -846,9 +846,11 @@ impl Tail {
             return; // still at its name too (a hard link): leave it
         };
         self.sync_ids(x);
+        // Taken over and read on at once: what the logger wrote to it
+        // after the rename waits for no other event.
         self.read(s, woke, |f, emit| {
             f.adopt(held, emit);
-            false
+            f.poll(false, emit)
         });
         self.sync_ids(s);
     }

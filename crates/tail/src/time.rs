@@ -228,6 +228,8 @@ impl Zone {
         match c.year {
             Some(y) => instant(y),
             None => {
+                // Years 1..=9999 (a file time can be ±i64::MAX: found by fuzzing).
+                let reference = reference.clamp(-62_135_596_800 * SEC, 253_402_300_799 * SEC);
                 let local = reference + self.offset_at(reference) * SEC;
                 let year = civil_from_days(local.div_euclid(DAY)).0 as i32;
                 let t = instant(year);
