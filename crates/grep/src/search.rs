@@ -580,9 +580,64 @@ impl Source<'_> {
         sink: S,
     ) -> io::Result<()> {
         match self {
-            Source::Path(p) => searcher.search_path(matcher, p, sink),
+            Source::Path(p) => search_path(searcher, matcher, p, sink),
             Source::Reader(r) => searcher.search_reader(matcher, r, sink),
             Source::Slice(b) => searcher.search_slice(matcher, b, sink),
         }
+    }
+}
+
+/// Search a file by reading it (what `Searcher::search_path` does without
+/// memory maps), and say so if it shrank meanwhile: its output is then
+/// incomplete, which is that file's error. Shrank means read to its end
+/// short of the size it had when opened, and smaller now (a file in /sys
+/// claims 4096 bytes and holds fewer, every time).
+fn search_path<S: grep_searcher::Sink<Error = io::Error>>(
+    searcher: &mut Searcher,
+    matcher: &RegexMatcher,
+    path: &Path,
+    sink: S,
+) -> io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let mut counted = Counted {
+        file: &file,
+        read: 0,
+        at_end: false,
+    };
+    searcher.search_reader(matcher, &mut counted, sink)?;
+    if let Some(size) = size
+        && counted.at_end
+        && counted.read < size
+        && file.metadata().is_ok_and(|m| m.len() < size)
+    {
+        return Err(io::Error::other(format!(
+            "the file shrank while it was searched ({} of its {size} bytes read); \
+             its output is incomplete",
+            counted.read
+        )));
+    }
+    Ok(())
+}
+
+/// A file read, counting the bytes and noting the end.
+struct Counted<'a> {
+    file: &'a std::fs::File,
+    read: u64,
+    at_end: bool,
+}
+
+impl io::Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = io::Read::read(&mut self.file, buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() {
+            self.at_end = true;
+        }
+        Ok(n)
     }
 }

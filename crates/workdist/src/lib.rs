@@ -34,7 +34,10 @@
 //! **Back-pressure.** Every channel is bounded. The sink's channel bounds
 //! records waiting for the writer; `par_map`'s window bounds items in flight
 //! (including results held for reordering). A slow reader of the output
-//! therefore slows producers down instead of growing memory.
+//! therefore slows producers down instead of growing memory. A record too
+//! big to hold whole is streamed in pieces while its producer owns the
+//! writer ([`sink::SinkStream`]); in an ordered run, once its turn has come
+//! ([`sink::Turns`]), so order and contiguity survive streaming.
 //!
 //! **Shutdown.** Work ends in three ways. Normally: inputs run out, workers
 //! drain, the last sender is dropped, the writer flushes, every thread is
