@@ -620,9 +620,9 @@ fn packed(c: &mut Cur) -> Option<Parsed> {
     let micros = if c.peek() == Some(b':') && c.peek_at(1).is_some_and(|d| d.is_ascii_digit()) {
         c.i += 1;
         let start = c.i;
-        let mut ms = 0;
+        let mut ms = 0u32;
         while let Some(d) = c.peek().filter(u8::is_ascii_digit) {
-            ms = ms * 10 + u32::from(d - b'0');
+            ms = ms.saturating_mul(10).saturating_add(u32::from(d - b'0'));
             c.i += 1;
         }
         if c.i - start > 3 {
