@@ -8,12 +8,15 @@
 //! * [`cli`]: the command line.
 //!
 //! The run: workdist discovery finds `.rs` files and `Cargo.toml`s (ignore
-//! rules apply, Cargo's build directories are skipped); workdist's `par_stream` reads and
-//! scans the files on a rayon pool whose threads have 256 MiB stacks (syn
-//! recurses on deeply nested expressions; a file nested deeper than
-//! [`scan::nesting`] allows is that file's error), results streaming back as they
-//! complete (a progress line on a terminal); then manifests are read and
-//! sites classified on the calling thread.
+//! rules apply, Cargo's build directories are skipped); workdist's
+//! `par_stream` reads and scans the files on a rayon pool whose threads
+//! have 256 MiB stacks (syn recurses on deeply nested expressions; a file
+//! nested deeper than [`scan::nesting`] allows is that file's error),
+//! results streaming back as they complete (a progress line on a
+//! terminal); then manifests are read, and the files that `mod`
+//! declarations and workspace members name but the walk left out (ignored,
+//! hidden, in a build directory) are read the same way, since Cargo
+//! compiles them; last, sites are classified.
 
 pub mod analyze;
 pub mod build_dir;
