@@ -225,6 +225,9 @@ pub enum Flow {
 #[derive(Debug)]
 pub struct Discovery {
     builder: WalkBuilder,
+    /// The [`Discovery::skip_dirs`] predicate, kept to combine with an
+    /// [`Discovery::inventory_with`] hook (the walk takes one filter).
+    skip: Option<Skip>,
     strip_dot_prefix: bool,
     threads: usize,
     warnings: Vec<DiscoveryError>,
@@ -233,6 +236,19 @@ pub struct Discovery {
 
 /// How many threads to use when the caller said "pick": the available cores,
 /// capped, because past a dozen threads a directory walk is I/O bound.
+/// A callback on directories the walk meets, shared with its threads.
+pub type DirHook<T> = std::sync::Arc<dyn Fn(&Path) -> T + Send + Sync>;
+
+/// The [`Discovery::skip_dirs`] predicate.
+#[derive(Clone)]
+struct Skip(DirHook<bool>);
+
+impl std::fmt::Debug for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Skip(..)")
+    }
+}
+
 pub fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -292,6 +308,7 @@ impl Discovery {
             .current_dir(cwd);
         Ok(Discovery {
             builder,
+            skip: None,
             strip_dot_prefix: opts.strip_dot_prefix,
             threads,
             warnings,
@@ -303,9 +320,12 @@ impl Discovery {
     /// returns true, with everything in it (pimports skips Cargo's build
     /// directory so). The given paths themselves are always walked.
     pub fn skip_dirs(&mut self, skip: impl Fn(&Path) -> bool + Send + Sync + 'static) -> &mut Self {
+        let skip: DirHook<bool> = std::sync::Arc::new(skip);
+        let s = std::sync::Arc::clone(&skip);
         self.builder.filter_entry(move |e| {
-            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && skip(e.path()))
+            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && s(e.path()))
         });
+        self.skip = Some(Skip(skip));
         self
     }
 
@@ -421,11 +441,42 @@ impl Discovery {
     /// directories, and the entries of those directories that the filters
     /// left out (read back with one `read_dir` per directory).
     pub fn inventory(&self) -> Inventory {
+        self.inventory_of(&self.builder)
+    }
+
+    /// [`Discovery::inventory`], calling `on_dir` for every directory below
+    /// the roots that the walk will enter, *before* it reads the
+    /// directory's entries (the walk's roots themselves are the caller's to
+    /// handle first). A caller that starts watching a directory there sees
+    /// every entry made in it: either the listing has it or the watch
+    /// reports it.
+    ///
+    /// The hook is the walk's entry filter, which the `ignore` crate calls
+    /// while it reads the parent, for entries its rules keep; the child is
+    /// read later, from the work queue. (Its visitor would be too late: a
+    /// directory's entries are all read before the directory is visited.)
+    pub fn inventory_with(&self, on_dir: DirHook<()>) -> Inventory {
+        let mut builder = self.builder.clone();
+        let skip = self.skip.clone();
+        builder.filter_entry(move |e| {
+            if e.depth() == 0 || !e.file_type().is_some_and(|t| t.is_dir()) {
+                return true;
+            }
+            if skip.as_ref().is_some_and(|s| (s.0)(e.path())) {
+                return false;
+            }
+            on_dir(e.path());
+            true
+        });
+        self.inventory_of(&builder)
+    }
+
+    fn inventory_of(&self, builder: &WalkBuilder) -> Inventory {
         use std::collections::HashSet;
         use std::sync::Mutex;
 
         let found = Mutex::new(Inventory::default());
-        self.builder.build_parallel().run(|| {
+        builder.build_parallel().run(|| {
             let mut local = Collector {
                 found: &found,
                 part: Inventory::default(),

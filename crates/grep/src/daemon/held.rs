@@ -417,7 +417,11 @@ fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
         .read(true)
         .custom_flags(libc_o_nofollow())
         .open(path)?;
-    let mut bytes = Vec::new();
+    // Sized from the opened file, as `fs::read` does: one read for the
+    // bytes and one to see the end (a `Take` alone would hide the size and
+    // make read_to_end grow the buffer step by step).
+    let len = file.metadata().map_or(0, |m| m.len()).min(MAX_HELD);
+    let mut bytes = Vec::with_capacity(len as usize + 1);
     file.take(MAX_HELD + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_HELD {
         return Err(std::io::Error::other("grew past the held size"));

@@ -81,10 +81,16 @@ impl DirWatcher {
         if self.by_path.contains_key(dir) {
             return Ok(());
         }
+        // The map is locked across the add: the kernel may report an event
+        // of the new watch at once, and the reader, which looks each event's
+        // directory up under this lock, must not find it missing and drop it.
+        let mut m = self
+            .dirs
+            .lock()
+            .map_err(|_| io::Error::other("the watch map's lock is poisoned"))?;
         let wd = self.watches.add(dir, mask())?;
-        if let Ok(mut m) = self.dirs.lock() {
-            m.insert(wd.clone(), dir.to_path_buf());
-        }
+        m.insert(wd.clone(), dir.to_path_buf());
+        drop(m);
         self.by_path.insert(dir.to_path_buf(), wd);
         Ok(())
     }

@@ -669,14 +669,13 @@ impl Daemon {
     ///
     /// A directory must be watched *before* it is read, or a file created
     /// between the read and the watch is never seen: no event will tell of
-    /// it (issue 10: files in a new directory were lost for good). The walk
-    /// reads a new directory before we know it exists, so: watch the scope,
-    /// walk, watch every directory the walk found that was not watched yet,
-    /// then walk those again, and so on until a walk finds no new
-    /// directory. Everything created in a directory after its watch comes
-    /// as an event; everything created before it is there for the walk that
-    /// follows the watch. A new tree is read twice (the second time only
-    /// its metadata is compared: unchanged files are not read again).
+    /// it (issue 10: files in a new directory were lost for good). So the
+    /// walk watches each directory as it enters it, before reading it
+    /// ([`Discovery::inventory_with`]): everything created in it after the
+    /// watch comes as an event, everything before is in the listing. As a
+    /// safety net, a directory the walk found but did not enter that way is
+    /// watched afterwards and walked again, until a walk finds none (a
+    /// second full walk of the Linux tree would have doubled the load).
     fn walk_and_merge(&self, scope: Option<&Path>) {
         // One at a time: the poller, a query's sync and the watcher may all
         // ask for one.
@@ -720,7 +719,26 @@ impl Daemon {
             {
                 index.filter = d.path_filter();
             }
-            let inv = d.inventory();
+            // Watch each directory before the walk reads it.
+            let entered = Arc::new(Mutex::new(Vec::new()));
+            let me = self.me.lock().ok().and_then(|m| m.upgrade());
+            let inv = match me {
+                Some(me) if !polling => {
+                    let e = Arc::clone(&entered);
+                    d.inventory_with(Arc::new(move |dir: &Path| {
+                        if let Some(r) = me.rel(dir) {
+                            me.watch_dir(r);
+                            if let Ok(mut e) = e.lock() {
+                                e.push(r.to_path_buf());
+                            }
+                        }
+                    }))
+                }
+                _ => d.inventory(),
+            };
+            if let Ok(mut e) = entered.lock() {
+                watched.extend(e.drain(..));
+            }
             let mut fresh: Vec<PathBuf> = Vec::new();
             if !polling {
                 for dir in &inv.dirs {
