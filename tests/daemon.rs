@@ -957,3 +957,60 @@ fn changes_during_the_load_are_not_lost() {
     assert_eq!(out.lines().count(), 4000 + made, "files listed");
     assert_eq!(fx.status()["fallbacks"], 0);
 }
+
+/// Red-team finding: `mv -T c g` over an empty held directory `g` lost
+/// `c`'s files, and everything later made in `g`, until a restart.
+#[test]
+fn a_directory_renamed_over_an_empty_one_is_held() {
+    let fx = Fixture::new();
+    fx.dir.create("c/f.txt", "needle c\n");
+    fx.dir.mkdir("g");
+    let _g = fx.start(&[]);
+    let root = fx.dir.path();
+    std::fs::rename(root.join("c"), root.join("g")).expect("mv -T c g");
+    fx.dir.create("g/later.txt", "needle later\n");
+    assert_eq!(
+        fx.dir.stdout(&["needle"], 0),
+        "g/f.txt:needle c\ng/later.txt:needle later\n"
+    );
+}
+
+/// Red-team finding: a directory renamed and at once renamed back (in the
+/// tree, or out of it and back) was dropped: the watch's own move events,
+/// named after the old path, arrived after the rename back.
+#[test]
+fn a_directory_renamed_there_and_back_is_held() {
+    let fx = Fixture::new();
+    fx.dir.create("d/g.txt", "needle d\n");
+    let _g = fx.start(&[]);
+    let root = fx.dir.path();
+    let away = root.with_file_name(format!(
+        "{}-away",
+        root.file_name().expect("name").to_string_lossy()
+    ));
+    for round in 0..10 {
+        let to = if round % 2 == 0 { root.join("d2") } else { away.clone() };
+        std::fs::rename(root.join("d"), &to).expect("mv away");
+        std::fs::rename(&to, root.join("d")).expect("mv back");
+        assert_eq!(fx.dir.stdout(&["needle"], 0), "d/g.txt:needle d\n", "round {round}");
+    }
+}
+
+/// Red-team finding: a directory holding an ignore file, replaced by a file
+/// and then by a directory again, kept a ghost: the stale watch made the
+/// new directory look watched.
+#[test]
+fn a_directory_turned_file_turned_directory_leaves_no_ghost() {
+    let fx = Fixture::new();
+    fx.dir.create("sub/.ignore", "unrelated\n");
+    let _g = fx.start(&[]);
+    let root = fx.dir.path();
+    std::fs::remove_dir_all(root.join("sub")).expect("rm -r");
+    fx.dir.create("sub", "needle file\n");
+    assert_eq!(fx.dir.stdout(&["needle"], 0), "sub:needle file\n");
+    std::fs::remove_file(root.join("sub")).expect("rm");
+    fx.dir.create("sub/inner", "needle inner\n");
+    assert_eq!(fx.dir.stdout(&["needle"], 0), "sub/inner:needle inner\n");
+    std::fs::rename(root.join("sub/inner"), root.join("moved")).expect("mv");
+    assert_eq!(fx.dir.stdout(&["needle"], 0), "moved:needle inner\n");
+}

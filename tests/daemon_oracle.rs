@@ -120,6 +120,12 @@ impl Oracle<'_> {
     /// One random change to the tree; returns what it did.
     fn step(&mut self) -> String {
         let (dirs, files) = self.listing();
+        // One step in five is one of the directory tricks the red team
+        // found (issue 10): renames over directories, renames there and
+        // back, a directory turning into a file and back.
+        if self.rng.chance(20) {
+            return self.dir_trick(&dirs, &files);
+        }
         let op = self.rng.below(100);
         match op {
             // mkdir -p of new directories, filled at once (the path of
@@ -223,7 +229,10 @@ impl Oracle<'_> {
                 }
             }
             81..=87 => {
-                let at = self.some_dir(&dirs).join(".gitignore");
+                let name = *self
+                    .rng
+                    .pick(&[".gitignore", ".gitignore", ".ignore", ".rgignore"]);
+                let at = self.some_dir(&dirs).join(name);
                 let n = self.rng.below(3);
                 let lines: Vec<&str> = (0..n).map(|_| *self.rng.pick(IGNORE_LINES)).collect();
                 let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
@@ -255,6 +264,65 @@ impl Oracle<'_> {
                     "no-op".into()
                 }
             }
+        }
+    }
+
+    /// Directory changes that reuse names.
+    fn dir_trick(&mut self, dirs: &[PathBuf], files: &[PathBuf]) -> String {
+        let root = self.root().to_path_buf();
+        match self.rng.below(4) {
+            // `mv -T a b` over an empty directory b.
+            0 if !dirs.is_empty() => {
+                let from = self.rng.pick(dirs).clone();
+                let parent = self.some_dir(dirs);
+                if parent.starts_with(&from) {
+                    return "no-op (a directory cannot move into itself)".into();
+                }
+                let to = parent.join(format!("over{}", self.rng.below(5)));
+                let _ = std::fs::create_dir(root.join(&to));
+                let _ = std::fs::rename(root.join(&from), root.join(&to));
+                format!("mkdir {0}; mv -T {1} {0}", to.display(), from.display())
+            }
+            // Renamed away and straight back, within the tree or out of it.
+            1 if !dirs.is_empty() => {
+                let d = self.rng.pick(dirs).clone();
+                let away = if self.rng.chance(50) {
+                    root.join(format!("away{}", self.rng.below(1000)))
+                } else {
+                    root.with_file_name(format!(
+                        "{}-away",
+                        root.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
+                    ))
+                };
+                let _ = std::fs::rename(root.join(&d), &away);
+                let _ = std::fs::rename(&away, root.join(&d));
+                if self.rng.chance(50) {
+                    self.write(&d.join("back.txt"), b"needle back\n");
+                }
+                format!("mv {0} {1}; mv {1} {0}", d.display(), away.display())
+            }
+            // A directory replaced by a file of the same name.
+            2 if !dirs.is_empty() => {
+                let d = self.rng.pick(dirs).clone();
+                let _ = std::fs::remove_dir_all(root.join(&d));
+                self.write(&d, b"needle was a dir\n");
+                format!("rm -r {0}; echo > {0}", d.display())
+            }
+            // A file replaced by a directory of the same name, filled.
+            _ if !files.is_empty() => {
+                let f = self.rng.pick(files).clone();
+                let _ = std::fs::remove_file(root.join(&f));
+                let _ = std::fs::create_dir(root.join(&f));
+                let bytes = self.contents();
+                self.write(&f.join("inner.txt"), &bytes);
+                if self.rng.chance(30) {
+                    self.write(&f.join(".ignore"), b"*.md\n");
+                }
+                format!("rm {0}; mkdir {0}; fill {0}", f.display())
+            }
+            _ => "no-op".into(),
         }
     }
 

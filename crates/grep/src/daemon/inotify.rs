@@ -76,11 +76,14 @@ impl DirWatcher {
         })
     }
 
-    /// Watch one directory. `ENOSPC` means the kernel's watch limit.
+    /// Watch the directory now at `dir`. `ENOSPC` means the kernel's watch
+    /// limit.
+    ///
+    /// Always asked of the kernel, even for a path watched before: the
+    /// directory there may be another one now (a directory replaced by a
+    /// rename, or deleted and made again), and the old watch describes the
+    /// old inode. For the same inode the kernel returns the same watch.
     pub fn watch(&mut self, dir: &Path) -> io::Result<()> {
-        if self.by_path.contains_key(dir) {
-            return Ok(());
-        }
         // The map is locked across the add: the kernel may report an event
         // of the new watch at once, and the reader, which looks each event's
         // directory up under this lock, must not find it missing and drop it.
@@ -89,17 +92,25 @@ impl DirWatcher {
             .lock()
             .map_err(|_| io::Error::other("the watch map's lock is poisoned"))?;
         let wd = self.watches.add(dir, mask())?;
-        m.insert(wd.clone(), dir.to_path_buf());
-        drop(m);
-        self.by_path.insert(dir.to_path_buf(), wd);
+        if let Some(old) = self.by_path.insert(dir.to_path_buf(), wd.clone())
+            && old != wd
+            && m.get(&old).is_some_and(|p| p == dir)
+        {
+            m.remove(&old);
+            let _ = self.watches.remove(old);
+        }
+        m.insert(wd, dir.to_path_buf());
         Ok(())
     }
 
+    /// Stop watching `dir`, unless its watch now serves another path (the
+    /// directory was renamed there and watched under its new name).
     pub fn unwatch(&mut self, dir: &Path) {
-        if let Some(wd) = self.by_path.remove(dir) {
-            if let Ok(mut m) = self.dirs.lock() {
-                m.remove(&wd);
-            }
+        if let Some(wd) = self.by_path.remove(dir)
+            && let Ok(mut m) = self.dirs.lock()
+            && m.get(&wd).is_some_and(|p| p == dir)
+        {
+            m.remove(&wd);
             let _ = self.watches.remove(wd);
         }
     }
@@ -166,17 +177,21 @@ fn read_loop(
                 } else {
                     CreateKind::File
                 })
-            } else if ev.mask.contains(EventMask::DELETE)
-                || ev.mask.contains(EventMask::DELETE_SELF)
+            } else if ev.mask.contains(EventMask::DELETE_SELF)
+                || ev.mask.contains(EventMask::MOVE_SELF)
             {
+                // The watched directory itself: its path here is the one it
+                // had when watched, which may be another directory's by now.
+                // Only the daemon's root acts on it (`RemoveKind::Other`);
+                // for the others, the parent's event has said it.
+                EventKind::Remove(RemoveKind::Other)
+            } else if ev.mask.contains(EventMask::DELETE) {
                 EventKind::Remove(if is_dir {
                     RemoveKind::Folder
                 } else {
                     RemoveKind::File
                 })
-            } else if ev.mask.contains(EventMask::MOVED_FROM)
-                || ev.mask.contains(EventMask::MOVE_SELF)
-            {
+            } else if ev.mask.contains(EventMask::MOVED_FROM) {
                 EventKind::Modify(ModifyKind::Name(RenameMode::From))
             } else if ev.mask.contains(EventMask::MOVED_TO) {
                 EventKind::Modify(ModifyKind::Name(RenameMode::To))

@@ -456,8 +456,16 @@ impl Daemon {
         match ev.kind {
             EventKind::Modify(ModifyKind::Name(RenameMode::Both)) if ev.paths.len() == 2 => {
                 self.path_gone(&ev.paths[0]);
-                self.path_touched(&ev.paths[1]);
+                self.path_touched(&ev.paths[1], true);
             }
+            // A watched directory itself deleted or moved (see the watcher):
+            // only the root's matters.
+            EventKind::Remove(notify::event::RemoveKind::Other)
+                if ev.paths.iter().any(|p| p == self.root.as_path()) =>
+            {
+                self.root_lost("was deleted or moved away");
+            }
+            EventKind::Remove(notify::event::RemoveKind::Other) => {}
             EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(RenameMode::From)) => {
                 for p in &ev.paths {
                     if p == self.root.as_path() {
@@ -469,11 +477,14 @@ impl Daemon {
                     }
                 }
             }
-            EventKind::Create(_)
-            | EventKind::Modify(_)
-            | EventKind::Access(notify::event::AccessKind::Close(_)) => {
+            EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(_)) => {
                 for p in &ev.paths {
-                    self.path_touched(p);
+                    self.path_touched(p, true);
+                }
+            }
+            EventKind::Modify(_) | EventKind::Access(notify::event::AccessKind::Close(_)) => {
+                for p in &ev.paths {
+                    self.path_touched(p, false);
                 }
             }
             _ => {}
@@ -498,7 +509,11 @@ impl Daemon {
         path.strip_prefix(self.root.as_path()).ok()
     }
 
-    fn path_touched(&self, path: &Path) {
+    /// Something at `path` was made, changed or renamed there. `new_name`:
+    /// the name is new (created, or renamed to): a directory there is
+    /// another one than any held under that name (`mv -T c g` over an
+    /// empty `g`), so what was held below it goes and the new one is read.
+    fn path_touched(&self, path: &Path, new_name: bool) {
         if self.ack_cookie(path) {
             return;
         }
@@ -533,10 +548,14 @@ impl Daemon {
                 self.forget_file(&rel);
             }
             PathClass::Included if is_dir => {
-                if index.dirs.contains(&rel) {
-                    return;
-                }
+                let held = index.dirs.contains(&rel);
                 drop(index);
+                if held {
+                    if !new_name {
+                        return;
+                    }
+                    self.path_gone(path);
+                }
                 self.add_subtree(&rel);
             }
             PathClass::Included if md.is_file() => {
@@ -751,7 +770,29 @@ impl Daemon {
                     }
                 }
             }
+            let before = if next.is_none() {
+                self.index
+                    .lock()
+                    .map(|i| i.dirs.clone())
+                    .unwrap_or_default()
+            } else {
+                BTreeSet::new()
+            };
             self.merge_inventory(inv, next.as_deref());
+            if next.is_none() {
+                // Directories no longer held (gone, or ignored now): their
+                // watches go too, or a directory made later under the same
+                // name would be taken for watched.
+                let now = self
+                    .index
+                    .lock()
+                    .map(|i| i.dirs.clone())
+                    .unwrap_or_default();
+                for d in before.difference(&now) {
+                    self.unwatch_dir(d);
+                    watched.remove(d);
+                }
+            }
             // Walk again the top-most of the directories just watched.
             fresh.sort();
             let mut last: Option<&PathBuf> = None;
