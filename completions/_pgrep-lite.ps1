@@ -167,7 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             break
         }
         'pgrep-lite;daemon;start' {
-            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Worker threads, each owning a shard (default: available cores)')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Worker threads, each owning a shard (default, or 0: available cores; at most 256)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h')
             [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll the tree for changes instead of using file notifications')
             [CompletionResult]::new('--foreground', '--foreground', [CompletionResultType]::ParameterName, 'Serve from this process instead of starting a background one')

@@ -162,7 +162,7 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'pgrep-lite;daemon;start'= {
-            cand --workers 'Worker threads, each owning a shard (default: available cores)'
+            cand --workers 'Worker threads, each owning a shard (default, or 0: available cores; at most 256)'
             cand --idle-timeout 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h'
             cand --poll 'Poll the tree for changes instead of using file notifications'
             cand --foreground 'Serve from this process instead of starting a background one'

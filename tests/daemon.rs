@@ -989,10 +989,18 @@ fn a_directory_renamed_there_and_back_is_held() {
         root.file_name().expect("name").to_string_lossy()
     ));
     for round in 0..10 {
-        let to = if round % 2 == 0 { root.join("d2") } else { away.clone() };
+        let to = if round % 2 == 0 {
+            root.join("d2")
+        } else {
+            away.clone()
+        };
         std::fs::rename(root.join("d"), &to).expect("mv away");
         std::fs::rename(&to, root.join("d")).expect("mv back");
-        assert_eq!(fx.dir.stdout(&["needle"], 0), "d/g.txt:needle d\n", "round {round}");
+        assert_eq!(
+            fx.dir.stdout(&["needle"], 0),
+            "d/g.txt:needle d\n",
+            "round {round}"
+        );
     }
 }
 
@@ -1013,4 +1021,87 @@ fn a_directory_turned_file_turned_directory_leaves_no_ghost() {
     assert_eq!(fx.dir.stdout(&["needle"], 0), "sub/inner:needle inner\n");
     std::fs::rename(root.join("sub/inner"), root.join("moved")).expect("mv");
     assert_eq!(fx.dir.stdout(&["needle"], 0), "moved:needle inner\n");
+}
+
+/// Red-team finding: a write through another hard link of a held file
+/// (in the tree or outside it) brings no event for this name, so the held
+/// copy went stale. Such files are read at query time.
+#[test]
+fn hard_linked_files_are_read_at_query_time() {
+    let fx = Fixture::new();
+    fx.dir.create("a.txt", "needle one\n");
+    let outside = tempfile::tempdir().expect("tmp");
+    let other = outside.path().join("other-name");
+    std::fs::hard_link(fx.dir.path().join("a.txt"), &other).expect("ln");
+    let _g = fx.start(&[]);
+    assert_eq!(fx.dir.stdout(&["-c", "needle", "a.txt"], 0), "1\n");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&other)
+        .expect("open");
+    f.write_all(b"needle two\n").expect("append");
+    drop(f);
+    assert_eq!(fx.dir.stdout(&["-c", "needle", "a.txt"], 0), "2\n");
+    assert_eq!(fx.status()["skipped_linked"], 1);
+}
+
+/// Red-team finding: a rescan (polling, or after the event queue
+/// overflowed) took a file replaced by one of the same size with its mtime
+/// put back (`cp -p`, `rsync -a`, `sed -i` + `touch -r`) for unchanged.
+#[test]
+fn a_file_replaced_with_its_size_and_mtime_kept_is_seen_by_a_rescan() {
+    let fx = Fixture::new();
+    fx.dir.create("conf.txt", "state OLD\n");
+    let _g = fx.start(&["--poll"]);
+    let path = fx.dir.path().join("conf.txt");
+    let mtime = std::fs::metadata(&path)
+        .expect("md")
+        .modified()
+        .expect("mtime");
+    let tmp = fx.dir.path().join("conf.txt.new");
+    std::fs::write(&tmp, "state NEW\n").expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&tmp)
+        .expect("open")
+        .set_modified(mtime)
+        .expect("touch -r");
+    std::fs::rename(&tmp, &path).expect("mv");
+    assert_eq!(fx.dir.stdout(&["state"], 0), "conf.txt:state NEW\n");
+}
+
+/// Red-team finding: `daemon start --workers 100000` crashed the daemon
+/// (SIGABRT) and left its files behind.
+#[test]
+fn a_huge_worker_count_is_refused() {
+    let fx = Fixture::new();
+    let out = fx.dir.run(&["daemon", "start", "--workers", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("at most 256"),
+        "{}",
+        text(&out.stderr)
+    );
+    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+/// Red-team finding: SIGTERM left the socket, pid, lock and log files.
+#[test]
+fn sigterm_stops_the_daemon_and_leaves_nothing_behind() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let pid = fx.pid().expect("pid");
+    signal(pid, "TERM");
+    wait_until(Duration::from_secs(20), "the daemon to stop", || {
+        !alive(pid)
+    });
+    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
+        .expect("runtime dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
 }

@@ -532,8 +532,9 @@ pub enum DaemonAction {
     Start {
         /// The root to serve.
         path: Option<PathBuf>,
-        /// Worker threads, each owning a shard (default: available cores).
-        #[arg(long, value_name = "NUM")]
+        /// Worker threads, each owning a shard (default, or 0: available
+        /// cores; at most 256).
+        #[arg(long, value_name = "NUM", value_parser = parse_threads)]
         workers: Option<usize>,
         /// Stop after this long without a request (e.g. 30m, 2h, 90s; 0
         /// never stops). Default: 2h.

@@ -320,9 +320,10 @@ pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus
             foreground,
         } => {
             let root = resolve_root(path.as_deref(), &ctx.cwd)?;
-            let workers = workers
-                .unwrap_or_else(workdist::discover::default_threads)
-                .max(1);
+            let workers = match workers {
+                None | Some(0) => workdist::discover::default_threads(),
+                Some(n) => *n,
+            };
             // 0 means never; nothing given means the default.
             let idle = match idle_timeout {
                 None => Some(DEFAULT_IDLE_TIMEOUT),
@@ -486,7 +487,18 @@ fn live_daemons() -> anyhow::Result<Vec<(socket::DaemonPaths, Conn)>> {
         let paths = socket::paths_for_socket(&sock);
         match connect(&sock) {
             Ok(conn) => found.push((paths, conn)),
-            Err(_) => clean_if_stale(&paths),
+            Err(why) => {
+                clean_if_stale(&paths);
+                // Still locked: alive, but not answering (stopped, stuck).
+                if paths.socket.exists() {
+                    let pid = std::fs::read_to_string(&paths.pid).unwrap_or_default();
+                    let pid = pid.trim();
+                    eprintln!(
+                        "pgrep-lite: the daemon with pid {pid} does not answer ({why}); \
+                         end it with `kill {pid}` (`kill -9 {pid}` if it is stopped)"
+                    );
+                }
+            }
         }
     }
     Ok(found)
@@ -616,7 +628,7 @@ fn render_status(s: &protocol::Status) -> String {
          pid:             {}\n\
          state:           {state}\n\
          files held:      {} ({} in memory)\n\
-         not held:        {} binary, {} too large (read from disk when searched)\n\
+         not held:        {} binary, {} too large, {} hard-linked (read from disk when searched)\n\
          left out:        {} ignored or hidden entries at the edge of the tree\n\
          shards:          {} ({})\n\
          resident memory: {}\n\
@@ -628,10 +640,11 @@ fn render_status(s: &protocol::Status) -> String {
          freshness sync:  {} per query on average ({} syncs)\n",
         s.root.display(),
         s.pid,
-        s.files - s.skipped_binary - s.skipped_large,
+        s.files - s.skipped_binary - s.skipped_large - s.skipped_linked,
         mib(s.bytes_held),
         s.skipped_binary,
         s.skipped_large,
+        s.skipped_linked,
         s.excluded_edge,
         s.shards,
         s.shard_bytes

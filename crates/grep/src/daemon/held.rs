@@ -42,6 +42,10 @@ pub enum Held {
 pub enum NotHeld {
     Binary,
     Large,
+    /// A file with other hard links: a write through another name (in the
+    /// tree or outside it) comes with no event for this one, so its bytes
+    /// are read at query time, never kept.
+    Linked,
 }
 
 /// Counters shared by every shard and the server, for status reports.
@@ -69,6 +73,7 @@ pub struct ShardStats {
     pub bytes: u64,
     pub binary: u64,
     pub large: u64,
+    pub linked: u64,
 }
 
 /// A change for one shard. Paths are relative to the root.
@@ -294,6 +299,9 @@ impl GrepShard {
         let path = self.root.join(&rel);
         let held = match std::fs::symlink_metadata(&path) {
             Ok(md) if md.is_file() && md.len() > MAX_HELD => Held::Disk(NotHeld::Large),
+            Ok(md) if md.is_file() && std::os::unix::fs::MetadataExt::nlink(&md) > 1 => {
+                Held::Disk(NotHeld::Linked)
+            }
             Ok(md) if md.is_file() => match read_no_follow(&path) {
                 Ok(bytes) if memchr_nul(&bytes) => Held::Disk(NotHeld::Binary),
                 Ok(bytes) => Held::Mem(bytes.into_boxed_slice()),
@@ -582,6 +590,7 @@ impl Shard for GrepShard {
             match held {
                 Held::Disk(NotHeld::Binary) => s.binary += 1,
                 Held::Disk(NotHeld::Large) => s.large += 1,
+                Held::Disk(NotHeld::Linked) => s.linked += 1,
                 Held::Mem(_) => {}
             }
         }

@@ -220,6 +220,9 @@ pub struct Status {
     pub bytes_held: u64,
     pub skipped_binary: u64,
     pub skipped_large: u64,
+    /// Files with other hard links, read from disk when searched.
+    #[serde(default)]
+    pub skipped_linked: u64,
     pub excluded_edge: u64,
     pub shards: usize,
     pub shard_bytes: Vec<u64>,

@@ -72,7 +72,28 @@ pub fn baseline_options() -> DiscoveryOptions {
 struct FileMeta {
     worker: usize,
     len: u64,
-    mtime: Option<SystemTime>,
+    mtime: Option<Stamp>,
+}
+
+/// What says a file is unchanged without reading it: its modification
+/// time, its inode and its change time. The size and mtime alone miss a
+/// file replaced by one of the same size with its mtime restored (`cp -p`,
+/// `rsync -a`, `tar x`, `sed -i` then `touch -r`); the inode or the ctime,
+/// which nobody can set, tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    mtime: SystemTime,
+    ino: u64,
+    ctime: (i64, i64),
+}
+
+fn stamp(md: &std::fs::Metadata) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    Some(Stamp {
+        mtime: md.modified().ok()?,
+        ino: md.ino(),
+        ctime: (md.ctime(), md.ctime_nsec()),
+    })
 }
 
 /// What the daemon holds, as the watcher keeps it.
@@ -206,12 +227,22 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         // such as a shell, has it as its working directory), so look.
         let d = Arc::clone(&daemon);
         let limit = opts.idle_timeout;
+        // SIGTERM and SIGINT stop the daemon as `daemon stop` does, so
+        // that it leaves no socket, pid, lock or log file behind.
+        let signalled = Arc::new(AtomicBool::new(false));
+        for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+            signal_hook::flag::register(sig, Arc::clone(&signalled))?;
+        }
         let h = std::thread::Builder::new()
             .name("pgrep-timer".into())
             .spawn(move || {
                 let mut last_root_check = Instant::now();
                 while !d.stopping.load(Ordering::SeqCst) {
                     std::thread::sleep(TICK);
+                    if signalled.load(Ordering::SeqCst) {
+                        d.request_stop();
+                        return;
+                    }
                     let idle = d
                         .last_active
                         .lock()
@@ -560,7 +591,7 @@ impl Daemon {
             }
             PathClass::Included if md.is_file() => {
                 index.excluded.remove(&rel);
-                let mtime = md.modified().ok();
+                let mtime = stamp(&md);
                 let worker = match index.files.get(&rel) {
                     Some(m) if m.len == md.len() && m.mtime == mtime && m.mtime.is_some() => {
                         // Unchanged as far as the metadata can tell: but a
@@ -841,7 +872,7 @@ impl Daemon {
             seen.sort_by_key(|(_, md)| std::cmp::Reverse(md.as_ref().map_or(0, |m| m.len())));
             for (rel, md) in seen {
                 let len = md.as_ref().map_or(0, |m| m.len());
-                let mtime = md.as_ref().and_then(|m| m.modified().ok());
+                let mtime = md.as_ref().and_then(stamp);
                 match index.files.get(&rel).copied() {
                     Some(m) if m.len == len && m.mtime == mtime && mtime.is_some() => {}
                     Some(m) => {
@@ -927,10 +958,6 @@ impl Daemon {
             // No events to wait for: look at the disk now.
             self.rescan();
             return true;
-        }
-        if self.root_changed() {
-            self.root_lost("was replaced by another directory");
-            return false;
         }
         let Some(token) = self.random_token() else {
             return false;
@@ -1103,6 +1130,7 @@ impl Daemon {
             bytes_held: shard_stats.iter().map(|s| s.bytes).sum(),
             skipped_binary: shard_stats.iter().map(|s| s.binary).sum(),
             skipped_large: shard_stats.iter().map(|s| s.large).sum(),
+            skipped_linked: shard_stats.iter().map(|s| s.linked).sum(),
             excluded_edge: excluded,
             shards: self.pool.len(),
             shard_bytes: shard_stats.iter().map(|s| s.bytes).collect(),
@@ -1154,6 +1182,13 @@ impl Daemon {
                 return Ok(());
             }
         };
+        if self.root_changed() {
+            // Say so to this client first: stopping closes connections.
+            let reason = "the daemon's root was replaced by another directory";
+            stream.send(Kind::Fallback, reason.as_bytes())?;
+            self.root_lost("was replaced by another directory");
+            return Ok(());
+        }
         let sync_started = Instant::now();
         let synced = self.sync();
         self.syncs.fetch_add(1, Ordering::Relaxed);
