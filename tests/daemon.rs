@@ -1105,3 +1105,26 @@ fn sigterm_stops_the_daemon_and_leaves_nothing_behind() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// Red-team findings: edits to `.git/info/exclude`, and a repository's
+/// `.git` appearing or going (git rules apply only inside a repository),
+/// were never applied.
+#[test]
+fn exclude_file_and_repository_boundaries_are_followed() {
+    let fx = Fixture::new();
+    fx.dir.create("a.txt", "needle\n");
+    fx.dir.create("b.txt", "needle\n");
+    fx.dir.create("sub/x.log", "needle\n");
+    let _g = fx.start(&[]);
+    let q = || fx.dir.stdout(&["-l", "needle"], 0);
+    assert_eq!(q(), "a.txt\nb.txt\n");
+    fx.dir.create(".git/info/exclude", "b.txt\n");
+    assert_eq!(q(), "a.txt\n");
+    // A nested repository: the parent's `*.log` rule no longer reaches it.
+    fx.dir.create("sub/.git/HEAD", "ref: refs/heads/main\n");
+    assert_eq!(q(), "a.txt\nsub/x.log\n");
+    std::fs::remove_dir_all(fx.dir.path().join("sub/.git")).expect("rm");
+    assert_eq!(q(), "a.txt\n");
+    std::fs::remove_file(fx.dir.path().join(".git/info/exclude")).expect("rm");
+    assert_eq!(q(), "a.txt\nb.txt\n");
+}

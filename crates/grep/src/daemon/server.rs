@@ -318,12 +318,20 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A path whose change changes the rules of what is held: an ignore file,
+/// the root repository's exclude file, or a `.git` (a repository's start
+/// or end: git ignore rules apply only inside one).
 fn is_ignore_file(path: &Path) -> bool {
     matches!(
         path.file_name().and_then(|n| n.to_str()),
-        Some(".gitignore" | ".ignore" | ".rgignore")
-    ) || path.ends_with(".git/info/exclude")
+        Some(".gitignore" | ".ignore" | ".rgignore" | ".git")
+    ) || path == Path::new(".git/info/exclude")
+        || path == Path::new(".git/info")
 }
+
+/// The directories of the root's repository whose files are ignore rules
+/// (`.git/info/exclude`): watched, though never held.
+const RULE_DIRS: [&str; 2] = [".git", ".git/info"];
 
 impl Daemon {
     fn keep(&self, h: std::thread::JoinHandle<()>) {
@@ -368,6 +376,11 @@ impl Daemon {
                     *slot = Some(w);
                 }
                 self.watch_dir(Path::new(""));
+                for d in RULE_DIRS {
+                    if self.root.join(d).is_dir() {
+                        self.watch_dir(Path::new(d));
+                    }
+                }
                 Ok(())
             }
             Err(e) => self.start_polling(Some(format!(
@@ -553,6 +566,9 @@ impl Daemon {
         };
         if is_ignore_file(&rel) {
             // What is held may change anywhere below: start again.
+            if RULE_DIRS.iter().any(|d| rel == Path::new(d)) && path.is_dir() {
+                self.watch_dir(&rel);
+            }
             self.rescan();
             return;
         }
