@@ -183,28 +183,9 @@ fn parse_lines(s: &str) -> Result<Lines, String> {
     }
 }
 
-/// `250ms`, `10s`, `1.5s`, `2m`, `1h`; a bare number is seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || format!("'{s}' is not a duration (like 500ms, 10s, 2m, 1h)");
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| bad())?;
-    let secs = match unit {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "us" => n / 1e6,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return Err(bad()),
-    };
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-        return Err(bad());
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
+/// Durations are parsed where times are (`--since 1h` needs it too), so
+/// that `time` never reaches back into the command line.
+pub use crate::time::parse_duration;
 
 /// The shortest `--poll` interval. Shorter is refused, not clamped: a
 /// 0ms poll would spin a core, and a silent change of what was asked

@@ -1032,7 +1032,7 @@ impl Detector {
 /// ptail detects (`2015-10-18 18:01:47`, `2015-10-18T16:01:47Z`,
 /// `Jun 14 15:16:01`), or a date (`2015-10-18`, midnight local time).
 pub fn parse_since(s: &str, zone: &Zone, now: Micros) -> Result<Micros, String> {
-    if let Ok(d) = crate::cli::parse_duration(s) {
+    if let Ok(d) = parse_duration(s) {
         return Ok(now - i64::try_from(d.as_micros()).unwrap_or(i64::MAX / 2));
     }
     let t = s.trim().as_bytes();
@@ -1064,6 +1064,29 @@ pub fn parse_since(s: &str, zone: &Zone, now: Micros) -> Result<Micros, String> 
     Err(format!(
         "'{s}' is not a time: use a duration ago (10m, 2h) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z)"
     ))
+}
+
+/// `250ms`, `10s`, `1.5s`, `2m`, `1h`; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("'{s}' is not a duration (like 500ms, 10s, 2m, 1h)");
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "us" => n / 1e6,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(bad()),
+    };
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }
 
 #[cfg(test)]

@@ -334,7 +334,7 @@ impl GrepShard {
                 termcolor::Buffer::no_color()
             };
             let color = q.config.color.then(|| q.config.color_specs.path());
-            crate::run::write_path(
+            crate::print::write_path(
                 &mut buf,
                 &root.display(within),
                 color,

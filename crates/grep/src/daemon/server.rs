@@ -1426,7 +1426,7 @@ impl Daemon {
             out.send(Kind::Stderr, msg.as_bytes())?;
         }
         if want_stats {
-            let block = crate::run::stats_block(mode, &stats, started)
+            let block = crate::print::stats_block(mode, &stats, started)
                 .map_err(|e| ProtocolError::Malformed(e.to_string()))?;
             if printed && let Some(sep) = &separator {
                 buf.extend_from_slice(sep);
