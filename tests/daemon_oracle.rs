@@ -363,10 +363,12 @@ impl Oracle<'_> {
         self.queries += 1;
         if who.contains("searching one-shot") {
             // The daemon may decline only what it cannot answer exactly: a
-            // path it does not hold (ignored, hidden, a link), or a glob
-            // that selects an ignored file (globs override ignore rules).
+            // path it does not hold (ignored, hidden, a link, a dangling
+            // link), or a glob that selects an ignored file (globs override
+            // ignore rules).
             if who.contains("is not held by the daemon")
                 || who.contains("goes through a symbolic link")
+                || who.contains("the first path does not exist")
                 || who.contains("which the daemon does not hold")
             {
                 self.declined += 1;
