@@ -13,10 +13,11 @@
 //! The input is split into the pieces at NUL bytes (which TOML never
 //! contains); missing pieces are empty files.
 //!
-//! Properties, besides "no panic, no overflow": every manifest gives a
-//! package or nothing, never both a package and an error; a manifest
-//! that is not valid TOML gives an error naming its path; a package names
-//! its manifest; a dependency appears at most once per kind.
+//! Properties, besides "no panic, no overflow": a manifest gives at most
+//! one package; one that is not valid TOML gives an error naming its path
+//! and no package; a package names its manifest; a dependency appears at
+//! most once per kind. (A root may give a package *and* errors: a
+//! workspace member without a manifest is an error of the root.)
 #![no_main]
 
 use std::path::PathBuf;
@@ -75,13 +76,12 @@ fuzz_target!(|input: &[u8]| {
         let errs = errors.iter().filter(|e| &e.path == m).count();
         let pkgs = packages.iter().filter(|p| &p.manifest == m).count();
         assert!(pkgs <= 1, "{} gave {pkgs} packages", m.display());
-        assert!(
-            errs + pkgs <= 1,
-            "{} gave a package and an error, or two errors",
-            m.display()
-        );
         if invalid {
-            assert_eq!(errs, 1, "invalid TOML in {} was not reported", m.display());
+            assert!(
+                errs >= 1 && pkgs == 0,
+                "invalid TOML in {} was not reported, or gave a package",
+                m.display()
+            );
         }
     }
     for p in &packages {

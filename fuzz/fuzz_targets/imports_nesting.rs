@@ -196,6 +196,14 @@ fuzz_target!(|data: &[u8]| {
     }
     text.push_str(tail);
     let bytes = text.as_bytes();
+    if std::env::var_os("PFILES_FUZZ_DUMP").is_some() {
+        // What a saved input generates (to turn it into a regression test).
+        eprintln!(
+            "{input:?}: {} bytes, starting {:?}",
+            bytes.len(),
+            &text[..text.len().min(200)]
+        );
+    }
     let (full, fast) = common::imports::scan_both(bytes);
     common::imports::check("imports_nesting", data, bytes, &full, &fast);
 });

@@ -26,15 +26,18 @@ pub fn scan_both(bytes: &[u8]) -> (FileScan, FileScan) {
 }
 
 /// What must be equal between the engines (the key of the unit test
-/// `fast_engine_matches_the_full_parse` and of `examples/compare_engines`).
+/// `fast_engine_matches_the_full_parse` and of `examples/compare_engines`),
+/// without positions: under `--cfg fuzzing`, which cargo-fuzz always sets,
+/// proc-macro2 keeps no line/column in its spans, so every site syn
+/// places reads 0:1 (the unit test and the example compare positions).
 fn key(s: &FileScan) -> (Vec<String>, Vec<String>) {
     let mut sites: Vec<String> = s
         .sites
         .iter()
         .map(|x| {
             format!(
-                "{:?} {} {:?} {}:{} {:?} {:?}",
-                x.kind, x.path, x.alias, x.line, x.column, x.scope, x.cfg
+                "{:?} {} {:?} {:?} {:?}",
+                x.kind, x.path, x.alias, x.scope, x.cfg
             )
         })
         .collect();
@@ -44,7 +47,7 @@ fn key(s: &FileScan) -> (Vec<String>, Vec<String>) {
     (sites, mods)
 }
 
-/// Check both scans of `bytes`: site positions inside the file (a
+/// Check both scans of `bytes`: no site past the file's last line (a
 /// finding `site-position` otherwise) and, when syn parsed the file, the
 /// same sites, modules and names from both engines (`engines-differ`).
 /// `record` is the fuzzer's input (what a finding saves, to replay).
@@ -54,7 +57,8 @@ pub fn check(target: &str, record: &[u8], bytes: &[u8], full: &FileScan, fast: &
     for (engine, scan) in [("full", full), ("fast", fast)] {
         assert_eq!(scan.bytes, bytes.len() as u64, "{engine}: byte count");
         for site in &scan.sites {
-            if site.line == 0 || site.line > lines || site.column == 0 {
+            // Line 0 is proc-macro2 under `--cfg fuzzing` (see `key`).
+            if site.line > lines {
                 super::finding(
                     target,
                     "site-position",

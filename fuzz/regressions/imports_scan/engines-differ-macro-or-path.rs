@@ -1,0 +1,1 @@
+mes! m { ($x:expr) => {:>{B } = core::ff} }

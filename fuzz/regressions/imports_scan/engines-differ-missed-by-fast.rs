@@ -1,0 +1,1 @@
+macro_urles! m {:x:x($per) => { $crate::a::b($x);+::PathBuf*{} } }
