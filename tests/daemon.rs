@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use util::{Dir, run_bounded, wait_bounded};
+use util::{DaemonGuard, Dir, run_bounded, wait_bounded};
 
 struct Fixture {
     dir: Dir,
@@ -50,18 +50,8 @@ impl Fixture {
     }
 
     /// Start the daemon for the fixture root; stop it when the guard drops.
-    fn start(&self, extra: &[&str]) -> Guard<'_> {
-        let mut args = vec!["daemon", "start"];
-        args.extend_from_slice(extra);
-        let out = self.dir.run(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "daemon start failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Guard { fx: self }
+    fn start(&self, extra: &[&str]) -> DaemonGuard<'_> {
+        DaemonGuard::start(&self.dir, extra)
     }
 
     fn status(&self) -> serde_json::Value {
@@ -97,22 +87,6 @@ impl Fixture {
     }
 }
 
-struct Guard<'a> {
-    fx: &'a Fixture,
-}
-
-impl Drop for Guard<'_> {
-    fn drop(&mut self) {
-        let _ = self.fx.dir.run(&["daemon", "stop"]);
-        if let Some(pid) = self.fx.pid() {
-            let _ = std::process::Command::new("kill")
-                .arg("-9")
-                .arg(pid.to_string())
-                .status();
-        }
-    }
-}
-
 fn alive(pid: i32) -> bool {
     Path::new(&format!("/proc/{pid}")).exists()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
@@ -124,6 +98,13 @@ fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// What is left in the runtime directory (nothing, after a clean stop).
+fn leftovers(fx: &Fixture) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(fx.pfiles_dir())
+        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
 }
 
 fn text(b: &[u8]) -> String {
@@ -532,7 +513,7 @@ fn a_panicking_worker_fails_over_to_one_shot_and_the_daemon_recovers() {
         .env("PGREP_LITE_FAULT_PANIC", "lib.rs");
     let out = run_bounded(&mut cmd, None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let _g = Guard { fx: &fx };
+    let _g = DaemonGuard::adopt(&fx.dir);
     let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
     // The answer is whole (one-shot took over) and the fault is reported in
     // one line, not hidden.
@@ -880,11 +861,7 @@ fn list_stop_all_nesting_and_no_files_left_behind() {
     // Stop them all: nothing left behind.
     let out = fx.dir.stdout(&["daemon", "stop", "--all"], 0);
     assert_eq!(out.lines().count(), 2, "{out}");
-    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
-        .expect("runtime dir")
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
+    let left = leftovers(&fx);
     assert!(left.is_empty(), "left behind: {left:?}");
     assert_eq!(fx.dir.run(&["daemon", "list"]).status.code(), Some(1));
 }
@@ -1082,9 +1059,7 @@ fn a_huge_worker_count_is_refused() {
         "{}",
         text(&out.stderr)
     );
-    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
-        .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
+    let left = leftovers(&fx);
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
@@ -1098,11 +1073,7 @@ fn sigterm_stops_the_daemon_and_leaves_nothing_behind() {
     wait_until(Duration::from_secs(20), "the daemon to stop", || {
         !alive(pid)
     });
-    let left: Vec<_> = std::fs::read_dir(fx.pfiles_dir())
-        .expect("runtime dir")
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
+    let left = leftovers(&fx);
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 

@@ -292,22 +292,6 @@ const SLACK: u64 = 16 << 20;
 /// size before the writer starts.
 const HELD_MAX: u64 = RECORDS_HELD * RECORD_MAX + SLACK;
 
-/// A field of /proc/PID/status, in bytes (`VmRSS`, `VmHWM`: peak RSS).
-fn proc_status(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
-    let kib: u64 = line
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("a number of kB");
-    kib << 10
-}
-
 /// How far ptail has read `file`: the offset of its descriptor on it.
 fn read_offset(pid: u32, file: &Path) -> Option<u64> {
     for e in std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.flatten() {
@@ -434,7 +418,7 @@ fn stalled_reader(
     );
     // Started and following: what the records come on top of.
     wait_watching(pid, dir.path());
-    let base = proc_status(pid, "VmRSS");
+    let base = util::proc_status_bytes(pid, "VmRSS");
 
     let mut w = appender(&log);
     for b in 0..blocks {
@@ -444,7 +428,7 @@ fn stalled_reader(
 
     // Nobody reads: ptail must stop reading, not buffer the file.
     let stalled_at = settled_offset(pid, &log);
-    let peak_stalled = proc_status(pid, "VmHWM");
+    let peak_stalled = util::proc_status_bytes(pid, "VmHWM");
     assert!(
         stalled_at < volume && stalled_at <= RECORDS_HELD * RECORD_MAX + PIPE_MAX,
         "ptail read {stalled_at} of {volume} bytes while its output was stalled: \
@@ -467,7 +451,7 @@ fn stalled_reader(
     wait_until("every byte through ptail", || {
         (progress.load(Ordering::SeqCst) >= volume).then_some(())
     });
-    let peak = proc_status(pid, "VmHWM");
+    let peak = util::proc_status_bytes(pid, "VmHWM");
     let pid = rustix::process::Pid::from_child(&child.0);
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
     let code = wait_for_exit(&mut child.0);

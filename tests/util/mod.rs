@@ -245,6 +245,12 @@ pub struct DaemonGuard<'a> {
 }
 
 impl<'a> DaemonGuard<'a> {
+    /// A guard for a daemon started some other way (with extra
+    /// environment, say).
+    pub fn adopt(dir: &'a Dir) -> DaemonGuard<'a> {
+        DaemonGuard { dir }
+    }
+
     /// `pgrep-lite daemon start EXTRA...`, which must succeed.
     pub fn start(dir: &'a Dir, extra: &[&str]) -> DaemonGuard<'a> {
         let mut args = vec!["daemon", "start"];
