@@ -87,9 +87,17 @@ impl Fixture {
     }
 }
 
+/// Whether any thread of the process still runs. Not only the main
+/// thread's state: after SIGKILL the main thread can be a zombie while
+/// others still exit, holding the process's files (and its lock) open.
 fn alive(pid: i32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.flatten().any(|t| {
+        std::fs::read_to_string(t.path().join("stat"))
+            .is_ok_and(|s| !s.contains(") Z ") && !s.contains(") X "))
+    })
 }
 
 fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
