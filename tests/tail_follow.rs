@@ -556,6 +556,20 @@ fn unprivileged(dir: &Dir, secret: &Path) -> Option<&'static [&'static str]> {
         .then_some(WITHOUT_DAC_OVERRIDE)
 }
 
+/// ptail with `args` in `dir`, run through `wrapper` (see [`unprivileged`]).
+fn command_as(wrapper: &[&str], dir: &Dir, args: &[&str]) -> Command {
+    let mut c = match wrapper.split_first() {
+        Some((w, rest)) => {
+            let mut c = Command::new(w);
+            c.args(rest).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    c.args(args).current_dir(dir.path());
+    c
+}
+
 #[test]
 fn an_unreadable_file_is_reported_with_its_path_and_the_others_followed() {
     let dir = Dir::new(BIN);
@@ -569,18 +583,7 @@ fn an_unreadable_file_is_reported_with_its_path_and_the_others_followed() {
         );
         return;
     };
-    let command = |args: &[&str]| {
-        let mut c = match wrapper.split_first() {
-            Some((w, rest)) => {
-                let mut c = Command::new(w);
-                c.args(rest).arg(BIN);
-                c
-            }
-            None => Command::new(BIN),
-        };
-        c.args(args).current_dir(dir.path());
-        c
-    };
+    let command = |args: &[&str]| command_as(wrapper, &dir, args);
     let denied = "ptail: secret.log: Permission denied (os error 13)";
 
     // --no-follow: the error, the other file's lines, exit 2.
@@ -1039,18 +1042,7 @@ fn unreadable_directory_input_is_reported() {
         eprintln!("SKIPPED: this process lists mode-000 directories and setpriv cannot drop it");
         return;
     };
-    let command = |args: &[&str]| {
-        let mut c = match wrapper.split_first() {
-            Some((w, rest)) => {
-                let mut c = Command::new(w);
-                c.args(rest).arg(BIN);
-                c
-            }
-            None => Command::new(BIN),
-        };
-        c.args(args).current_dir(dir.path());
-        c
-    };
+    let command = |args: &[&str]| command_as(wrapper, &dir, args);
     let denied = "ptail: d: Permission denied (os error 13)";
     let out = util::run_bounded(
         command(&["--no-follow", "--no-prefix", "d", "a.log"]).stdin(Stdio::null()),
