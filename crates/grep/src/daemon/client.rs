@@ -49,19 +49,15 @@ fn connect(socket_path: &Path) -> Result<Conn, String> {
     let _ = stream.set_write_timeout(Some(protocol::STALL));
     protocol::write_json(&mut stream, Kind::Hello, &protocol::Hello::current())
         .map_err(|e| format!("handshake failed ({e})"))?;
-    let reply = protocol::read_frame(&mut stream).map_err(|e| match e {
-        ProtocolError::Io(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-            ) =>
-        {
+    let reply = protocol::read_frame(&mut stream).map_err(|e| {
+        if timed_out(&e) {
             format!(
                 "no answer within {} s: it is stopped or stuck",
                 protocol::STALL.as_secs()
             )
+        } else {
+            format!("handshake failed ({e})")
         }
-        e => format!("handshake failed ({e})"),
     })?;
     match reply.kind {
         Kind::HelloOk => {
@@ -117,6 +113,13 @@ fn pattern_files(args: &[OsString], ctx: &Context) -> Option<Vec<Vec<String>>> {
         out.push(grep_cli::patterns_from_path(ctx.cwd.join(f)).ok()?);
     }
     Some(out)
+}
+
+/// A read that waited [`protocol::STALL`] for nothing: a daemon that is
+/// stopped or stuck (a socket timeout reads as `WouldBlock`).
+fn timed_out(e: &ProtocolError) -> bool {
+    matches!(e, ProtocolError::Io(e)
+        if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut))
 }
 
 /// A silent fallback to one-shot search; with `--debug`, say why.
@@ -208,12 +211,7 @@ fn relay(conn: &mut Conn, root: &Path, line_buffered: bool, debug: bool) -> Atte
         let frame: Frame = match protocol::read_frame(&mut conn.stream) {
             Ok(f) => f,
             Err(ProtocolError::Closed) => return fail(wrote, "connection closed".into()),
-            Err(ProtocolError::Io(e))
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
+            Err(e) if timed_out(&e) => {
                 return fail(
                     wrote,
                     format!(

@@ -423,7 +423,7 @@ fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc_o_nofollow())
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(path)?;
     // Sized from the opened file, as `fs::read` does: one read for the
     // bytes and one to see the end (a `Take` alone would hide the size and
@@ -435,11 +435,6 @@ fn read_no_follow(path: &Path) -> std::io::Result<Vec<u8>> {
         return Err(std::io::Error::other("grew past the held size"));
     }
     Ok(bytes)
-}
-
-/// `O_NOFOLLOW`, from rustix (no libc dependency of our own).
-fn libc_o_nofollow() -> i32 {
-    rustix::fs::OFlags::NOFOLLOW.bits() as i32
 }
 
 /// A byte-order mark makes the searcher transcode or strip: such a file

@@ -735,122 +735,67 @@ impl Daemon {
     ///
     /// A directory must be watched *before* it is read, or a file created
     /// between the read and the watch is never seen: no event will tell of
-    /// it (issue 10: files in a new directory were lost for good). So the
-    /// walk watches each directory as it enters it, before reading it
-    /// ([`Discovery::inventory_with`]): everything created in it after the
-    /// watch comes as an event, everything before is in the listing. As a
-    /// safety net, a directory the walk found but did not enter that way is
-    /// watched afterwards and walked again, until a walk finds none (a
-    /// second full walk of the Linux tree would have doubled the load).
+    /// it (issue 10: files in a new directory were lost for good). The
+    /// scope is watched here; every directory below it is watched by the
+    /// walk itself before it reads it ([`Discovery::inventory_with`]: the
+    /// walk's entry filter runs before a directory is queued to be read).
+    /// Everything created in a directory after its watch comes as an event,
+    /// everything before is in the listing.
     fn walk_and_merge(&self, scope: Option<&Path>) {
         // One at a time: the poller, a query's sync and the watcher may all
         // ask for one.
         let _serial = self.scan_lock.lock();
         let polling = self.polling.load(Ordering::SeqCst);
-        let mut watched: BTreeSet<PathBuf> = match scope {
-            // Already watched: every held directory, and the root itself.
-            None => {
-                let mut known = self
-                    .index
-                    .lock()
-                    .map(|i| i.dirs.clone())
-                    .unwrap_or_default();
-                known.insert(PathBuf::new());
-                known
-            }
+        let start = match scope {
+            // The root is watched from the start (see `start_watcher`).
+            None => self.root.to_path_buf(),
             Some(rel) => {
                 if !polling {
                     self.watch_dir(rel);
                 }
-                BTreeSet::from([rel.to_path_buf()])
+                self.root.join(rel)
             }
         };
-        let mut todo: Vec<Option<PathBuf>> = vec![scope.map(Path::to_path_buf)];
-        while let Some(next) = todo.pop() {
-            if self.stopping.load(Ordering::SeqCst) {
-                return;
-            }
-            let start = next
-                .as_deref()
-                .map_or_else(|| self.root.to_path_buf(), |r| self.root.join(r));
-            let Ok(d) = Discovery::new(
-                std::slice::from_ref(&start),
-                &self.root,
-                &baseline_options(),
-            ) else {
-                continue;
-            };
-            if next.is_none()
-                && let Ok(mut index) = self.index.lock()
-            {
-                index.filter = d.path_filter();
-            }
-            // Watch each directory before the walk reads it.
-            let entered = Arc::new(Mutex::new(Vec::new()));
-            let me = self.me.lock().ok().and_then(|m| m.upgrade());
-            let inv = match me {
-                Some(me) if !polling => {
-                    let e = Arc::clone(&entered);
-                    d.inventory_with(Arc::new(move |dir: &Path| {
-                        if let Some(r) = me.rel(dir) {
-                            me.watch_dir(r);
-                            if let Ok(mut e) = e.lock() {
-                                e.push(r.to_path_buf());
-                            }
-                        }
-                    }))
+        let Ok(d) = Discovery::new(
+            std::slice::from_ref(&start),
+            &self.root,
+            &baseline_options(),
+        ) else {
+            return;
+        };
+        if scope.is_none()
+            && let Ok(mut index) = self.index.lock()
+        {
+            index.filter = d.path_filter();
+        }
+        let me = self.me.lock().ok().and_then(|m| m.upgrade());
+        let inv = match me {
+            Some(me) if !polling => d.inventory_with(Arc::new(move |dir: &Path| {
+                if let Some(r) = me.rel(dir) {
+                    me.watch_dir(r);
                 }
-                _ => d.inventory(),
-            };
-            if let Ok(mut e) = entered.lock() {
-                watched.extend(e.drain(..));
-            }
-            let mut fresh: Vec<PathBuf> = Vec::new();
-            if !polling {
-                for dir in &inv.dirs {
-                    if let Some(r) = self.rel(dir)
-                        && !watched.contains(r)
-                    {
-                        self.watch_dir(r);
-                        watched.insert(r.to_path_buf());
-                        fresh.push(r.to_path_buf());
-                    }
-                }
-            }
-            let before = if next.is_none() {
-                self.index
-                    .lock()
-                    .map(|i| i.dirs.clone())
-                    .unwrap_or_default()
-            } else {
-                BTreeSet::new()
-            };
-            self.merge_inventory(inv, next.as_deref());
-            if next.is_none() {
-                // Directories no longer held (gone, or ignored now): their
-                // watches go too, or a directory made later under the same
-                // name would be taken for watched.
-                let now = self
-                    .index
-                    .lock()
-                    .map(|i| i.dirs.clone())
-                    .unwrap_or_default();
-                for d in before.difference(&now) {
-                    self.unwatch_dir(d);
-                    watched.remove(d);
-                }
-            }
-            // Walk again the top-most of the directories just watched.
-            fresh.sort();
-            let mut last: Option<&PathBuf> = None;
-            for d in &fresh {
-                if last.is_some_and(|l| d.starts_with(l)) {
-                    continue;
-                }
-                last = Some(d);
-                todo.push(Some(d.clone()));
+            })),
+            _ => d.inventory(),
+        };
+        let before = match scope {
+            None => self.held_dirs(),
+            Some(_) => BTreeSet::new(),
+        };
+        self.merge_inventory(inv, scope);
+        if scope.is_none() {
+            // Directories no longer held (gone, or ignored now): their
+            // watches go too.
+            for d in before.difference(&self.held_dirs()) {
+                self.unwatch_dir(d);
             }
         }
+    }
+
+    fn held_dirs(&self) -> BTreeSet<PathBuf> {
+        self.index
+            .lock()
+            .map(|i| i.dirs.clone())
+            .unwrap_or_default()
     }
 
     /// Merge a walk's result into the index, for the whole tree (`scope`
@@ -1514,4 +1459,33 @@ fn resident_bytes() -> u64 {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     pages * 4096
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cookie's creation never goes through a planted link, nor
+    /// truncates an existing file: the name is unguessable, and this is
+    /// what holds if it were guessed.
+    #[test]
+    fn cookie_creation_refuses_links_and_existing_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me\n").expect("victim");
+        let link = dir.path().join("cookie-link");
+        std::os::unix::fs::symlink(&victim, &link).expect("plant");
+        assert!(create_exclusive(&link).is_err());
+        let dangling = dir.path().join("cookie-dangling");
+        std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).expect("plant");
+        assert!(create_exclusive(&dangling).is_err());
+        assert!(!dir.path().join("nothing").exists());
+        assert!(create_exclusive(&victim).is_err());
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "keep me\n"
+        );
+        let fresh = dir.path().join("cookie-fresh");
+        assert!(create_exclusive(&fresh).is_ok());
+    }
 }
