@@ -12,7 +12,13 @@
 //!   own channel, queried by broadcast and merged replies;
 //! * [`sink`]: the single writer that owns a tool's output;
 //! * [`exit`]: the exit-code convention every tool follows;
-//! * [`cli`]: completions, man pages, one-line argument errors.
+//! * [`cli`]: completions, man pages, one-line argument errors;
+//! * [`diag`]: per-file errors and warnings on standard error, and the
+//!   "something went wrong" flag behind the exit status;
+//! * [`pipe`]: the broken-pipe rule (quiet, exit 0);
+//! * [`color`]: the colour decision (`--color`, `NO_COLOR`, a terminal);
+//! * [`duration`]: the one duration grammar (`250ms`, `10s`, `2m`, `1h`);
+//! * [`watch`]: the inotify directory watcher and when to poll instead.
 //!
 //! # Theory of operation
 //!
@@ -49,12 +55,18 @@
 //! and reported as that item's error; nothing hangs on it.
 
 pub mod cli;
+pub mod color;
+pub mod diag;
 pub mod discover;
+pub mod duration;
 pub mod exit;
+pub mod pipe;
 pub mod pmap;
 pub mod shards;
 pub mod sink;
+pub mod watch;
 
+pub use diag::Diagnostics;
 pub use discover::{Discovery, DiscoveryError, DiscoveryOptions, FileEntry, Flow, TypeChange};
 pub use exit::ExitStatus;
 pub use pmap::{MapOptions, Order, Panicked, StreamOptions, par_map, par_stream};
