@@ -21,6 +21,14 @@
 //! Precedence is ripgrep's: explicit globs (`-g`) beat ignore files; `.rgignore`
 //! style custom names beat `.ignore`, which beats `.gitignore`; nested files
 //! beat their parents; a `!` negation re-includes.
+//!
+//! Some options serve only pgrep-lite today (file types, `-g` globs, custom
+//! ignore file names, `--max-filesize`). They live here, not in the grep
+//! crate, because they are rules about *which files* and they are applied
+//! inside the walk (the `ignore` crate's builder and entry filter): a tool
+//! outside the walk could only filter after the fact, reading directories
+//! it was told to skip. Nothing here names a ripgrep file: `.rgignore` is
+//! passed in by pgrep-lite through [`DiscoveryOptions::custom_ignore_filenames`].
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,11 @@
 //! Resident shards: data split across worker threads that own it, each with
 //! its own query channel, and queries answered by merging their replies.
 //!
+//! Only pgrep-lite's daemon uses it today. It lives in workdist because it
+//! is work distribution and knows nothing of grep: it is generic over a
+//! [`Shard`] (what a worker holds, how it answers), and the next resident
+//! tool (an index of imports, a log store) would need exactly this.
+//!
 //! A [`ShardPool`] starts one thread per shard. The thread owns its [`Shard`]
 //! (for pgrep-lite: a set of files held in memory) and shares nothing; the
 //! only way in is its bounded channel, which carries both updates and
