@@ -10,10 +10,13 @@ use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use util::{DaemonGuard, Dir, run_bounded, wait_bounded};
+use util::{
+    Child, DaemonGuard, Dir, Signal, alive, append, daemon_pids, daemon_status, run_bounded,
+    temp_dir, text, wait_until,
+};
 
 struct Fixture {
     dir: Dir,
@@ -55,19 +58,12 @@ impl Fixture {
     }
 
     fn status(&self) -> serde_json::Value {
-        let out = self.dir.stdout(&["daemon", "status", "--json"], 0);
-        serde_json::from_str(&out).expect("status json")
+        daemon_status(&self.dir)
     }
 
+    /// The daemon's pid (the fixture runs one at a time).
     fn pid(&self) -> Option<i32> {
-        let dir = self.pfiles_dir();
-        let rd = std::fs::read_dir(&dir).ok()?;
-        for e in rd.flatten() {
-            if e.path().extension().is_some_and(|x| x == "pid") {
-                return std::fs::read_to_string(e.path()).ok()?.trim().parse().ok();
-            }
-        }
-        None
+        daemon_pids(&self.dir).first().copied()
     }
 
     fn socket(&self) -> PathBuf {
@@ -87,36 +83,11 @@ impl Fixture {
     }
 }
 
-/// Whether any thread of the process still runs. Not only the main
-/// thread's state: after SIGKILL the main thread can be a zombie while
-/// others still exit, holding the process's files (and its lock) open.
-fn alive(pid: i32) -> bool {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return false;
-    };
-    tasks.flatten().any(|t| {
-        std::fs::read_to_string(t.path().join("stat"))
-            .is_ok_and(|s| !s.contains(") Z ") && !s.contains(") X "))
-    })
-}
-
-fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// What is left in the runtime directory (nothing, after a clean stop).
 fn leftovers(fx: &Fixture) -> Vec<std::ffi::OsString> {
     std::fs::read_dir(fx.pfiles_dir())
         .map(|rd| rd.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[test]
@@ -337,15 +308,9 @@ fn two_clients_at_once() {
     let expected = fx
         .dir
         .stdout(&["--no-daemon", "--sort", "path", "-n", "hello"], 0);
-    let spawn = || {
-        let mut c = fx.dir.command();
-        c.args(["--sort", "path", "-n", "hello"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        c.spawn().expect("spawn")
-    };
+    let spawn = || fx.dir.spawn(&["--sort", "path", "-n", "hello"]);
     let (mut a, mut b) = (spawn(), spawn());
-    let read = |c: &mut std::process::Child| {
+    let read = |c: &mut Child| {
         let mut s = String::new();
         c.stdout
             .take()
@@ -359,14 +324,8 @@ fn two_clients_at_once() {
         let hb = s.spawn(|| read(&mut b));
         (ha.join().expect("a"), hb.join().expect("b"))
     });
-    assert_eq!(
-        wait_bounded(&mut a, Duration::from_secs(30)).code(),
-        Some(0)
-    );
-    assert_eq!(
-        wait_bounded(&mut b, Duration::from_secs(30)).code(),
-        Some(0)
-    );
+    assert_eq!(a.wait_bounded(Duration::from_secs(30)).code(), Some(0));
+    assert_eq!(b.wait_bounded(Duration::from_secs(30)).code(), Some(0));
     assert_eq!(ra, expected);
     assert_eq!(rb, expected);
 }
@@ -382,11 +341,13 @@ fn a_client_killed_mid_query_does_not_hurt_the_daemon() {
     }
     let _g = fx.start(&[]);
     for _ in 0..3 {
-        let mut c = fx.dir.command();
-        c.args(["hello"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = c.spawn().expect("spawn");
+        let mut child = Child::spawn(
+            fx.dir
+                .command()
+                .args(["hello"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
         let mut first = [0u8; 4096];
         child
             .stdout
@@ -395,14 +356,10 @@ fn a_client_killed_mid_query_does_not_hurt_the_daemon() {
             .read_exact(&mut first)
             .expect("some output");
         child.kill().expect("kill");
-        let _ = child.wait();
+        child.wait_bounded(Duration::from_secs(30));
     }
     // And a reader that closes early gets a quiet exit 0.
-    let mut c = fx.dir.command();
-    c.args(["hello"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn");
+    let mut child = fx.dir.spawn(&["hello"]);
     let mut first = [0u8; 100];
     child
         .stdout
@@ -411,18 +368,8 @@ fn a_client_killed_mid_query_does_not_hurt_the_daemon() {
         .read_exact(&mut first)
         .expect("output");
     drop(child.stdout.take());
-    assert_eq!(
-        wait_bounded(&mut child, Duration::from_secs(30)).code(),
-        Some(0)
-    );
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("err")
-        .read_to_string(&mut err)
-        .expect("read");
-    assert_eq!(err, "");
+    assert_eq!(child.wait_bounded(Duration::from_secs(30)).code(), Some(0));
+    assert_eq!(child.read_stderr(), "");
     // Still healthy, still exact.
     assert_eq!(
         fx.dir.stdout(&["-c", "--sort", "path", "hello", "src"], 0),
@@ -436,11 +383,7 @@ fn a_killed_daemon_means_fallback_with_one_line_then_a_clean_restart() {
     let fx = Fixture::new();
     let g = fx.start(&[]);
     let pid = fx.pid().expect("pid");
-    std::process::Command::new("kill")
-        .arg("-9")
-        .arg(pid.to_string())
-        .status()
-        .expect("kill");
+    util::signal(pid, Signal::KILL).expect("kill");
     wait_until(Duration::from_secs(10), "the daemon to die", || !alive(pid));
     let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
     assert_eq!(out.status.code(), Some(0));
@@ -558,11 +501,7 @@ fn stop_while_a_query_is_in_flight_is_clean() {
     let _g = fx.start(&[]);
     let pid = fx.pid().expect("pid");
     // A slow reader keeps a query in flight in the daemon.
-    let mut c = fx.dir.command();
-    c.args(["hello"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("spawn");
+    let mut child = fx.dir.spawn(&["hello"]);
     let mut first = [0u8; 1024];
     child
         .stdout
@@ -580,14 +519,8 @@ fn stop_while_a_query_is_in_flight_is_clean() {
     // (cancelled), never with a silently truncated answer.
     let mut rest = Vec::new();
     let _ = child.stdout.as_mut().expect("out").read_to_end(&mut rest);
-    let status = wait_bounded(&mut child, Duration::from_secs(40));
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("err")
-        .read_to_string(&mut err)
-        .expect("read");
+    let status = child.wait_bounded(Duration::from_secs(40));
+    let err = child.read_stderr();
     let mut got = first.to_vec();
     got.extend_from_slice(&rest);
     match status.code() {
@@ -646,7 +579,7 @@ fn files_in_a_new_directory_are_never_lost() {
 #[test]
 fn planted_cookie_symlinks_are_never_followed() {
     let fx = Fixture::new();
-    let victim_dir = tempfile::tempdir().expect("tmp");
+    let victim_dir = temp_dir();
     let victim = victim_dir.path().join("precious");
     std::fs::write(&victim, "keep me\n").expect("victim");
     let _g = fx.start(&[]);
@@ -689,11 +622,7 @@ fn deleted_and_recreated_root_stops_the_daemon() {
     let root = fx.dir.path().to_path_buf();
     // A shell sitting in the root keeps the deleted directory alive, so
     // that no inotify event tells of its deletion.
-    let mut shell = std::process::Command::new("sleep")
-        .arg("60")
-        .current_dir(&root)
-        .spawn()
-        .expect("sleep");
+    let shell = Child::spawn(Command::new("sleep").arg("60").current_dir(&root));
     std::fs::remove_dir_all(&root).expect("rm -r root");
     std::fs::create_dir_all(root.join(".git")).expect("mkdir root");
     std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").expect("HEAD");
@@ -701,8 +630,7 @@ fn deleted_and_recreated_root_stops_the_daemon() {
     wait_until(Duration::from_secs(20), "the daemon to stop", || {
         !alive(pid)
     });
-    let _ = shell.kill();
-    let _ = shell.wait();
+    drop(shell);
     let log: String = std::fs::read_dir(fx.pfiles_dir())
         .expect("runtime dir")
         .flatten()
@@ -720,14 +648,8 @@ fn deleted_and_recreated_root_stops_the_daemon() {
     assert_eq!(fx.status()["queries"], 1);
 }
 
-fn signal(pid: i32, sig: &str) {
-    let ok = std::process::Command::new("kill")
-        .arg(format!("-{sig}"))
-        .arg(pid.to_string())
-        .status()
-        .expect("kill")
-        .success();
-    assert!(ok, "kill -{sig} {pid}");
+fn signal(pid: i32, sig: Signal) {
+    util::signal(pid, sig).unwrap_or_else(|e| panic!("kill -{sig:?} {pid}: {e}"));
 }
 
 /// Sends SIGCONT to a stopped daemon whatever happens to the test, so that
@@ -736,10 +658,7 @@ struct Continue(i32);
 
 impl Drop for Continue {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg("-CONT")
-            .arg(self.0.to_string())
-            .status();
+        let _ = util::signal(self.0, Signal::CONT);
     }
 }
 
@@ -751,7 +670,7 @@ fn a_stopped_daemon_means_one_shot_within_seconds() {
     let fx = Fixture::new();
     let _g = fx.start(&[]);
     let pid = fx.pid().expect("pid");
-    signal(pid, "STOP");
+    signal(pid, Signal::STOP);
     let _cont = Continue(pid);
     let started = Instant::now();
     let out = fx.dir.run(&["-c", "hello", "src/lib.rs"]);
@@ -781,18 +700,11 @@ fn a_daemon_stopped_mid_answer_means_incomplete_and_exit_2() {
     }
     let _g = fx.start(&[]);
     let pid = fx.pid().expect("pid");
-    let mut child = fx
-        .dir
-        .command()
-        .arg("needle")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = fx.dir.spawn(&["needle"]);
     let mut stdout = child.stdout.take().expect("stdout");
     let mut first = [0u8; 1];
     stdout.read_exact(&mut first).expect("first byte");
-    signal(pid, "STOP");
+    signal(pid, Signal::STOP);
     let _cont = Continue(pid);
     let reader = std::thread::spawn(move || {
         let mut rest = Vec::new();
@@ -800,7 +712,7 @@ fn a_daemon_stopped_mid_answer_means_incomplete_and_exit_2() {
         rest.len() + 1
     });
     let mut stderr = child.stderr.take().expect("stderr");
-    let status = wait_bounded(&mut child, Duration::from_secs(60));
+    let status = child.wait_bounded(Duration::from_secs(60));
     let got = reader.join().expect("reader");
     let mut err = String::new();
     let _ = stderr.read_to_string(&mut err);
@@ -827,7 +739,7 @@ fn idle_timeout_zero_means_never_and_the_default_is_two_hours() {
 #[test]
 fn list_stop_all_nesting_and_no_files_left_behind() {
     let fx = Fixture::new();
-    let other = tempfile::tempdir().expect("other root");
+    let other = temp_dir();
     std::fs::write(other.path().join("o.txt"), "hello other\n").expect("write");
     let other_root = std::fs::canonicalize(other.path()).expect("canon");
     let _g = fx.start(&[]);
@@ -1015,17 +927,12 @@ fn a_directory_turned_file_turned_directory_leaves_no_ghost() {
 fn hard_linked_files_are_read_at_query_time() {
     let fx = Fixture::new();
     fx.dir.create("a.txt", "needle one\n");
-    let outside = tempfile::tempdir().expect("tmp");
+    let outside = temp_dir();
     let other = outside.path().join("other-name");
     std::fs::hard_link(fx.dir.path().join("a.txt"), &other).expect("ln");
     let _g = fx.start(&[]);
     assert_eq!(fx.dir.stdout(&["-c", "needle", "a.txt"], 0), "1\n");
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&other)
-        .expect("open");
-    f.write_all(b"needle two\n").expect("append");
-    drop(f);
+    append(&other, "needle two\n");
     assert_eq!(fx.dir.stdout(&["-c", "needle", "a.txt"], 0), "2\n");
     assert_eq!(fx.status()["skipped_linked"], 1);
 }
@@ -1077,7 +984,7 @@ fn sigterm_stops_the_daemon_and_leaves_nothing_behind() {
     let fx = Fixture::new();
     let _g = fx.start(&[]);
     let pid = fx.pid().expect("pid");
-    signal(pid, "TERM");
+    signal(pid, Signal::TERM);
     wait_until(Duration::from_secs(20), "the daemon to stop", || {
         !alive(pid)
     });

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::process::Stdio;
 use std::time::Duration;
 
-use util::{Dir, run_bounded, sorted_lines, wait_bounded};
+use util::{Child, Dir, lines_of, run_bounded, sorted_lines};
 
 fn sample() -> Dir {
     let dir = Dir::grep();
@@ -623,25 +623,13 @@ fn broken_pipe_exits_zero_quietly_and_promptly() {
     for i in 0..200 {
         dir.create(&format!("f{i}.txt"), &line);
     }
-    let mut child = dir
-        .command()
-        .args(["match"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = dir.spawn(&["match"]);
     let mut stdout = child.stdout.take().expect("stdout");
     let mut first = [0u8; 64];
     stdout.read_exact(&mut first).expect("some output");
     drop(stdout); // like `| head -c 64`
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("stderr");
+    let status = child.wait_bounded(Duration::from_secs(30));
+    let err = child.read_stderr();
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert_eq!(err, "");
 }
@@ -876,14 +864,13 @@ fn head_of_a_huge_match_stream_exits_fast_with_bounded_memory() {
         &["--sort", "path", "-j2"], // the ordered parallel map
     ];
     for shape in shapes {
-        let mut child = dir
-            .command()
-            .args(["-r", &repl, "abc"])
-            .args(shape)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let mut child = Child::spawn(
+            dir.command()
+                .args(["-r", &repl, "abc"])
+                .args(shape)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        );
         let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
         let mut read = 0;
         let mut line = String::new();
@@ -895,14 +882,8 @@ fn head_of_a_huge_match_stream_exits_fast_with_bounded_memory() {
         }
         let peak = util::proc_status_bytes(child.id(), "VmHWM");
         drop(stdout); // like `| head`
-        let status = wait_bounded(&mut child, Duration::from_secs(30));
-        let mut err = String::new();
-        child
-            .stderr
-            .take()
-            .expect("stderr")
-            .read_to_string(&mut err)
-            .expect("stderr");
+        let status = child.wait_bounded(Duration::from_secs(30));
+        let err = child.read_stderr();
         assert_eq!(status.code(), Some(0), "{shape:?}: stderr: {err}");
         assert_eq!(err, "", "{shape:?}");
         assert!(
@@ -934,26 +915,17 @@ fn huge_jobs_value_is_bounded() {
 fn stdin_lines_are_printed_as_they_arrive_with_line_buffering() {
     // `tail -f log | pgrep-lite --line-buffered x` printed nothing until
     // standard input ended: a file's output went out when the file was done.
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let dir = Dir::grep();
-    let mut child = dir
-        .command()
-        .args(["--line-buffered", "hit", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut child = Child::spawn(
+        dir.command()
+            .args(["--line-buffered", "hit", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    );
     let mut stdin = child.stdin.take().expect("stdin");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            if tx.send(line.expect("read output")).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(child.stdout.take().expect("stdout"));
     for i in 0..3 {
         stdin
             .write_all(format!("miss {i}\nhit {i}\n").as_bytes())
@@ -964,6 +936,6 @@ fn stdin_lines_are_printed_as_they_arrive_with_line_buffering() {
         assert_eq!(line.as_deref(), Ok(format!("hit {i}").as_str()));
     }
     drop(stdin);
-    let status = wait_bounded(&mut child, Duration::from_secs(30));
+    let status = child.wait_bounded(Duration::from_secs(30));
     assert_eq!(status.code(), Some(0));
 }

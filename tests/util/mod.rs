@@ -1,22 +1,34 @@
 //! A small harness for end-to-end tests, in the style of ripgrep's
-//! `tests/util.rs`: a temporary directory to build fixtures in, and the real
-//! binaries run inside it with bounded waits (a test fails, never hangs).
+//! `tests/util.rs`, shared by every test binary (`mod util;`): a temporary
+//! directory to build fixtures in and run the real binaries inside
+//! ([`Dir`]), file helpers ([`fs`]), child processes killed on drop and
+//! bounded waits, so that a test fails, never hangs ([`proc`]), pgrep-lite's
+//! daemon ([`daemon`]), and a seeded generator for oracle tests ([`Rng`]).
+//!
+//! Each test binary uses part of it: hence `dead_code` is allowed here.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
-use std::io::Read;
+pub mod daemon;
+pub mod fs;
+pub mod proc;
+
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
 
-/// How long any one child process may run before the test fails.
-pub const DEADLINE: Duration = Duration::from_secs(60);
+pub use daemon::{DaemonGuard, daemon_pids, daemon_status};
+pub use fs::{append, appender, set_mode, temp_dir};
+pub use proc::{
+    Child, DEADLINE, Signal, alive, inotify_watches, lines_of, proc_status_bytes, run_bounded,
+    signal, wait_until, wait_watching,
+};
 
 /// A fixture directory that disappears with the test.
 pub struct Dir {
     tmp: tempfile::TempDir,
     bin: PathBuf,
-    envs: Vec<(String, PathBuf)>,
+    envs: Vec<(String, OsString)>,
     /// A private runtime directory (XDG_RUNTIME_DIR) for daemon sockets, so
     /// that no test ever meets a daemon it did not start.
     run: Option<tempfile::TempDir>,
@@ -25,10 +37,7 @@ pub struct Dir {
 impl Dir {
     /// A fresh directory in which the given tool runs.
     pub fn new(bin: &str) -> Dir {
-        let tmp = tempfile::Builder::new()
-            .prefix("pfiles-test-")
-            .tempdir()
-            .expect("create temp dir");
+        let tmp = temp_dir();
         Dir {
             tmp,
             bin: PathBuf::from(bin),
@@ -43,8 +52,9 @@ impl Dir {
     }
 
     /// Set an environment variable for every command run in this directory.
-    pub fn with_env(mut self, key: &str, value: &Path) -> Dir {
-        self.envs.push((key.to_string(), value.to_path_buf()));
+    pub fn with_env(mut self, key: &str, value: impl AsRef<OsStr>) -> Dir {
+        self.envs
+            .push((key.to_string(), value.as_ref().to_os_string()));
         self
     }
 
@@ -100,6 +110,17 @@ impl Dir {
         cmd
     }
 
+    /// The tool with `args`, spawned with its stdout and stderr piped (for
+    /// the caller to read), killed if the test fails.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        Child::spawn(
+            self.command()
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        )
+    }
+
     /// Run with `args` and return the output, whatever the exit status.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut cmd = self.command();
@@ -121,81 +142,11 @@ impl Dir {
     }
 }
 
-/// Run a command to completion with a deadline, feeding it `input` on stdin
-/// when given. Kills the child and fails the test at the deadline.
-pub fn run_bounded(cmd: &mut Command, input: Option<&[u8]>) -> Output {
-    if input.is_some() {
-        cmd.stdin(Stdio::piped());
-    }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn the binary");
-    if let Some(input) = input {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        let input = input.to_vec();
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
-        });
-    }
-    let stdout = drain(child.stdout.take().expect("stdout"));
-    let stderr = drain(child.stderr.take().expect("stderr"));
-    let status = wait_bounded(&mut child, DEADLINE);
-    Output {
-        status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    }
-}
-
-fn drain<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        buf
-    })
-}
-
-/// Wait for a child at most `limit`; kill it and fail the test past that.
-pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait().expect("try_wait") {
-            Some(status) => return status,
-            None if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("child process did not finish within {limit:?}");
-            }
-            None => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-}
-
 /// Sort the lines of a text (for outputs whose order is not specified).
 pub fn sorted_lines(s: &str) -> String {
     let mut lines: Vec<&str> = s.lines().collect();
     lines.sort_unstable();
     lines.iter().map(|l| format!("{l}\n")).collect()
-}
-
-/// A field of /proc/PID/status, in bytes (`VmRSS`; `VmHWM`: peak RSS so
-/// far). Read it while the process is alive: a zombie has no memory fields.
-pub fn proc_status_bytes(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
-    let kib: u64 = line
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .expect("a number of kB");
-    kib << 10
 }
 
 /// A tiny seeded generator (splitmix64) for randomized oracle tests: the
@@ -238,58 +189,7 @@ pub fn seed_from_env(var: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// A daemon started in `dir` (a [`Dir::grep`]), stopped (and, if need be,
-/// killed by the pid in its runtime directory) whatever happens to the test.
-pub struct DaemonGuard<'a> {
-    dir: &'a Dir,
-}
-
-impl<'a> DaemonGuard<'a> {
-    /// A guard for a daemon started some other way (with extra
-    /// environment, say).
-    pub fn adopt(dir: &'a Dir) -> DaemonGuard<'a> {
-        DaemonGuard { dir }
-    }
-
-    /// `pgrep-lite daemon start EXTRA...`, which must succeed.
-    pub fn start(dir: &'a Dir, extra: &[&str]) -> DaemonGuard<'a> {
-        let mut args = vec!["daemon", "start"];
-        args.extend_from_slice(extra);
-        let out = dir.run(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "daemon start failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        DaemonGuard { dir }
-    }
-
-    /// The pids of the daemons in this directory's runtime directory.
-    pub fn pids(&self) -> Vec<i32> {
-        let Ok(rd) = std::fs::read_dir(self.dir.runtime().join("pfiles")) else {
-            return Vec::new();
-        };
-        rd.flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "pid"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok()?.trim().parse().ok())
-            .collect()
-    }
-
-    /// `daemon status --json`, parsed.
-    pub fn status(&self) -> serde_json::Value {
-        let out = self.dir.stdout(&["daemon", "status", "--json"], 0);
-        serde_json::from_str(&out).expect("status json")
-    }
-}
-
-impl Drop for DaemonGuard<'_> {
-    fn drop(&mut self) {
-        let pids = self.pids();
-        let _ = self.dir.run(&["daemon", "stop"]);
-        for pid in pids {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-        }
-    }
+/// Output bytes as text (lossy), for messages and comparisons.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
