@@ -3,63 +3,47 @@
 //! notifications, renames, truncations and deletions. Every wait is
 //! bounded.
 
+mod util;
+
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+use util::{Child, Dir, Signal, append, lines_of};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ptail");
 
-fn ptail(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args).current_dir(dir);
-    c
-}
+/// The longest an expected line or exit may take (only a failing test
+/// waits this long).
+const WAIT: Duration = Duration::from_secs(10);
 
-/// A running ptail whose stdout lines arrive on a channel.
+/// A running ptail whose stdout lines (without their newlines, see
+/// [`lines_of`]) arrive on a channel; killed if the test fails.
 struct Running {
     child: Child,
-    lines: Receiver<Vec<u8>>,
+    lines: Receiver<String>,
 }
 
 impl Running {
-    fn start(dir: &Path, args: &[&str]) -> Running {
-        let mut child = ptail(dir, args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn ptail");
-        let out = child.stdout.take().expect("stdout");
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(out);
-            loop {
-                let mut line = Vec::new();
-                match r.read_until(b'\n', &mut line) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        if tx.send(line).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Running { child, lines: rx }
+    fn start(dir: &Dir, args: &[&str]) -> Running {
+        let mut child = dir.spawn(args);
+        let lines = lines_of(child.stdout.take().expect("stdout"));
+        Running { child, lines }
     }
 
-    /// The next line, or panic after `secs`.
-    fn line(&self, secs: u64) -> String {
-        match self.lines.recv_timeout(Duration::from_secs(secs)) {
-            Ok(l) => String::from_utf8_lossy(&l).into_owned(),
-            Err(e) => panic!("no line from ptail within {secs}s: {e:?}"),
+    /// The next line, or panic after [`WAIT`].
+    fn line(&self) -> String {
+        match self.lines.recv_timeout(WAIT) {
+            Ok(l) => l,
+            Err(e) => panic!("no line from ptail within {WAIT:?}: {e:?}"),
         }
     }
 
     /// Every line until `quiet` passes with none (bounded by `max`).
-    fn drain(&self, quiet: Duration, max: Duration) -> Vec<Vec<u8>> {
+    fn drain(&self, quiet: Duration, max: Duration) -> Vec<String> {
         let end = Instant::now() + max;
         let mut out = Vec::new();
         while Instant::now() < end {
@@ -74,37 +58,15 @@ impl Running {
 
     /// SIGTERM, then the exit status and stderr (bounded).
     fn stop(mut self) -> (Option<i32>, String) {
-        let pid = rustix::process::Pid::from_child(&self.child);
-        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-        wait_bounded(&mut self.child, 10)
+        let _ = self.child.signal(Signal::TERM);
+        exit_and_stderr(&mut self.child)
     }
 }
 
-fn wait_bounded(child: &mut Child, secs: u64) -> (Option<i32>, String) {
-    let end = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            let mut err = String::new();
-            if let Some(mut e) = child.stderr.take() {
-                let _ = std::io::Read::read_to_string(&mut e, &mut err);
-            }
-            return (status.code(), err);
-        }
-        if Instant::now() > end {
-            let _ = child.kill();
-            panic!("ptail did not exit within {secs}s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn append(p: &Path, s: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(p)
-        .expect("open for append");
-    f.write_all(s.as_bytes()).expect("append");
+/// The exit code (within [`WAIT`]) and everything on stderr.
+fn exit_and_stderr(child: &mut Child) -> (Option<i32>, String) {
+    let code = child.wait_bounded(WAIT).code();
+    (code, child.read_stderr())
 }
 
 fn checksum(s: &str) -> u32 {
@@ -157,26 +119,26 @@ fn writer_process() {
 }
 
 fn spawn_writer(path: &Path, id: u32, count: u32, reopen_every: u32, split: bool) -> Child {
-    Command::new(std::env::current_exe().expect("test exe"))
-        .args([
-            "--ignored",
-            "--exact",
-            "writer_process",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(
-            "PTAIL_TEST_WRITER",
-            format!(
-                "{},{id},{count},{reopen_every},{}",
-                path.display(),
-                if split { "split" } else { "whole" }
-            ),
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn writer")
+    Child::spawn(
+        Command::new(std::env::current_exe().expect("test exe"))
+            .args([
+                "--ignored",
+                "--exact",
+                "writer_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(
+                "PTAIL_TEST_WRITER",
+                format!(
+                    "{},{id},{count},{reopen_every},{}",
+                    path.display(),
+                    if split { "split" } else { "whole" }
+                ),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
 }
 
 /// Lines `w|seq|payload|checksum` in every file under `dir`.
@@ -193,14 +155,17 @@ fn persisted(dir: &Path) -> BTreeSet<String> {
 
 #[test]
 fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     let logs = [d.join("w0.log"), d.join("w1.log"), d.join("w2.log")];
     for l in &logs {
         append(l, "");
     }
-    let run = Running::start(d, &["--no-prefix", "-n", "0", "w0.log", "w1.log", "w2.log"]);
-    std::thread::sleep(Duration::from_millis(300));
+    let run = Running::start(
+        &dir,
+        &["--no-prefix", "-n", "0", "w0.log", "w1.log", "w2.log"],
+    );
+    util::wait_watching(WAIT, run.child.id(), d);
     let count = 600;
     // w0 reopens for every line (a logger that follows renames), with
     // split writes; w1 keeps its descriptor for 100 lines, so it writes
@@ -229,20 +194,17 @@ fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
         }
     }
     for w in &mut writers {
-        let (code, _) = wait_bounded(w, 60);
+        let code = w.wait_bounded(Duration::from_secs(60)).code();
         assert_eq!(code, Some(0), "writer failed");
     }
-    let mut out = run.drain(Duration::from_millis(3000), Duration::from_secs(30));
+    let out = run.drain(Duration::from_millis(3000), Duration::from_secs(30));
     let (code, stderr) = run.stop();
     assert_eq!(code, Some(0), "{stderr}");
-    out.retain(|l| !l.is_empty());
 
     let on_disk = persisted(d);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut last: HashMap<u32, i64> = HashMap::new();
-    for raw in &out {
-        let l = String::from_utf8_lossy(raw);
-        let l = l.strip_suffix('\n').unwrap_or(&l);
+    for l in &out {
         // Whole lines only: every one parses and its checksum holds.
         let (body, sum) = l
             .rsplit_once('|')
@@ -309,32 +271,24 @@ fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
 
 #[test]
 fn no_follow_prints_the_last_lines_aligned_and_exits() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     append(&d.join("a.log"), "a1\na2\na3\n");
     append(&d.join("long-name.log"), "b1\nb2 unfinished");
-    let out = ptail(d, &["--no-follow", "-n", "2", "a.log", "long-name.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "-n", "2", "a.log", "long-name.log"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "a.log         | a2\na.log         | a3\nlong-name.log | b1\nlong-name.log ~ b2 unfinished\n"
     );
     // Labels, +NUM, and no prefix.
-    let out = ptail(d, &["--no-follow", "-n", "+3", "A=a.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "-n", "+3", "A=a.log"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "A | a3\n");
-    let out = ptail(d, &["--no-follow", "--no-prefix", "-n", "1", "a.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "--no-prefix", "-n", "1", "a.log"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "a3\n");
     // A missing file without following is an error (exit 2), the rest is
     // still printed.
-    let out = ptail(d, &["--no-follow", "-n", "1", "a.log", "nope.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "-n", "1", "a.log", "nope.log"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "a.log | a3\n");
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.log"));
@@ -342,12 +296,10 @@ fn no_follow_prints_the_last_lines_aligned_and_exits() {
 
 #[test]
 fn json_lines_keep_invalid_utf8_and_offsets() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     std::fs::write(d.join("a.log"), b"ok\n\xff\xfe\n").expect("write");
-    let out = ptail(d, &["--no-follow", "--json", "a.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "--json", "a.log"]);
     assert_eq!(out.status.code(), Some(0));
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -364,58 +316,57 @@ fn json_lines_keep_invalid_utf8_and_offsets() {
 
 #[test]
 fn until_timeout_and_pid_end_the_run() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     append(&d.join("a.log"), "start\n");
     // --until: exit 0 after the matching line, nothing after it.
-    let run = Running::start(d, &["--no-prefix", "--until", "^READY", "a.log"]);
-    assert_eq!(run.line(10), "start\n");
+    let run = Running::start(&dir, &["--no-prefix", "--until", "^READY", "a.log"]);
+    assert_eq!(run.line(), "start");
     append(&d.join("a.log"), "booting\nREADY now\nafter\n");
-    assert_eq!(run.line(10), "booting\n");
-    assert_eq!(run.line(10), "READY now\n");
+    assert_eq!(run.line(), "booting");
+    assert_eq!(run.line(), "READY now");
     let mut child = run.child;
-    let (code, _) = wait_bounded(&mut child, 10);
-    assert_eq!(code, Some(0));
+    assert_eq!(child.wait_bounded(WAIT).code(), Some(0));
     // Inputs end first: exit 1.
-    let out = ptail(d, &["--no-follow", "--until", "NEVER", "a.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "--until", "NEVER", "a.log"]);
     assert_eq!(out.status.code(), Some(1));
     // --timeout.
     let t = Instant::now();
-    let mut c = ptail(d, &["--timeout", "300ms", "a.log"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    assert_eq!(wait_bounded(&mut c, 10).0, Some(0));
+    let mut c = Child::spawn(
+        dir.command()
+            .args(["--timeout", "300ms", "a.log"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
+    assert_eq!(exit_and_stderr(&mut c).0, Some(0));
     assert!(t.elapsed() >= Duration::from_millis(300));
     // --pid: exit once that process is gone.
-    let mut sleeper = Command::new("sleep").arg("0.3").spawn().expect("sleep");
+    let mut sleeper = Child::spawn(Command::new("sleep").arg("0.3"));
     let pid = sleeper.id().to_string();
-    let mut c = ptail(d, &["--pid", &pid, "a.log"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let _ = sleeper.wait();
-    assert_eq!(wait_bounded(&mut c, 10).0, Some(0));
+    let mut c = Child::spawn(
+        dir.command()
+            .args(["--pid", &pid, "a.log"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
+    sleeper.wait_bounded(WAIT);
+    assert_eq!(exit_and_stderr(&mut c).0, Some(0));
 }
 
 #[test]
 fn files_that_appear_later_and_globs_that_grow() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     std::fs::create_dir(d.join("logs")).expect("mkdir");
     append(&d.join("logs/a.log"), "a1\n");
-    let run = Running::start(d, &["--no-prefix", "logs/*.log", "later.log"]);
-    assert_eq!(run.line(10), "a1\n");
+    let run = Running::start(&dir, &["--no-prefix", "logs/*.log", "later.log"]);
+    assert_eq!(run.line(), "a1");
     append(&d.join("logs/b.log"), "b1\n");
-    assert_eq!(run.line(10), "b1\n");
+    assert_eq!(run.line(), "b1");
     append(&d.join("later.log"), "l1\n");
-    assert_eq!(run.line(10), "l1\n");
+    assert_eq!(run.line(), "l1");
     append(&d.join("logs/a.log"), "a2\n");
-    assert_eq!(run.line(10), "a2\n");
+    assert_eq!(run.line(), "a2");
     let (code, stderr) = run.stop();
     assert_eq!(code, Some(0));
     assert!(stderr.contains("later.log: does not exist yet"), "{stderr}");
@@ -423,32 +374,26 @@ fn files_that_appear_later_and_globs_that_grow() {
 
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     let big: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
     append(&d.join("a.log"), &big);
-    let mut c = ptail(d, &["-n", "+1", "a.log"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut c = dir.spawn(&["-n", "+1", "a.log"]);
     let mut out = c.stdout.take().expect("stdout");
     let mut buf = [0u8; 100];
-    std::io::Read::read_exact(&mut out, &mut buf).expect("read");
+    out.read_exact(&mut buf).expect("read");
     drop(out);
-    let (code, stderr) = wait_bounded(&mut c, 10);
+    let (code, stderr) = exit_and_stderr(&mut c);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
 
 #[test]
 fn a_write_error_is_an_error_not_a_closed_pipe() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     let d = dir.path();
     append(&d.join("a.log"), "a1\n");
-    let out = ptail(d, &["--no-follow", "-o", "/dev/full", "a.log"])
-        .output()
-        .expect("run");
+    let out = dir.run(&["--no-follow", "-o", "/dev/full", "a.log"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write the output"), "{stderr}");
@@ -462,7 +407,7 @@ fn bad_arguments_get_one_line() {
         &["--include", "(", "a"],
         &[],
     ] {
-        let out = Command::new(BIN).args(args).output().expect("run");
+        let out = Dir::new(BIN).run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr).lines().count(),
@@ -475,12 +420,10 @@ fn bad_arguments_get_one_line() {
 
 #[test]
 fn impossible_since_date_is_an_error() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = Dir::new(BIN);
     append(&dir.path().join("a.log"), "2024-03-01 00:00:01 one\n");
     for date in ["2024-02-30", "2023-02-29", "2024-04-31 10:00:00"] {
-        let out = ptail(dir.path(), &["--no-follow", "--since", date, "a.log"])
-            .output()
-            .expect("run");
+        let out = dir.run(&["--no-follow", "--since", date, "a.log"]);
         assert_eq!(out.status.code(), Some(2), "{date}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
@@ -494,10 +437,7 @@ fn impossible_since_date_is_an_error() {
 
 #[test]
 fn zero_poll_interval_is_refused() {
-    let out = Command::new(BIN)
-        .args(["--poll=0ms", "a.log"])
-        .output()
-        .expect("run");
+    let out = Dir::new(BIN).run(&["--poll=0ms", "a.log"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

@@ -7,21 +7,21 @@
 //! Each test runs the real binary on real files in a temporary directory,
 //! with real notifications. Every wait is bounded by [`WAIT`] (only a
 //! failing test ever reaches it), and a running ptail is killed when a test
-//! fails ([`Ptail`]'s `Drop`). Whole outputs are compared: each test stops
+//! fails (it is a [`util::Child`]). Whole outputs are compared: each test stops
 //! ptail with SIGTERM and checks everything it wrote to stdout and stderr.
 
 mod util;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use util::Dir;
+use util::{Child, Dir, Signal, append, appender, inotify_watches, lines_of, set_mode, wait_until};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ptail");
 
@@ -31,7 +31,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_ptail");
 const WAIT: Duration = Duration::from_secs(10);
 
 /// A running ptail. Dropping it (a failed assertion unwinding) kills the
-/// process, so a failing test never leaves it behind.
+/// process ([`Child`]), so a failing test never leaves it behind.
 struct Ptail {
     child: Child,
     stdout: Receiver<String>,
@@ -50,31 +50,6 @@ struct Ended {
     stderr: Vec<String>,
 }
 
-/// A thread that sends `r`'s lines, each without its newline. A last line
-/// without one is marked, so that a missing newline fails a comparison.
-fn lines_of<R: Read + Send + 'static>(r: R) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut r = BufReader::new(r);
-        loop {
-            let mut line = Vec::new();
-            match r.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let text = match line.strip_suffix(b"\n") {
-                        Some(l) => String::from_utf8_lossy(l).into_owned(),
-                        None => format!("{}<no newline>", String::from_utf8_lossy(&line)),
-                    };
-                    if tx.send(text).is_err() {
-                        break;
-                    }
-                }
-            }
-        }
-    });
-    rx
-}
-
 impl Ptail {
     /// ptail in `dir` with `args`.
     fn start(dir: &Dir, args: &[&str]) -> Ptail {
@@ -84,12 +59,11 @@ impl Ptail {
     }
 
     fn spawn(mut cmd: Command) -> Ptail {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn ptail");
+        let mut child = Child::spawn(
+            cmd.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+        );
         let stdout = lines_of(child.stdout.take().expect("stdout"));
         let stderr = lines_of(child.stderr.take().expect("stderr"));
         Ptail {
@@ -101,8 +75,9 @@ impl Ptail {
         }
     }
 
+    /// Wait until ptail watches `dir` (see [`util::wait_watching`]).
     fn wait_watching(&self, dir: &Path) {
-        wait_watching(self.child.id(), dir);
+        util::wait_watching(WAIT, self.child.id(), dir);
     }
 
     /// The next stdout lines must be exactly `want`, each within [`WAIT`].
@@ -147,9 +122,8 @@ impl Ptail {
 
     /// SIGTERM, then wait (bounded) for the exit and the rest of the output.
     fn stop(&mut self) -> Ended {
-        let pid = rustix::process::Pid::from_child(&self.child);
-        rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
-        let code = wait_for_exit(&mut self.child);
+        self.child.signal(Signal::TERM).expect("SIGTERM");
+        let code = self.child.wait_bounded(WAIT).code();
         // The readers end at EOF, which comes with the exit.
         let end = Instant::now() + WAIT;
         for (rx, all) in [(&self.stdout, &mut self.out), (&self.stderr, &mut self.err)] {
@@ -167,109 +141,6 @@ impl Ptail {
             stderr: self.err.clone(),
         }
     }
-}
-
-impl Drop for Ptail {
-    fn drop(&mut self) {
-        kill(&mut self.child);
-    }
-}
-
-/// Kill `child` unless it has exited.
-fn kill(child: &mut Child) {
-    if let Ok(None) = child.try_wait() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
-/// A child that is killed when dropped (for the tests that read its
-/// stdout themselves).
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        kill(&mut self.0);
-    }
-}
-
-/// The exit code, within [`WAIT`]; kill and fail past that.
-fn wait_for_exit(child: &mut Child) -> Option<i32> {
-    let end = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status.code();
-        }
-        if Instant::now() >= end {
-            kill(child);
-            panic!("ptail did not exit within {WAIT:?} of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// The inotify watches process `pid` holds, as /proc/PID/fdinfo lists
-/// them (`inotify wd:1 ino:9a694a sdev:fe00000 ...`).
-fn inotify_watches(pid: u32) -> Vec<String> {
-    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
-        return Vec::new();
-    };
-    fds.flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .flat_map(|info| {
-            info.lines()
-                .filter(|l| l.starts_with("inotify wd:"))
-                .map(String::from)
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// Wait (bounded) until ptail watches `dir` (an inotify watch on its
-/// inode). ptail reads the initial lines before it watches: a change made
-/// in between is only seen by the periodic check, a second later. Tests
-/// wait, so that they follow through notifications and stay fast.
-fn wait_watching(pid: u32, dir: &Path) {
-    use std::os::unix::fs::MetadataExt;
-    let ino = format!(
-        " ino:{:x} ",
-        std::fs::metadata(dir).expect("stat the directory").ino()
-    );
-    wait_until("ptail watching the directory", || {
-        inotify_watches(pid)
-            .iter()
-            .any(|w| w.contains(&ino))
-            .then_some(())
-    });
-}
-
-/// Wait (bounded) until `f` gives a value.
-fn wait_until<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let end = Instant::now() + WAIT;
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(Instant::now() < end, "{what}: not within {WAIT:?}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn append(p: &Path, s: &str) {
-    appender(p).write_all(s.as_bytes()).expect("append");
-}
-
-/// A writer that keeps its descriptor, as a logger does.
-fn appender(p: &Path) -> std::fs::File {
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(p)
-        .expect("open for append")
-}
-
-fn set_mode(p: &Path, mode: u32) {
-    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
 // ---------------------------------------------------------------------------
@@ -312,13 +183,14 @@ fn read_offset(pid: u32, file: &Path) -> Option<u64> {
 /// it has stopped reading.
 fn settled_offset(pid: u32, file: &Path) -> u64 {
     let mut last = (u64::MAX, Instant::now());
-    wait_until("ptail's read offset settling", || {
+    wait_until(WAIT, "ptail's read offset settling", || {
         let pos = read_offset(pid, file).expect("ptail has the file open");
         if pos != last.0 {
             last = (pos, Instant::now());
         }
-        (last.1.elapsed() >= Duration::from_millis(300)).then_some(pos)
-    })
+        last.1.elapsed() >= Duration::from_millis(300)
+    });
+    last.0
 }
 
 /// A reader of ptail's stdout that waits for `go`, then checks every byte
@@ -400,24 +272,20 @@ fn stalled_reader(
     let log = dir.create(name, "");
     let log = log.canonicalize().expect("canonical path");
     let volume = blocks * block_len as u64;
-    let mut cmd = dir.command();
-    cmd.args(["--no-prefix", "-n", "0", name])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = Guard(cmd.spawn().expect("spawn ptail"));
-    let pid = child.0.id();
-    let stderr = lines_of(child.0.stderr.take().expect("stderr"));
+    let mut child = dir.spawn(&["--no-prefix", "-n", "0", name]);
+    let pid = child.id();
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
     let (go, gate) = channel();
     let progress = Arc::new(AtomicU64::new(0));
     let checked = gated_checker(
-        child.0.stdout.take().expect("stdout"),
+        child.stdout.take().expect("stdout"),
         gate,
         block_len,
         expected,
         Arc::clone(&progress),
     );
     // Started and following: what the records come on top of.
-    wait_watching(pid, dir.path());
+    util::wait_watching(WAIT, pid, dir.path());
     let base = util::proc_status_bytes(pid, "VmRSS");
 
     let mut w = appender(&log);
@@ -448,13 +316,12 @@ fn stalled_reader(
     // behind the file, it reads full 4 MiB records and fills the queue with
     // them, which is where the bound is approached.
     go.send(()).expect("start the reader");
-    wait_until("every byte through ptail", || {
-        (progress.load(Ordering::SeqCst) >= volume).then_some(())
+    wait_until(WAIT, "every byte through ptail", || {
+        progress.load(Ordering::SeqCst) >= volume
     });
     let peak = util::proc_status_bytes(pid, "VmHWM");
-    let pid = rustix::process::Pid::from_child(&child.0);
-    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
-    let code = wait_for_exit(&mut child.0);
+    child.signal(Signal::TERM).expect("SIGTERM");
+    let code = child.wait_bounded(WAIT).code();
     let read = checked.recv_timeout(WAIT).expect("the reader ends at EOF");
     assert_eq!(read, Ok(volume));
     assert_eq!(code, Some(0));
@@ -943,10 +810,10 @@ fn output_file_inside_a_followed_directory_is_not_followed() {
     let out = dir.path().join("d/out.log");
     let mut run = Ptail::start(&dir, &["--no-prefix", "-o", "d/out.log", "d/"]);
     let read = || std::fs::read_to_string(&out).unwrap_or_default();
-    wait_until("a1 in the output", || (read() == "a1\n").then_some(()));
+    wait_until(WAIT, "a1 in the output", || read() == "a1\n");
     run.wait_watching(&dir.path().join("d"));
     append(&dir.path().join("d/a.log"), "a2\n");
-    wait_until("a2 in the output", || (read() == "a1\na2\n").then_some(()));
+    wait_until(WAIT, "a2 in the output", || read() == "a1\na2\n");
     let end = run.stop();
     assert_eq!(end.code, Some(0), "{end:?}");
     assert_eq!(end.stderr, Vec::<String>::new());
@@ -982,10 +849,7 @@ fn more_files_than_the_fd_limit_are_all_followed() {
     collect(&mut run, &mut got, FILES);
     run.wait_watching(&dir.path().join("d"));
     for i in 0..FILES {
-        append(
-            &dir.path().join(format!("d/f{i}.log")),
-            &format!("f{i} 2\n"),
-        );
+        append(&dir.path().join(format!("d/f{i}.log")), format!("f{i} 2\n"));
         want.push(format!("f{i} 2"));
     }
     collect(&mut run, &mut got, FILES);
@@ -1003,29 +867,16 @@ fn more_files_than_the_fd_limit_are_all_followed() {
 fn closed_pipe_ends_an_idle_follow() {
     let dir = Dir::new(BIN);
     dir.create("idle.log", "1\n2\n3\n4\n5\n");
-    let mut cmd = dir.command();
-    let child = cmd
-        .args(["--no-prefix", "-n", "5", "idle.log"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ptail");
-    let mut run = Guard(child);
-    let mut out = BufReader::new(run.0.stdout.take().expect("stdout"));
+    let mut run = dir.spawn(&["--no-prefix", "-n", "5", "idle.log"]);
+    let mut out = BufReader::new(run.stdout.take().expect("stdout"));
     let mut first = String::new();
     out.read_line(&mut first).expect("read");
     assert_eq!(first, "1\n");
     // `| head -1`: the reader goes; nothing more is ever written to
     // idle.log, and ptail must still end, quietly.
     drop(out);
-    let code = wait_for_exit(&mut run.0);
-    let mut stderr = String::new();
-    run.0
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
+    let code = run.wait_bounded(WAIT).code();
+    let stderr = run.read_stderr();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
