@@ -7,19 +7,28 @@
 //! detects on every line; merging all 16 must then give every line exactly
 //! once, in non-decreasing time.
 
+mod util;
+
 use std::collections::HashSet;
-use std::io::Write;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
+use util::{Child, Dir, append, lines_of, run_bounded};
 
-fn ptail() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ptail"));
+/// A directory for ptail to run in.
+fn fixture() -> Dir {
     // Timestamps without an offset are local time: pin the zone.
-    c.env("TZ", "UTC").env_remove("NO_COLOR");
-    c
+    Dir::new(env!("CARGO_BIN_EXE_ptail")).with_env("TZ", "UTC")
+}
+
+/// ptail in `dir` with `args`, then the input files (bounded).
+fn ptail<F: AsRef<OsStr>>(dir: &Dir, args: &[&str], files: &[F]) -> Output {
+    let mut cmd = dir.command();
+    cmd.args(args).args(files);
+    run_bounded(&mut cmd, None)
 }
 
 /// The loghub samples: `PFILES_LOGHUB`, else `../shared/data/loghub`
@@ -151,18 +160,11 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 
 /// Each input through GNU `date`: `2015-10-18T18:01:47.978000`.
 fn gnu_date(inputs: &[String]) -> Vec<String> {
-    let mut child = Command::new("date")
-        .args(["-u", "-f", "-", "+%Y-%m-%dT%H:%M:%S.%6N"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("GNU date");
-    let mut stdin = child.stdin.take().expect("stdin");
     let text = inputs.join("\n") + "\n";
-    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let out = child.wait_with_output().expect("date output");
-    writer.join().expect("writer").expect("write to date");
+    let out = run_bounded(
+        Command::new("date").args(["-u", "-f", "-", "+%Y-%m-%dT%H:%M:%S.%6N"]),
+        Some(text.as_bytes()),
+    );
     assert!(
         out.status.success(),
         "date: {}",
@@ -213,7 +215,7 @@ fn json_lines(out: &[u8]) -> Vec<Value> {
 
 #[test]
 fn loghub_timestamps_match_the_csv_oracle() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = fixture();
     let files = copies(dir.path());
     let csv_dir = loghub();
     for (system, path) in SYSTEMS.iter().zip(&files) {
@@ -227,11 +229,7 @@ fn loghub_timestamps_match_the_csv_oracle() {
                 .map(|r| oracle_input(system, header, r))
                 .collect::<Vec<_>>(),
         );
-        let out = ptail()
-            .args(["--no-follow", "-n", "+1", "--json"])
-            .arg(path)
-            .output()
-            .expect("run ptail");
+        let out = ptail(&dir, &["--no-follow", "-n", "+1", "--json"], &[path]);
         assert!(out.status.success(), "{system}: {out:?}");
         let got = json_lines(&out.stdout);
         assert_eq!(got.len(), rows.len(), "{system}: one object per line");
@@ -247,13 +245,13 @@ fn loghub_timestamps_match_the_csv_oracle() {
 
 #[test]
 fn merging_sixteen_services_orders_every_line_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = fixture();
     let files = copies(dir.path());
-    let out = ptail()
-        .args(["--merge", "--no-follow", "-n", "+1", "--json"])
-        .args(&files)
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &["--merge", "--no-follow", "-n", "+1", "--json"],
+        &files,
+    );
     assert!(out.status.success(), "{out:?}");
     let got = json_lines(&out.stdout);
 
@@ -294,41 +292,26 @@ fn merging_sixteen_services_orders_every_line_once() {
     }
 }
 
-fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).expect("write");
-}
-
-fn append(path: &Path, text: &str) {
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .expect("open for append");
-    f.write_all(text.as_bytes()).expect("append");
-}
-
 #[test]
 fn stack_traces_stay_with_their_line_and_since_starts_the_history() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let a = dir.path().join("a.log");
-    let b = dir.path().join("b.log");
-    write(
-        &a,
+    let dir = fixture();
+    let a = dir.create(
+        "a.log",
         "2024-05-01 10:00:01,000 INFO start\n\
          2024-05-01 10:00:03,000 ERROR boom\n\
          java.lang.IllegalStateException: 2024-05-01 09:00:00 is not a time here\n\
          \tat a.B.c(B.java:1)\n\
          2024-05-01 10:00:05,000 INFO done\n",
     );
-    write(
-        &b,
+    let b = dir.create(
+        "b.log",
         "2024-05-01T10:00:02Z b two\n2024-05-01T10:00:04Z b four\n2024-05-01T10:00:06Z b six\n",
     );
-    let out = ptail()
-        .args(["--merge", "--no-follow", "-n", "+1", "--color", "never"])
-        .args([&a, &b])
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &["--merge", "--no-follow", "-n", "+1", "--color", "never"],
+        &[&a, &b],
+    );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -343,12 +326,17 @@ fn stack_traces_stay_with_their_line_and_since_starts_the_history() {
     );
 
     // --since: each history from its first line at or after the time.
-    let out = ptail()
-        .args(["--merge", "--no-follow", "--no-prefix"])
-        .args(["--since", "2024-05-01 10:00:03"])
-        .args([&a, &b])
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &[
+            "--merge",
+            "--no-follow",
+            "--no-prefix",
+            "--since",
+            "2024-05-01 10:00:03",
+        ],
+        &[&a, &b],
+    );
     assert!(out.status.success(), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -360,46 +348,50 @@ fn stack_traces_stay_with_their_line_and_since_starts_the_history() {
          2024-05-01T10:00:06Z b six\n"
     );
     // With -n, the last N of those.
-    let out = ptail()
-        .args(["--no-follow", "--no-prefix", "-n", "1"])
-        .args(["--since", "2024-05-01T10:00:00Z"])
-        .arg(&b)
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &[
+            "--no-follow",
+            "--no-prefix",
+            "-n",
+            "1",
+            "--since",
+            "2024-05-01T10:00:00Z",
+        ],
+        &[&b],
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "2024-05-01T10:00:06Z b six\n"
     );
     // A time after everything: nothing.
-    let out = ptail()
-        .args(["--no-follow", "--since", "2030-01-01"])
-        .arg(&b)
-        .output()
-        .expect("run ptail");
+    let out = ptail(&dir, &["--no-follow", "--since", "2030-01-01"], &[&b]);
     assert!(out.status.success() && out.stdout.is_empty(), "{out:?}");
 }
 
 #[test]
 fn forced_formats_untimed_files_and_until_in_merged_order() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let a = dir.path().join("eu.log");
-    let b = dir.path().join("plain.log");
-    let c = dir.path().join("iso.log");
-    write(
-        &a,
+    let dir = fixture();
+    let a = dir.create(
+        "eu.log",
         "02.01.2024 10:00:03 eu three\n01.01.2024 10:00:00 eu zero\n",
     );
-    write(&b, "no time here\nnor here\n");
-    write(
-        &c,
+    let b = dir.create("plain.log", "no time here\nnor here\n");
+    let c = dir.create(
+        "iso.log",
         "2024-01-02 10:00:01 iso one\n2024-01-02 10:00:05 iso five\n",
     );
-    let out = ptail()
-        .args(["--merge", "--no-follow", "--no-prefix"])
-        .args(["--time-format", "%d.%m.%Y %H:%M:%S"])
-        .args([&a, &c])
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &[
+            "--merge",
+            "--no-follow",
+            "--no-prefix",
+            "--time-format",
+            "%d.%m.%Y %H:%M:%S",
+        ],
+        &[&a, &c],
+    );
     assert!(out.status.success(), "{out:?}");
     // A forced format applies to every file: iso.log has none of it.
     assert_eq!(
@@ -413,11 +405,11 @@ fn forced_formats_untimed_files_and_until_in_merged_order() {
     );
 
     // Untimed files first, in their order; --until stops in merged order.
-    let out = ptail()
-        .args(["--merge", "--no-follow", "--no-prefix", "--until", "one"])
-        .args([&c, &b])
-        .output()
-        .expect("run ptail");
+    let out = ptail(
+        &dir,
+        &["--merge", "--no-follow", "--no-prefix", "--until", "one"],
+        &[&c, &b],
+    );
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -430,36 +422,16 @@ fn forced_formats_untimed_files_and_until_in_merged_order() {
         &["--since", "around noon"][..],
         &["--reorder-window", "soon"][..],
     ] {
-        let out = ptail().args(args).arg(&c).output().expect("run ptail");
+        let out = ptail(&dir, args, &[&c]);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
     }
 }
 
-/// Kills the child if a test fails before it is reaped.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Read stdout lines until `n` have arrived (bounded).
 fn read_lines(child: &mut Child, n: usize, within: Duration) -> Vec<String> {
-    use std::io::BufRead;
-    let stdout = child.0.stdout.take().expect("stdout");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+    let rx = lines_of(child.stdout.take().expect("stdout"));
     let deadline = Instant::now() + within;
     let mut lines = Vec::new();
     while lines.len() < n {
@@ -474,23 +446,19 @@ fn read_lines(child: &mut Child, n: usize, within: Duration) -> Vec<String> {
 
 #[test]
 fn live_lines_are_reordered_within_the_window() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let a = dir.path().join("a.log");
-    let b = dir.path().join("b.log");
-    write(&a, "");
-    write(&b, "");
-    let mut child = Child(
-        ptail()
+    let dir = fixture();
+    let a = dir.create("a.log", "");
+    let b = dir.create("b.log", "");
+    let mut child = Child::spawn(
+        dir.command()
             .args(["--no-prefix", "-n", "0", "--reorder-window", "700ms"])
             .args(["--timeout", "20s"])
             .args([&a, &b])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("spawn ptail"),
+            .stdout(Stdio::piped()),
     );
-    // Let it start watching, then write b's later line before a's earlier
-    // one, with a's trace line.
-    std::thread::sleep(Duration::from_millis(300));
+    // Once it watches, write b's later line before a's earlier one, with
+    // a's trace line.
+    util::wait_watching(Duration::from_secs(10), child.id(), dir.path());
     let t0 = Instant::now();
     append(&b, "2024-01-01T00:00:02Z b later\n");
     std::thread::sleep(Duration::from_millis(100));
