@@ -38,13 +38,16 @@
 //! runs 3-5 of each 6 poll instead) select the runs;
 //! `bench/tail_oracle.sh` runs it for minutes with fresh seeds.
 
+mod util;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+use util::{Dir, Rng, Signal, seed_from_env};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ptail");
 
@@ -55,27 +58,6 @@ const WAIT: Duration = Duration::from_secs(20);
 /// (1 s) and some, for a late duplicate to show. Not a synchronisation:
 /// a correct ptail writes nothing more.
 const SETTLE: Duration = Duration::from_millis(1300);
-
-/// splitmix64: small, seeded, good enough to pick operations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -235,7 +217,7 @@ impl Writer {
             scheme,
             mode,
             dir: dir.to_path_buf(),
-            rng: Rng(seed ^ (id as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)),
+            rng: Rng::new(seed ^ (id as u64).wrapping_mul(0x2545_f491_4f6c_dd1d)),
             file,
             seq: 0,
             generation: 0,
@@ -451,18 +433,6 @@ impl Writer {
     }
 }
 
-/// ptail, killed if the test fails.
-struct Ptail(Child);
-
-impl Drop for Ptail {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 /// The result of one run.
 struct Outcome {
     ops: u64,
@@ -473,19 +443,15 @@ struct Outcome {
 }
 
 fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
-    let tmp = tempfile::Builder::new()
-        .prefix("ptail-oracle-")
-        .tempdir()
-        .expect("tempdir");
-    let dir = tmp.path().join("logs");
-    std::fs::create_dir(&dir).expect("mkdir");
+    let fixture = Dir::new(BIN);
+    let dir = fixture.mkdir("logs");
     let shared = Arc::new(Shared::default());
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut writers: Vec<Writer> = SCHEMES
         .iter()
         .chain([Scheme::Never].iter())
         .enumerate()
-        .map(|(i, &s)| Writer::new(i, s, mode, &dir, rng.next(), Arc::clone(&shared)))
+        .map(|(i, &s)| Writer::new(i, s, mode, &dir, rng.next_u64(), Arc::clone(&shared)))
         .collect();
 
     let mut args: Vec<String> = ["--events", "-n", "+1"].map(String::from).to_vec();
@@ -501,17 +467,10 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
         Mode::Dir => args.push("logs".into()),
         Mode::Glob => args.push("logs/*.log*".into()),
     }
-    let mut child = Command::new(BIN)
-        .args(&args)
-        .current_dir(tmp.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn ptail");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let mut ptail = Ptail(child);
+    // Killed if the test fails (a util::Child).
+    let mut ptail = fixture.spawn(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let stdout = ptail.stdout.take().expect("stdout");
+    let mut stderr = ptail.stderr.take().expect("stderr");
     let reader = {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
@@ -540,7 +499,7 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
         s
     });
 
-    let steps = 20 + rng.below(40);
+    let steps = 20 + rng.below(40) as u64;
     let handles: Vec<_> = writers
         .drain(..)
         .map(|mut w| {
@@ -576,19 +535,8 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
         }
     }
     std::thread::sleep(SETTLE);
-    let pid = rustix::process::Pid::from_child(&ptail.0);
-    let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-    let end = Instant::now() + WAIT;
-    let status = loop {
-        if let Some(st) = ptail.0.try_wait().expect("try_wait") {
-            break Some(st);
-        }
-        if Instant::now() >= end {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    match status {
+    let _ = ptail.signal(Signal::TERM);
+    match ptail.wait_timeout(WAIT) {
         Some(st) if st.code() == Some(0) => {}
         other => mismatches.push(format!("ptail's exit after SIGTERM: {other:?}")),
     }
@@ -697,17 +645,10 @@ fn check(
     gap_lost
 }
 
-fn env_u64(key: &str, default: u64) -> u64 {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn every_line_once_whole_and_in_order_through_every_rotation_scheme() {
-    let seed = env_u64("PTAIL_ORACLE_SEED", 20261128);
-    let iters = env_u64("PTAIL_ORACLE_ITERS", 3);
+    let seed = seed_from_env("PTAIL_ORACLE_SEED", 20261128);
+    let iters = seed_from_env("PTAIL_ORACLE_ITERS", 3);
     let mut ops = 0;
     let mut lines = 0;
     let mut gap_lost = 0;
