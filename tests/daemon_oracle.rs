@@ -21,7 +21,7 @@ mod util;
 
 use std::path::{Path, PathBuf};
 
-use util::{DaemonGuard, Dir, Rng, seed_from_env};
+use util::{DaemonGuard, Dir, Rng, seed_from_env, sorted_lines_bytes};
 
 const DIR_NAMES: &[&str] = &["a", "b", "src", "ign", "deep", "x9"];
 const FILE_NAMES: &[&str] = &[
@@ -392,8 +392,8 @@ impl Oracle<'_> {
                 }
             }
             // One-shot without --sort promises no order.
-            daemon.stdout = sorted_lines(&daemon.stdout);
-            oneshot.stdout = sorted_lines(&oneshot.stdout);
+            daemon.stdout = sorted_lines_bytes(&daemon.stdout);
+            oneshot.stdout = sorted_lines_bytes(&oneshot.stdout);
         }
         if daemon.stdout != oneshot.stdout
             || daemon.stderr != oneshot.stderr
@@ -420,12 +420,6 @@ impl Oracle<'_> {
             }
         }
     }
-}
-
-fn sorted_lines(out: &[u8]) -> Vec<u8> {
-    let mut lines: Vec<&[u8]> = out.split_inclusive(|b| *b == b'\n').collect();
-    lines.sort_unstable();
-    lines.concat()
 }
 
 /// JSON Lines output with the `elapsed` timings (which differ between any

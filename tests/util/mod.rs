@@ -142,11 +142,17 @@ impl Dir {
     }
 }
 
-/// Sort the lines of a text (for outputs whose order is not specified).
-pub fn sorted_lines(s: &str) -> String {
-    let mut lines: Vec<&str> = s.lines().collect();
+/// The lines of an output sorted, each kept with its newline (for outputs
+/// whose order is not specified).
+pub fn sorted_lines_bytes(out: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = out.split_inclusive(|b| *b == b'\n').collect();
     lines.sort_unstable();
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    lines.concat()
+}
+
+/// [`sorted_lines_bytes`] of a text.
+pub fn sorted_lines(s: &str) -> String {
+    String::from_utf8(sorted_lines_bytes(s.as_bytes())).expect("whole lines of UTF-8 stay UTF-8")
 }
 
 /// A tiny seeded generator (splitmix64) for randomized oracle tests: the
