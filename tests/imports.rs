@@ -8,7 +8,7 @@ mod util;
 use util::Dir;
 
 fn workspace() -> Dir {
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     dir.create(".git/HEAD", "ref: refs/heads/main\n");
     dir.create(".gitignore", "target/\n");
     dir.create("target/debug/build/junk.rs", "use ignored::Thing;\n");
@@ -224,7 +224,7 @@ fn unused_and_misplaced_dependencies() {
 fn judgements_for_packaged_and_pinned_dependencies() {
     // One crate as a registry or vendor/ directory holds it, one as a
     // repository does; the same manifest otherwise.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     let manifest = |name: &str| {
         format!(
             "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
@@ -437,7 +437,7 @@ fn module_named_target_is_analysed() {
     // `mod target;` is source; only Cargo's build directories are not: the
     // one beside a manifest, one tagged with CACHEDIR.TAG (wherever
     // CARGO_TARGET_DIR put it), and the one CARGO_TARGET_DIR names.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     dir.create(
         "Cargo.toml",
         "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\nin-target = \"1\"\nunused = \"1\"\n",
@@ -513,7 +513,7 @@ fn deep_nesting_is_a_file_error_not_a_crash() {
     // 100,000 levels overflowed the 256 MiB parsing stack (exit 134, every
     // file's output lost). Now the file is an error with its path and
     // position, its `use` lines are kept, and the other files are analysed.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     dir.create("other.rs", "use other::Y;\n");
     for (name, src) in deep_inputs(100_000) {
         let deep = format!("{name}.rs");
@@ -544,7 +544,7 @@ fn nesting_just_under_the_limit_is_read_by_both_engines() {
     // The limit must be safely within the stack: every construct at the
     // deepest the limit admits (generics and closures count two per
     // level) parses, in the debug build the tests run.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     for (name, src) in deep_inputs(1_990) {
         let deep = format!("{name}.rs");
         dir.create(&deep, &format!("{src}use kept::X;\n"));
@@ -567,7 +567,7 @@ fn nested_inline_mods_are_linear() {
     // 10,000 nested `mod a {` took 24 s and 2.8 GB: each scope was keyed
     // by its whole path. Under the depth limit, sites in the innermost
     // module still resolve through every level.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     dir.create(
         "Cargo.toml",
         "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\ninner-dep = \"1\"\n",
@@ -622,7 +622,7 @@ fn missing_workspace_member_is_an_error() {
 fn clap_errors_name_what_conflicts() {
     // Errors whose detail clap puts on the next lines printed an empty
     // list ("the following required arguments were not provided: ").
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     let tools = [
         env!("CARGO_BIN_EXE_pimports"),
         env!("CARGO_BIN_EXE_ptail"),
@@ -686,7 +686,7 @@ fn modules_the_walk_skips_are_still_analysed() {
     // under `crates/target/`, and a `#[path]` into `.gen/` was never read,
     // so their dependencies were reported unused. A file no declaration
     // reaches stays ignored.
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     dir.create(".git/HEAD", "ref: refs/heads/main\n");
     dir.create(".gitignore", "target/\n");
     dir.create(

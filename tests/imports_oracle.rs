@@ -528,7 +528,7 @@ fn unused_findings(out: &str) -> BTreeSet<(String, String)> {
 
 fn check(seed: u64, compile: bool) -> Result<(), String> {
     let g = generate(seed, compile);
-    let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+    let dir = Dir::pimports();
     for (path, text) in &g.files {
         dir.create(path, text);
     }

@@ -9,65 +9,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use util::{Child, Dir, Signal, append, lines_of};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ptail");
-
-/// The longest an expected line or exit may take (only a failing test
-/// waits this long).
-const WAIT: Duration = Duration::from_secs(10);
-
-/// A running ptail whose stdout lines (without their newlines, see
-/// [`lines_of`]) arrive on a channel; killed if the test fails.
-struct Running {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Running {
-    fn start(dir: &Dir, args: &[&str]) -> Running {
-        let mut child = dir.spawn(args);
-        let lines = lines_of(child.stdout.take().expect("stdout"));
-        Running { child, lines }
-    }
-
-    /// The next line, or panic after [`WAIT`].
-    fn line(&self) -> String {
-        match self.lines.recv_timeout(WAIT) {
-            Ok(l) => l,
-            Err(e) => panic!("no line from ptail within {WAIT:?}: {e:?}"),
-        }
-    }
-
-    /// Every line until `quiet` passes with none (bounded by `max`).
-    fn drain(&self, quiet: Duration, max: Duration) -> Vec<String> {
-        let end = Instant::now() + max;
-        let mut out = Vec::new();
-        while Instant::now() < end {
-            match self.lines.recv_timeout(quiet) {
-                Ok(l) => out.push(l),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        out
-    }
-
-    /// SIGTERM, then the exit status and stderr (bounded).
-    fn stop(mut self) -> (Option<i32>, String) {
-        let _ = self.child.signal(Signal::TERM);
-        exit_and_stderr(&mut self.child)
-    }
-}
-
-/// The exit code (within [`WAIT`]) and everything on stderr.
-fn exit_and_stderr(child: &mut Child) -> (Option<i32>, String) {
-    let code = child.wait_bounded(WAIT).code();
-    (code, child.read_stderr())
-}
+use util::ptail::WAIT;
+use util::{Child, Dir, Ptail, append};
 
 fn checksum(s: &str) -> u32 {
     s.bytes().fold(2166136261u32, |h, b| {
@@ -155,17 +100,17 @@ fn persisted(dir: &Path) -> BTreeSet<String> {
 
 #[test]
 fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     let logs = [d.join("w0.log"), d.join("w1.log"), d.join("w2.log")];
     for l in &logs {
         append(l, "");
     }
-    let run = Running::start(
+    let mut run = Ptail::start(
         &dir,
         &["--no-prefix", "-n", "0", "w0.log", "w1.log", "w2.log"],
     );
-    util::wait_watching(WAIT, run.child.id(), d);
+    run.wait_watching(d);
     let count = 600;
     // w0 reopens for every line (a logger that follows renames), with
     // split writes; w1 keeps its descriptor for 100 lines, so it writes
@@ -198,8 +143,9 @@ fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
         assert_eq!(code, Some(0), "writer failed");
     }
     let out = run.drain(Duration::from_millis(3000), Duration::from_secs(30));
-    let (code, stderr) = run.stop();
-    assert_eq!(code, Some(0), "{stderr}");
+    let end = run.stop();
+    let stderr = end.stderr.join("\n");
+    assert_eq!(end.code, Some(0), "{stderr}");
 
     let on_disk = persisted(d);
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -271,7 +217,7 @@ fn oracle_no_torn_lost_or_duplicated_lines_through_rotation() {
 
 #[test]
 fn no_follow_prints_the_last_lines_aligned_and_exits() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     append(&d.join("a.log"), "a1\na2\na3\n");
     append(&d.join("long-name.log"), "b1\nb2 unfinished");
@@ -296,7 +242,7 @@ fn no_follow_prints_the_last_lines_aligned_and_exits() {
 
 #[test]
 fn json_lines_keep_invalid_utf8_and_offsets() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     std::fs::write(d.join("a.log"), b"ok\n\xff\xfe\n").expect("write");
     let out = dir.run(&["--no-follow", "--json", "a.log"]);
@@ -316,65 +262,54 @@ fn json_lines_keep_invalid_utf8_and_offsets() {
 
 #[test]
 fn until_timeout_and_pid_end_the_run() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     append(&d.join("a.log"), "start\n");
     // --until: exit 0 after the matching line, nothing after it.
-    let run = Running::start(&dir, &["--no-prefix", "--until", "^READY", "a.log"]);
-    assert_eq!(run.line(), "start");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "--until", "^READY", "a.log"]);
+    run.expect(&["start"]);
     append(&d.join("a.log"), "booting\nREADY now\nafter\n");
-    assert_eq!(run.line(), "booting");
-    assert_eq!(run.line(), "READY now");
-    let mut child = run.child;
-    assert_eq!(child.wait_bounded(WAIT).code(), Some(0));
+    run.expect(&["booting", "READY now"]);
+    assert_eq!(run.finish().code, Some(0));
     // Inputs end first: exit 1.
     let out = dir.run(&["--no-follow", "--until", "NEVER", "a.log"]);
     assert_eq!(out.status.code(), Some(1));
     // --timeout.
     let t = Instant::now();
-    let mut c = Child::spawn(
-        dir.command()
-            .args(["--timeout", "300ms", "a.log"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped()),
-    );
-    assert_eq!(exit_and_stderr(&mut c).0, Some(0));
+    let mut run = Ptail::start(&dir, &["--timeout", "300ms", "a.log"]);
+    assert_eq!(run.finish().code, Some(0));
     assert!(t.elapsed() >= Duration::from_millis(300));
     // --pid: exit once that process is gone.
     let mut sleeper = Child::spawn(Command::new("sleep").arg("0.3"));
     let pid = sleeper.id().to_string();
-    let mut c = Child::spawn(
-        dir.command()
-            .args(["--pid", &pid, "a.log"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped()),
-    );
+    let mut run = Ptail::start(&dir, &["--pid", &pid, "a.log"]);
     sleeper.wait_bounded(WAIT);
-    assert_eq!(exit_and_stderr(&mut c).0, Some(0));
+    assert_eq!(run.finish().code, Some(0));
 }
 
 #[test]
 fn files_that_appear_later_and_globs_that_grow() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     std::fs::create_dir(d.join("logs")).expect("mkdir");
     append(&d.join("logs/a.log"), "a1\n");
-    let run = Running::start(&dir, &["--no-prefix", "logs/*.log", "later.log"]);
-    assert_eq!(run.line(), "a1");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "logs/*.log", "later.log"]);
+    run.expect(&["a1"]);
     append(&d.join("logs/b.log"), "b1\n");
-    assert_eq!(run.line(), "b1");
+    run.expect(&["b1"]);
     append(&d.join("later.log"), "l1\n");
-    assert_eq!(run.line(), "l1");
+    run.expect(&["l1"]);
     append(&d.join("logs/a.log"), "a2\n");
-    assert_eq!(run.line(), "a2");
-    let (code, stderr) = run.stop();
-    assert_eq!(code, Some(0));
+    run.expect(&["a2"]);
+    let end = run.stop();
+    let stderr = end.stderr.join("\n");
+    assert_eq!(end.code, Some(0));
     assert!(stderr.contains("later.log: does not exist yet"), "{stderr}");
 }
 
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     let big: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
     append(&d.join("a.log"), &big);
@@ -383,14 +318,15 @@ fn a_closed_pipe_ends_the_run_quietly() {
     let mut buf = [0u8; 100];
     out.read_exact(&mut buf).expect("read");
     drop(out);
-    let (code, stderr) = exit_and_stderr(&mut c);
+    let code = c.wait_bounded(WAIT).code();
+    let stderr = c.read_stderr();
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr, "");
 }
 
 #[test]
 fn a_write_error_is_an_error_not_a_closed_pipe() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     append(&d.join("a.log"), "a1\n");
     let out = dir.run(&["--no-follow", "-o", "/dev/full", "a.log"]);
@@ -407,7 +343,7 @@ fn bad_arguments_get_one_line() {
         &["--include", "(", "a"],
         &[],
     ] {
-        let out = Dir::new(BIN).run(args);
+        let out = Dir::ptail().run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr).lines().count(),
@@ -420,7 +356,7 @@ fn bad_arguments_get_one_line() {
 
 #[test]
 fn impossible_since_date_is_an_error() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     append(&dir.path().join("a.log"), "2024-03-01 00:00:01 one\n");
     for date in ["2024-02-30", "2023-02-29", "2024-04-31 10:00:00"] {
         let out = dir.run(&["--no-follow", "--since", date, "a.log"]);
@@ -437,7 +373,7 @@ fn impossible_since_date_is_an_error() {
 
 #[test]
 fn zero_poll_interval_is_refused() {
-    let out = Dir::new(BIN).run(&["--poll=0ms", "a.log"]);
+    let out = Dir::ptail().run(&["--poll=0ms", "a.log"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

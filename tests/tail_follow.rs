@@ -5,9 +5,9 @@
 //! and re-creation with events in the stream, and a FIFO.
 //!
 //! Each test runs the real binary on real files in a temporary directory,
-//! with real notifications. Every wait is bounded by [`WAIT`] (only a
-//! failing test ever reaches it), and a running ptail is killed when a test
-//! fails (it is a [`util::Child`]). Whole outputs are compared: each test stops
+//! with real notifications (through [`Ptail`]). Every wait is bounded by
+//! [`WAIT`] (only a failing test ever reaches it), and a running ptail is
+//! killed when a test fails. Whole outputs are compared: each test stops
 //! ptail with SIGTERM and checks everything it wrote to stdout and stderr.
 
 mod util;
@@ -18,130 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use util::{Child, Dir, Signal, append, appender, inotify_watches, lines_of, set_mode, wait_until};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ptail");
-
-/// The longest any expected line, event or exit may take. ptail's periodic
-/// check runs every second, and tests run in parallel on small machines;
-/// a passing test never waits this long.
-const WAIT: Duration = Duration::from_secs(10);
-
-/// A running ptail. Dropping it (a failed assertion unwinding) kills the
-/// process ([`Child`]), so a failing test never leaves it behind.
-struct Ptail {
-    child: Child,
-    stdout: Receiver<String>,
-    stderr: Receiver<String>,
-    /// Every stdout line received so far (without its newline).
-    out: Vec<String>,
-    /// Every stderr line received so far.
-    err: Vec<String>,
-}
-
-/// How a stopped ptail ended: its exit code and everything it wrote.
-#[derive(Debug)]
-struct Ended {
-    code: Option<i32>,
-    stdout: Vec<String>,
-    stderr: Vec<String>,
-}
-
-impl Ptail {
-    /// ptail in `dir` with `args`.
-    fn start(dir: &Dir, args: &[&str]) -> Ptail {
-        let mut cmd = dir.command();
-        cmd.args(args);
-        Ptail::spawn(cmd)
-    }
-
-    fn spawn(mut cmd: Command) -> Ptail {
-        let mut child = Child::spawn(
-            cmd.stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped()),
-        );
-        let stdout = lines_of(child.stdout.take().expect("stdout"));
-        let stderr = lines_of(child.stderr.take().expect("stderr"));
-        Ptail {
-            child,
-            stdout,
-            stderr,
-            out: Vec::new(),
-            err: Vec::new(),
-        }
-    }
-
-    /// Wait until ptail watches `dir` (see [`util::wait_watching`]).
-    fn wait_watching(&self, dir: &Path) {
-        util::wait_watching(WAIT, self.child.id(), dir);
-    }
-
-    /// The next stdout lines must be exactly `want`, each within [`WAIT`].
-    fn expect(&mut self, want: &[&str]) {
-        for w in want {
-            match self.stdout.recv_timeout(WAIT) {
-                Ok(line) => {
-                    assert_eq!(
-                        &line, w,
-                        "stdout so far: {:?}\nstderr so far: {:?}",
-                        self.out, self.err
-                    );
-                    self.out.push(line);
-                }
-                Err(e) => self.fail(&format!("no stdout line {w:?} within {WAIT:?} ({e:?})")),
-            }
-        }
-    }
-
-    /// The next stderr line must be exactly `want`, within [`WAIT`].
-    fn expect_err(&mut self, want: &str) {
-        match self.stderr.recv_timeout(WAIT) {
-            Ok(line) => {
-                assert_eq!(
-                    line, want,
-                    "stdout so far: {:?}\nstderr so far: {:?}",
-                    self.out, self.err
-                );
-                self.err.push(line);
-            }
-            Err(e) => self.fail(&format!("no stderr line {want:?} within {WAIT:?} ({e:?})")),
-        }
-    }
-
-    fn fail(&mut self, why: &str) -> ! {
-        self.err.extend(self.stderr.try_iter());
-        panic!(
-            "{why}\nstdout so far: {:?}\nstderr so far: {:?}",
-            self.out, self.err
-        );
-    }
-
-    /// SIGTERM, then wait (bounded) for the exit and the rest of the output.
-    fn stop(&mut self) -> Ended {
-        self.child.signal(Signal::TERM).expect("SIGTERM");
-        let code = self.child.wait_bounded(WAIT).code();
-        // The readers end at EOF, which comes with the exit.
-        let end = Instant::now() + WAIT;
-        for (rx, all) in [(&self.stdout, &mut self.out), (&self.stderr, &mut self.err)] {
-            loop {
-                match rx.recv_timeout(end.saturating_duration_since(Instant::now())) {
-                    Ok(line) => all.push(line),
-                    Err(RecvTimeoutError::Disconnected) => break,
-                    Err(RecvTimeoutError::Timeout) => panic!("ptail's output did not end"),
-                }
-            }
-        }
-        Ended {
-            code,
-            stdout: self.out.clone(),
-            stderr: self.err.clone(),
-        }
-    }
-}
+use util::ptail::{PTAIL, WAIT};
+use util::{Dir, Ptail, Signal, append, appender, inotify_watches, lines_of, set_mode, wait_until};
 
 // ---------------------------------------------------------------------------
 // A slow reader: back-pressure bounds memory, and nothing is lost.
@@ -268,7 +149,7 @@ fn stalled_reader(
     expected: fn(u64) -> Vec<u8>,
     write: fn(&mut std::fs::File, u64),
 ) {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let log = dir.create(name, "");
     let log = log.canonicalize().expect("canonical path");
     let volume = blocks * block_len as u64;
@@ -428,10 +309,10 @@ fn command_as(wrapper: &[&str], dir: &Dir, args: &[&str]) -> Command {
     let mut c = match wrapper.split_first() {
         Some((w, rest)) => {
             let mut c = Command::new(w);
-            c.args(rest).arg(BIN);
+            c.args(rest).arg(PTAIL);
             c
         }
-        None => Command::new(BIN),
+        None => Command::new(PTAIL),
     };
     c.args(args).current_dir(dir.path());
     c
@@ -439,7 +320,7 @@ fn command_as(wrapper: &[&str], dir: &Dir, args: &[&str]) -> Command {
 
 #[test]
 fn an_unreadable_file_is_reported_with_its_path_and_the_others_followed() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("a.log", "a1\n");
     let secret = dir.create("secret.log", "s1\n");
     set_mode(&secret, 0o000);
@@ -495,7 +376,7 @@ fn an_unreadable_file_is_reported_with_its_path_and_the_others_followed() {
 
 #[test]
 fn a_re_pointed_symlink_is_followed_to_its_new_target() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     dir.create("a.log", "a0\n");
     dir.create("b.log", "b0\n");
@@ -528,7 +409,7 @@ fn a_re_pointed_symlink_is_followed_to_its_new_target() {
 
 #[test]
 fn files_whose_parent_directories_appear_later_are_followed() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     let mut run = Ptail::start(&dir, &["dir/sub/x.log", "later/*.log"]);
     run.expect_err("ptail: dir/sub/x.log: does not exist yet; following it until it does");
@@ -574,7 +455,7 @@ fn files_whose_parent_directories_appear_later_are_followed() {
 
 #[test]
 fn a_deleted_and_recreated_file_drains_then_follows_the_new_one_with_events_in_json() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let x = dir.create("x.log", "x1\n");
     let mut run = Ptail::start(&dir, &["--json", "--events", "x.log"]);
     let line = |offset: u64, text: &str| serde_json::json!({"source": "x.log", "path": "x.log", "offset": offset, "line": {"text": text}});
@@ -615,7 +496,7 @@ fn a_deleted_and_recreated_file_drains_then_follows_the_new_one_with_events_in_j
 
 #[test]
 fn follow_descriptor_stays_with_the_renamed_file() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     dir.create("x.log", "x0\n");
     let mut run = Ptail::start(&dir, &["--follow=descriptor", "x.log"]);
@@ -637,7 +518,7 @@ fn follow_descriptor_stays_with_the_renamed_file() {
 
 #[test]
 fn polling_follows_appends_rotation_and_truncation() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     let x = dir.create("x.log", "x0\n");
     let mut run = Ptail::start(&dir, &["--poll=50ms", "--events", "x.log"]);
@@ -684,7 +565,7 @@ fn polling_follows_appends_rotation_and_truncation() {
 
 #[test]
 fn a_fifo_without_a_writer_blocks_no_other_input() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     let d = dir.path();
     let fifo: PathBuf = d.join("pipe");
     rustix::fs::mknodat(
@@ -738,7 +619,7 @@ fn a_fifo_without_a_writer_blocks_no_other_input() {
 
 #[test]
 fn rotation_in_followed_directory_is_not_read_again() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("d/app.log", "1\n2\n3\n4\n5\n");
     let mut run = Ptail::start(&dir, &["--no-prefix", "d/"]);
     run.expect(&["1", "2", "3", "4", "5"]);
@@ -759,7 +640,7 @@ fn rotation_in_followed_directory_is_not_read_again() {
 
 #[test]
 fn binary_file_found_in_a_directory_is_skipped_and_said_once() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("d/app.log", "1\n");
     let mut run = Ptail::start(&dir, &["--no-prefix", "d/"]);
     run.expect(&["1"]);
@@ -789,7 +670,7 @@ fn binary_file_found_in_a_directory_is_skipped_and_said_once() {
 
 #[test]
 fn output_file_that_is_an_input_is_refused() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("out.log", "x\n");
     let out = dir.run(&["-o", "out.log", "a=out.log"]);
     assert_eq!(out.status.code(), Some(2));
@@ -805,7 +686,7 @@ fn output_file_that_is_an_input_is_refused() {
 
 #[test]
 fn output_file_inside_a_followed_directory_is_not_followed() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("d/a.log", "a1\n");
     let out = dir.path().join("d/out.log");
     let mut run = Ptail::start(&dir, &["--no-prefix", "-o", "d/out.log", "d/"]);
@@ -823,7 +704,7 @@ fn output_file_inside_a_followed_directory_is_not_followed() {
 #[test]
 fn more_files_than_the_fd_limit_are_all_followed() {
     const FILES: usize = 600;
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     for i in 0..FILES {
         dir.create(&format!("d/f{i}.log"), &format!("f{i} 1\n"));
     }
@@ -832,7 +713,7 @@ fn more_files_than_the_fd_limit_are_all_followed() {
     cmd.args([
         "-c",
         "ulimit -n 256 && exec \"$0\" --no-prefix -n +1 d/",
-        BIN,
+        PTAIL,
     ])
     .current_dir(dir.path());
     let mut run = Ptail::spawn(cmd);
@@ -865,7 +746,7 @@ fn more_files_than_the_fd_limit_are_all_followed() {
 
 #[test]
 fn closed_pipe_ends_an_idle_follow() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("idle.log", "1\n2\n3\n4\n5\n");
     let mut run = dir.spawn(&["--no-prefix", "-n", "5", "idle.log"]);
     let mut out = BufReader::new(run.stdout.take().expect("stdout"));
@@ -883,7 +764,7 @@ fn closed_pipe_ends_an_idle_follow() {
 
 #[test]
 fn unreadable_directory_input_is_reported() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     dir.create("a.log", "a1\n");
     let secret = dir.create("d/s.log", "s1\n");
     let d = dir.path().join("d");
@@ -919,7 +800,7 @@ fn unreadable_directory_input_is_reported() {
 
 #[test]
 fn symlink_loop_says_so() {
-    let dir = Dir::new(BIN);
+    let dir = Dir::ptail();
     std::os::unix::fs::symlink("loop", dir.path().join("loop")).expect("symlink");
     let said = "ptail: loop: Too many levels of symbolic links (os error 40)";
     let out = dir.run(&["--no-follow", "loop"]);

@@ -21,7 +21,7 @@ use util::{Child, Dir, append, lines_of, run_bounded};
 /// A directory for ptail to run in.
 fn fixture() -> Dir {
     // Timestamps without an offset are local time: pin the zone.
-    Dir::new(env!("CARGO_BIN_EXE_ptail")).with_env("TZ", "UTC")
+    Dir::ptail().with_env("TZ", "UTC")
 }
 
 /// ptail in `dir` with `args`, then the input files (bounded).

@@ -49,8 +49,6 @@ use std::time::{Duration, Instant};
 
 use util::{Dir, Rng, Signal, seed_from_env};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ptail");
-
 /// The longest any expected line may take (only a failing run waits this
 /// long).
 const WAIT: Duration = Duration::from_secs(20);
@@ -443,7 +441,7 @@ struct Outcome {
 }
 
 fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
-    let fixture = Dir::new(BIN);
+    let fixture = Dir::ptail();
     let dir = fixture.mkdir("logs");
     let shared = Arc::new(Shared::default());
     let mut rng = Rng::new(seed);

@@ -3,7 +3,8 @@
 //! directory to build fixtures in and run the real binaries inside
 //! ([`Dir`]), file helpers ([`fs`]), child processes killed on drop and
 //! bounded waits, so that a test fails, never hangs ([`proc`]), pgrep-lite's
-//! daemon ([`daemon`]), and a seeded generator for oracle tests ([`Rng`]).
+//! daemon ([`daemon`]), a running ptail ([`ptail`]), and a seeded generator
+//! for oracle tests ([`Rng`]).
 //!
 //! Each test binary uses part of it: hence `dead_code` is allowed here.
 
@@ -12,6 +13,7 @@
 pub mod daemon;
 pub mod fs;
 pub mod proc;
+pub mod ptail;
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -23,6 +25,7 @@ pub use proc::{
     Child, DEADLINE, Signal, alive, inotify_watches, lines_of, proc_status_bytes, run_bounded,
     signal, wait_until, wait_watching,
 };
+pub use ptail::{Ended, Ptail};
 
 /// A fixture directory that disappears with the test.
 pub struct Dir {
@@ -70,6 +73,16 @@ impl Dir {
         dir.run = Some(run);
         dir.create(".git/HEAD", "ref: refs/heads/main\n");
         dir
+    }
+
+    /// A directory for ptail.
+    pub fn ptail() -> Dir {
+        Dir::new(ptail::PTAIL)
+    }
+
+    /// A directory for pimports.
+    pub fn pimports() -> Dir {
+        Dir::new(env!("CARGO_BIN_EXE_pimports"))
     }
 
     pub fn path(&self) -> &Path {
