@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use util::ptail::WAIT;
-use util::{Child, Dir, Ptail, append};
+use util::{Child, Dir, Ptail, append, appender};
 
 fn checksum(s: &str) -> u32 {
     s.bytes().fold(2166136261u32, |h, b| {
@@ -35,17 +35,10 @@ fn writer_process() {
     let count: u32 = parts[2].parse().expect("count");
     let reopen_every: u32 = parts[3].parse().expect("reopen");
     let split = parts[4] == "split";
-    let open = || {
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&path)
-            .expect("writer open")
-    };
-    let mut f = open();
+    let mut f = appender(&path);
     for seq in 0..count {
         if seq % reopen_every == 0 {
-            f = open();
+            f = appender(&path);
         }
         let body = format!("w{id}|{seq}|{}", "x".repeat((seq as usize * 7) % 50));
         let line = format!("{body}|{}\n", checksum(&body));

@@ -47,7 +47,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use util::{Dir, Rng, Signal, seed_from_env};
+use util::{Dir, Rng, Signal, appender, seed_from_env};
 
 /// The longest any expected line may take (only a failing run waits this
 /// long).
@@ -203,11 +203,7 @@ impl Writer {
         } else {
             (format!("w{id}.log"), format!("w{id}"))
         };
-        let file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(dir.join(&name))
-            .expect("create the log");
+        let file = appender(&dir.join(&name));
         Writer {
             id,
             name,

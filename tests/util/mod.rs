@@ -6,9 +6,10 @@
 //! daemon ([`daemon`]), a running ptail ([`ptail`]), and a seeded generator
 //! for oracle tests ([`Rng`]).
 //!
-//! Each test binary uses part of it: hence `dead_code` is allowed here.
+//! Each test binary uses part of it: hence `dead_code` is allowed here, and
+//! unused re-exports.
 
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code)]
 
 pub mod daemon;
 pub mod fs;
@@ -19,12 +20,16 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[allow(unused_imports)]
 pub use daemon::{DaemonGuard, daemon_pids, daemon_status};
+#[allow(unused_imports)]
 pub use fs::{append, appender, set_mode, temp_dir};
+#[allow(unused_imports)]
 pub use proc::{
     Child, DEADLINE, Signal, alive, inotify_watches, lines_of, proc_status_bytes, run_bounded,
     signal, wait_until, wait_watching,
 };
+#[allow(unused_imports)]
 pub use ptail::{Ended, Ptail};
 
 /// A fixture directory that disappears with the test.
