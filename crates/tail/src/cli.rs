@@ -1,5 +1,6 @@
 //! The command line of ptail (clap derive: help, completions and the man
-//! page come from this one definition).
+//! page come from this one definition). What the flags mean is decided once,
+//! in [`crate::config`]; nothing else reads [`Cli`].
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -183,9 +184,9 @@ fn parse_lines(s: &str) -> Result<Lines, String> {
     }
 }
 
-/// Durations are parsed where times are (`--since 1h` needs it too), so
-/// that `time` never reaches back into the command line.
-pub use crate::time::parse_duration;
+/// Durations in the grammar every tool of the suite shares (`us`, `ms`,
+/// `s`, `m` or `min`, `h`).
+pub use workdist::duration::parse_duration;
 
 /// The shortest `--poll` interval. Shorter is refused, not clamped: a
 /// 0ms poll would spin a core, and a silent change of what was asked
