@@ -105,6 +105,11 @@ pub struct Stats {
 /// (device, inode).
 pub type Id = (u64, u64);
 
+/// The identity of the file `m` describes.
+pub fn identity(m: &std::fs::Metadata) -> Id {
+    (m.dev(), m.ino())
+}
+
 /// An open file and how far it was read; handed between followers when a
 /// file is renamed from one followed name to another.
 pub struct Open {

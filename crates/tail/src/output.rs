@@ -18,7 +18,7 @@ use std::io::Write;
 
 use regex::bytes::Regex;
 
-use crate::cli::Cli;
+use crate::config::Config;
 use crate::follow::EventKind;
 use crate::time::{Micros, Zone};
 
@@ -49,42 +49,20 @@ pub struct Format {
 const COLORS: [&str; 6] = ["32", "33", "34", "35", "36", "31"];
 
 impl Format {
-    pub fn new(cli: &Cli) -> anyhow::Result<Format> {
-        let re = |s: &String, what: &str| {
-            Regex::new(s).map_err(|e| {
-                // regex's message draws the pattern and a caret over
-                // several lines; its last line says what is wrong.
-                let text = e.to_string();
-                let why = text
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("");
-                anyhow::anyhow!(
-                    "invalid {what} regex '{s}': {}",
-                    why.trim().strip_prefix("error: ").unwrap_or(why.trim())
-                )
-            })
-        };
-        Ok(Format {
-            prefix: !cli.no_prefix,
-            path_labels: cli.prefix == crate::cli::PrefixForm::Path,
+    /// The printer `config` asks for (colour is decided once the output
+    /// is open: [`Format::with_color`]).
+    pub fn new(config: &Config) -> Format {
+        Format {
+            prefix: config.prefix,
+            path_labels: config.path_labels,
             width: 0,
             color: false,
-            json: cli.json,
-            include: cli
-                .include
-                .iter()
-                .map(|s| re(s, "--include"))
-                .collect::<Result<_, _>>()?,
-            exclude: cli
-                .exclude
-                .iter()
-                .map(|s| re(s, "--exclude"))
-                .collect::<Result<_, _>>()?,
-            until: cli.until.as_ref().map(|s| re(s, "--until")).transpose()?,
-            zone: Zone::system(),
-        })
+            json: config.json,
+            include: config.include.clone(),
+            exclude: config.exclude.clone(),
+            until: config.until.clone(),
+            zone: config.zone.clone(),
+        }
     }
 
     pub fn with_color(mut self, on: bool) -> Format {

@@ -1,0 +1,259 @@
+//! The follow loop: after the history, keep reading every followed file
+//! until a signal (SIGINT, SIGTERM), `--timeout`, the exit of `--pid`,
+//! `--until`, or the output going away.
+//!
+//! One thread, no channel. Regular files never block a read, so the loop
+//! waits in one `poll(2)` on at most three descriptors (the inotify
+//! descriptor, a self-pipe the signal handlers write to, and stdout when it
+//! is a pipe or socket, for its reader hanging up) with a timeout that is
+//! the nearest of: the periodic check, a draining file's next read, the
+//! reorder window's next release, `--timeout` and the `--pid` check. Then
+//! it drains every queued notification in one read and polls the
+//! followers they concern, in input order (a `BTreeMap` of dirty
+//! followers), each to EOF within a read budget.
+//!
+//! * **Notifications are hints** (`workdist::watch`, on the parent
+//!   directories and the inputs' directories, not on the files: 10,000
+//!   files in one directory are one watch). A write makes the loop read the
+//!   file; a creation, deletion or rename also makes it check the path's
+//!   identity; an overflow makes it check everything.
+//! * **The periodic check is a safety net**: every second with
+//!   notifications (for many files a rotating batch per tick, globs and
+//!   directories listed every few ticks), every `--poll` interval when
+//!   polling (everything, every time). Rotated-away files still being
+//!   drained are read every 50 ms.
+//! * **When notifications fail**, the run goes on by polling every 250 ms,
+//!   said once with the sysctl that raises the limit
+//!   (`workdist::watch::Fallback`); a directory that cannot be watched on
+//!   its own (gone, unreadable) is skipped and left to the checks.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use workdist::watch::{Change, DirWatches, Events, Fallback, dir_watcher};
+
+use crate::config::Config;
+use crate::followed::Followed;
+
+/// The periodic identity check when notifications work.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// With notifications, at most this many files are identity-checked per
+/// tick, and globs and directories are listed every `DISCOVER_EVERY` ticks
+/// once there are more files than that.
+const CHECK_BATCH: usize = 1000;
+const DISCOVER_EVERY: u64 = 5;
+/// How often draining (rotated-away) files are read.
+const DRAIN_EVERY: Duration = Duration::from_millis(50);
+/// The polling interval when notifications fail.
+const FALLBACK_POLL: Duration = Duration::from_millis(250);
+
+type Watcher = Option<(DirWatches, Events)>;
+
+/// Follow until the run is over (see the module comment).
+pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
+    // Signals set `stop` and write to a pipe the loop waits on.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (sig_read, sig_write) = std::os::unix::net::UnixStream::pair()?;
+    sig_read.set_nonblocking(true)?;
+    sig_write.set_nonblocking(true)?;
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+        signal_hook::low_level::pipe::register(sig, sig_write.try_clone()?)?;
+    }
+
+    // Notifications on the directories, unless polling.
+    let mut polling = config.poll;
+    let mut watcher: Watcher = None;
+    if polling.is_none() {
+        match dir_watcher(false) {
+            Ok(w) => watcher = Some(w),
+            Err(e) => {
+                // No directory is concerned yet: whatever the error, poll.
+                let why = match Fallback::of(&e) {
+                    Fallback::Skip => Fallback::Unavailable,
+                    other => other,
+                };
+                tail.warn(why.note(&e, FALLBACK_POLL));
+                polling = Some(FALLBACK_POLL);
+            }
+        }
+    }
+    rewatch(tail, &mut watcher, &mut polling);
+
+    let deadline = config.timeout.map(|t| Instant::now() + t);
+    let pid = config
+        .pid
+        .and_then(|p| i32::try_from(p).ok())
+        .and_then(rustix::process::Pid::from_raw);
+    let mut next_check = Instant::now() + polling.unwrap_or(CHECK_EVERY);
+    // Everything is read once the watches are in place: what was written
+    // between the history and the watches is not left to the next check.
+    // (A BTreeMap: one wake-up's files are read in input order.)
+    let mut dirty: BTreeMap<usize, bool> = (0..tail.files()).map(|s| (s, true)).collect();
+    let mut ticks = 0u64;
+    let mut cursor = 0usize;
+    // A pipe or socket on stdout: its reader going away (`| head -1`)
+    // ends the run even while every input is idle.
+    let stdout = std::io::stdout();
+    let watch_stdout = config.output.is_none()
+        && rustix::fs::fstat(&stdout).is_ok_and(|st| {
+            let t = rustix::fs::FileType::from_raw_mode(st.st_mode);
+            t == rustix::fs::FileType::Fifo || t == rustix::fs::FileType::Socket
+        });
+    loop {
+        if stop.load(Ordering::SeqCst) || tail.done() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            return Ok(());
+        }
+        if let Some(pid) = pid
+            && rustix::process::test_kill_process(pid).is_err()
+        {
+            // Read what the process wrote last, then stop.
+            for s in 0..tail.files() {
+                tail.poll(s, true, now);
+            }
+            return Ok(());
+        }
+        let draining = !tail.draining().is_empty();
+        let mut wait = next_check.saturating_duration_since(now);
+        if draining {
+            wait = wait.min(DRAIN_EVERY);
+        }
+        if let Some(d) = deadline {
+            wait = wait.min(d.saturating_duration_since(now));
+        }
+        if pid.is_some() {
+            wait = wait.min(Duration::from_millis(100));
+        }
+        if let Some(at) = tail.next_release() {
+            wait = wait.min(at.saturating_duration_since(now));
+        }
+        if !dirty.is_empty() {
+            wait = Duration::ZERO;
+        }
+        if !wait.is_zero() {
+            use rustix::event::{PollFd, PollFlags, Timespec, poll};
+            let timeout = Timespec {
+                tv_sec: wait.as_secs() as i64,
+                tv_nsec: i64::from(wait.subsec_nanos()),
+            };
+            let mut fds = Vec::with_capacity(3);
+            if watch_stdout {
+                // No events asked: only POLLERR/POLLHUP (reader gone).
+                fds.push(PollFd::new(&stdout, PollFlags::empty()));
+            }
+            fds.push(PollFd::new(&sig_read, PollFlags::IN));
+            if let Some((_, events)) = &watcher {
+                fds.push(PollFd::from_borrowed_fd(events.fd(), PollFlags::IN));
+            }
+            // EINTR (a signal): `stop` says what to do.
+            let _ = poll(&mut fds, Some(&timeout));
+            if watch_stdout && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP) {
+                // Quietly, status 0 (like a broken pipe).
+                return Ok(());
+            }
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        {
+            use std::io::Read;
+            let mut drain = [0u8; 64];
+            while matches!((&sig_read).read(&mut drain), Ok(n) if n > 0) {}
+        }
+        let woke = Instant::now();
+        let mut rescan = false;
+        if let Some((_, events)) = watcher.as_mut() {
+            // A write is read; anything else that happened to a path
+            // (created, deleted, renamed, its directory gone) also makes
+            // its identity checked; lost events make everything checked.
+            let read = events.read(&mut |change| match change {
+                Change::Written(p) => tail.on_change(&p, true, &mut dirty),
+                Change::Overflow => rescan = true,
+                Change::Created { path, .. }
+                | Change::Deleted { path, .. }
+                | Change::MovedFrom { path, .. }
+                | Change::MovedTo { path, .. }
+                | Change::DirGone(path) => tail.on_change(&path, false, &mut dirty),
+            });
+            if let Err(e) = read {
+                tail.warn(format_args!(
+                    "notification error ({e}); checking every file"
+                ));
+                rescan = true;
+            }
+        }
+        if rescan || woke >= next_check {
+            next_check = woke + polling.unwrap_or(CHECK_EVERY);
+            ticks += 1;
+            // With notifications working the periodic check is a safety
+            // net: for many files it checks a rotating batch per tick and
+            // lists globs and directories every few ticks, so 10,000 idle
+            // files cost next to nothing. Polling checks everything.
+            let n = tail.files();
+            let everything = rescan || polling.is_some() || n <= CHECK_BATCH;
+            if everything || ticks.is_multiple_of(DISCOVER_EVERY) {
+                // New files for globs and directories.
+                tail.discover();
+                rewatch(tail, &mut watcher, &mut polling);
+            }
+            let n = tail.files();
+            if everything {
+                for s in 0..n {
+                    dirty.insert(s, true);
+                }
+            } else {
+                for k in 0..CHECK_BATCH.min(n) {
+                    dirty.insert((cursor + k) % n, true);
+                }
+                cursor = (cursor + CHECK_BATCH) % n.max(1);
+            }
+        } else if draining {
+            for &s in tail.draining() {
+                dirty.entry(s).or_insert(false);
+            }
+        }
+        let work = std::mem::take(&mut dirty);
+        for (s, check) in work {
+            if tail.poll(s, check, woke) {
+                dirty.insert(s, false); // budget ran out: more to read
+            }
+            if tail.done() {
+                return Ok(());
+            }
+            tail.within_fd_budget();
+        }
+        tail.release(Instant::now());
+        tail.flush();
+    }
+}
+
+/// Watch every directory the inputs and the followed files live in that
+/// is not watched yet. A directory that cannot be watched on its own is
+/// skipped (the periodic check covers it and tries again); a limit or
+/// another failure of inotify itself switches the whole run to polling.
+fn rewatch(tail: &Followed, watcher: &mut Watcher, polling: &mut Option<Duration>) {
+    let Some((watches, _)) = watcher.as_ref() else {
+        return;
+    };
+    for dir in tail.watch_dirs() {
+        if watches.is_watched(&dir) || !dir.is_dir() {
+            continue;
+        }
+        if let Err(e) = watches.watch(&dir) {
+            let fallback = Fallback::of(&e);
+            if !fallback.polls() {
+                continue;
+            }
+            tail.warn(fallback.note(&e, FALLBACK_POLL));
+            *watcher = None;
+            *polling = Some(FALLBACK_POLL);
+            return;
+        }
+    }
+}

@@ -1,0 +1,810 @@
+//! Every followed file, and what is read from it: the state of a run.
+//!
+//! [`Followed`] holds one [`Follower`] per file with how it is shown
+//! ([`Source`]), its timestamp detector, and the registries the rules of
+//! the crate need: which follower holds each file by identity (so a file
+//! renamed from one followed name to another is taken over, never read
+//! twice), how many descriptors are open against the budget (the least
+//! recently read are parked past it), which followers are draining a
+//! rotated-away file, and which listing errors were already reported.
+//!
+//! Reading a follower ([`Followed::poll`]) formats what it produced
+//! straight into one pending batch for the single writer (or, with
+//! `--merge`, into the history or the reorder window), handed over at the
+//! end of each wake-up or when the batch is full. Per-file errors and
+//! status events go to the diagnostics on stderr. The start of a run
+//! (every input's history) is [`Followed::start`]; the loop that keeps
+//! reading afterwards is [`crate::follow_loop`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use workdist::Diagnostics;
+use workdist::sink::SinkSender;
+
+use crate::config::{Config, Start};
+use crate::follow::{EventKind, Follower, Id, Out, identity};
+use crate::inputs::{Input, InputKind};
+use crate::merge::{self, History, Reorder};
+use crate::output::{Format, Source};
+use crate::time::{self, Detector};
+
+/// Output is handed to the writer in batches of about this size (or at the
+/// end of a wake-up).
+const BATCH: usize = 256 << 10;
+/// How long a chain of renames between followed names is followed in one
+/// look (`app.log` -> `app.log.1` -> `app.log.2` ...).
+const MOVES_DEEP: u32 = 8;
+
+/// The state of a run: see the module comment.
+pub struct Followed {
+    sources: Vec<Source>,
+    followers: Vec<Follower>,
+    by_path: HashMap<PathBuf, usize>,
+    inputs: Vec<Input>,
+    format: Format,
+    sink: SinkSender,
+    by_name: bool,
+    max_line: u64,
+    /// Per-file errors and warnings; whether any error was reported.
+    diag: Diagnostics,
+    until_matched: bool,
+    events_to_stderr: bool,
+    /// Per follower: timestamp detection (for --merge, --since, --json).
+    detectors: Vec<Detector>,
+    stamping: bool,
+    time_format: Option<time::Fmt>,
+    /// Per follower: the year reference of its history (its mtime).
+    references: Vec<time::Micros>,
+    /// `--merge`: the history being collected, then the live window.
+    history: Option<History>,
+    reorder: Option<Reorder>,
+    /// The history shown at start is done: new lines are live.
+    live: bool,
+    /// Output not yet handed to the writer.
+    pending: Vec<u8>,
+    /// Followers with a rotated-away file still being read.
+    draining: BTreeSet<usize>,
+    /// Which follower holds each file (current, parked or draining), and
+    /// what each follower registered.
+    held: HashMap<Id, usize>,
+    registered: Vec<Vec<Id>>,
+    scratch_ids: Vec<Id>,
+    /// Descriptors the followers hold, per follower and in all, and how
+    /// many they may hold (see `fd_budget`).
+    fds: Vec<usize>,
+    open_fds: usize,
+    fd_budget: usize,
+    /// When each follower was last read (a counter): the least recently
+    /// read are parked first.
+    active: Vec<u64>,
+    clock: u64,
+    /// The `-o` file: never followed.
+    exclude: Option<Id>,
+    /// An input could not be read (a directory that cannot be listed):
+    /// reported, the rest followed, exit status 2 at the end.
+    input_error: bool,
+    /// Per input: the last listing error reported.
+    list_errors: Vec<Option<std::io::ErrorKind>>,
+}
+
+impl Followed {
+    /// Nothing followed yet: [`Followed::start`] adds the inputs. The
+    /// inputs are taken from `config`; `exclude` is the `-o` file.
+    pub fn new(
+        config: &mut Config,
+        format: Format,
+        sink: SinkSender,
+        exclude: Option<Id>,
+    ) -> Followed {
+        let inputs = std::mem::take(&mut config.inputs);
+        let list_errors = vec![None; inputs.len()];
+        Followed {
+            sources: Vec::new(),
+            followers: Vec::new(),
+            by_path: HashMap::new(),
+            inputs,
+            stamping: config.merge || config.since.is_some() || format.wants_time(),
+            format,
+            sink,
+            by_name: config.by_name,
+            max_line: config.max_line,
+            diag: Diagnostics::new("ptail", false),
+            until_matched: false,
+            events_to_stderr: !config.events_inline,
+            detectors: Vec::new(),
+            time_format: config.time_format.clone(),
+            references: Vec::new(),
+            history: config.merge.then(History::default),
+            reorder: config.reorder_window.map(Reorder::new),
+            live: false,
+            pending: Vec::new(),
+            draining: BTreeSet::new(),
+            held: HashMap::new(),
+            registered: Vec::new(),
+            scratch_ids: Vec::new(),
+            fds: Vec::new(),
+            open_fds: 0,
+            fd_budget: fd_budget(),
+            active: Vec::new(),
+            clock: 0,
+            exclude,
+            input_error: false,
+            list_errors,
+        }
+    }
+
+    /// The start of a run: every input's files now (a named file that
+    /// does not exist yet is followed until it does, unless not following),
+    /// each positioned at its last lines, its lines from `-n +N` or since
+    /// `--since`, and that history written (sorted first with `--merge`).
+    /// Without following, each file's last partial line too. Afterwards
+    /// lines are live.
+    pub fn start(&mut self, config: &Config) {
+        let (last, from) = match config.start {
+            Start::Last(n) => (Some(n), None),
+            Start::From(n) => (None, Some(n)),
+        };
+        for i in 0..self.inputs.len() {
+            let found = self.list(i);
+            if found.is_empty() && self.inputs[i].kind == InputKind::File {
+                let path = self.inputs[i].path.clone();
+                if !config.follow {
+                    // The real reason (a symlink loop is no missing file).
+                    let why = match std::fs::metadata(&path) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => e.to_string(),
+                        _ => "No such file or directory".to_string(),
+                    };
+                    let shown = self.inputs[i].shown(&path);
+                    self.diag.error_at(Path::new(&shown), why);
+                } else {
+                    // Followed until it appears.
+                    self.add(path, i);
+                }
+            }
+            for path in found {
+                self.add(path, i);
+            }
+        }
+        self.assign_labels();
+        let started = Instant::now();
+        for s in 0..self.followers.len() {
+            let meta = std::fs::metadata(&self.followers[s].path).ok();
+            if let Some(m) = &meta
+                && let Ok(t) = m.modified()
+            {
+                self.references[s] = time::to_micros(t);
+            }
+            let at_least = match config.since {
+                Some(t) if meta.as_ref().is_some_and(|m| m.is_file()) => since_offset(
+                    &self.followers[s].path,
+                    t,
+                    &mut self.detectors[s],
+                    self.format.zone(),
+                    self.references[s],
+                )
+                .unwrap_or(0),
+                _ => 0,
+            };
+            let mut errs: Vec<String> = Vec::new();
+            let opened = self.followers[s].open_initial(last, from, at_least, &mut |o| {
+                if let Out::Error(e) = o {
+                    errs.push(e.to_string());
+                }
+            });
+            self.sync_ids(s);
+            for e in errs {
+                self.diag.error_at(Path::new(&self.sources[s].path), e);
+            }
+            if !opened && self.followers[s].take_missing_report() {
+                if !config.follow {
+                    self.diag.error_at(
+                        Path::new(&self.sources[s].path),
+                        "No such file or directory",
+                    );
+                } else {
+                    self.diag.warn(format_args!(
+                        "{}: does not exist yet; following it until it does",
+                        self.sources[s].path
+                    ));
+                }
+            }
+            // The whole history now (a poll reads at most a budget): bounded
+            // by the size at start, so a fast writer cannot keep us here.
+            let mut rounds = meta.map_or(0, |m| m.len() >> 20) + 2;
+            while self.poll(s, false, started) && rounds > 0 && !self.done() {
+                rounds -= 1;
+            }
+            if self.done() {
+                break;
+            }
+            self.within_fd_budget();
+        }
+        if !config.follow && !self.done() {
+            for s in 0..self.followers.len() {
+                self.finish(s);
+            }
+        }
+        self.end_history();
+        self.live = true;
+    }
+
+    fn add(&mut self, path: PathBuf, input: usize) -> Option<usize> {
+        if self.by_path.contains_key(&path) {
+            return None;
+        }
+        if self.exclude.is_some()
+            && std::fs::metadata(&path).is_ok_and(|m| Some(identity(&m)) == self.exclude)
+        {
+            return None; // our own output, found by a glob or directory
+        }
+        let i = self.followers.len();
+        let shown = self.inputs[input].shown(&path);
+        self.sources.push(Source {
+            label: String::new(),
+            path: shown,
+            input,
+            prefix: Vec::new(),
+        });
+        let follower = Follower::new(path.clone(), self.by_name, self.max_line);
+        self.followers
+            .push(if self.inputs[input].kind == InputKind::File {
+                follower
+            } else {
+                follower.skipping_binary()
+            });
+        self.registered.push(Vec::new());
+        self.fds.push(0);
+        self.active.push(0);
+        self.detectors.push(Detector::new(self.time_format.clone()));
+        self.references.push(time::now());
+        self.by_path.insert(path, i);
+        Some(i)
+    }
+
+    /// Labels: the input's own, else the file name, else (names that
+    /// collide, or `--prefix path`) the path.
+    fn assign_labels(&mut self) {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for (s, f) in self.sources.iter().zip(&self.followers) {
+            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
+            *counts.entry(name).or_default() += 1;
+        }
+        for (s, f) in self.sources.iter_mut().zip(&self.followers) {
+            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
+            s.label = if counts.get(&name).copied().unwrap_or(0) > 1
+                && self.inputs[s.input].label.is_none()
+            {
+                s.path.clone()
+            } else {
+                name
+            };
+        }
+        self.format.set_width(
+            self.sources
+                .iter()
+                .map(|s| s.label.chars().count())
+                .max()
+                .unwrap_or(0),
+        );
+        for s in 0..self.sources.len() {
+            self.sources[s].prefix = Vec::new();
+            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]);
+        }
+    }
+
+    pub fn watch_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for input in &self.inputs {
+            dirs.extend(input.watch_dirs());
+        }
+        for f in &self.followers {
+            if let Some(p) = f.path.parent() {
+                dirs.push(p.to_path_buf());
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+
+    /// Files that globs and directories now match and are not followed.
+    pub fn discover(&mut self) {
+        let mut added = false;
+        for i in 0..self.inputs.len() {
+            if self.inputs[i].kind == InputKind::File {
+                continue;
+            }
+            for path in self.list(i) {
+                added |= self.add(path, i).is_some();
+            }
+        }
+        if added {
+            self.assign_labels();
+        }
+    }
+
+    /// A notification about `p`: `data_only` when only its content
+    /// changed.
+    pub fn on_change(&mut self, p: &Path, data_only: bool, dirty: &mut BTreeMap<usize, bool>) {
+        if let Some(&s) = self.by_path.get(p) {
+            let check = !data_only || !self.followers[s].is_open();
+            let e = dirty.entry(s).or_insert(check);
+            *e |= check;
+        } else if !data_only {
+            // A new file in a watched directory: a glob or directory input
+            // may want it.
+            let before = self.followers.len();
+            for i in 0..self.inputs.len() {
+                if self.inputs[i].matches_new(p) {
+                    self.add(p.to_path_buf(), i);
+                    break;
+                }
+            }
+            if self.followers.len() > before {
+                self.assign_labels();
+                for s in before..self.followers.len() {
+                    dirty.insert(s, true);
+                }
+            }
+        }
+        // Something happened in a directory: its rotated-away files may
+        // have new lines too.
+        if !self.draining.is_empty()
+            && let Some(dir) = p.parent()
+        {
+            for &s in &self.draining {
+                if self.followers[s].path.parent() == Some(dir) {
+                    dirty.entry(s).or_insert(false);
+                }
+            }
+        }
+    }
+
+    /// The files input `i` names now. A directory (or a glob's base)
+    /// that cannot be listed is reported once with its path (again if
+    /// the reason changes), and is an input error.
+    fn list(&mut self, i: usize) -> Vec<PathBuf> {
+        match self.inputs[i].expand() {
+            Ok(found) => {
+                self.list_errors[i] = None;
+                found
+            }
+            Err(e) => {
+                if self.list_errors[i] != Some(e.kind()) {
+                    self.list_errors[i] = Some(e.kind());
+                    self.input_error = true;
+                    let input = &self.inputs[i];
+                    self.diag.error_at(Path::new(&input.shown(&input.path)), e);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Poll one follower and send what it read as one record. Returns
+    /// whether it has more to read.
+    pub fn poll(&mut self, s: usize, check: bool, woke: Instant) -> bool {
+        self.poll_at(s, check, woke, 0)
+    }
+
+    /// `poll`, `depth` hand-overs deep (renames can form chains, and
+    /// cycles: a swap).
+    fn poll_at(&mut self, s: usize, check: bool, woke: Instant, depth: u32) -> bool {
+        if check && self.by_name && depth < MOVES_DEEP {
+            self.take_over_moved(s, woke, depth);
+        }
+        // The check opens what the path names now: if that is a file
+        // another follower holds (renamed here since the look above), it
+        // is taken over, never read from its start.
+        let held = std::mem::take(&mut self.held);
+        let more = self.read(s, woke, |f, emit| {
+            f.poll_guarded(check, &|id| held.contains_key(&id), emit)
+        });
+        self.held = held;
+        self.sync_ids(s);
+        if self.followers[s].take_moved_here().is_some() && depth < MOVES_DEEP {
+            self.take_over_moved(s, woke, depth + 1);
+        }
+        more
+    }
+
+    /// Follower `s`'s path may now name a file another follower holds
+    /// (renamed from that one's name to this one's): `s` takes the open
+    /// file over and reads on from where it was, so nothing is read
+    /// twice. If the holder has not seen its file go yet, it looks first
+    /// (reading what was written before the rename, under its name).
+    fn take_over_moved(&mut self, s: usize, woke: Instant, depth: u32) {
+        let Ok(meta) = std::fs::metadata(&self.followers[s].path) else {
+            return;
+        };
+        let id = identity(&meta);
+        if !meta.is_file() || self.followers[s].current_id() == Some(id) {
+            return;
+        }
+        let Some(&x) = self.held.get(&id) else { return };
+        if x != s && self.followers[x].current_id() == Some(id) {
+            self.poll_at(x, true, woke, depth + 1);
+        }
+        let Some(held) = self.followers[x].take_retiring(id) else {
+            return; // still at its name too (a hard link): leave it
+        };
+        self.sync_ids(x);
+        // Taken over and read on at once: what the logger wrote to it
+        // after the rename waits for no other event.
+        self.read(s, woke, |f, emit| {
+            f.adopt(held, emit);
+            f.poll(false, emit)
+        });
+        self.sync_ids(s);
+    }
+
+    /// Record what follower `s` holds now: its files by identity, its
+    /// descriptors.
+    fn sync_ids(&mut self, s: usize) {
+        // Called after every read: no allocation when nothing changed.
+        let mut ids = std::mem::take(&mut self.scratch_ids);
+        self.followers[s].ids_into(&mut ids);
+        if ids != self.registered[s] {
+            for &id in &self.registered[s] {
+                if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
+                    self.held.remove(&id);
+                }
+            }
+            for &id in &ids {
+                self.held.insert(id, s);
+            }
+            std::mem::swap(&mut self.registered[s], &mut ids);
+        }
+        self.scratch_ids = ids;
+        let n = self.followers[s].open_count();
+        self.open_fds = self.open_fds + n - self.fds[s];
+        self.fds[s] = n;
+    }
+
+    /// Over the descriptor budget: park the least recently read files
+    /// (down to three quarters of it, so that this is rare).
+    pub fn within_fd_budget(&mut self) {
+        if self.open_fds <= self.fd_budget {
+            return;
+        }
+        let mut open: Vec<(u64, usize)> = (0..self.followers.len())
+            .filter(|&s| self.fds[s] > 0 && !self.followers[s].draining())
+            .map(|s| (self.active[s], s))
+            .collect();
+        open.sort_unstable();
+        let target = self.fd_budget * 3 / 4;
+        for (_, s) in open {
+            if self.open_fds <= target {
+                break;
+            }
+            if self.followers[s].park() {
+                self.sync_ids(s);
+            }
+        }
+    }
+
+    /// The last of a follower at exit: its partial line, marked.
+    fn finish(&mut self, s: usize) {
+        self.read(s, Instant::now(), |f, emit| {
+            f.finish(emit);
+            false
+        });
+        self.sync_ids(s);
+    }
+
+    /// Run `step` on follower `s` and deal with what it produces: lines
+    /// formatted into one record for the writer, or (merging) into the
+    /// history or the reorder window; events and errors. The caller then
+    /// records what the follower holds (`sync_ids`).
+    fn read(
+        &mut self,
+        s: usize,
+        woke: Instant,
+        step: impl FnOnce(&mut Follower, &mut dyn FnMut(Out)) -> bool,
+    ) -> bool {
+        // Output goes straight into the pending batch (no second copy).
+        let mut rec = std::mem::take(&mut self.pending);
+        let before = rec.len();
+        let mut released = Vec::new();
+        let mut events = Vec::new();
+        let mut errors = Vec::new();
+        let Followed {
+            sources,
+            followers,
+            detectors,
+            format,
+            history,
+            reorder,
+            references,
+            ..
+        } = self;
+        let stamping = self.stamping;
+        let src = &sources[s];
+        let format = &*format;
+        let det = &mut detectors[s];
+        let reference = if self.live {
+            time::now()
+        } else {
+            references[s]
+        };
+        let raw = format.raw() && !stamping;
+        let prefix_only =
+            format.prefix_only() && !stamping && history.is_none() && reorder.is_none();
+        let events_inline = !self.events_to_stderr;
+        let mut matched = self.until_matched;
+        let mut line =
+            |rec: &mut Vec<u8>, det: &mut Detector, body: &[u8], offset: u64, sep: char| -> bool {
+                let time = if stamping {
+                    det.stamp(format.zone(), body, reference)
+                } else {
+                    None
+                };
+                if history.is_none() && reorder.is_none() {
+                    return format.line(rec, src, body, offset, sep, time);
+                }
+                // Merging: the line is held as part of a record, and
+                // `--until` is decided when the record is written.
+                let mut bytes = Vec::new();
+                let until = format.line(&mut bytes, src, body, offset, sep, time);
+                if let Some(h) = history.as_mut() {
+                    h.push(s, time, bytes, until);
+                } else if let Some(r) = reorder.as_mut() {
+                    r.push(s, time, bytes, until, woke, &mut released);
+                }
+                false
+            };
+        self.clock += 1;
+        self.active[s] = self.clock;
+        let more = step(&mut followers[s], &mut |o| {
+            if matched {
+                return;
+            }
+            match o {
+                Out::Lines { data, offset } if raw => {
+                    let _ = offset;
+                    rec.extend_from_slice(data);
+                }
+                Out::Lines { data, .. } if prefix_only => {
+                    let prefix = &src.prefix;
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        rec.extend_from_slice(prefix);
+                        rec.extend_from_slice(&data[start..=nl]);
+                        start = nl + 1;
+                    }
+                }
+                Out::Lines { data, offset } => {
+                    if stamping {
+                        det.train(data);
+                    }
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        let body = &data[start..nl];
+                        if line(&mut rec, det, body, offset + start as u64, '|') {
+                            matched = true;
+                            return;
+                        }
+                        start = nl + 1;
+                    }
+                }
+                Out::Piece {
+                    data,
+                    offset,
+                    partial,
+                } => {
+                    matched = line(&mut rec, det, data, offset, if partial { '~' } else { '+' });
+                }
+                Out::Event(kind) => {
+                    if events_inline {
+                        format.event(&mut rec, src, kind);
+                    } else {
+                        events.push(kind);
+                    }
+                }
+                Out::Error(e) => errors.push(e),
+            }
+        });
+        self.until_matched = matched;
+        if self.followers[s].draining() {
+            self.draining.insert(s);
+        } else {
+            self.draining.remove(&s);
+        }
+        self.emit_side(s, &events, &errors);
+        let wrote = rec.len() > before;
+        self.pending = rec;
+        if wrote {
+            self.followers[s].note_lag(woke.elapsed());
+            if self.pending.len() >= BATCH {
+                self.flush();
+            }
+        }
+        if !released.is_empty() {
+            self.followers[s].note_lag(woke.elapsed());
+            self.send_records(released);
+        }
+        more
+    }
+
+    /// Output for the writer. It goes out in batches: at the end of each
+    /// wake-up (so every file read in one wake-up is one write), or when a
+    /// batch is full. A failed send means the writer stopped (closed pipe
+    /// or write error): `done` sees it, and `finish_output` says which.
+    fn out(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    pub fn flush(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = self.sink.send(std::mem::take(&mut self.pending));
+        }
+    }
+
+    /// Merged records to the writer, in order, up to one `--until`
+    /// matched.
+    fn send_records(&mut self, records: Vec<merge::Record>) {
+        for r in records {
+            if self.until_matched {
+                break;
+            }
+            self.out(&r.bytes);
+            self.until_matched = r.until;
+        }
+    }
+
+    /// The history read at start, sorted (`--merge`); from now on lines
+    /// are live.
+    fn end_history(&mut self) {
+        let Some(h) = self.history.take() else {
+            self.flush();
+            return;
+        };
+        for (s, d) in self.detectors.iter().enumerate() {
+            if !d.found_any() && self.followers[s].stats.lines > 0 {
+                self.diag.warn(format_args!(
+                    "{}: no timestamps recognised; its lines are merged first, in file order (see --time-format)",
+                    self.sources[s].path
+                ));
+            }
+        }
+        self.send_records(h.sorted());
+        self.flush();
+    }
+
+    /// Live records whose reorder window is over.
+    pub fn release(&mut self, now: Instant) {
+        let mut out = Vec::new();
+        if let Some(r) = self.reorder.as_mut() {
+            r.release(now, &mut out);
+        }
+        if !out.is_empty() {
+            self.send_records(out);
+        }
+    }
+
+    /// Everything still held, at exit.
+    fn flush_held(&mut self) {
+        let mut out = Vec::new();
+        if let Some(r) = self.reorder.as_mut() {
+            r.flush(&mut out);
+        }
+        self.send_records(out);
+    }
+
+    fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
+        let path = Path::new(&self.sources[s].path);
+        for e in events {
+            self.diag
+                .warn(format_args!("{}: {}", path.display(), e.as_str()));
+        }
+        for e in errors {
+            self.diag.error_at(path, e);
+        }
+    }
+
+    /// Whether the run is over: `--until` matched, or the writer stopped
+    /// (a closed pipe, a write error).
+    pub fn done(&self) -> bool {
+        self.until_matched || self.sink.is_closed()
+    }
+
+    /// Something worth knowing on stderr (`ptail: ...`), not an error.
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        self.diag.warn(msg);
+    }
+
+    /// How many files are followed.
+    pub fn files(&self) -> usize {
+        self.followers.len()
+    }
+
+    /// The followers still reading a rotated-away file.
+    pub fn draining(&self) -> &BTreeSet<usize> {
+        &self.draining
+    }
+
+    /// When the reorder window next lets records go (`--reorder-window`).
+    pub fn next_release(&mut self) -> Option<Instant> {
+        self.reorder.as_mut().and_then(Reorder::next_deadline)
+    }
+
+    /// The end of following: every file's last partial line, then what
+    /// the reorder window still holds.
+    pub fn finish_all(&mut self) {
+        for s in 0..self.followers.len() {
+            if self.done() {
+                break;
+            }
+            self.finish(s);
+        }
+        self.flush_held();
+        self.flush();
+    }
+
+    /// What the run leaves for its exit status and `--stats`. The writer's
+    /// sender goes with the rest, so the writer can finish.
+    pub fn end(self) -> Ended {
+        Ended {
+            errored: self.diag.errored(),
+            input_error: self.input_error,
+            matched: self.until_matched,
+            sources: self.sources,
+            followers: self.followers,
+        }
+    }
+}
+
+/// What a run leaves behind ([`Followed::end`]).
+pub struct Ended {
+    /// Any error was reported (a file, an input).
+    pub errored: bool,
+    /// An input could not be listed.
+    pub input_error: bool,
+    /// `--until` matched.
+    pub matched: bool,
+    pub sources: Vec<Source>,
+    pub followers: Vec<Follower>,
+}
+
+/// How many descriptors the followers may hold: the soft limit (raised
+/// at start) less a reserve for everything else (stdio, inotify, the
+/// signal pipe, `-o`, time-zone files).
+fn fd_budget() -> usize {
+    let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    let soft = lim.current.unwrap_or(1 << 20).min(1 << 20) as usize;
+    soft.saturating_sub(64).max(8)
+}
+
+/// `--since`: the offset of the first line stamped at or after `since`
+/// (the end if there is none). The lines read train the detector.
+fn since_offset(
+    path: &Path,
+    since: time::Micros,
+    det: &mut Detector,
+    zone: &time::Zone,
+    reference: time::Micros,
+) -> std::io::Result<u64> {
+    use std::io::BufRead;
+    let mut r = std::io::BufReader::with_capacity(256 << 10, std::fs::File::open(path)?);
+    let mut line = Vec::new();
+    let mut at = 0u64;
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 || !line.ends_with(b"\n") {
+            return Ok(at);
+        }
+        if det
+            .stamp(zone, &line[..n - 1], reference)
+            .is_some_and(|t| t >= since)
+        {
+            return Ok(at);
+        }
+        at += n as u64;
+    }
+}

@@ -1,0 +1,162 @@
+//! One run, from the configuration to the exit status: open the output
+//! (never one of the inputs), start the single writer, show every input's
+//! history ([`Followed::start`]), follow ([`crate::follow_loop`]) unless
+//! `--no-follow`, then the last partial lines, `--stats` and the status.
+//!
+//! Exit status: 0 on success (also on a signal, a closed pipe, or `--until`
+//! matching); 1 when `--until` never matched before the inputs ended; 2 on
+//! errors: an output that cannot be written, an input that cannot be
+//! listed, and without following any file that cannot be read.
+
+use std::io::{IsTerminal, Write};
+
+use workdist::ExitStatus;
+use workdist::color::use_color;
+use workdist::pipe::BROKEN_PIPE_STATUS;
+use workdist::sink::{Buffering, Sink, SinkConfig, SinkOutcome};
+
+use crate::config::Config;
+use crate::follow::identity;
+use crate::follow_loop;
+use crate::followed::{Ended, Followed};
+use crate::inputs::InputKind;
+use crate::output::Format;
+
+pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
+    raise_fd_limit();
+    // The writer: stdout, or a file opened for appending (never one of
+    // the inputs: ptail would read its own output, without end).
+    let mut exclude = None;
+    let (out, tty): (Box<dyn Write + Send>, bool) = match &config.output {
+        Some(p) => {
+            let existed = p.exists();
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(p)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let id = file.metadata().map(|m| identity(&m))?;
+            if let Some(input) = config.inputs.iter().find(|i| {
+                i.kind == InputKind::File
+                    && std::fs::metadata(&i.path).is_ok_and(|m| identity(&m) == id)
+            }) {
+                if !existed {
+                    let _ = std::fs::remove_file(p);
+                }
+                anyhow::bail!(
+                    "{}: the output file (-o) is also an input; ptail would read what it writes",
+                    input.shown(&input.path)
+                );
+            }
+            exclude = Some(id);
+            (Box::new(file), false)
+        }
+        None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+    };
+    let format = Format::new(&config).with_color(use_color(config.color, tty));
+    let sink = Sink::spawn(
+        out,
+        SinkConfig {
+            // Records are whole polls (up to a few MiB); a short queue keeps
+            // memory bounded when the consumer is slow.
+            capacity: 16,
+            // Flush after every record: a follower's output must not wait
+            // for a buffer to fill, even in a pipe. Records batch the lines.
+            buffering: Buffering::Line,
+            separator: None,
+        },
+    );
+
+    let mut tail = Followed::new(&mut config, format, sink.sender(), exclude);
+    tail.start(&config);
+    let followed = config.follow && !tail.done();
+    if followed {
+        follow_loop::follow(&config, &mut tail)?;
+        tail.finish_all();
+    }
+    let ended = tail.end();
+    let output = finish_output(sink);
+    if config.stats {
+        print_stats(&ended);
+    }
+    Ok(output.unwrap_or_else(|| exit_status(&config, &ended, followed)))
+}
+
+/// Wait for the writer. A closed pipe ends the run successfully whatever
+/// else happened; a write error (a full disk under `-o`) is an error.
+/// `None`: everything was written, the run's own status stands.
+fn finish_output(sink: Sink) -> Option<ExitStatus> {
+    match sink.finish() {
+        Ok(SinkOutcome::Completed) => None,
+        Ok(SinkOutcome::BrokenPipe) => Some(BROKEN_PIPE_STATUS),
+        Err(e) => {
+            eprintln!("ptail: cannot write the output: {e}");
+            Some(ExitStatus::Error)
+        }
+    }
+}
+
+/// The status of a run whose output was all written. After following,
+/// an input that could not be listed is an error (unless `--until`
+/// matched) and the inputs ended only if `--until` did not match; a run
+/// that did not follow ended with its history.
+fn exit_status(config: &Config, end: &Ended, followed: bool) -> ExitStatus {
+    if followed && end.input_error && !end.matched {
+        return ExitStatus::Error;
+    }
+    let ended = !followed || !end.matched;
+    if config.until.is_some() {
+        if end.matched {
+            return ExitStatus::Found;
+        }
+        if ended {
+            return if end.errored {
+                ExitStatus::Error
+            } else {
+                ExitStatus::NotFound
+            };
+        }
+    }
+    if end.errored && !config.follow {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Found
+    }
+}
+
+/// `--stats`: one line per followed file, on stderr.
+fn print_stats(end: &Ended) {
+    let width = end
+        .sources
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    eprintln!(
+        "{:<width$}  {:>10}  {:>12}  {:>9}  {:>11}  {:>11}",
+        "source", "lines", "bytes", "rotations", "truncations", "longest lag"
+    );
+    for (s, f) in end.sources.iter().zip(&end.followers) {
+        eprintln!(
+            "{:<width$}  {:>10}  {:>12}  {:>9}  {:>11}  {:>8.3} ms",
+            s.label,
+            f.stats.lines,
+            f.stats.bytes,
+            f.stats.rotations,
+            f.stats.truncations,
+            f.stats.longest_lag.as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// Following many files keeps one descriptor open per file: raise the soft
+/// limit to the hard one.
+fn raise_fd_limit() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut lim = getrlimit(Resource::Nofile);
+    if lim.current < lim.maximum {
+        lim.current = lim.maximum;
+        let _ = setrlimit(Resource::Nofile, lim);
+    }
+}
