@@ -120,6 +120,10 @@ pub struct Config {
     pub debug: bool,
     /// Stop everything at the first match (`-q` without `--stats`).
     pub quit_after_match: bool,
+    /// The patterns of each `-f FILE`, in order, as read (for a search;
+    /// none are read otherwise), for the client to forward to a daemon.
+    /// None when one of them is standard input, which cannot be forwarded.
+    pub pattern_files: Option<Vec<Vec<String>>>,
 }
 
 impl Config {
@@ -190,6 +194,11 @@ impl Config {
         // Patterns: -e and -f, else the first positional.
         let mut stdin_consumed = false;
         let mut patterns = Vec::new();
+        let mut pattern_files = if cli.file.iter().any(|f| f == Path::new("-")) {
+            None
+        } else {
+            Some(Vec::with_capacity(cli.file.len()))
+        };
         if matches!(mode, Mode::Search(_)) {
             if cli.regexp.is_empty() && cli.file.is_empty() {
                 if cli.positional.is_empty() {
@@ -222,6 +231,9 @@ impl Config {
                     } else {
                         grep_cli::patterns_from_path(cwd.join(path))?
                     };
+                    if let Some(files) = pattern_files.as_mut() {
+                        files.push(pats.clone());
+                    }
                     pats.into_iter().for_each(&mut add);
                 }
             }
@@ -470,6 +482,7 @@ impl Config {
             no_daemon: cli.no_daemon,
             debug: cli.debug,
             quit_after_match: cli.quiet && !cli.stats,
+            pattern_files,
         })
     }
 

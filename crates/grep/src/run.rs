@@ -60,7 +60,7 @@ where
     let msgs = Messages::new(config.no_messages);
     let result = match &config.mode {
         #[cfg(unix)]
-        Mode::Daemon(action) => crate::daemon::client::manage(action, &ctx),
+        Mode::Daemon(action) => crate::daemon::control::manage(action, &ctx),
         #[cfg(not(unix))]
         Mode::Daemon(_) => Err(anyhow::anyhow!("the daemon needs Unix domain sockets")),
         Mode::Generate(kind) => generate::render(*kind)

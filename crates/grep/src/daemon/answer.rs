@@ -1,0 +1,170 @@
+//! Answering a planned query: broadcast it to the shards, merge their
+//! replies in path order, and stream them to the client as output frames,
+//! exactly as one-shot `--sort path` would print them (file separators,
+//! the "no files were searched" warning, the `--stats` block, the exit
+//! status).
+//!
+//! The connection's write side is a [`Wire`]: frames from the answering
+//! thread and heartbeats from a timer thread ([`protocol::HEARTBEAT`]), one
+//! whole frame at a time, so a client hears from a daemon that is working
+//! on a long answer and can tell it from a stuck one.
+
+use std::io;
+use std::os::unix::net::UnixStream;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crossbeam_channel::Receiver;
+use grep_printer::Stats;
+use workdist::{ExitStatus, ShardPool};
+
+use super::held::{GrepQuery, GrepShard, ShardItem};
+use super::protocol::{self, Kind, ProtocolError};
+
+/// The connection's write side while a query is answered.
+pub struct Wire<'a> {
+    out: Mutex<&'a mut UnixStream>,
+    /// When the last frame went out.
+    last: Mutex<Instant>,
+}
+
+impl<'a> Wire<'a> {
+    pub fn new(stream: &'a mut UnixStream) -> Wire<'a> {
+        Wire {
+            out: Mutex::new(stream),
+            last: Mutex::new(Instant::now()),
+        }
+    }
+}
+
+impl Wire<'_> {
+    pub fn send(&self, kind: Kind, payload: &[u8]) -> io::Result<()> {
+        let mut out = self
+            .out
+            .lock()
+            .map_err(|_| io::Error::other("the connection's lock is poisoned"))?;
+        protocol::write_frame(&mut **out, kind, payload)?;
+        if let Ok(mut t) = self.last.lock() {
+            *t = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Send `buf` as output frames and empty it.
+    fn flush(&self, buf: &mut Vec<u8>) -> io::Result<()> {
+        for chunk in buf.chunks(protocol::CHUNK) {
+            self.send(Kind::Stdout, chunk)?;
+        }
+        buf.clear();
+        Ok(())
+    }
+
+    /// Until `stop` is disconnected: a `Progress` frame whenever nothing
+    /// was sent for a heartbeat's time.
+    pub fn heartbeat(&self, stop: &Receiver<()>) {
+        loop {
+            match stop.recv_timeout(protocol::HEARTBEAT / 5) {
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                _ => return,
+            }
+            let quiet = self.last.lock().map(|t| t.elapsed()).unwrap_or_default();
+            if quiet >= protocol::HEARTBEAT && self.send(Kind::Progress, b"").is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Stream the merged results to the client, exactly as one-shot
+/// `--sort path` would print them. An error before anything was sent is
+/// returned (the client can still search one-shot and get a whole
+/// answer); after, it is reported in the answer, which exits 2.
+pub fn answer(
+    pool: &ShardPool<GrepShard>,
+    gq: GrepQuery,
+    out: &Wire<'_>,
+) -> Result<ExitStatus, ProtocolError> {
+    let started = Instant::now();
+    let separator = gq.config.file_separator.clone();
+    let quit_after_match = gq.config.quit_after_match;
+    let quiet = gq.config.quiet;
+    let want_stats = gq.config.stats;
+    let implicit = gq.config.implicit_path && !gq.list_files;
+    let mode = gq.mode;
+    let mut stream = pool.query(gq);
+    let mut buf: Vec<u8> = Vec::with_capacity(protocol::CHUNK);
+    let (mut printed, mut matched, mut errored) = (false, false, false);
+    let mut flushed_any = false;
+    let mut searched = 0u64;
+    let mut stats = Stats::new();
+    while let Some(item) = stream.next_item() {
+        match item {
+            Ok((
+                _,
+                ShardItem::Summary {
+                    searched: n,
+                    stats: s,
+                },
+            )) => {
+                searched += n;
+                stats += &s;
+            }
+            Ok((_, ShardItem::File(r))) => {
+                if let Some(err) = r.error {
+                    errored = true;
+                    flushed_any = true;
+                    out.flush(&mut buf)?;
+                    let msg = format!("pgrep-lite: {err}\n");
+                    out.send(Kind::Stderr, msg.as_bytes())?;
+                    continue;
+                }
+                matched |= r.has_match;
+                if !r.output.is_empty() {
+                    if printed && let Some(sep) = &separator {
+                        buf.extend_from_slice(sep);
+                    }
+                    printed = true;
+                    buf.extend_from_slice(&r.output);
+                }
+                if buf.len() >= protocol::CHUNK {
+                    flushed_any = true;
+                    out.flush(&mut buf)?;
+                }
+                if quit_after_match && matched {
+                    stream.cancel();
+                    break;
+                }
+            }
+            Err(err) if !flushed_any => {
+                // Nothing has reached the client: it can still search
+                // one-shot and get a whole answer (and a one-line note).
+                return Err(ProtocolError::Failed(format!(
+                    "this search failed in the daemon: {err}"
+                )));
+            }
+            Err(err) => {
+                out.flush(&mut buf)?;
+                let msg = format!("pgrep-lite: this search failed in the daemon: {err}\n");
+                out.send(Kind::Stderr, msg.as_bytes())?;
+                return Ok(ExitStatus::Error);
+            }
+        }
+    }
+    drop(stream);
+    if implicit && searched == 0 && !(quit_after_match && matched) {
+        out.flush(&mut buf)?;
+        let msg = "pgrep-lite: no files were searched, which means the ignore rules, globs or types \
+                   filtered everything out (try -u, --hidden or --no-ignore)\n";
+        out.send(Kind::Stderr, msg.as_bytes())?;
+    }
+    if want_stats {
+        let block = crate::print::stats_block(mode, &stats, started)
+            .map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+        if printed && let Some(sep) = &separator {
+            buf.extend_from_slice(sep);
+        }
+        buf.extend_from_slice(&block);
+    }
+    out.flush(&mut buf)?;
+    Ok(ExitStatus::from_run(matched, errored, quiet))
+}
