@@ -538,7 +538,7 @@ pub enum DaemonAction {
         workers: Option<usize>,
         /// Stop after this long without a request (e.g. 30m, 2h, 90s; 0
         /// never stops). Default: 2h.
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        #[arg(long, value_name = "DURATION", value_parser = workdist::duration::parse_duration)]
         idle_timeout: Option<Duration>,
         /// Poll the tree for changes instead of using file notifications.
         #[arg(long)]
@@ -576,30 +576,6 @@ pub enum DaemonAction {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// Parse a duration: a number with an optional unit, ms, s, m or h
-/// (default s).
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{s}' is not a duration: expected e.g. 500ms, 30s, 10m or 2h"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "" | "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return Err(format!("'{s}' has an unknown unit: use ms, s, m or h")),
-    };
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-        return Err(format!("'{s}' is out of range"));
-    }
-    Ok(Duration::from_secs_f64(secs))
 }
 
 /// The mode flags other than `MODES[i]`, for `overrides_with_all`.
@@ -691,16 +667,6 @@ mod tests {
         assert_eq!(parse_size("3G"), Ok(3 << 30));
         assert!(parse_size("x1").is_err());
         assert!(parse_size("99999999999999G").is_err());
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
-        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("5y").is_err());
     }
 
     #[test]

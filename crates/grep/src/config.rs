@@ -15,6 +15,7 @@ use anyhow::{Context as _, bail};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use grep_printer::{ColorSpecs, UserColorSpec};
 use grep_searcher::BinaryDetection;
+use workdist::color::{self, When};
 use workdist::{Buffering, DiscoveryOptions, TypeChange};
 
 use crate::cli::{Cli, ColorWhen, Command, DaemonAction, Generate, SortBy};
@@ -287,11 +288,15 @@ impl Config {
             BinaryDetection::quit(b'\x00')
         };
 
-        let color = match cli.color {
-            ColorWhen::Always | ColorWhen::Ansi => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => env.stdout_is_terminal && !env.no_color && !env.term_dumb,
+        let when = match cli.color {
+            ColorWhen::Always | ColorWhen::Ansi => When::Always,
+            ColorWhen::Never => When::Never,
+            ColorWhen::Auto => When::Auto,
         };
+        // workdist's decision, on the context's terminal and NO_COLOR (a
+        // daemon decides for its client); a dumb terminal is no terminal
+        // for colour (ripgrep's rule).
+        let color = color::decide(when, env.stdout_is_terminal && !env.term_dumb, env.no_color);
         let mut specs = grep_printer::default_color_specs();
         for spec in &cli.colors {
             let parsed: UserColorSpec = spec
@@ -515,7 +520,7 @@ impl Context {
             cwd: std::env::current_dir().context("cannot read the current directory")?,
             stdout_is_terminal: std::io::stdout().is_terminal(),
             readable_stdin: grep_cli::is_readable_stdin(),
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            no_color: color::no_color_env(),
             term_dumb: std::env::var_os("TERM").is_some_and(|v| v == "dumb"),
             pattern_files: None,
         })

@@ -5,7 +5,6 @@
 //! * [`search`]: matcher, searcher and printer for one file at a time;
 //! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
 //! * [`print`]: `--files` lines and the `--stats` block, for one-shot and daemon;
-//! * [`messages`]: per-file errors on stderr and the "something failed" flag;
 //! * [`generate`]: completions and the man page;
 //! * [`daemon`]: the resident daemon, its protocol and its client.
 
@@ -15,7 +14,6 @@ pub mod config;
 pub mod daemon;
 pub mod generate;
 pub mod literal;
-pub mod messages;
 pub mod print;
 pub mod run;
 pub mod search;

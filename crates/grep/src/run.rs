@@ -26,14 +26,14 @@ use std::time::Instant;
 
 use grep_printer::Stats;
 use termcolor::Buffer;
+use workdist::pipe::{BROKEN_PIPE_STATUS, is_broken_pipe};
 use workdist::{
-    Discovery, DiscoveryError, ExitStatus, FileEntry, Flow, MapOptions, Order, Sink, SinkConfig,
-    SinkOutcome, SinkSender, Turns, par_map,
+    Diagnostics, Discovery, DiscoveryError, ExitStatus, FileEntry, Flow, MapOptions, Order, Sink,
+    SinkConfig, SinkOutcome, SinkSender, Turns, par_map,
 };
 
 use crate::config::{Config, Context, Mode, SearchMode};
 use crate::generate;
-use crate::messages::Messages;
 use crate::print::{stats_block, write_path};
 use crate::search::{FileOutcome, Worker, build_matcher, is_output_closed};
 
@@ -57,7 +57,7 @@ where
         Ok(config) => config,
         Err(err) => return report_config_error(err),
     };
-    let msgs = Messages::new(config.no_messages);
+    let msgs = Diagnostics::new("pgrep-lite", config.no_messages);
     let result = match &config.mode {
         #[cfg(unix)]
         Mode::Daemon(action) => crate::daemon::control::manage(action, &ctx),
@@ -85,7 +85,7 @@ where
     };
     match result {
         Ok(status) => status,
-        Err(err) if is_broken_pipe(&err) => ExitStatus::Found,
+        Err(err) if is_broken_pipe(err.as_ref()) => BROKEN_PIPE_STATUS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitStatus::Error
@@ -101,7 +101,7 @@ fn via_daemon(
     args: &[std::ffi::OsString],
     ctx: &Context,
     config: &Config,
-    msgs: &Messages,
+    msgs: &Diagnostics,
 ) -> Option<ExitStatus> {
     use crate::daemon::client::{Attempt, try_search};
     if config.no_daemon {
@@ -122,16 +122,9 @@ fn via_daemon(
     _: &[std::ffi::OsString],
     _: &Context,
     _: &Config,
-    _: &Messages,
+    _: &Diagnostics,
 ) -> Option<ExitStatus> {
     None
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// clap's own errors: help and version go to stdout with status 0; a usage
@@ -163,7 +156,7 @@ fn sink_for(config: &Config, separator: Option<Vec<u8>>) -> Sink {
     )
 }
 
-fn discovery(config: &Config, msgs: &Messages) -> anyhow::Result<Discovery> {
+fn discovery(config: &Config, msgs: &Diagnostics) -> anyhow::Result<Discovery> {
     let mut d = Discovery::new(&config.paths, &config.cwd, &config.discovery)?;
     for warning in d.take_warnings() {
         msgs.error(warning);
@@ -172,7 +165,7 @@ fn discovery(config: &Config, msgs: &Messages) -> anyhow::Result<Discovery> {
 }
 
 /// Search every file and report whether anything matched.
-fn search(config: &Config, mode: SearchMode, msgs: &Messages) -> anyhow::Result<bool> {
+fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Result<bool> {
     let started = Instant::now();
     let matcher = build_matcher(config)?;
     if config.matches_impossible() {
@@ -276,7 +269,7 @@ fn search(config: &Config, mode: SearchMode, msgs: &Messages) -> anyhow::Result<
 /// What every search thread shares.
 struct SearchState<'a> {
     config: &'a Config,
-    msgs: &'a Messages,
+    msgs: &'a Diagnostics,
     matched: AtomicBool,
     searched: AtomicBool,
     stats: Mutex<Stats>,
@@ -298,8 +291,7 @@ impl SearchState<'_> {
                 // Whatever the printer held when the error came is dropped
                 // with the file (a partial block would look like a complete
                 // one); a streamed file's earlier pieces are out already.
-                self.msgs
-                    .error(format_args!("{}: {}", entry.display_path().display(), err));
+                self.msgs.error_at(entry.display_path(), err);
                 return Flow::Continue;
             }
         };
@@ -326,7 +318,7 @@ impl SearchState<'_> {
 }
 
 /// `--files`: print each file that would be searched.
-fn list_files(config: &Config, msgs: &Messages) -> anyhow::Result<bool> {
+fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
     let walk = discovery(config, msgs)?;
     let sink = sink_for(config, None);
     let found = AtomicBool::new(false);

@@ -17,6 +17,7 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 
 use workdist::ExitStatus;
+use workdist::pipe::{BROKEN_PIPE_STATUS, is_broken_pipe};
 
 use super::protocol::{self, Frame, Kind, ProtocolError};
 use super::socket;
@@ -212,9 +213,9 @@ fn relay(conn: &mut Conn, root: &Path, line_buffered: bool, debug: bool) -> Atte
                     .write_all(&frame.payload)
                     .and_then(|()| if line_buffered { out.flush() } else { Ok(()) });
                 if let Err(e) = r {
-                    if e.kind() == io::ErrorKind::BrokenPipe {
+                    if is_broken_pipe(&e) {
                         // Dropping the connection cancels the daemon's work.
-                        return Attempt::Answered(ExitStatus::Found);
+                        return Attempt::Answered(BROKEN_PIPE_STATUS);
                     }
                     eprintln!("error: {e}");
                     return Attempt::Answered(ExitStatus::Error);
@@ -227,7 +228,7 @@ fn relay(conn: &mut Conn, root: &Path, line_buffered: bool, debug: bool) -> Atte
             Kind::Exit => {
                 let code = frame.payload.first().copied().unwrap_or(2);
                 if let Err(e) = out.flush()
-                    && e.kind() != io::ErrorKind::BrokenPipe
+                    && !is_broken_pipe(&e)
                 {
                     eprintln!("error: {e}");
                     return Attempt::Answered(ExitStatus::Error);
