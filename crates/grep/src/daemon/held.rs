@@ -403,7 +403,10 @@ impl GrepShard {
 
 /// Fault injection for end-to-end tests: when the daemon was started with
 /// `PGREP_LITE_FAULT_PANIC=NAME`, a shard panics while searching a file
-/// named NAME, so that tests can see a worker fault handled for real.
+/// named NAME, so that tests can see a worker fault handled for real. Only
+/// in debug builds (what `cargo test` runs): a release binary does not
+/// read the variable.
+#[cfg(debug_assertions)]
 fn fault_injection(rel: &Path) {
     static TARGET: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
     let target = TARGET.get_or_init(|| std::env::var_os("PGREP_LITE_FAULT_PANIC"));
@@ -413,6 +416,9 @@ fn fault_injection(rel: &Path) {
         panic!("injected fault while searching {}", rel.display());
     }
 }
+
+#[cfg(not(debug_assertions))]
+fn fault_injection(_: &Path) {}
 
 /// Read a file whole, refusing to follow a symbolic link put in its place
 /// after it was looked at (what one-shot search would see is the link,
