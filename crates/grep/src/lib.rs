@@ -4,7 +4,9 @@
 //! * [`config`]: what the flags mean, resolved once;
 //! * [`search`]: matcher, searcher and printer for one file at a time;
 //! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
-//! * [`print`]: `--files` lines and the `--stats` block, for one-shot and daemon;
+//! * [`print`](mod@print): `--files` lines and the `--stats` block, for one-shot and daemon;
+//! * [`literal`]: the literal every match must contain (the daemon's
+//!   prefilter);
 //! * [`generate`]: completions and the man page;
 //! * [`daemon`]: the resident daemon, its protocol and its client.
 

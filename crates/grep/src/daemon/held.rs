@@ -3,13 +3,16 @@
 //!
 //! Text files are held as one exact-size byte buffer each (no per-line
 //! objects, so memory is the bytes plus a small per-file constant). Binary
-//! files and files over the size limit are not held; they stay listed, and a
-//! query reads them from disk, so an answer never silently misses them.
+//! files, files over the size limit and files with other hard links are not
+//! held; they stay listed, and a query reads them from disk, so an answer
+//! never silently misses them.
 //!
 //! A query visits the shard's files in path order, within each query root,
 //! and searches each with the same matcher, searcher and printer as one-shot
 //! search, so the bytes it produces for a file are the bytes one-shot
-//! `--sort path` produces for it.
+//! `--sort path` produces for it. A held file that cannot match (it lacks
+//! the literal every match needs, or the matcher finds nothing in it) is
+//! passed over after one pass, when the query's mode prints nothing for it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -8,13 +8,13 @@
 //! * [`protocol`]: frames and messages on the socket;
 //! * [`socket`]: where sockets live and who may use them (Unix);
 //! * [`held`]: one shard's files and how it answers a search over them;
-//! * `index`: what the daemon holds (which shard owns which file, which
+//! * [`index`]: what the daemon holds (which shard owns which file, which
 //!   directories, what was left out) and its upkeep;
-//! * `stop`: the stop flag, and stopping when the root goes;
-//! * `watch`: loading the tree, following its changes (inotify, or
+//! * [`stop`]: the stop flag, and stopping when the root goes;
+//! * [`watch`]: loading the tree, following its changes (inotify, or
 //!   polling), and the cookie sync behind read-your-writes;
-//! * `plan`: whether a query can be answered exactly, and if not, why;
-//! * `answer`: streaming a query's merged answer to the client;
+//! * [`plan`]: whether a query can be answered exactly, and if not, why;
+//! * [`answer`]: streaming a query's merged answer to the client;
 //! * [`server`]: the process: accept loop, connections, shutdown.
 //!
 //! On the client's side:
@@ -28,14 +28,14 @@
 //! root, or the daemon is still loading), it says so and the client searches
 //! one-shot instead.
 
-mod answer;
+pub mod answer;
 pub mod client;
 pub mod control;
 pub mod held;
-mod index;
-mod plan;
+pub mod index;
+pub mod plan;
 pub mod protocol;
 pub mod server;
 pub mod socket;
-mod stop;
-mod watch;
+pub mod stop;
+pub mod watch;

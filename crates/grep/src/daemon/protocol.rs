@@ -9,7 +9,8 @@
 //!
 //! A connection starts with `Hello` from the client, answered by `HelloOk`
 //! or `Error` (wrong magic or version: the daemon then closes). Then one
-//! request (`Query`, `Status`, `Stop`) and its replies.
+//! request (`Query`, `Status`, `Stop`, or the benchmarking aid `Scan`)
+//! and its replies.
 //!
 //! While it works on a query the daemon sends a `Progress` frame whenever
 //! it has sent nothing for [`HEARTBEAT`]: a client that hears nothing for

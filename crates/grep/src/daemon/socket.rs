@@ -14,7 +14,7 @@
 //! this private directory, which is checked with `lstat` (a symbolic link
 //! in its place is refused) before use; and the freshness cookie, the one
 //! file made in the served tree, with an unguessable name and
-//! `O_CREAT|O_EXCL|O_NOFOLLOW` (see `server::Daemon::sync`). Removals are
+//! `O_CREAT|O_EXCL|O_NOFOLLOW` (see `watch::Watcher::sync`). Removals are
 //! `unlink`s, which remove a link itself, never its target. Nothing else is
 //! opened for writing, and held files are opened with `O_NOFOLLOW`.
 

@@ -6,7 +6,7 @@
 //! ([`workdist::watch`], with `IN_EXCL_UNLINK`: a deleted file still being
 //! written is of no interest), one watch per held directory. A reader
 //! thread waits on the descriptor (waking every 200 ms to notice a stop),
-//! drains it and forwards each change as an [`Event`] to the watcher loop,
+//! drains it and forwards each change as an `Event` to the watcher loop,
 //! the one thread that loads the tree and then applies events, in order,
 //! to the [`Tree`] ([`super::index`]). A change to the rules of what is
 //! held (an ignore file, `.git`, `.git/info/exclude`) or a lost event (the
