@@ -7,9 +7,14 @@
 //! (a `use` tree, an `extern crate`, an attribute). So this walks the flat
 //! token list of [`super::lex`] (comments, strings, raw strings and doc
 //! comments handled as proc-macro2 handles them) and hands syn only those
-//! small pieces, as text, reusing the visitor's own handling for them. What
-//! a full parse reports as a site, so does this; `scan::tests` and
-//! `bench/imports_engines.sh` compare the two.
+//! small pieces, as text, to the same [`Collector`] the full parse
+//! ([`super::full`]) fills; a macro's body goes to [`super::free`], as
+//! there. What a full parse reports as a site, so does this. Three checks
+//! compare the two: the unit test `fast_engine_matches_the_full_parse`
+//! (`scan/tests.rs`), the fuzz target `imports_scan`, and the example
+//! `compare_engines` on a whole corpus (`cargo run --release -p
+//! pfiles-imports --example compare_engines -- DIR`, the figures in
+//! BENCHMARKS.md); `bench/imports.py` times the whole tool.
 //!
 //! What it does not do is check the syntax of everything else: a file whose
 //! function bodies syn would reject but whose tokens and import items are
@@ -17,8 +22,11 @@
 
 use syn::parse::Parser;
 
-use super::lex::{self, Delim, Kind, Toks};
-use super::{SiteKind, Visitor, could_name_a_crate};
+use super::collect::{Collector, u_macro_use};
+use super::free;
+use super::level::{Trees, level};
+use super::lex::{Delim, Kind, Toks};
+use super::site::{SiteKind, could_name_a_crate};
 
 /// What kind of brace block the tokens are in, which decides what an
 /// attribute or a keyword means there.
@@ -44,21 +52,6 @@ enum Attr {
     /// An attribute that names no path and no cfg (`#[inline]`,
     /// `#[derive(Debug, Clone)]`): it only ends the doc comment before it.
     Plain,
-}
-
-/// The token indices of the trees in `from..to` (a group counts as one, at
-/// its opening token).
-fn level(t: &Toks, from: usize, to: usize) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut i = from;
-    while i < to {
-        out.push(i as u32);
-        i = match t.toks[i].kind {
-            Kind::Open(_) => t.toks[i].close as usize + 1,
-            _ => i + 1,
-        };
-    }
-    out
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -103,10 +96,10 @@ fn is_keyword(s: &str) -> bool {
 /// Scan a lexed file (its depth checked, see [`super::nesting`]) with the
 /// fast walker; `None` when an import item does not parse (the caller then takes the full parse, which
 /// reports the failure).
-pub(super) fn scan(t: &Toks) -> Option<Visitor> {
+pub(super) fn scan(t: &Toks) -> Option<Collector> {
     let mut w = Walker {
         t,
-        v: Visitor::default(),
+        v: Collector::default(),
         failed: false,
     };
     w.v.names.entry(0).or_default();
@@ -123,95 +116,25 @@ pub(super) fn scan(t: &Toks) -> Option<Visitor> {
     Some(w.v)
 }
 
-/// The sites in free-standing code (a doc test), as [`super::token_sites`]
-/// finds them, with line and column; `None` if it does not lex.
-pub(super) fn token_sites(code: &str) -> Option<Vec<(String, usize, usize)>> {
-    let t = lex::lex(code).ok()?;
-    let w = Walker {
-        t: &t,
-        v: Visitor::default(),
-        failed: false,
-    };
-    Some(
-        w.free_sites(0, t.toks.len())
-            .into_iter()
-            .map(|(p, tok)| {
-                let (line, col) = w.offset_pos(tok);
-                (p, line, col)
-            })
-            .collect(),
-    )
-}
-
 struct Walker<'t, 'a> {
     t: &'t Toks<'a>,
-    v: Visitor,
+    v: Collector,
     /// syn rejected an import item: the full parse must report it.
     failed: bool,
 }
 
+impl<'a> Trees<'a> for Walker<'_, 'a> {
+    fn toks(&self) -> &Toks<'a> {
+        self.t
+    }
+}
+
 impl<'a> Walker<'_, 'a> {
-    fn kind(&self, lv: &[u32], i: usize) -> Option<Kind> {
-        lv.get(i).map(|&k| self.t.toks[k as usize].kind)
-    }
-
-    fn punct(&self, lv: &[u32], i: usize, c: u8) -> bool {
-        self.kind(lv, i) == Some(Kind::Punct(c))
-    }
-
-    fn ident(&self, lv: &[u32], i: usize) -> Option<&'a str> {
-        match self.kind(lv, i) {
-            Some(Kind::Ident) => Some(self.t.str(lv[i] as usize)),
-            _ => None,
-        }
-    }
-
-    fn is_ident(&self, lv: &[u32], i: usize, s: &str) -> bool {
-        self.ident(lv, i) == Some(s)
-    }
-
-    fn group(&self, lv: &[u32], i: usize, d: Delim) -> bool {
-        self.kind(lv, i) == Some(Kind::Open(d))
-    }
-
-    fn any_group(&self, lv: &[u32], i: usize) -> bool {
-        matches!(self.kind(lv, i), Some(Kind::Open(_)))
-    }
-
-    fn colons(&self, lv: &[u32], i: usize) -> bool {
-        self.punct(lv, i, b':') && self.t.toks[lv[i] as usize].joint && self.punct(lv, i + 1, b':')
-    }
-
-    /// The trees inside the group at `lv[i]`.
-    fn inside(&self, lv: &[u32], i: usize) -> Vec<u32> {
-        let o = lv[i] as usize;
-        level(self.t, o + 1, self.t.toks[o].close as usize)
-    }
-
-    /// The source text from the start of `lv[a]` to the end of `lv[b - 1]`
-    /// (a group's end is its closing delimiter), and where it starts.
-    fn text(&self, lv: &[u32], a: usize, b: usize) -> (&'a str, (usize, usize)) {
-        let first = &self.t.toks[lv[a] as usize];
-        let mut last = lv[b - 1] as usize;
-        if let Kind::Open(_) = self.t.toks[last].kind {
-            last = self.t.toks[last].close as usize;
-        }
-        let start = first.start as usize;
-        let end = self.t.toks[last].end as usize;
-        let (line, col) = self.t.line_col(start);
-        (&self.t.text[start..end], (line - 1, col))
-    }
-
-    fn offset_pos(&self, tok: u32) -> (usize, usize) {
-        let (l, c) = self.t.line_col(self.t.toks[tok as usize].start as usize);
-        (l, c + 1)
-    }
-
     /// Parse `#[..]`/`#![..]` at `lv[a..b]` with syn, unless it is plain.
     fn syn_attr(&mut self, lv: &[u32], a: usize, b: usize, inner: bool) -> Option<Attr> {
         // Most attributes (`#[inline]`, `#[derive(Debug)]`, `#[test]`)
         // hold no path, no string and no cfg: they are worth nothing to
-        // the visitor but the end of a doc comment, and parsing them is a
+        // the collector but the end of a doc comment, and parsing them is a
         // fifth of the work.
         let open = lv[b - 1] as usize;
         let close = self.t.toks[open].close as usize;
@@ -282,7 +205,7 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    /// Enter an item's attributes (see [`Visitor::enter`]).
+    /// Enter an item's attributes (see [`Collector::enter`]).
     fn enter(&mut self, attrs: Vec<Attr>) -> (bool, Vec<syn::Attribute>) {
         let mut syn_attrs = Vec::new();
         for a in attrs {
@@ -477,8 +400,7 @@ impl<'a> Walker<'_, 'a> {
                             SiteKind::PubUse
                         };
                         self.v.base = base;
-                        self.v
-                            .use_tree(&u.tree, &mut Vec::new(), kind, u.leading_colon.is_some());
+                        self.v.use_tree(&u.tree, kind, u.leading_colon.is_some());
                         self.v.base = (0, 0);
                         return;
                     }
@@ -504,7 +426,7 @@ impl<'a> Walker<'_, 'a> {
                     .site(SiteKind::ExternCrate, name, alias, e.ident.span());
                 self.v.base = (0, 0);
                 if let Some(s) = self.v.sites.last_mut() {
-                    s.macro_use = super::u_macro_use(attrs);
+                    s.macro_use = u_macro_use(attrs);
                 }
                 return;
             }
@@ -618,97 +540,13 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    /// The sites in a macro's tokens `from..to` (see `super::token_sites`):
+    /// The sites in a macro's tokens `from..to` (see [`free::flat_sites`]):
     /// its `use` statements, then `a::b` sequences not already found as one
     /// of those.
     fn macro_sites(&mut self, from: usize, to: usize) {
-        for (path, tok) in self.free_sites(from, to) {
+        for (path, tok) in free::flat_sites(self.t, from, to) {
             let (line, col) = self.offset_pos(tok);
             self.v.site_at(SiteKind::Macro, path, None, line, col);
-        }
-    }
-
-    /// `use` statements, then `a::b` sequences not already found as one of
-    /// those, in the tokens `from..to`.
-    fn free_sites(&self, from: usize, to: usize) -> Vec<(String, u32)> {
-        let mut found = Vec::new();
-        self.use_statements(&level(self.t, from, to), &mut found);
-        let uses: std::collections::BTreeSet<String> =
-            found.iter().map(|(p, _)| p.clone()).collect();
-        let mut paths = Vec::new();
-        self.token_paths(from, to, &mut paths);
-        found.extend(paths.into_iter().filter(|(p, _)| !uses.contains(p)));
-        found
-    }
-
-    fn use_statements(&self, lv: &[u32], out: &mut Vec<(String, u32)>) {
-        let mut i = 0;
-        while i < lv.len() {
-            if self.is_ident(lv, i, "use") {
-                let mut j = i + 1;
-                while j < lv.len() && !self.punct(lv, j, b';') {
-                    j += 1;
-                }
-                let (text, _) = self.text(lv, i, (j + 1).min(lv.len()));
-                if let Ok(item) = syn::parse_str::<syn::ItemUse>(text) {
-                    let mut v = Visitor::default();
-                    v.use_tree(
-                        &item.tree,
-                        &mut Vec::new(),
-                        SiteKind::Use,
-                        item.leading_colon.is_some(),
-                    );
-                    for s in v.sites {
-                        out.push((s.path, lv[i]));
-                    }
-                }
-                i = j + 1;
-                continue;
-            }
-            if self.group(lv, i, Delim::Brace) {
-                let inner = self.inside(lv, i);
-                self.use_statements(&inner, out);
-            }
-            i += 1;
-        }
-    }
-
-    /// `a::b(::c)*` sequences in the flat tokens `from..to`; `$crate::..`
-    /// is skipped (it names the macro's own crate).
-    fn token_paths(&self, from: usize, to: usize, out: &mut Vec<(String, u32)>) {
-        let toks = &self.t.toks;
-        let is = |k: usize, c: u8| k < to && toks[k].kind == Kind::Punct(c);
-        let colons = |k: usize| is(k, b':') && toks[k].joint && is(k + 1, b':');
-        let ident = |k: usize| k < to && toks[k].kind == Kind::Ident;
-        let mut i = from;
-        while i < to {
-            // As `super::token_paths`: a leading `::` starts a path unless
-            // an identifier, a group or a `>` right before it (`<T>::c`)
-            // makes it the middle of one.
-            let after_colons = i >= from + 2 && colons(i - 2);
-            let leading = after_colons
-                && (i < from + 3
-                    || match toks[i - 3].kind {
-                        Kind::Ident | Kind::Close(_) => false,
-                        Kind::Punct(b'>') => !toks[i - 3].joint,
-                        _ => true,
-                    });
-            let starts = ident(i) && (!after_colons || leading) && !(i > from && is(i - 1, b'$'));
-            if starts {
-                let mut segs = vec![self.t.str(i)];
-                let mut j = i + 1;
-                while colons(j) && ident(j + 2) {
-                    segs.push(self.t.str(j + 2));
-                    j += 3;
-                }
-                if segs.len() >= 2 || leading {
-                    let lead = if leading { "::" } else { "" };
-                    out.push((format!("{lead}{}", segs.join("::")), i as u32));
-                    i = j;
-                    continue;
-                }
-            }
-            i += 1;
         }
     }
 

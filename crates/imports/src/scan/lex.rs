@@ -1,4 +1,5 @@
-//! A byte-level Rust lexer for the fast engine.
+//! A byte-level Rust lexer for the fast engine (and for the depth check
+//! and doc tests, which take it before proc-macro2's when it can).
 //!
 //! proc-macro2's lexer (the one syn uses) builds a tree of reference-counted
 //! token streams, and walking it clones every group once per nesting level:
@@ -8,8 +9,9 @@
 //! token. It follows the same rules as proc-macro2 for what is a comment, a
 //! doc comment, a string, a raw string, a character literal or a lifetime,
 //! so nothing inside a comment or a literal is ever taken for a token; where
-//! it meets input it is not sure of, it fails and the caller takes syn's
-//! full parse, which then reports the error exactly.
+//! it meets input it is not sure of, it fails and the caller takes
+//! proc-macro2's tokenizer instead (for a file: syn's full parse, which
+//! then reports the error exactly). [`super::level`] reads its output.
 
 /// A delimiter of a group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
