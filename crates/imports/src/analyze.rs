@@ -11,7 +11,8 @@
 //!    the package's dependencies under the names its code uses (renames,
 //!    library names), other packages of the analysis, and else unresolved.
 //!    A leading `::` means an external crate from edition 2018 on and the
-//!    crate root before.
+//!    crate root before. Files are classified independently, in parallel
+//!    on a rayon pool built here with the run's thread count.
 
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

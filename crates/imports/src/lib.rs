@@ -1,6 +1,8 @@
 //! pimports: a parallel, syntax-exact Rust import analyzer.
 //!
-//! * [`scan`]: one file with syn: every import site, its position and cfg;
+//! * [`scan`]: one file: every import site, its position and cfg (a token
+//!   walk that gives syn only the import items, or with `--full-parse`
+//!   syn's parse of the whole file);
 //! * [`build_dir`]: which directories are Cargo's build output (skipped);
 //! * [`cargo`]: manifests, targets, dependencies and their names in code;
 //! * [`analyze`]: module paths and the classification of every site;
@@ -16,7 +18,9 @@
 //! terminal); then manifests are read, and the files that `mod`
 //! declarations and workspace members name but the walk left out (ignored,
 //! hidden, in a build directory) are read the same way, since Cargo
-//! compiles them; last, sites are classified.
+//! compiles them; last, [`analyze`] classifies the sites, file by file in
+//! parallel on a rayon pool of its own (the same thread count, default
+//! stacks), and the report is rendered and written on the calling thread.
 
 pub mod analyze;
 pub mod build_dir;
