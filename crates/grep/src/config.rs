@@ -602,6 +602,39 @@ mod tests {
         assert_eq!(c.paths, [PathBuf::from("x"), PathBuf::from("y")]);
     }
 
+    /// What the client forwards to a daemon for `-f`: each file's
+    /// patterns as written (duplicates across files kept), from which the
+    /// daemon, which never opens the client's files, resolves the same
+    /// patterns as the client did.
+    #[test]
+    fn pattern_files_are_kept_per_file_for_the_daemon() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("a"), "x\ny\n").expect("a");
+        std::fs::write(dir.path().join("b"), "y\nz\n").expect("b");
+        let here = Context {
+            cwd: dir.path().to_path_buf(),
+            ..PIPE
+        };
+        let args = ["-f", "a", "-e", "w", "-f", "b", "p"];
+        let client = resolve(&args, &here);
+        assert_eq!(
+            client.pattern_files,
+            Some(vec![
+                vec!["x".to_string(), "y".into()],
+                vec!["y".into(), "z".into()]
+            ])
+        );
+        assert_eq!(client.patterns, ["w", "x", "y", "z"]);
+        let daemon = Context {
+            cwd: dir.path().join("not-there"),
+            pattern_files: client.pattern_files.clone(),
+            ..PIPE
+        };
+        assert_eq!(resolve(&args, &daemon).patterns, client.patterns);
+        // Standard input cannot be forwarded.
+        assert_eq!(resolve(&["--files", "-f", "-"], &PIPE).pattern_files, None);
+    }
+
     #[test]
     fn type_changes_keep_command_line_order() {
         let c = resolve(&["-Trust", "-trust", "--type-add", "foo:*.foo", "x"], &PIPE);

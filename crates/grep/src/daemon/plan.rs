@@ -209,3 +209,60 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
         list_files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reasons are what `--debug` shows a user: the same words as
+    /// before they were typed (issue 11), not a paraphrase.
+    #[test]
+    fn refusals_read_as_before() {
+        let p = PathBuf::from;
+        let cases = [
+            (
+                Refusal::PatternFilesNotForwarded,
+                "pattern files were not forwarded",
+            ),
+            (Refusal::NotASearch, "not a search"),
+            (Refusal::ReadsStdin, "the search reads standard input"),
+            (
+                Refusal::NeedsUnheld,
+                "the search needs files the daemon does not hold (hidden, ignored or linked)",
+            ),
+            (Refusal::IndexUnavailable, "index unavailable"),
+            (
+                Refusal::Outside {
+                    typed: p("/etc"),
+                    root: p("/r"),
+                },
+                "/etc is outside /r",
+            ),
+            (
+                Refusal::MissingOrLinked(p("l")),
+                "l is missing or goes through a symbolic link",
+            ),
+            (Refusal::NotHeld(p("n")), "n is not held by the daemon"),
+            (
+                Refusal::SelectsExcluded(p("ign/x")),
+                "the globs or types select ign/x, which the daemon does not hold",
+            ),
+            (Refusal::Loading, "the daemon is still loading"),
+            (
+                Refusal::RootReplaced,
+                "the daemon's root was replaced by another directory",
+            ),
+            (
+                Refusal::NotSynced,
+                "the file watcher did not confirm it is up to date",
+            ),
+            (
+                Refusal::Arguments(anyhow::anyhow!("inner").context("outer")),
+                "outer: inner",
+            ),
+        ];
+        for (refusal, text) in cases {
+            assert_eq!(refusal.to_string(), text);
+        }
+    }
+}
