@@ -60,14 +60,7 @@ where
     };
     match execute(&cli) {
         Ok(status) => status,
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            ExitStatus::Found
-        }
+        Err(e) if workdist::pipe::is_broken_pipe(e.as_ref()) => workdist::pipe::BROKEN_PIPE_STATUS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitStatus::Error
@@ -132,7 +125,8 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     } else {
         cli.paths.clone()
     };
-    let mut errored = false;
+    // Per-file problems: reported with their path, the run goes on, exit 2.
+    let diag = workdist::Diagnostics::new("pimports", false);
 
     // Discovery: .rs files and manifests in one walk; build directories
     // skipped (not every `target/`: `mod target;` is source).
@@ -164,8 +158,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
                 }
             }
             Err(err) => {
-                errored = true;
-                eprintln!("pimports: {err}");
+                diag.error(err);
             }
         }
     }
@@ -242,43 +235,40 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
                         bytes += s.bytes;
                         if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
                             // An error of this file (exit 2); the run goes on.
-                            errored = true;
                             progress.finish();
-                            eprintln!(
-                                "pimports: {}:{}:{}: {}",
+                            diag.error(format_args!(
+                                "{}:{}:{}: {}",
                                 display(&cwd, path),
                                 f.line,
                                 f.column,
                                 f.message
-                            );
+                            ));
                         } else if let Some(f) = &s.failure {
                             failures += 1;
                             progress.finish();
-                            eprintln!(
-                                "pimports: {}:{}:{}: syn cannot parse this file ({}); scanned at the token level, results partial",
+                            diag.warn(format_args!(
+                                "{}:{}:{}: syn cannot parse this file ({}); scanned at the token level, results partial",
                                 display(&cwd, path),
                                 f.line,
                                 f.column,
                                 f.message
-                            );
+                            ));
                         } else if s.not_utf8 {
                             progress.finish();
-                            eprintln!(
-                                "pimports: {}: not valid UTF-8; read lossily, results partial",
+                            diag.warn(format_args!(
+                                "{}: not valid UTF-8; read lossily, results partial",
                                 display(&cwd, path)
-                            );
+                            ));
                         }
                         scans.insert(path.clone(), s);
                     }
                     Ok(Err(e)) => {
-                        errored = true;
                         progress.finish();
-                        eprintln!("pimports: {}: {e}", display(&cwd, path));
+                        diag.error(format_args!("{}: {e}", display(&cwd, path)));
                     }
                     Err(panic) => {
-                        errored = true;
                         progress.finish();
-                        eprintln!("pimports: {}: {panic}", display(&cwd, path));
+                        diag.error(format_args!("{}: {panic}", display(&cwd, path)));
                     }
                 }
                 Flow::Continue
@@ -303,8 +293,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     progress.finish();
     let (packages, manifest_errors) = loaded.unwrap_or_default();
     for e in &manifest_errors {
-        errored = true;
-        eprintln!("pimports: {e}");
+        diag.error(e);
     }
     let files = analyze::analyze(&packages, scans, &|p: &Path| display(&cwd, p), threads);
     let t_analyze = started.elapsed();
@@ -366,7 +355,7 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
     // memory back at once.
     std::mem::forget(files);
     std::mem::forget(packages);
-    Ok(if errored {
+    Ok(if diag.errored() {
         ExitStatus::Error
     } else if findings {
         ExitStatus::NotFound
