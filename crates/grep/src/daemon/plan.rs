@@ -8,6 +8,8 @@
 //! files; a pattern or path read from standard input), names a path the
 //! daemon does not hold or reaches it through a link, or selects with
 //! globs or types something the daemon left out at the edge of the tree.
+//! The refusals the server decides itself (still loading, root replaced,
+//! watcher not in sync) are [`Refusal`]s too: every reason has one type.
 
 use std::ffi::OsString;
 use std::fmt;
