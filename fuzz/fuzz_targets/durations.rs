@@ -1,20 +1,18 @@
-//! The duration parsers of pgrep-lite (`--idle-timeout` and friends) and
-//! ptail (`--poll`, `--reorder-window`, `--since 10m`), and pgrep-lite's
-//! `--max-filesize` size parser, on arbitrary arguments.
+//! The one duration grammar every tool uses (`workdist::duration`:
+//! pgrep-lite's `--idle-timeout`, ptail's `--poll`, `--reorder-window`,
+//! `--since 10m`), and pgrep-lite's `--max-filesize` size parser, on
+//! arbitrary arguments.
 //!
 //! Properties, besides "no panic, no overflow":
-//! * an integer with a unit both grammars document (`17`, `17s`, `17ms`,
-//!   `17m`, `17h`) means exactly that (integer arithmetic is the oracle),
+//! * an integer with a documented unit (`17`, `17s`, `17us`, `17ms`, `17m`,
+//!   `17min`, `17h`) means exactly that (integer arithmetic is the oracle),
 //!   and is refused only when over the 1e9-second cap;
 //! * an integer size with an optional K/M/G suffix means exactly
-//!   `n * 1024^k`, and is refused only when that overflows u64;
-//! * where both duration parsers accept an argument they agree.
+//!   `n * 1024^k`, and is refused only when that overflows u64.
 //!
-//! The grammars differ today (ptail alone takes `us` and `min`); a later
-//! issue unifies them. So disagreements are findings (see `common`):
-//! `grep-only`, `tail-only` (one accepts what the other refuses) and
-//! `values-differ` (both accept, different durations), and so are the
-//! oracle's mismatches.
+//! Until issue 11 the tools had two grammars and this target compared them;
+//! now there is one, so the oracle's mismatches are the findings (see
+//! `common`).
 #![no_main]
 
 mod common;
@@ -27,33 +25,10 @@ const TARGET: &str = "durations";
 
 fuzz_target!(|input: &[u8]| {
     let Ok(s) = std::str::from_utf8(input) else {
-        return; // clap hands both tools a &str
+        return; // clap hands the tools a &str
     };
-    let g = pfiles_grep::cli::parse_duration(s);
-    let t = pfiles_tail::cli::parse_duration(s);
+    let d = workdist::duration::parse_duration(s);
     let size = pfiles_grep::cli::parse_size(s);
-
-    match (&g, &t) {
-        (Ok(a), Ok(b)) if a != b => common::finding(
-            TARGET,
-            "values-differ",
-            input,
-            format!("{s:?}: pgrep-lite {a:?}, ptail {b:?}"),
-        ),
-        (Ok(a), Err(e)) => common::finding(
-            TARGET,
-            "grep-only",
-            input,
-            format!("{s:?}: pgrep-lite {a:?}, ptail refuses: {e}"),
-        ),
-        (Err(e), Ok(b)) => common::finding(
-            TARGET,
-            "tail-only",
-            input,
-            format!("{s:?}: ptail {b:?}, pgrep-lite refuses: {e}"),
-        ),
-        _ => {}
-    }
 
     let trimmed = s.trim();
     let split = trimmed
@@ -65,7 +40,8 @@ fuzz_target!(|input: &[u8]| {
         let nanos_per = match unit {
             "" | "s" => Some(1_000_000_000u128),
             "ms" => Some(1_000_000),
-            "m" => Some(60_000_000_000),
+            "us" => Some(1_000),
+            "m" | "min" => Some(60_000_000_000),
             "h" => Some(3_600_000_000_000),
             _ => None,
         };
@@ -77,15 +53,13 @@ fuzz_target!(|input: &[u8]| {
                     (nanos % 1_000_000_000) as u32,
                 )
             });
-            for (tool, got) in [("pgrep-lite", &g), ("ptail", &t)] {
-                if got.as_ref().ok() != want.as_ref() {
-                    common::finding(
-                        TARGET,
-                        &format!("oracle-{tool}"),
-                        input,
-                        format!("{s:?}: {tool} {got:?}, exact {want:?}"),
-                    );
-                }
+            if d.as_ref().ok() != want.as_ref() {
+                common::finding(
+                    TARGET,
+                    "oracle-duration",
+                    input,
+                    format!("{s:?}: parse_duration {d:?}, exact {want:?}"),
+                );
             }
         }
         let mult = match unit {

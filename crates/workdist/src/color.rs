@@ -32,7 +32,9 @@ pub fn use_color(when: When, is_tty: bool) -> bool {
     decide(when, is_tty, no_color_env())
 }
 
-/// The decision itself, with the environment given (for tests).
+/// The decision itself, with the environment given: for deciding on
+/// someone else's terminal and `NO_COLOR` (pgrep-lite's daemon answers
+/// for a client), and for tests.
 pub fn decide(when: When, is_tty: bool, no_color: bool) -> bool {
     match when {
         When::Always => true,
