@@ -2,15 +2,17 @@
 //! until a signal (SIGINT, SIGTERM), `--timeout`, the exit of `--pid`,
 //! `--until`, or the output going away.
 //!
-//! One thread, no channel. Regular files never block a read, so the loop
-//! waits in one `poll(2)` on at most three descriptors (the inotify
-//! descriptor, a self-pipe the signal handlers write to, and stdout when it
-//! is a pipe or socket, for its reader hanging up) with a timeout that is
-//! the nearest of: the periodic check, a draining file's next read, the
-//! reorder window's next release, `--timeout` and the `--pid` check. Then
-//! it drains every queued notification in one read and polls the
-//! followers they concern, in input order (a `BTreeMap` of dirty
-//! followers), each to EOF within a read budget.
+//! One thread reads; events reach it through no channel and no other
+//! thread (only the output goes to the writer's thread). Regular files
+//! never block a read, so the loop waits in one `poll(2)` on at most three
+//! descriptors (the inotify descriptor, a self-pipe the signal handlers
+//! write to, and stdout when it is a pipe or socket, for its reader
+//! hanging up) with a timeout that is the nearest of: the periodic check,
+//! a draining file's next read, the reorder window's next release,
+//! `--timeout` and the `--pid` check. Then it reads every queued
+//! notification without blocking and polls the followers they concern, in
+//! input order (a `BTreeMap` of dirty followers), each to EOF within a
+//! read budget (a follower with more to read stays dirty).
 //!
 //! * **Notifications are hints** (`workdist::watch`, on the parent
 //!   directories and the inputs' directories, not on the files: 10,000

@@ -90,15 +90,15 @@ pub struct Followed {
 }
 
 impl Followed {
-    /// Nothing followed yet: [`Followed::start`] adds the inputs. The
-    /// inputs are taken from `config`; `exclude` is the `-o` file.
+    /// Nothing followed yet: [`Followed::start`] adds the files of
+    /// `inputs`. `exclude` is the `-o` file.
     pub fn new(
-        config: &mut Config,
+        config: &Config,
+        inputs: Vec<Input>,
         format: Format,
         sink: SinkSender,
         exclude: Option<Id>,
     ) -> Followed {
-        let inputs = std::mem::take(&mut config.inputs);
         let list_errors = vec![None; inputs.len()];
         Followed {
             sources: Vec::new(),

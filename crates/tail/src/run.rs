@@ -67,7 +67,8 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
         },
     );
 
-    let mut tail = Followed::new(&mut config, format, sink.sender(), exclude);
+    let inputs = std::mem::take(&mut config.inputs);
+    let mut tail = Followed::new(&config, inputs, format, sink.sender(), exclude);
     tail.start(&config);
     let followed = config.follow && !tail.done();
     if followed {
