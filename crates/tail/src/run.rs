@@ -4,9 +4,10 @@
 //! `--no-follow`, then the last partial lines, `--stats` and the status.
 //!
 //! Exit status: 0 on success (also on a signal, a closed pipe, or `--until`
-//! matching); 1 when `--until` never matched before the inputs ended; 2 on
-//! errors: an output that cannot be written, an input that cannot be
-//! listed, and without following any file that cannot be read.
+//! matching); 1 when `--until` never matched before the inputs ended; 2
+//! when the output cannot be written, when an input cannot be listed
+//! (unless `--until` matched), and when a file could not be read in a run
+//! that did not follow or whose `--until` never matched.
 
 use std::io::{IsTerminal, Write};
 
