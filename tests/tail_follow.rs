@@ -491,6 +491,37 @@ fn a_deleted_and_recreated_file_drains_then_follows_the_new_one_with_events_in_j
     drop(w);
 }
 
+/// A writer that keeps its descriptor after a rotation and writes slowly
+/// into the renamed file. ptail used to close the old file 2 s after the
+/// switch, whatever was still being written to it: under load (a writer
+/// slow to reopen, or ptail slow to read) `tests/tail.rs`'s rotation
+/// oracle lost 100 lines of its keep-the-descriptor writer, 1 run in 30.
+/// Now the old file is kept until it has been quiet for the grace period.
+#[test]
+fn a_writer_slow_to_reopen_after_rotation_loses_nothing() {
+    let dir = Dir::ptail();
+    let d = dir.path();
+    let x = dir.create("x.log", "");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "-n", "0", "x.log"]);
+    run.wait_watching(d);
+    let mut w = appender(&x);
+    w.write_all(b"a0\n").expect("write");
+    run.expect(&["a0"]);
+    std::fs::rename(&x, d.join("x.log.1")).expect("mv");
+    append(&x, "b0\n");
+    run.expect(&["b0"]);
+    // Each line within the grace period of the one before; the last one
+    // well past the grace period after the switch.
+    for i in 1..=4 {
+        std::thread::sleep(Duration::from_millis(900));
+        w.write_all(format!("a{i}\n").as_bytes()).expect("write");
+        run.expect(&[&format!("a{i}")]);
+    }
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["a0", "b0", "a1", "a2", "a3", "a4"]);
+}
+
 // ---------------------------------------------------------------------------
 // Following by descriptor, and polling.
 

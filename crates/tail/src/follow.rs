@@ -11,8 +11,8 @@
 //!   or with different first bytes, is a truncation (copytruncate, or the
 //!   inode reused after a delete).
 //! * **Rotation loses nothing.** The old descriptor is kept open and read to
-//!   EOF for a grace period after the switch, since a writer may still be
-//!   appending to the renamed file until it reopens; its partial last line
+//!   EOF until it has been quiet for a grace period, since a writer may still
+//!   be appending to the renamed file until it reopens; its partial last line
 //!   is emitted, marked, when it is retired. A deleted file's descriptor is
 //!   drained the same way.
 //! * **A file is its identity, not its name.** A follower can hand an
@@ -40,7 +40,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How long a rotated-away or deleted file is still read.
+/// How long a rotated-away or deleted file is still read after its last
+/// write (or after the switch, if nothing more was written).
 pub const GRACE: Duration = Duration::from_secs(2);
 /// Bytes of the start of a file kept to recognise it.
 const FINGERPRINT: usize = 64;
@@ -447,7 +448,14 @@ impl Follower {
         let mut i = 0;
         while i < self.retiring.len() {
             let r = &mut self.retiring[i];
+            let before = r.open.offset;
             Self::drain(&mut r.open, self.max_line, &mut self.stats, emit);
+            if r.open.offset != before {
+                // Still written to: the writer has not reopened yet. Keep
+                // it until it has been quiet for a whole grace period, so
+                // a slow writer (or a stalled reader) loses nothing.
+                r.until = now + GRACE;
+            }
             if now >= r.until {
                 let mut r = self.retiring.remove(i);
                 flush_partial(&mut r.open, &mut self.stats, emit);
