@@ -43,7 +43,10 @@ fn check(dir: &Dir, bin: &str, args: &[&str]) {
     let unset = on_a_tty(dir, bin, args, None);
     let empty = on_a_tty(dir, bin, args, Some(""));
     let set = on_a_tty(dir, bin, args, Some("1"));
-    assert!(coloured(&unset), "{bin}: no colour on a terminal: {unset:?}");
+    assert!(
+        coloured(&unset),
+        "{bin}: no colour on a terminal: {unset:?}"
+    );
     assert!(
         coloured(&empty),
         "{bin}: an empty NO_COLOR turned colour off: {empty:?}"
