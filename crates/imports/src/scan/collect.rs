@@ -228,20 +228,7 @@ impl Collector {
             }
             self.site(SiteKind::Attribute, path, None, span);
         }
-        for tt in tokens {
-            match tt {
-                TokenTree::Literal(lit) => {
-                    let s = lit.to_string();
-                    if let Some(inner) = s.strip_prefix('"').and_then(|s| s.strip_suffix('"'))
-                        && looks_like_path(inner)
-                    {
-                        self.site(SiteKind::Attribute, inner.to_string(), None, lit.span());
-                    }
-                }
-                TokenTree::Group(g) => self.attr_string_paths(g.stream()),
-                _ => {}
-            }
-        }
+        self.attr_string_paths(tokens);
     }
 
     fn attr_string_paths(&mut self, tokens: TokenStream) {

@@ -100,44 +100,14 @@ pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
         && let Some(t) = &lexed
         && let Some(v) = fast::scan(t)
     {
-        let mut out = FileScan {
-            sites: v.sites,
-            mods: v.mods,
-            scopes: v.scopes,
-            names: v.names,
-            use_names: v.use_names,
-            partial: not_utf8,
-            not_utf8,
-            bytes: bytes.len() as u64,
-            failure: None,
-            too_deep: false,
-        };
-        if let Some((line, column)) = v.deep {
-            out.failure = Some(too_deep_failure(line, column, true));
-            out.too_deep = true;
-            out.partial = true;
-        }
+        let mut out = collected(v);
+        out.not_utf8 = not_utf8;
+        out.partial |= not_utf8;
+        out.bytes = bytes.len() as u64;
         return out;
     }
     let mut out = match syn::parse_file(&text) {
-        Ok(file) => {
-            let v = full::scan(&file);
-            let deep = v.deep;
-            let mut out = FileScan {
-                sites: v.sites,
-                mods: v.mods,
-                scopes: v.scopes,
-                names: v.names,
-                use_names: v.use_names,
-                ..FileScan::default()
-            };
-            if let Some((line, column)) = deep {
-                out.failure = Some(too_deep_failure(line, column, true));
-                out.too_deep = true;
-                out.partial = true;
-            }
-            out
-        }
+        Ok(file) => collected(full::scan(&file)),
         Err(err) => {
             let start = err.span().start();
             let mut scan = fallback::fallback(&text);
@@ -153,6 +123,25 @@ pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
     out.not_utf8 = not_utf8;
     out.partial |= not_utf8;
     out.bytes = bytes.len() as u64;
+    out
+}
+
+/// A file's scan from what an engine collected; a doc test nested too
+/// deep to read makes it partial.
+fn collected(v: collect::Collector) -> FileScan {
+    let mut out = FileScan {
+        sites: v.sites,
+        mods: v.mods,
+        scopes: v.scopes,
+        names: v.names,
+        use_names: v.use_names,
+        ..FileScan::default()
+    };
+    if let Some((line, column)) = v.deep {
+        out.failure = Some(too_deep_failure(line, column, true));
+        out.too_deep = true;
+        out.partial = true;
+    }
     out
 }
 
