@@ -72,15 +72,13 @@ where
             if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
                 return status;
             }
-            list_files(&config, &msgs)
-                .map(|found| ExitStatus::from_run(found, msgs.errored(), false))
+            list_files(&config, &msgs).map(|found| msgs.status(found, false))
         }
         Mode::Search(mode) => {
             if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
                 return status;
             }
-            search(&config, *mode, &msgs)
-                .map(|found| ExitStatus::from_run(found, msgs.errored(), config.quiet))
+            search(&config, *mode, &msgs).map(|found| msgs.status(found, config.quiet))
         }
     };
     match result {

@@ -7,8 +7,6 @@
 //! `ansi` is `always` for this decision; which escape codes to write is the
 //! tool's business.)
 
-use std::io::IsTerminal;
-
 /// The user's `--color` choice, as far as the on/off decision goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
@@ -20,11 +18,6 @@ pub enum When {
 /// Whether `NO_COLOR` asks for no colour: set and non-empty.
 pub fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-}
-
-/// Whether standard output is a terminal.
-pub fn stdout_is_tty() -> bool {
-    std::io::stdout().is_terminal()
 }
 
 /// Whether to colour a stream that is (`is_tty`) or is not a terminal.

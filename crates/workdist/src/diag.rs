@@ -53,12 +53,6 @@ impl Diagnostics {
         self.say(format_args!("{msg}"));
     }
 
-    /// Count an error that was reported some other way (or on purpose not
-    /// at all) towards the exit status.
-    pub fn set_errored(&self) {
-        self.errored.store(true, Ordering::SeqCst);
-    }
-
     /// True once any error has been reported.
     pub fn errored(&self) -> bool {
         self.errored.load(Ordering::SeqCst)

@@ -38,7 +38,7 @@
 //! `Unsupported` and the tools poll.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// What happened in a watched directory. `dir` says whether the entry is
@@ -69,21 +69,6 @@ pub enum Change {
     DirGone(PathBuf),
     /// The kernel's queue overflowed: events were lost.
     Overflow,
-}
-
-impl Change {
-    /// The path the change is about (none for an overflow).
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Change::Created { path, .. }
-            | Change::Deleted { path, .. }
-            | Change::MovedFrom { path, .. }
-            | Change::MovedTo { path, .. }
-            | Change::Written(path)
-            | Change::DirGone(path) => Some(path),
-            Change::Overflow => None,
-        }
-    }
 }
 
 /// What a tool does when a watch cannot be had.
@@ -442,6 +427,7 @@ mod other {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use std::path::Path;
     use std::time::Instant;
 
     fn drain(ev: &mut Events, until: impl Fn(&[Change]) -> bool) -> Vec<Change> {
