@@ -31,6 +31,7 @@
 pub mod answer;
 pub mod client;
 pub mod control;
+pub mod grams;
 pub mod held;
 pub mod index;
 pub mod plan;
