@@ -4,8 +4,12 @@
 Each run starts a real daemon on a fresh tree, makes STEPS random changes
 (new nested directories filled at once, bulk creates, renames of files and
 directories, deletes, ignore-file edits, atomic saves, files turning binary,
-symlinks) and after each compares the daemon's answer to one-shot
-`--no-daemon --sort path`. Mismatches are counted, not fatal, and every
+symlinks), filling files with contents of many kinds (words, Unicode text
+whose case folds across scripts, random and Latin-1 bytes, CRLF, BOMs,
+UTF-16, binary, no final newline, empty, large), and after each compares
+the daemon's answer to one-shot `--no-daemon --sort path` for queries whose
+patterns come from a grammar (with random flags, output modes, several -e
+and -f pattern files). Mismatches are counted, not fatal, and every
 failing seed is printed so it can be replayed:
 
     PGREP_DAEMON_ORACLE_SEED=<seed> cargo test --test daemon_oracle -- --nocapture
@@ -25,6 +29,10 @@ LINE = re.compile(
     r"daemon oracle: seed (\d+), (\d+) steps, (\d+) queries, (\d+) mismatches, "
     r"daemon answered Some\((\d+)\), fallbacks Some\((\d+)\)"
 )
+# The rest of the line: invalid patterns, refused arguments, queries per kind.
+EXTRA = re.compile(
+    r"; (\d+) invalid patterns, (\d+) refused arguments; queries: ([^;]*);"
+)
 
 
 def main():
@@ -41,7 +49,8 @@ def main():
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + args.minutes * 60
-    runs = steps = queries = mismatches = fallbacks = 0
+    runs = steps = queries = mismatches = fallbacks = invalid = refused = 0
+    kinds = {}
     failing = []
     while time.monotonic() < deadline:
         seed = random.randrange(1, 2**62)
@@ -70,6 +79,14 @@ def main():
         queries += q
         mismatches += mm
         fallbacks += fb
+        x = EXTRA.search(m.string, m.end())
+        if x:
+            invalid += int(x.group(1))
+            refused += int(x.group(2))
+            for part in x.group(3).split(", "):
+                name, _, n = part.rpartition(" ")
+                if name and n.isdigit():
+                    kinds[name] = kinds.get(name, 0) + int(n)
         # A fallback is a failure only when the test judged it one (it
         # allows the daemon to decline what it does not hold).
         if mm or p.returncode != 0:
@@ -79,8 +96,11 @@ def main():
     print(
         f"daemon oracle: {args.minutes:g} min, {runs} runs, {steps} file-system steps, "
         f"{queries} queries compared, {mismatches} mismatches, "
-        f"{fallbacks} rightly declined (answered one-shot)"
+        f"{fallbacks} rightly declined (answered one-shot), of which {invalid} "
+        f"invalid patterns; {refused} refused arguments"
     )
+    if kinds:
+        print("  queries per kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     for seed, what in failing:
         print(f"  failing seed {seed}: {what}")
     sys.exit(1 if failing else 0)
