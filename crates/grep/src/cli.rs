@@ -543,6 +543,13 @@ pub enum DaemonAction {
         /// Poll the tree for changes instead of using file notifications.
         #[arg(long)]
         poll: bool,
+        /// Hold at most this many bytes of file contents in memory (e.g.
+        /// 0, 512M, 2G); files beyond it are read from disk (the page
+        /// cache) when the index makes them candidates. The index itself
+        /// is always held. Default: a quarter of physical memory, at most
+        /// 4G.
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        memory: Option<u64>,
         /// Serve from this process instead of starting a background one.
         #[arg(long)]
         foreground: bool,

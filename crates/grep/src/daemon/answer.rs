@@ -18,6 +18,7 @@ use crossbeam_channel::Receiver;
 use grep_printer::Stats;
 use workdist::{ExitStatus, ShardPool};
 
+use super::grams::Plan;
 use super::held::{GrepQuery, GrepShard, ShardItem};
 use super::protocol::{self, Kind, ProtocolError};
 
@@ -83,6 +84,7 @@ pub fn answer(
     pool: &ShardPool<GrepShard>,
     gq: GrepQuery,
     out: &Wire<'_>,
+    note: &mut protocol::QueryNote,
 ) -> Result<ExitStatus, ProtocolError> {
     let started = Instant::now();
     let separator = gq.config.file_separator.clone();
@@ -91,6 +93,10 @@ pub fn answer(
     let want_stats = gq.config.stats;
     let implicit = gq.config.implicit_path && !gq.list_files;
     let mode = gq.mode;
+    note.plan = match &gq.plan {
+        Plan::Index(_) => "index".to_string(),
+        Plan::FullScan(why) => format!("full scan: {why}"),
+    };
     let mut stream = pool.query(gq);
     let mut buf: Vec<u8> = Vec::with_capacity(protocol::CHUNK);
     let (mut printed, mut matched, mut errored) = (false, false, false);
@@ -104,10 +110,16 @@ pub fn answer(
                 ShardItem::Summary {
                     searched: n,
                     stats: s,
+                    candidates,
+                    verify_bytes,
                 },
             )) => {
                 searched += n;
                 stats += &s;
+                if let Some(c) = candidates {
+                    *note.candidates.get_or_insert(0) += c;
+                }
+                note.verify_bytes += verify_bytes;
             }
             Ok((_, ShardItem::File(r))) => {
                 if let Some(err) = r.error {

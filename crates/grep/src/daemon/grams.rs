@@ -638,7 +638,10 @@ mod tests {
             plan_of(&["foo", ""], false, false),
             Plan::FullScan(FullScan::MatchesEmpty)
         );
-        assert_eq!(plan_of(&[r"[^\s\S]"], false, false), Plan::Index(Grams::None));
+        assert_eq!(
+            plan_of(&[r"[^\s\S]"], false, false),
+            Plan::Index(Grams::None)
+        );
     }
 
     /// `-i k` must keep the KELVIN SIGN (E2 84 AA) and `-i s` the long s
@@ -677,9 +680,34 @@ mod tests {
     }
 
     const ATOMS: &[&str] = &[
-        "k", "K", "s", "S", "é", "É", "ab", "abc", "bcd", "kes", "e", "x", "ſ", "\u{212A}",
-        "[ab]", "[Kk]", "[a-z]", r"\w", r"\d", ".", "[^x]", r"\s", "a", "b", "c", r"\x{212A}",
-        "(?i:ab)", r"\n",
+        "k",
+        "K",
+        "s",
+        "S",
+        "é",
+        "É",
+        "ab",
+        "abc",
+        "bcd",
+        "kes",
+        "e",
+        "x",
+        "ſ",
+        "\u{212A}",
+        "[ab]",
+        "[Kk]",
+        "[a-z]",
+        r"\w",
+        r"\d",
+        ".",
+        "[^x]",
+        r"\s",
+        "a",
+        "b",
+        "c",
+        r"\x{212A}",
+        "(?i:ab)",
+        r"\n",
     ];
     const PIECES: &[&str] = &[
         "k", "K", "s", "S", "é", "É", "ſ", "\u{212A}", "a", "b", "c", "d", "e", "x", "\n", "\r",

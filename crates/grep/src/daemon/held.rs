@@ -14,7 +14,7 @@
 //! the literal every match needs, or the matcher finds nothing in it) is
 //! passed over after one pass, when the query's mode prints nothing for it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -26,6 +26,8 @@ use ignore::overrides::Override;
 use ignore::types::Types;
 use workdist::{Flow, Shard};
 
+use super::grams::Plan;
+use super::postings::{Candidates, DocId, Postings, PostingsStats};
 use crate::config::{Config, SearchMode};
 use crate::search::Worker;
 
@@ -49,6 +51,32 @@ pub enum NotHeld {
     /// tree or outside it) comes with no event for this one, so its bytes
     /// are read at query time, never kept.
     Linked,
+    /// A text file beyond the memory budget (`daemon start --memory`):
+    /// indexed, and read from disk (the page cache) when it is a candidate.
+    Budget,
+}
+
+/// A file's place in the trigram index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexed {
+    /// Its bytes as last read are this document.
+    Doc(DocId),
+    /// Searched by every query the index plans: its bytes on disk are not
+    /// what the index would see (binary, a byte-order mark that makes the
+    /// searcher transcode, too large or unreadable, hard-linked).
+    Always,
+    /// Held, not indexed yet (the index is built after the load): searched
+    /// by every query until it is.
+    Pending,
+}
+
+/// One file of a shard.
+#[derive(Debug)]
+pub struct Entry {
+    pub held: Held,
+    pub indexed: Indexed,
+    /// Its length when last read.
+    pub len: u64,
 }
 
 /// Counters shared by every shard and the server, for status reports.
@@ -60,13 +88,30 @@ pub struct Counters {
     pub pending: AtomicU64,
 }
 
-/// One worker's files.
+/// One worker's files, and its trigram index over them.
 #[derive(Debug)]
 pub struct GrepShard {
     root: Arc<PathBuf>,
-    files: BTreeMap<PathBuf, Held>,
+    files: BTreeMap<PathBuf, Entry>,
+    /// Bytes held in memory.
     bytes: u64,
+    /// Bytes of every file, held or not (what balances the shards).
+    total: u64,
+    /// The most bytes this shard holds in memory.
+    budget: u64,
     counters: Arc<Counters>,
+    postings: Postings,
+    /// By document id: the file it is (`None` once dead).
+    doc_paths: Vec<Option<PathBuf>>,
+    /// Files with [`Indexed::Always`].
+    always: BTreeSet<PathBuf>,
+    /// Files with [`Indexed::Pending`].
+    unindexed: BTreeSet<PathBuf>,
+    /// Held files are left [`Indexed::Pending`] when read, for
+    /// [`Update::Index`] to index later: true from the start until the
+    /// first index build is done, so that the load makes the daemon ready
+    /// as soon as the files are read.
+    deferred: bool,
 }
 
 /// What a shard reports for status.
@@ -77,6 +122,16 @@ pub struct ShardStats {
     pub binary: u64,
     pub large: u64,
     pub linked: u64,
+    /// Text files not held: over the memory budget.
+    pub budget: u64,
+    /// Bytes of every file, held or not.
+    pub total: u64,
+    /// Files every planned query searches.
+    pub always: u64,
+    /// Files not indexed yet, and whether indexing is still deferred.
+    pub unindexed: u64,
+    pub deferred: bool,
+    pub index: PostingsStats,
 }
 
 /// A change for one shard. Paths are relative to the root.
@@ -88,6 +143,9 @@ pub enum Update {
     Remove(Vec<PathBuf>),
     /// Forget every file under this directory.
     RemoveDir(PathBuf),
+    /// Index up to this many files left pending by the load; with none
+    /// left, index every file as it is read from then on.
+    Index(usize),
 }
 
 /// One place a query searches: a directory or a file under the root, and
@@ -231,6 +289,8 @@ pub struct GrepQuery {
     /// A literal every match contains ([`crate::literal`]): a file without
     /// it is passed over after one memmem pass.
     pub required: Option<memchr::memmem::Finder<'static>>,
+    /// What the trigram index can narrow ([`super::grams`]).
+    pub plan: Plan,
 }
 
 impl GrepQuery {
@@ -252,7 +312,14 @@ pub enum ShardItem {
     /// in ten sends ten items, not 80,000.
     File(FileResult),
     /// The shard's totals, sent last (its key sorts after every file).
-    Summary { searched: u64, stats: Stats },
+    Summary {
+        searched: u64,
+        stats: Stats,
+        /// With a plan: the files the index left to search.
+        candidates: Option<u64>,
+        /// Bytes of the candidates (or of every file, for a full scan).
+        verify_bytes: u64,
+    },
 }
 
 /// One file's answer.
@@ -272,8 +339,8 @@ impl GrepShard {
     pub fn bare_scan(&self, needle: &[u8]) -> (u64, u64, u64) {
         let finder = memchr::memmem::Finder::new(needle);
         let (mut bytes, mut files, mut matches) = (0u64, 0u64, 0u64);
-        for held in self.files.values() {
-            if let Held::Mem(b) = held {
+        for e in self.files.values() {
+            if let Held::Mem(b) = &e.held {
                 bytes += b.len() as u64;
                 files += 1;
                 matches += finder.find_iter(b).count() as u64;
@@ -282,43 +349,137 @@ impl GrepShard {
         (bytes, files, matches)
     }
 
-    pub fn new(root: Arc<PathBuf>, counters: Arc<Counters>) -> GrepShard {
+    pub fn new(root: Arc<PathBuf>, counters: Arc<Counters>, budget: u64) -> GrepShard {
         GrepShard {
             root,
             files: BTreeMap::new(),
             bytes: 0,
+            total: 0,
+            budget,
             counters,
+            postings: Postings::new(),
+            doc_paths: Vec::new(),
+            always: BTreeSet::new(),
+            unindexed: BTreeSet::new(),
+            deferred: true,
         }
     }
 
     fn forget(&mut self, rel: &Path) {
-        if let Some(Held::Mem(b)) = self.files.remove(rel) {
+        let Some(e) = self.files.remove(rel) else {
+            return;
+        };
+        if let Held::Mem(b) = &e.held {
             self.bytes -= b.len() as u64;
+        }
+        self.total -= e.len;
+        match e.indexed {
+            Indexed::Doc(doc) => {
+                self.postings.remove(doc);
+                if let Some(slot) = self.doc_paths.get_mut(doc as usize) {
+                    *slot = None;
+                }
+            }
+            Indexed::Always => {
+                self.always.remove(rel);
+            }
+            Indexed::Pending => {
+                self.unindexed.remove(rel);
+            }
+        }
+    }
+
+    /// Index up to `n` pending files.
+    fn index_pending(&mut self, n: usize) {
+        let batch: Vec<PathBuf> = self.unindexed.iter().take(n).cloned().collect();
+        for rel in batch {
+            self.unindexed.remove(&rel);
+            let Some(e) = self.files.get_mut(&rel) else {
+                continue;
+            };
+            if let Held::Mem(bytes) = &e.held {
+                e.indexed = index_doc(&mut self.postings, &mut self.doc_paths, &rel, bytes);
+            }
+        }
+        if self.unindexed.is_empty() {
+            self.deferred = false;
         }
     }
 
     fn refresh(&mut self, rel: PathBuf) {
         self.forget(&rel);
         let path = self.root.join(&rel);
-        let held = match std::fs::symlink_metadata(&path) {
-            Ok(md) if md.is_file() && md.len() > MAX_HELD => Held::Disk(NotHeld::Large),
+        let (held, len, bytes) = match std::fs::symlink_metadata(&path) {
+            Ok(md) if md.is_file() && md.len() > MAX_HELD => {
+                (Held::Disk(NotHeld::Large), md.len(), None)
+            }
             Ok(md) if md.is_file() && std::os::unix::fs::MetadataExt::nlink(&md) > 1 => {
-                Held::Disk(NotHeld::Linked)
+                (Held::Disk(NotHeld::Linked), md.len(), None)
             }
             Ok(md) if md.is_file() => match read_no_follow(&path) {
-                Ok(bytes) if memchr_nul(&bytes) => Held::Disk(NotHeld::Binary),
-                Ok(bytes) => Held::Mem(bytes.into_boxed_slice()),
+                Ok(bytes) if memchr_nul(&bytes) => {
+                    (Held::Disk(NotHeld::Binary), bytes.len() as u64, None)
+                }
+                Ok(bytes) => {
+                    let len = bytes.len() as u64;
+                    if self.bytes + len <= self.budget {
+                        (Held::Mem(bytes.into_boxed_slice()), len, None)
+                    } else {
+                        (Held::Disk(NotHeld::Budget), len, Some(bytes))
+                    }
+                }
                 // Unreadable now (permissions, a race with a delete): keep
                 // it listed so that a query reports the error, as one-shot
                 // search would.
-                Err(_) => Held::Disk(NotHeld::Large),
+                Err(_) => (Held::Disk(NotHeld::Large), md.len(), None),
             },
             _ => return, // gone, or no longer a regular file
+        };
+        let text = match (&held, &bytes) {
+            (Held::Mem(b), _) => Some(&b[..]),
+            (_, Some(b)) => Some(&b[..]),
+            _ => None,
+        };
+        let indexed = match text {
+            Some(t) if !starts_with_bom(t) => {
+                if self.deferred && matches!(held, Held::Mem(_)) {
+                    // Held: its bytes are still here when the index is
+                    // built.
+                    self.unindexed.insert(rel.clone());
+                    Indexed::Pending
+                } else {
+                    index_doc(&mut self.postings, &mut self.doc_paths, &rel, t)
+                }
+            }
+            _ => {
+                self.always.insert(rel.clone());
+                Indexed::Always
+            }
         };
         if let Held::Mem(b) = &held {
             self.bytes += b.len() as u64;
         }
-        self.files.insert(rel, held);
+        self.total += len;
+        self.files.insert(rel, Entry { held, indexed, len });
+    }
+
+    /// After updates: compact the index once dead postings pile up, and
+    /// renumber the files' documents to match.
+    fn upkeep(&mut self) {
+        if !self.postings.wants_compaction(compact_min_dead()) {
+            return;
+        }
+        let map = self.postings.compact();
+        let mut paths = vec![None; map.iter().flatten().count()];
+        for (rel, e) in self.files.iter_mut() {
+            if let Indexed::Doc(doc) = &mut e.indexed
+                && let Some(Some(new)) = map.get(*doc as usize)
+            {
+                *doc = *new;
+                paths[*new as usize] = Some(rel.clone());
+            }
+        }
+        self.doc_paths = paths;
     }
 
     fn search_file(
@@ -465,6 +626,240 @@ fn size_of(held: &Held, root: &Path, rel: &Path) -> u64 {
     }
 }
 
+/// Index a file's bytes as a new document of `postings`.
+fn index_doc(
+    postings: &mut Postings,
+    doc_paths: &mut Vec<Option<PathBuf>>,
+    rel: &Path,
+    bytes: &[u8],
+) -> Indexed {
+    let doc = postings.add(bytes);
+    let slot = doc as usize;
+    if doc_paths.len() <= slot {
+        doc_paths.resize(slot + 1, None);
+    }
+    doc_paths[slot] = Some(rel.to_path_buf());
+    Indexed::Doc(doc)
+}
+
+/// Dead postings that trigger a compaction (once over a quarter of the
+/// live ones too). Debug builds read `PGREP_LITE_COMPACT_AT` so that tests
+/// on small trees compact.
+fn compact_min_dead() -> u64 {
+    const DEFAULT: u64 = 1 << 20;
+    #[cfg(debug_assertions)]
+    {
+        static AT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        *AT.get_or_init(|| {
+            std::env::var("PGREP_LITE_COMPACT_AT")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DEFAULT)
+        })
+    }
+    #[cfg(not(debug_assertions))]
+    DEFAULT
+}
+
+/// Which files a query searches.
+enum Filter {
+    /// Every selected file (a full scan).
+    All,
+    /// Files whose document is in this set (by id), and the always-searched.
+    Docs(Vec<u64>),
+}
+
+impl Filter {
+    fn admits(&self, e: &Entry) -> bool {
+        match (self, e.indexed) {
+            (Filter::All, _) | (_, Indexed::Always | Indexed::Pending) => true,
+            (Filter::Docs(bits), Indexed::Doc(d)) => bits
+                .get(d as usize / 64)
+                .is_some_and(|w| w & (1 << (d % 64)) != 0),
+        }
+    }
+}
+
+/// A query's running totals in one shard.
+struct Tally {
+    searched: u64,
+    stats: Stats,
+    candidates: u64,
+    verify_bytes: u64,
+}
+
+impl GrepShard {
+    /// Search one selected file and send what it printed. `Quit` when the
+    /// consumer wants no more.
+    #[allow(clippy::too_many_arguments)]
+    fn visit(
+        &self,
+        q: &GrepQuery,
+        worker: &mut Worker,
+        tally: &mut Tally,
+        key: (usize, PathBuf),
+        root: &QueryRoot,
+        rel: &Path,
+        e: &Entry,
+        emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
+    ) -> Flow {
+        let within = key.1.clone();
+        let r = self.search_file(q, worker, root, rel, &within, &e.held);
+        tally.searched += 1;
+        tally.candidates += 1;
+        tally.verify_bytes += e.len;
+        if let Some(s) = &r.stats {
+            tally.stats += s;
+        }
+        if r.output.is_empty() && r.error.is_none() && !r.has_match {
+            return Flow::Continue;
+        }
+        emit(key, ShardItem::File(r))
+    }
+
+    /// A selected file the index ruled out: searched, as far as the
+    /// answer's counts go, with no match.
+    fn pass_over(q: &GrepQuery, tally: &mut Tally, e: &Entry) {
+        tally.searched += 1;
+        if q.config.stats {
+            tally.stats.add_searches(1);
+            tally.stats.add_bytes_searched(e.len);
+        }
+    }
+
+    /// Every selected file in path order, searching those `filter` admits.
+    fn scan(
+        &self,
+        q: &GrepQuery,
+        filter: &Filter,
+        worker: &mut Worker,
+        tally: &mut Tally,
+        cancel: &AtomicBool,
+        emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
+    ) -> Flow {
+        for (i, root) in q.roots.iter().enumerate() {
+            if root.is_file {
+                if let Some(e) = self.files.get(&root.rel) {
+                    if !filter.admits(e) {
+                        Self::pass_over(q, tally, e);
+                    } else if self.visit(
+                        q,
+                        worker,
+                        tally,
+                        (i, PathBuf::new()),
+                        root,
+                        &root.rel,
+                        e,
+                        emit,
+                    ) == Flow::Quit
+                    {
+                        return Flow::Quit;
+                    }
+                }
+                continue;
+            }
+            let range = self.files.range::<Path, _>((
+                std::ops::Bound::Included(root.rel.as_path()),
+                std::ops::Bound::Unbounded,
+            ));
+            for (rel, e) in range {
+                if cancel.load(Ordering::Relaxed) {
+                    return Flow::Quit;
+                }
+                let Ok(within) = rel.strip_prefix(&root.rel) else {
+                    break;
+                };
+                if within.as_os_str().is_empty() {
+                    continue; // the root itself is a directory, not a file
+                }
+                if !q
+                    .selection
+                    .selects(root, within, || size_of(&e.held, &self.root, rel))
+                {
+                    continue;
+                }
+                if !filter.admits(e) {
+                    Self::pass_over(q, tally, e);
+                    continue;
+                }
+                let key = (i, within.to_path_buf());
+                if self.visit(q, worker, tally, key, root, rel, e, emit) == Flow::Quit {
+                    return Flow::Quit;
+                }
+            }
+        }
+        Flow::Continue
+    }
+
+    /// Only the candidates (`members`, sorted paths), in path order. The
+    /// files passed over are not counted one by one: only whether any was
+    /// selected matters ("no files were searched"), and `--stats` takes
+    /// [`GrepShard::scan`].
+    #[allow(clippy::too_many_arguments)]
+    fn search_members(
+        &self,
+        q: &GrepQuery,
+        members: &[&PathBuf],
+        worker: &mut Worker,
+        tally: &mut Tally,
+        cancel: &AtomicBool,
+        emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
+    ) -> Flow {
+        for (i, root) in q.roots.iter().enumerate() {
+            let start = members.partition_point(|p| p.as_path() < root.rel.as_path());
+            for rel in &members[start..] {
+                if cancel.load(Ordering::Relaxed) {
+                    return Flow::Quit;
+                }
+                let Ok(within) = rel.strip_prefix(&root.rel) else {
+                    break;
+                };
+                if within.as_os_str().is_empty() != root.is_file {
+                    continue;
+                }
+                let Some(e) = self.files.get(*rel) else {
+                    continue;
+                };
+                if !root.is_file
+                    && !q
+                        .selection
+                        .selects(root, within, || size_of(&e.held, &self.root, rel))
+                {
+                    continue;
+                }
+                let key = (i, within.to_path_buf());
+                if self.visit(q, worker, tally, key, root, rel, e, emit) == Flow::Quit {
+                    return Flow::Quit;
+                }
+            }
+        }
+        if tally.searched == 0 && self.selects_any(q) {
+            tally.searched = 1;
+        }
+        Flow::Continue
+    }
+
+    /// Does the query select any file of this shard?
+    fn selects_any(&self, q: &GrepQuery) -> bool {
+        q.roots.iter().any(|root| {
+            if root.is_file {
+                return self.files.contains_key(&root.rel);
+            }
+            self.files
+                .range::<Path, _>((
+                    std::ops::Bound::Included(root.rel.as_path()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map_while(|(rel, e)| rel.strip_prefix(&root.rel).ok().map(|w| (rel, w, e)))
+                .any(|(rel, within, e)| {
+                    !within.as_os_str().is_empty()
+                        && q.selection
+                            .selects(root, within, || size_of(&e.held, &self.root, rel))
+                })
+        })
+    }
+}
+
 impl Shard for GrepShard {
     type Query = GrepQuery;
     type Update = Update;
@@ -481,58 +876,60 @@ impl Shard for GrepShard {
         emit: &mut dyn FnMut(Self::Key, ShardItem) -> Flow,
     ) {
         let mut worker = Worker::new(&q.config, q.mode, q.matcher.clone());
-        let mut searched = 0u64;
-        let mut stats = Stats::new();
-        let mut send =
-            |key: Self::Key, r: FileResult, searched: &mut u64, stats: &mut Stats| -> Flow {
-                *searched += 1;
-                if let Some(s) = &r.stats {
-                    *stats += s;
-                }
-                if r.output.is_empty() && r.error.is_none() && !r.has_match {
-                    return Flow::Continue;
-                }
-                emit(key, ShardItem::File(r))
-            };
-        for (i, root) in q.roots.iter().enumerate() {
-            if root.is_file {
-                if let Some(held) = self.files.get(&root.rel) {
-                    let r = self.search_file(q, &mut worker, root, &root.rel, Path::new(""), held);
-                    if send((i, PathBuf::new()), r, &mut searched, &mut stats) == Flow::Quit {
-                        return;
+        let mut tally = Tally {
+            searched: 0,
+            stats: Stats::new(),
+            candidates: 0,
+            verify_bytes: 0,
+        };
+        let docs = match &q.plan {
+            Plan::Index(grams) => match self.postings.eval(grams) {
+                Candidates::Docs(d) => Some(d),
+                Candidates::All => None,
+            },
+            Plan::FullScan(_) => None,
+        };
+        let planned = docs.is_some();
+        let flow = match docs {
+            // Few candidates and no per-file counts wanted: visit only them.
+            Some(d)
+                if !q.config.stats
+                    && d.len() + self.always.len() + self.unindexed.len()
+                        <= self.files.len() / 4 =>
+            {
+                let mut members: Vec<&PathBuf> = d
+                    .iter()
+                    .filter_map(|&d| self.doc_paths.get(d as usize)?.as_ref())
+                    .chain(self.always.iter())
+                    .chain(self.unindexed.iter())
+                    .collect();
+                members.sort_unstable();
+                members.dedup();
+                self.search_members(q, &members, &mut worker, &mut tally, cancel, emit)
+            }
+            Some(d) => {
+                let mut bits = vec![0u64; self.doc_paths.len().div_ceil(64)];
+                for d in d {
+                    if let Some(w) = bits.get_mut(d as usize / 64) {
+                        *w |= 1 << (d % 64);
                     }
                 }
-                continue;
+                let filter = Filter::Docs(bits);
+                self.scan(q, &filter, &mut worker, &mut tally, cancel, emit)
             }
-            let range = self.files.range::<Path, _>((
-                std::ops::Bound::Included(root.rel.as_path()),
-                std::ops::Bound::Unbounded,
-            ));
-            for (rel, held) in range {
-                if cancel.load(Ordering::Relaxed) {
-                    return;
-                }
-                let Ok(within) = rel.strip_prefix(&root.rel) else {
-                    break;
-                };
-                if within.as_os_str().is_empty() {
-                    continue; // the root itself is a directory, not a file
-                }
-                if !q
-                    .selection
-                    .selects(root, within, || size_of(held, &self.root, rel))
-                {
-                    continue;
-                }
-                let r = self.search_file(q, &mut worker, root, rel, within, held);
-                if send((i, within.to_path_buf()), r, &mut searched, &mut stats) == Flow::Quit {
-                    return;
-                }
-            }
+            None => self.scan(q, &Filter::All, &mut worker, &mut tally, cancel, emit),
+        };
+        if flow == Flow::Quit {
+            return;
         }
         emit(
             (usize::MAX, PathBuf::new()),
-            ShardItem::Summary { searched, stats },
+            ShardItem::Summary {
+                searched: tally.searched,
+                stats: tally.stats,
+                candidates: planned.then_some(tally.candidates),
+                verify_bytes: tally.verify_bytes,
+            },
         );
     }
 
@@ -569,32 +966,52 @@ impl Shard for GrepShard {
                 }
                 self.counters.pending.fetch_sub(1, Ordering::Relaxed);
             }
+            Update::Index(n) => self.index_pending(n),
         }
+        self.postings.commit();
+        self.upkeep();
     }
 
     fn recover(&mut self) {
-        // Re-read every file this shard is responsible for.
+        // The panic may have left the index half updated: rebuild it and
+        // re-read every file this shard is responsible for.
         let paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        self.files.clear();
+        self.bytes = 0;
+        self.total = 0;
+        self.postings = Postings::new();
+        self.doc_paths.clear();
+        self.always.clear();
+        self.unindexed.clear();
+        // Indexed as read: no background build may be coming to do it.
+        self.deferred = false;
         for rel in paths {
             self.refresh(rel);
         }
+        self.postings.commit();
     }
 
     fn weight(&self) -> u64 {
-        self.bytes
+        self.total
     }
 
     fn stats(&self) -> ShardStats {
         let mut s = ShardStats {
             files: self.files.len() as u64,
             bytes: self.bytes,
+            always: self.always.len() as u64,
+            unindexed: self.unindexed.len() as u64,
+            deferred: self.deferred,
+            index: self.postings.stats(),
+            total: self.total,
             ..ShardStats::default()
         };
-        for held in self.files.values() {
-            match held {
+        for e in self.files.values() {
+            match e.held {
                 Held::Disk(NotHeld::Binary) => s.binary += 1,
                 Held::Disk(NotHeld::Large) => s.large += 1,
                 Held::Disk(NotHeld::Linked) => s.linked += 1,
+                Held::Disk(NotHeld::Budget) => s.budget += 1,
                 Held::Mem(_) => {}
             }
         }

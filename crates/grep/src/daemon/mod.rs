@@ -35,6 +35,7 @@ pub mod grams;
 pub mod held;
 pub mod index;
 pub mod plan;
+pub mod postings;
 pub mod protocol;
 pub mod server;
 pub mod socket;

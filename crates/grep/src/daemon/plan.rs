@@ -200,13 +200,16 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
         .map(|lit| memchr::memmem::Finder::new(&lit).into_owned()),
         _ => None,
     };
+    let skip_nonmatching = skip_nonmatching && !list_files;
+    let plan = super::grams::plan(&config, !skip_nonmatching, list_files);
     Ok(GrepQuery {
+        plan,
         config,
         mode,
         matcher,
         roots,
         selection,
-        skip_nonmatching: skip_nonmatching && !list_files,
+        skip_nonmatching,
         required: required.filter(|_| !list_files),
         list_files,
     })

@@ -241,6 +241,58 @@ pub struct Status {
     /// Freshness syncs before queries, and their total time.
     pub syncs: u64,
     pub sync_micros_total: u64,
+    /// The trigram index: heap bytes, distinct trigrams, postings (live
+    /// and dead: a changed or deleted file's postings are dead until the
+    /// next compaction), and files indexed.
+    #[serde(default)]
+    pub index_bytes: u64,
+    /// Bytes of every file the daemon serves, held in memory or not.
+    #[serde(default)]
+    pub files_bytes: u64,
+    #[serde(default)]
+    pub index_grams: u64,
+    #[serde(default)]
+    pub index_postings: u64,
+    #[serde(default)]
+    pub index_dead_postings: u64,
+    #[serde(default)]
+    pub indexed_files: u64,
+    /// Every file is indexed (or always searched).
+    #[serde(default)]
+    pub index_ready: bool,
+    /// Files the load left to the index build, not indexed yet.
+    #[serde(default)]
+    pub unindexed_files: u64,
+    /// Files every planned search reads (binary, a byte-order mark, too
+    /// large, hard-linked).
+    #[serde(default)]
+    pub always_candidates: u64,
+    /// The memory budget for file contents, and where the files are.
+    #[serde(default)]
+    pub memory_budget: u64,
+    #[serde(default)]
+    pub files_in_memory: u64,
+    /// Text files beyond the budget, read from disk when searched.
+    #[serde(default)]
+    pub files_from_disk: u64,
+    /// The last queries answered, oldest first.
+    #[serde(default)]
+    pub recent_queries: Vec<QueryNote>,
+}
+
+/// What the daemon remembers of a query it answered.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct QueryNote {
+    /// `index`, or `full scan: <why>`.
+    pub plan: String,
+    /// With the index: the files it left to search.
+    pub candidates: Option<u64>,
+    /// Files the daemon holds.
+    pub files: u64,
+    /// Bytes of the files searched.
+    pub verify_bytes: u64,
+    /// From the plan to the last byte sent, in the daemon.
+    pub micros: u64,
 }
 
 /// The result of a bare scan (`pgrep-lite daemon bench-scan`).

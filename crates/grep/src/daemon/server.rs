@@ -18,7 +18,7 @@
 //! naming the reason), then the watcher is synced, so that every change
 //! made before the query was sent is in the answer, then it is answered.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -30,7 +30,7 @@ use crossbeam_channel::{bounded, unbounded};
 use workdist::ShardPool;
 
 use super::answer::{Wire, answer};
-use super::held::{Counters, GrepShard};
+use super::held::{Counters, GrepShard, Update};
 use super::index::Tree;
 use super::plan::{Refusal, plan};
 use super::protocol::{self, Frame, Kind, ProtocolError};
@@ -47,6 +47,8 @@ pub struct ServeOptions {
     pub idle_timeout: Option<Duration>,
     /// Poll instead of using inotify.
     pub poll: bool,
+    /// Bytes of file contents held in memory, over all shards.
+    pub memory: u64,
 }
 
 /// The timer's resolution (idle timeout, root checks).
@@ -70,7 +72,13 @@ struct Daemon {
     conn_seq: AtomicU64,
     syncs: AtomicU64,
     sync_micros: AtomicU64,
+    /// The last [`RECENT`] queries answered, for `daemon status`.
+    recent: Mutex<VecDeque<protocol::QueryNote>>,
+    memory_budget: u64,
 }
+
+/// How many answered queries `daemon status` shows.
+const RECENT: usize = 8;
 
 /// Run the daemon in this process until it is stopped.
 pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
@@ -88,8 +96,10 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
 
     let counters = Arc::new(Counters::default());
     let root = Arc::new(opts.root.clone());
-    let shards = (0..opts.workers.max(1))
-        .map(|_| GrepShard::new(Arc::clone(&root), Arc::clone(&counters)))
+    let workers = opts.workers.max(1);
+    let budget = opts.memory / workers as u64;
+    let shards = (0..workers)
+        .map(|_| GrepShard::new(Arc::clone(&root), Arc::clone(&counters), budget))
         .collect();
     let pool = ShardPool::new(shards, 1024, 16)?;
     let tree = Arc::new(Tree::new(Arc::clone(&root), pool, counters));
@@ -109,9 +119,17 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         conn_seq: AtomicU64::new(0),
         syncs: AtomicU64::new(0),
         sync_micros: AtomicU64::new(0),
+        recent: Mutex::new(VecDeque::new()),
+        memory_budget: opts.memory,
     });
 
     daemon.watcher.start(opts.poll)?;
+    let indexer = {
+        let d = Arc::clone(&daemon);
+        std::thread::Builder::new()
+            .name("pgrep-indexer".into())
+            .spawn(move || d.build_index())?
+    };
     let timer = {
         // A timer: the idle timeout, and the root's identity. Deleting the
         // root does not always produce an event (not while any process,
@@ -187,6 +205,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         let _ = h.join();
     }
     let _ = timer.join();
+    let _ = indexer.join();
     // Leave nothing behind but what someone should read: the log of a
     // daemon that stopped because its root went away. The lock file goes
     // last, while we still hold it: a daemon starting now makes a new one.
@@ -310,6 +329,38 @@ impl Daemon {
         report
     }
 
+    /// Once the tree is loaded (the daemon answers from then on), index
+    /// the files the load left pending, a batch per shard at a time so
+    /// that queries interleave; each shard then indexes files as it reads
+    /// them. Until a file is indexed, every planned query searches it.
+    fn build_index(&self) {
+        /// Files per shard per round: about 10 ms of work on source code.
+        const BATCH: usize = 256;
+        while !self.watcher.is_ready() {
+            if self.stop.is_stopping() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let pool = self.tree.pool();
+        while !self.stop.is_stopping() {
+            // Behind each shard's updates: the round before is done.
+            let Ok(stats) = pool.stats() else {
+                return;
+            };
+            let mut busy = false;
+            for (w, s) in stats.iter().enumerate() {
+                if s.deferred {
+                    busy = true;
+                    let _ = pool.update(w, Update::Index(BATCH));
+                }
+            }
+            if !busy {
+                return;
+            }
+        }
+    }
+
     fn status(&self) -> protocol::Status {
         let pool = self.tree.pool();
         let counters = self.tree.counters();
@@ -344,6 +395,29 @@ impl Daemon {
             loaded: counters.loaded.load(Ordering::Relaxed),
             syncs: self.syncs.load(Ordering::Relaxed),
             sync_micros_total: self.sync_micros.load(Ordering::Relaxed),
+            index_bytes: shard_stats.iter().map(|s| s.index.bytes).sum(),
+            files_bytes: shard_stats.iter().map(|s| s.total).sum(),
+            index_grams: shard_stats.iter().map(|s| s.index.grams).sum(),
+            index_postings: shard_stats
+                .iter()
+                .map(|s| s.index.live_postings + s.index.dead_postings)
+                .sum(),
+            index_dead_postings: shard_stats.iter().map(|s| s.index.dead_postings).sum(),
+            indexed_files: shard_stats.iter().map(|s| s.index.live_docs).sum(),
+            index_ready: self.watcher.is_ready() && shard_stats.iter().all(|s| !s.deferred),
+            always_candidates: shard_stats.iter().map(|s| s.always).sum(),
+            unindexed_files: shard_stats.iter().map(|s| s.unindexed).sum(),
+            memory_budget: self.memory_budget,
+            files_in_memory: shard_stats
+                .iter()
+                .map(|s| s.files - s.binary - s.large - s.linked - s.budget)
+                .sum(),
+            files_from_disk: shard_stats.iter().map(|s| s.budget).sum(),
+            recent_queries: self
+                .recent
+                .lock()
+                .map(|r| r.iter().cloned().collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -394,7 +468,17 @@ impl Daemon {
             return self.refuse(wire, &Refusal::NotSynced);
         }
         self.queries.fetch_add(1, Ordering::Relaxed);
-        let status = answer(self.tree.pool(), gq, wire)?;
+        let started = Instant::now();
+        let mut note = protocol::QueryNote::default();
+        let status = answer(self.tree.pool(), gq, wire, &mut note)?;
+        note.micros = started.elapsed().as_micros() as u64;
+        note.files = self.tree.lock().map_or(0, |i| i.files.len() as u64);
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back(note);
+        }
         wire.send(Kind::Exit, &[status.code()])?;
         Ok(())
     }
