@@ -59,8 +59,10 @@ pub enum NotHeld {
 /// A file's place in the trigram index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Indexed {
-    /// Its bytes as last read are this document.
-    Doc(DocId),
+    /// Its bytes as last read are these documents (inclusive): one for
+    /// most files; a file over [`SPLIT`] is indexed as blocks of whole
+    /// lines (see [`index_doc`]).
+    Docs(DocId, DocId),
     /// Searched by every query the index plans: its bytes on disk are not
     /// what the index would see (binary, a byte-order mark that makes the
     /// searcher transcode, too large or unreadable, hard-linked).
@@ -107,6 +109,9 @@ pub struct GrepShard {
     always: BTreeSet<PathBuf>,
     /// Files with [`Indexed::Pending`].
     unindexed: BTreeSet<PathBuf>,
+    /// Files indexed as several blocks: candidates for every multi-line
+    /// search (a match may span blocks).
+    blocked: BTreeSet<PathBuf>,
     /// Held files are left [`Indexed::Pending`] when read, for
     /// [`Update::Index`] to index later: true from the start until the
     /// first index build is done, so that the load makes the daemon ready
@@ -361,6 +366,7 @@ impl GrepShard {
             doc_paths: Vec::new(),
             always: BTreeSet::new(),
             unindexed: BTreeSet::new(),
+            blocked: BTreeSet::new(),
             deferred: true,
         }
     }
@@ -374,10 +380,15 @@ impl GrepShard {
         }
         self.total -= e.len;
         match e.indexed {
-            Indexed::Doc(doc) => {
-                self.postings.remove(doc);
-                if let Some(slot) = self.doc_paths.get_mut(doc as usize) {
-                    *slot = None;
+            Indexed::Docs(first, last) => {
+                for doc in first..=last {
+                    self.postings.remove(doc);
+                    if let Some(slot) = self.doc_paths.get_mut(doc as usize) {
+                        *slot = None;
+                    }
+                }
+                if last > first {
+                    self.blocked.remove(rel);
                 }
             }
             Indexed::Always => {
@@ -399,6 +410,11 @@ impl GrepShard {
             };
             if let Held::Mem(bytes) = &e.held {
                 e.indexed = index_doc(&mut self.postings, &mut self.doc_paths, &rel, bytes);
+                if let Indexed::Docs(first, last) = e.indexed
+                    && last > first
+                {
+                    self.blocked.insert(rel);
+                }
             }
         }
         if self.unindexed.is_empty() {
@@ -448,7 +464,13 @@ impl GrepShard {
                     self.unindexed.insert(rel.clone());
                     Indexed::Pending
                 } else {
-                    index_doc(&mut self.postings, &mut self.doc_paths, &rel, t)
+                    let indexed = index_doc(&mut self.postings, &mut self.doc_paths, &rel, t);
+                    if let Indexed::Docs(first, last) = indexed
+                        && last > first
+                    {
+                        self.blocked.insert(rel.clone());
+                    }
+                    indexed
                 }
             }
             _ => {
@@ -472,11 +494,15 @@ impl GrepShard {
         let map = self.postings.compact();
         let mut paths = vec![None; map.iter().flatten().count()];
         for (rel, e) in self.files.iter_mut() {
-            if let Indexed::Doc(doc) = &mut e.indexed
-                && let Some(Some(new)) = map.get(*doc as usize)
+            // A file's documents are all live: they map to a run of ids.
+            if let Indexed::Docs(first, last) = &mut e.indexed
+                && let (Some(Some(a)), Some(Some(b))) =
+                    (map.get(*first as usize), map.get(*last as usize))
             {
-                *doc = *new;
-                paths[*new as usize] = Some(rel.clone());
+                (*first, *last) = (*a, *b);
+                for doc in *a..=*b {
+                    paths[doc as usize] = Some(rel.clone());
+                }
             }
         }
         self.doc_paths = paths;
@@ -626,20 +652,75 @@ fn size_of(held: &Held, root: &Path, rel: &Path) -> u64 {
     }
 }
 
-/// Index a file's bytes as a new document of `postings`.
+/// Files over this many bytes are indexed as blocks.
+pub const SPLIT: usize = 1 << 20;
+/// The least size of a block (it runs to the end of the line it reaches).
+pub const BLOCK: usize = 8 << 10;
+
+/// Index a file's bytes in `postings`: as one document, or, over
+/// [`SPLIT`] bytes, as blocks of about [`BLOCK`] bytes that end at line
+/// ends. A file's trigrams cannot tell which of its blocks holds a match:
+/// in the Linux tree the 84 files over 1 MiB are 27% of the bytes (register
+/// headers of up to 24 MB holding almost every uppercase trigram), and
+/// whole, they were most of what a rare literal had to verify. Blocks are
+/// sound for any search that matches within a line (no `-U`): a match lies
+/// in one line, so in one block, and the plan holds on any text with a
+/// match. Multi-line searches take every split file as a candidate.
 fn index_doc(
     postings: &mut Postings,
     doc_paths: &mut Vec<Option<PathBuf>>,
     rel: &Path,
     bytes: &[u8],
 ) -> Indexed {
-    let doc = postings.add(bytes);
-    let slot = doc as usize;
-    if doc_paths.len() <= slot {
-        doc_paths.resize(slot + 1, None);
+    let (split, block) = block_sizes();
+    let mut add = |part: &[u8]| {
+        let doc = postings.add(part);
+        let slot = doc as usize;
+        if doc_paths.len() <= slot {
+            doc_paths.resize(slot + 1, None);
+        }
+        doc_paths[slot] = Some(rel.to_path_buf());
+        doc
+    };
+    if bytes.len() <= split {
+        let doc = add(bytes);
+        return Indexed::Docs(doc, doc);
     }
-    doc_paths[slot] = Some(rel.to_path_buf());
-    Indexed::Doc(doc)
+    let mut start = 0;
+    let mut first = None;
+    let mut last = 0;
+    while start < bytes.len() {
+        let from = (start + block).min(bytes.len()) - 1;
+        let end = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i + 1);
+        last = add(&bytes[start..end]);
+        first.get_or_insert(last);
+        start = end;
+    }
+    Indexed::Docs(first.unwrap_or(last), last)
+}
+
+/// [`SPLIT`] and [`BLOCK`]; debug builds read `PGREP_LITE_INDEX_SPLIT`
+/// and `PGREP_LITE_INDEX_BLOCK`, so that tests split small files.
+fn block_sizes() -> (usize, usize) {
+    #[cfg(debug_assertions)]
+    {
+        static SIZES: std::sync::OnceLock<(usize, usize)> = std::sync::OnceLock::new();
+        *SIZES.get_or_init(|| {
+            let var = |name: &str, default: usize| {
+                std::env::var(name)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n: &usize| n > 0)
+                    .unwrap_or(default)
+            };
+            (
+                var("PGREP_LITE_INDEX_SPLIT", SPLIT),
+                var("PGREP_LITE_INDEX_BLOCK", BLOCK),
+            )
+        })
+    }
+    #[cfg(not(debug_assertions))]
+    (SPLIT, BLOCK)
 }
 
 /// Dead postings that trigger a compaction (once over a quarter of the
@@ -665,17 +746,24 @@ fn compact_min_dead() -> u64 {
 enum Filter {
     /// Every selected file (a full scan).
     All,
-    /// Files whose document is in this set (by id), and the always-searched.
-    Docs(Vec<u64>),
+    /// Files with a document in this set (by id), and the always-searched;
+    /// every split file too if `whole_blocked` (a multi-line search).
+    Docs { bits: Vec<u64>, whole_blocked: bool },
 }
 
 impl Filter {
     fn admits(&self, e: &Entry) -> bool {
         match (self, e.indexed) {
             (Filter::All, _) | (_, Indexed::Always | Indexed::Pending) => true,
-            (Filter::Docs(bits), Indexed::Doc(d)) => bits
-                .get(d as usize / 64)
-                .is_some_and(|w| w & (1 << (d % 64)) != 0),
+            (Filter::Docs { whole_blocked, .. }, Indexed::Docs(first, last))
+                if *whole_blocked && last > first =>
+            {
+                true
+            }
+            (Filter::Docs { bits, .. }, Indexed::Docs(first, last)) => (first..=last).any(|d| {
+                bits.get(d as usize / 64)
+                    .is_some_and(|w| w & (1 << (d % 64)) != 0)
+            }),
         }
     }
 }
@@ -902,6 +990,7 @@ impl Shard for GrepShard {
                     .filter_map(|&d| self.doc_paths.get(d as usize)?.as_ref())
                     .chain(self.always.iter())
                     .chain(self.unindexed.iter())
+                    .chain(self.blocked.iter().filter(|_| q.config.multiline))
                     .collect();
                 members.sort_unstable();
                 members.dedup();
@@ -914,7 +1003,10 @@ impl Shard for GrepShard {
                         *w |= 1 << (d % 64);
                     }
                 }
-                let filter = Filter::Docs(bits);
+                let filter = Filter::Docs {
+                    bits,
+                    whole_blocked: q.config.multiline,
+                };
                 self.scan(q, &filter, &mut worker, &mut tally, cancel, emit)
             }
             None => self.scan(q, &Filter::All, &mut worker, &mut tally, cancel, emit),
@@ -983,6 +1075,7 @@ impl Shard for GrepShard {
         self.doc_paths.clear();
         self.always.clear();
         self.unindexed.clear();
+        self.blocked.clear();
         // Indexed as read: no background build may be coming to do it.
         self.deferred = false;
         for rel in paths {
