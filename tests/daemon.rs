@@ -1014,3 +1014,190 @@ fn exclude_file_and_repository_boundaries_are_followed() {
     std::fs::remove_file(fx.dir.path().join(".git/info/exclude")).expect("rm");
     assert_eq!(q(), "a.txt\nb.txt\n");
 }
+
+/// The same search through the daemon and one-shot `--sort path` (the
+/// daemon's promise): stdout, stderr, exit status.
+fn same_as_one_shot(dir: &Dir, args: &[&str]) {
+    let d = dir.run(args);
+    let mut one = vec!["--no-daemon", "--sort", "path"];
+    one.extend_from_slice(args);
+    let o = dir.run(&one);
+    assert_eq!(
+        (d.status.code(), text(&d.stdout), text(&d.stderr)),
+        (o.status.code(), text(&o.stdout), text(&o.stderr)),
+        "{args:?}"
+    );
+}
+
+/// The last query the daemon answered, from `daemon status`.
+fn last_query(dir: &Dir) -> serde_json::Value {
+    let status = daemon_status(dir);
+    status["recent_queries"]
+        .as_array()
+        .and_then(|q| q.last().cloned())
+        .unwrap_or_default()
+}
+
+/// Found by the daemon oracle (seed 40): a .gitignore edit just before a
+/// query that names the file it now ignores. The plan looked the path up
+/// before the freshness sync, found it still held, and the shards, which
+/// had dropped it by then, answered with nothing and exit 1 (one-shot
+/// prints the line).
+#[test]
+fn a_file_just_ignored_is_never_answered_from_before_the_edit() {
+    let dir = Dir::grep();
+    for j in 0..2000 {
+        dir.create(&format!("x/f{j}.txt"), &format!("hay {j}\n"));
+    }
+    dir.create("sub/69h.log", "delta\n");
+    dir.create(".gitignore", "");
+    let _g = DaemonGuard::start(&dir, &[]);
+    for _ in 0..5 {
+        dir.create(".gitignore", "");
+        dir.run(&["-c", "zzz"]);
+        dir.create(".gitignore", "*.log\n");
+        same_as_one_shot(&dir, &["delta", "sub/69h.log"]);
+    }
+}
+
+/// Found by the daemon oracle (seeds 25, 42): the daemon searched a held
+/// file as one slice, one-shot reads it; grep-searcher differs between the
+/// two on `-w` after a line starting with the byte 0xB4 (ripgrep's --mmap
+/// and --no-mmap disagree there too).
+#[test]
+fn a_held_file_is_searched_as_one_shot_reads_it() {
+    let dir = Dir::grep();
+    dir.create_bytes("w1.txt", b"a\n\xb4:\n");
+    dir.create_bytes("w2.txt", b"\xb4: x\nb\n");
+    let _g = DaemonGuard::start(&dir, &[]);
+    for args in [
+        &["-w", "-n", r"\W", "w1.txt"][..],
+        &["-w", "-n", r"\W"],
+        &["-w", "--count-matches", "x*", "w1.txt"],
+        &["-w", "-o", r"\W+"],
+    ] {
+        same_as_one_shot(&dir, args);
+    }
+}
+
+/// A selective search reads only the index's candidates, and says so in
+/// `daemon status`; a search the index cannot narrow says why it scanned.
+#[test]
+fn searches_take_the_index_and_status_names_the_plan() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    wait_until(Duration::from_secs(30), "the index is built", || {
+        fx.status()["index_ready"] == true
+    });
+    let status = fx.status();
+    assert!(status["index_bytes"].as_u64() > Some(0), "{status}");
+    assert!(status["indexed_files"].as_u64() >= Some(5), "{status}");
+    // data.bin (binary) is searched by every planned query.
+    assert_eq!(status["always_candidates"].as_u64(), Some(1), "{status}");
+    same_as_one_shot(&fx.dir, &["-n", "nested_hello"]);
+    let q = last_query(&fx.dir);
+    assert_eq!(q["plan"], "index", "{q}");
+    // src/deep/nested/mod.rs, and data.bin: never more.
+    assert!(q["candidates"].as_u64() <= Some(2), "{q}");
+    same_as_one_shot(&fx.dir, &["-v", "-c", "hello"]);
+    let q = last_query(&fx.dir);
+    assert_eq!(
+        q["plan"], "full scan: files without a match print too",
+        "{q}"
+    );
+    same_as_one_shot(&fx.dir, &["-n", "[a-z]{2}"]);
+    let q = last_query(&fx.dir);
+    assert_eq!(
+        q["plan"], "full scan: no trigram every match contains",
+        "{q}"
+    );
+    // An edit is in the index before the next query.
+    fx.dir.create("docs/new.md", "zebra_crossing here\n");
+    same_as_one_shot(&fx.dir, &["-n", "zebra_crossing"]);
+    assert_eq!(last_query(&fx.dir)["plan"], "index");
+}
+
+/// A shard that panics while it indexes: rebuilt, the next search goes
+/// one-shot with one line saying so, and the daemon answers after that.
+#[test]
+fn a_shard_that_panics_while_indexing_recovers_and_one_search_goes_one_shot() {
+    let fx = Fixture::new();
+    let mut cmd = fx.dir.command();
+    cmd.args(["daemon", "start", "--workers", "1"])
+        .env("PGREP_LITE_FAULT_PANIC_INDEX", "lib.rs");
+    let out = run_bounded(&mut cmd, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let _g = DaemonGuard::adopt(&fx.dir);
+    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
+    );
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("panicked while indexing"), "{err}");
+    let before = fx.status()["queries"].as_u64().expect("n");
+    same_as_one_shot(&fx.dir, &["-c", "hello", "src"]);
+    same_as_one_shot(&fx.dir, &["-n", "hello"]);
+    assert_eq!(fx.status()["queries"].as_u64().expect("n"), before + 2);
+}
+
+/// A checkout's worth of creates at once (10,000 files), then a file that
+/// turns binary and one rewritten in place: every answer is one-shot's.
+#[test]
+fn a_burst_of_ten_thousand_creates_is_answered_as_one_shot() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    for d in 0..100 {
+        for f in 0..100 {
+            let body = if (d * 100 + f) % 97 == 0 {
+                format!("fn burst_{d}_{f}() {{ rare_token_{d} }}\n")
+            } else {
+                format!("fn burst_{d}_{f}() {{}}\n")
+            };
+            fx.dir.create(&format!("burst/d{d}/f{f}.rs"), &body);
+        }
+    }
+    same_as_one_shot(&fx.dir, &["-l", "rare_token_"]);
+    same_as_one_shot(&fx.dir, &["-c", "rare_token_4"]);
+    fx.dir
+        .create_bytes("burst/d0/f0.rs", b"rare_token_0\0binary now\n");
+    fx.dir.create("burst/d1/f1.rs", "rare_token_1 rewritten\n");
+    same_as_one_shot(&fx.dir, &["-n", "rare_token_[01]"]);
+    same_as_one_shot(&fx.dir, &["-l", "rare_token_1"]);
+}
+
+/// More events than the kernel queues (a stopped daemon while 20,000
+/// changes happen): the queue overflows, the daemon rescans, and answers
+/// as one-shot.
+#[test]
+fn an_event_queue_overflow_rescans_and_answers_as_one_shot() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    same_as_one_shot(&fx.dir, &["-c", "hello"]);
+    let rescans = fx.status()["rescans"].as_u64().expect("rescans");
+    let pid = fx.pid().expect("pid");
+    signal(pid, Signal::STOP);
+    let cont = Continue(pid);
+    // Into a watched directory: files in a new one would make no events
+    // until it is watched. About three events per file (create, modify,
+    // close), over the default queue of 16,384.
+    for f in 0..7000 {
+        let body = if f % 50 == 0 {
+            "overflow_token\n"
+        } else {
+            "x\n"
+        };
+        fx.dir.create(&format!("docs/f{f}.txt"), body);
+    }
+    std::fs::remove_file(fx.dir.path().join("src/lib.rs")).expect("rm");
+    drop(cont);
+    same_as_one_shot(&fx.dir, &["-l", "overflow_token"]);
+    same_as_one_shot(&fx.dir, &["-c", "hello"]);
+    assert!(
+        fx.status()["rescans"].as_u64().expect("rescans") > rescans,
+        "no rescan: {}",
+        fx.status()
+    );
+}

@@ -469,14 +469,26 @@ impl Worker {
         }
     }
 
-    /// Search bytes already in memory, reported under `path`.
-    pub fn search_slice(
+    /// Search a file's bytes already in memory (the daemon's), reported
+    /// under `path`, exactly as [`Worker::search_file_at`] searches them
+    /// on disk: through the searcher's reader, not as one slice. The two
+    /// differ at the edges (grep-searcher 0.1.17: `-w '\W'` on a line
+    /// starting with the byte 0xB4 matches in a slice, not when read;
+    /// ripgrep's own --mmap and --no-mmap disagree there too), and the
+    /// daemon promises one-shot's bytes.
+    pub fn search_held(
         &mut self,
         path: &Path,
         bytes: &[u8],
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        self.search_source(path, Source::Slice(bytes), false, explicit)
+        match self.search_source(path, Source::Reader(&mut &bytes[..]), false, explicit) {
+            Err(err) if is_heap_limit(&err) => {
+                self.printer.output().restart();
+                self.search_source(path, Source::Reader(&mut &bytes[..]), true, explicit)
+            }
+            other => other,
+        }
     }
 
     /// Named files are always searched to the end ("binary file matches");
@@ -569,7 +581,6 @@ fn search_with(
 enum Source<'a> {
     Path(&'a Path),
     Reader(&'a mut dyn io::Read),
-    Slice(&'a [u8]),
 }
 
 impl Source<'_> {
@@ -582,7 +593,6 @@ impl Source<'_> {
         match self {
             Source::Path(p) => search_path(searcher, matcher, p, sink),
             Source::Reader(r) => searcher.search_reader(matcher, r, sink),
-            Source::Slice(b) => searcher.search_slice(matcher, b, sink),
         }
     }
 }

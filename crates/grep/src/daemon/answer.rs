@@ -121,6 +121,14 @@ pub fn answer(
                 }
                 note.verify_bytes += verify_bytes;
             }
+            Ok((_, ShardItem::Fault(why))) => {
+                if !flushed_any {
+                    return Err(ProtocolError::Failed(why));
+                }
+                out.flush(&mut buf)?;
+                out.send(Kind::Stderr, format!("pgrep-lite: {why}\n").as_bytes())?;
+                return Ok(ExitStatus::Error);
+            }
             Ok((_, ShardItem::File(r))) => {
                 if let Some(err) = r.error {
                     errored = true;

@@ -79,6 +79,8 @@ pub struct Entry {
     pub indexed: Indexed,
     /// Its length when last read.
     pub len: u64,
+    /// Indexed as blocks: where each ends.
+    pub blocks: Option<Box<[u32]>>,
 }
 
 /// Counters shared by every shard and the server, for status reports.
@@ -117,6 +119,15 @@ pub struct GrepShard {
     /// first index build is done, so that the load makes the daemon ready
     /// as soon as the files are read.
     deferred: bool,
+    /// An update is being applied (a panic now happened while indexing).
+    in_update: bool,
+    /// The files of the refresh being applied: a panic part way must not
+    /// lose the ones not reached ([`Shard::recover`] reads them too).
+    in_flight: Vec<PathBuf>,
+    /// Set when the shard was rebuilt after a panic while applying an
+    /// update: the next query is refused with it (the client searches
+    /// one-shot and says so once).
+    fault: Option<String>,
 }
 
 /// What a shard reports for status.
@@ -316,6 +327,9 @@ pub enum ShardItem {
     /// none of these are not sent: a query over 80,000 files that matches
     /// in ten sends ten items, not 80,000.
     File(FileResult),
+    /// The shard was rebuilt after a panic while it indexed: this query
+    /// is not answered (sent first, alone).
+    Fault(String),
     /// The shard's totals, sent last (its key sorts after every file).
     Summary {
         searched: u64,
@@ -368,6 +382,9 @@ impl GrepShard {
             unindexed: BTreeSet::new(),
             blocked: BTreeSet::new(),
             deferred: true,
+            in_update: false,
+            in_flight: Vec::new(),
+            fault: None,
         }
     }
 
@@ -409,7 +426,8 @@ impl GrepShard {
                 continue;
             };
             if let Held::Mem(bytes) = &e.held {
-                e.indexed = index_doc(&mut self.postings, &mut self.doc_paths, &rel, bytes);
+                (e.indexed, e.blocks) =
+                    index_doc(&mut self.postings, &mut self.doc_paths, &rel, bytes);
                 if let Indexed::Docs(first, last) = e.indexed
                     && last > first
                 {
@@ -456,6 +474,8 @@ impl GrepShard {
             (_, Some(b)) => Some(&b[..]),
             _ => None,
         };
+        let mut blocks = None;
+        fault_injection_index(&rel);
         let indexed = match text {
             Some(t) if !starts_with_bom(t) => {
                 if self.deferred && matches!(held, Held::Mem(_)) {
@@ -464,7 +484,8 @@ impl GrepShard {
                     self.unindexed.insert(rel.clone());
                     Indexed::Pending
                 } else {
-                    let indexed = index_doc(&mut self.postings, &mut self.doc_paths, &rel, t);
+                    let indexed;
+                    (indexed, blocks) = index_doc(&mut self.postings, &mut self.doc_paths, &rel, t);
                     if let Indexed::Docs(first, last) = indexed
                         && last > first
                     {
@@ -482,7 +503,15 @@ impl GrepShard {
             self.bytes += b.len() as u64;
         }
         self.total += len;
-        self.files.insert(rel, Entry { held, indexed, len });
+        self.files.insert(
+            rel,
+            Entry {
+                held,
+                indexed,
+                len,
+                blocks,
+            },
+        );
     }
 
     /// After updates: compact the index once dead postings pile up, and
@@ -543,19 +572,7 @@ impl GrepShard {
             // One pass of the matcher over the whole file, as the
             // searcher's own first step would be; most files end here.
             let started = q.config.stats.then(std::time::Instant::now);
-            let no_match = match &q.required {
-                Some(finder) => finder.find(bytes).is_none(),
-                None if q.config.multiline => {
-                    matches!(grep_matcher::Matcher::find(&q.matcher, bytes), Ok(None))
-                }
-                // The searcher's own first step on a buffer: cheap for
-                // patterns whose literals are inner, unlike a full find.
-                None => matches!(
-                    grep_matcher::Matcher::find_candidate_line(&q.matcher, bytes),
-                    Ok(None)
-                ),
-            };
-            if no_match {
+            if surely_no_match(q, bytes) {
                 let stats = started.map(|t| {
                     let mut s = Stats::new();
                     s.add_searches(1);
@@ -572,7 +589,7 @@ impl GrepShard {
         let display = root.display(within);
         fault_injection(rel);
         let result = match held {
-            Held::Mem(bytes) => worker.search_slice(&display, bytes, root.is_file),
+            Held::Mem(bytes) => worker.search_held(&display, bytes, root.is_file),
             Held::Disk(_) => worker.search_file_at(&display, &self.root.join(rel), root.is_file),
         };
         let output = worker.take_output();
@@ -609,6 +626,25 @@ fn fault_injection(rel: &Path) {
 
 #[cfg(not(debug_assertions))]
 fn fault_injection(_: &Path) {}
+
+/// Fault injection for end-to-end tests, debug builds only: with
+/// `PGREP_LITE_FAULT_PANIC_INDEX=NAME`, a shard panics once while it reads
+/// and indexes a file named NAME.
+#[cfg(debug_assertions)]
+fn fault_injection_index(rel: &Path) {
+    static TARGET: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
+    static FIRED: AtomicBool = AtomicBool::new(false);
+    let target = TARGET.get_or_init(|| std::env::var_os("PGREP_LITE_FAULT_PANIC_INDEX"));
+    if let Some(name) = target
+        && rel.file_name() == Some(name.as_os_str())
+        && !FIRED.swap(true, Ordering::SeqCst)
+    {
+        panic!("injected fault while indexing {}", rel.display());
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn fault_injection_index(_: &Path) {}
 
 /// Read a file whole, refusing to follow a symbolic link put in its place
 /// after it was looked at (what one-shot search would see is the link,
@@ -652,6 +688,23 @@ fn size_of(held: &Held, root: &Path, rel: &Path) -> u64 {
     }
 }
 
+/// True when the matcher, or the literal every match needs, finds nothing
+/// in `bytes` (so a search of them would print nothing).
+fn surely_no_match(q: &GrepQuery, bytes: &[u8]) -> bool {
+    match &q.required {
+        Some(finder) => finder.find(bytes).is_none(),
+        None if q.config.multiline => {
+            matches!(grep_matcher::Matcher::find(&q.matcher, bytes), Ok(None))
+        }
+        // The searcher's own first step on a buffer: cheap for patterns
+        // whose literals are inner, unlike a full find.
+        None => matches!(
+            grep_matcher::Matcher::find_candidate_line(&q.matcher, bytes),
+            Ok(None)
+        ),
+    }
+}
+
 /// Files over this many bytes are indexed as blocks.
 pub const SPLIT: usize = 1 << 20;
 /// The least size of a block (it runs to the end of the line it reaches).
@@ -671,7 +724,7 @@ fn index_doc(
     doc_paths: &mut Vec<Option<PathBuf>>,
     rel: &Path,
     bytes: &[u8],
-) -> Indexed {
+) -> (Indexed, Option<Box<[u32]>>) {
     let (split, block) = block_sizes();
     let mut add = |part: &[u8]| {
         let doc = postings.add(part);
@@ -682,21 +735,27 @@ fn index_doc(
         doc_paths[slot] = Some(rel.to_path_buf());
         doc
     };
-    if bytes.len() <= split {
+    // Block ends are u32: a held file is at most MAX_HELD (64 MiB).
+    if bytes.len() <= split || bytes.len() > u32::MAX as usize {
         let doc = add(bytes);
-        return Indexed::Docs(doc, doc);
+        return (Indexed::Docs(doc, doc), None);
     }
     let mut start = 0;
     let mut first = None;
     let mut last = 0;
+    let mut ends = Vec::new();
     while start < bytes.len() {
         let from = (start + block).min(bytes.len()) - 1;
         let end = memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |i| from + i + 1);
         last = add(&bytes[start..end]);
         first.get_or_insert(last);
+        ends.push(end as u32);
         start = end;
     }
-    Indexed::Docs(first.unwrap_or(last), last)
+    (
+        Indexed::Docs(first.unwrap_or(last), last),
+        Some(ends.into_boxed_slice()),
+    )
 }
 
 /// [`SPLIT`] and [`BLOCK`]; debug builds read `PGREP_LITE_INDEX_SPLIT`
@@ -752,6 +811,17 @@ enum Filter {
 }
 
 impl Filter {
+    /// Is this document a candidate? (`None`: every one is.)
+    fn doc_test(&self) -> Option<impl Fn(DocId) -> bool + '_> {
+        match self {
+            Filter::All => None,
+            Filter::Docs { bits, .. } => Some(move |d: DocId| {
+                bits.get(d as usize / 64)
+                    .is_some_and(|w| w & (1 << (d % 64)) != 0)
+            }),
+        }
+    }
+
     fn admits(&self, e: &Entry) -> bool {
         match (self, e.indexed) {
             (Filter::All, _) | (_, Indexed::Always | Indexed::Pending) => true,
@@ -789,8 +859,39 @@ impl GrepShard {
         root: &QueryRoot,
         rel: &Path,
         e: &Entry,
+        cand: Option<&dyn Fn(DocId) -> bool>,
         emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
     ) -> Flow {
+        // A split file is a candidate for its candidate blocks: when none
+        // of them has a match, neither has the file (a match lies within
+        // one line, so within one block of whole lines). Only they are
+        // read, not the whole file (a 24 MB register header for one
+        // block's false alarm).
+        if let (Some(cand), Some(ends), Held::Mem(bytes), Indexed::Docs(first, _)) =
+            (cand, &e.blocks, &e.held, e.indexed)
+            && q.skip_nonmatching
+            && !q.config.multiline
+        {
+            let mut start = 0usize;
+            let mut all_clear = true;
+            for (i, &end) in ends.iter().enumerate() {
+                let end = end as usize;
+                if cand(first + i as DocId)
+                    && bytes
+                        .get(start..end)
+                        .is_none_or(|block| !surely_no_match(q, block))
+                {
+                    all_clear = false;
+                    break;
+                }
+                start = end;
+            }
+            if all_clear {
+                tally.candidates += 1;
+                Self::pass_over(q, tally, e);
+                return Flow::Continue;
+            }
+        }
         let within = key.1.clone();
         let r = self.search_file(q, worker, root, rel, &within, &e.held);
         tally.searched += 1;
@@ -825,6 +926,8 @@ impl GrepShard {
         cancel: &AtomicBool,
         emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
     ) -> Flow {
+        let test = filter.doc_test();
+        let cand = test.as_ref().map(|t| t as &dyn Fn(DocId) -> bool);
         for (i, root) in q.roots.iter().enumerate() {
             if root.is_file {
                 if let Some(e) = self.files.get(&root.rel) {
@@ -838,6 +941,7 @@ impl GrepShard {
                         root,
                         &root.rel,
                         e,
+                        cand,
                         emit,
                     ) == Flow::Quit
                     {
@@ -871,7 +975,7 @@ impl GrepShard {
                     continue;
                 }
                 let key = (i, within.to_path_buf());
-                if self.visit(q, worker, tally, key, root, rel, e, emit) == Flow::Quit {
+                if self.visit(q, worker, tally, key, root, rel, e, cand, emit) == Flow::Quit {
                     return Flow::Quit;
                 }
             }
@@ -888,11 +992,14 @@ impl GrepShard {
         &self,
         q: &GrepQuery,
         members: &[&PathBuf],
+        docs: &[DocId],
         worker: &mut Worker,
         tally: &mut Tally,
         cancel: &AtomicBool,
         emit: &mut dyn FnMut((usize, PathBuf), ShardItem) -> Flow,
     ) -> Flow {
+        let test = |d: DocId| docs.binary_search(&d).is_ok();
+        let cand: Option<&dyn Fn(DocId) -> bool> = Some(&test);
         for (i, root) in q.roots.iter().enumerate() {
             let start = members.partition_point(|p| p.as_path() < root.rel.as_path());
             for rel in &members[start..] {
@@ -916,7 +1023,7 @@ impl GrepShard {
                     continue;
                 }
                 let key = (i, within.to_path_buf());
-                if self.visit(q, worker, tally, key, root, rel, e, emit) == Flow::Quit {
+                if self.visit(q, worker, tally, key, root, rel, e, cand, emit) == Flow::Quit {
                     return Flow::Quit;
                 }
             }
@@ -963,6 +1070,10 @@ impl Shard for GrepShard {
         cancel: &AtomicBool,
         emit: &mut dyn FnMut(Self::Key, ShardItem) -> Flow,
     ) {
+        if let Some(fault) = self.fault.take() {
+            emit((0, PathBuf::new()), ShardItem::Fault(fault));
+            return;
+        }
         let mut worker = Worker::new(&q.config, q.mode, q.matcher.clone());
         let mut tally = Tally {
             searched: 0,
@@ -994,7 +1105,7 @@ impl Shard for GrepShard {
                     .collect();
                 members.sort_unstable();
                 members.dedup();
-                self.search_members(q, &members, &mut worker, &mut tally, cancel, emit)
+                self.search_members(q, &members, &d, &mut worker, &mut tally, cancel, emit)
             }
             Some(d) => {
                 let mut bits = vec![0u64; self.doc_paths.len().div_ceil(64)];
@@ -1026,8 +1137,10 @@ impl Shard for GrepShard {
     }
 
     fn update(&mut self, update: Update) {
+        self.in_update = true;
         match update {
             Update::Refresh(paths) => {
+                self.in_flight.clone_from(&paths);
                 for rel in paths {
                     let new = !self.files.contains_key(&rel);
                     self.refresh(rel);
@@ -1062,12 +1175,21 @@ impl Shard for GrepShard {
         }
         self.postings.commit();
         self.upkeep();
+        self.in_update = false;
+        self.in_flight.clear();
     }
 
     fn recover(&mut self) {
         // The panic may have left the index half updated: rebuild it and
         // re-read every file this shard is responsible for.
-        let paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        if std::mem::take(&mut self.in_update) {
+            let note = "a worker panicked while indexing its files; it read and indexed them \
+                        again, and this search goes one-shot";
+            eprintln!("pgrep-lite: {note}");
+            self.fault = Some(note.to_string());
+        }
+        let mut paths: BTreeSet<PathBuf> = self.files.keys().cloned().collect();
+        paths.extend(std::mem::take(&mut self.in_flight));
         self.files.clear();
         self.bytes = 0;
         self.total = 0;
@@ -1079,7 +1201,24 @@ impl Shard for GrepShard {
         // Indexed as read: no background build may be coming to do it.
         self.deferred = false;
         for rel in paths {
-            self.refresh(rel);
+            // A file whose indexing panics again is searched from disk by
+            // every query, never indexed: the rest are not lost with it.
+            let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.refresh(rel.clone())
+            }));
+            if again.is_err() {
+                self.forget(&rel);
+                self.always.insert(rel.clone());
+                self.files.insert(
+                    rel,
+                    Entry {
+                        held: Held::Disk(NotHeld::Large),
+                        indexed: Indexed::Always,
+                        len: 0,
+                        blocks: None,
+                    },
+                );
+            }
         }
         self.postings.commit();
     }

@@ -444,21 +444,19 @@ impl Daemon {
 
     fn query_on(&self, wire: &Wire<'_>, req: &Frame) -> Result<(), ProtocolError> {
         let q: protocol::Query = req.json()?;
-        let planned = if self.watcher.is_ready() {
-            plan(&self.root, &self.tree, &q)
-        } else {
-            Err(Refusal::Loading)
-        };
-        let gq = match planned {
-            Ok(gq) => gq,
-            Err(why) => return self.refuse(wire, &why),
-        };
+        if !self.watcher.is_ready() {
+            return self.refuse(wire, &Refusal::Loading);
+        }
         if self.stop.root_changed() {
             // Say so to this client first: stopping closes connections.
             wire.send(Kind::Fallback, Refusal::RootReplaced.to_string().as_bytes())?;
             self.stop.root_lost("was replaced by another directory");
             return Ok(());
         }
+        // Sync before planning: the plan looks the query's paths up in the
+        // tree, which must already hold every change made before the query
+        // (a file just ignored by a .gitignore edit was still found there,
+        // and the shards, which had dropped it, answered it with nothing).
         let sync_started = Instant::now();
         let synced = self.watcher.sync();
         self.syncs.fetch_add(1, Ordering::Relaxed);
@@ -467,6 +465,10 @@ impl Daemon {
         if !synced {
             return self.refuse(wire, &Refusal::NotSynced);
         }
+        let gq = match plan(&self.root, &self.tree, &q) {
+            Ok(gq) => gq,
+            Err(why) => return self.refuse(wire, &why),
+        };
         self.queries.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let mut note = protocol::QueryNote::default();
