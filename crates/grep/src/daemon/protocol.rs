@@ -275,6 +275,9 @@ pub struct Status {
     /// Text files beyond the budget, read from disk when searched.
     #[serde(default)]
     pub files_from_disk: u64,
+    /// Queries answered with the index (the rest scanned every file).
+    #[serde(default)]
+    pub queries_indexed: u64,
     /// The last queries answered, oldest first.
     #[serde(default)]
     pub recent_queries: Vec<QueryNote>,

@@ -74,6 +74,7 @@ struct Daemon {
     sync_micros: AtomicU64,
     /// The last [`RECENT`] queries answered, for `daemon status`.
     recent: Mutex<VecDeque<protocol::QueryNote>>,
+    queries_indexed: AtomicU64,
     memory_budget: u64,
 }
 
@@ -120,6 +121,7 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         syncs: AtomicU64::new(0),
         sync_micros: AtomicU64::new(0),
         recent: Mutex::new(VecDeque::new()),
+        queries_indexed: AtomicU64::new(0),
         memory_budget: opts.memory,
     });
 
@@ -413,6 +415,7 @@ impl Daemon {
                 .map(|s| s.files - s.binary - s.large - s.linked - s.budget)
                 .sum(),
             files_from_disk: shard_stats.iter().map(|s| s.budget).sum(),
+            queries_indexed: self.queries_indexed.load(Ordering::Relaxed),
             recent_queries: self
                 .recent
                 .lock()
@@ -475,6 +478,9 @@ impl Daemon {
         let status = answer(self.tree.pool(), gq, wire, &mut note)?;
         note.micros = started.elapsed().as_micros() as u64;
         note.files = self.tree.lock().map_or(0, |i| i.files.len() as u64);
+        if note.plan == "index" {
+            self.queries_indexed.fetch_add(1, Ordering::Relaxed);
+        }
         if let Ok(mut recent) = self.recent.lock() {
             if recent.len() == RECENT {
                 recent.pop_front();
