@@ -3,7 +3,7 @@
 //!
 //! This is Russ Cox's algorithm ("Regular Expression Matching with a
 //! Trigram Index", google/codesearch `index/regexp.go`) on regex-syntax's
-//! HIR, over bytes. Each HIR node gets an [`Info`]: can it match the empty
+//! HIR, over bytes. Each HIR node gets an `Info`: can it match the empty
 //! string, its exact set of matching strings when that is small, else sets
 //! of prefixes and suffixes, and a query `m` that every match satisfies.
 //! Concatenation crosses the sets (and adds the trigrams of the strings

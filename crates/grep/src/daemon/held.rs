@@ -1,18 +1,22 @@
-//! A shard of the daemon: the files one worker holds in memory, and how it
-//! answers a search over them.
+//! A shard of the daemon: the files one worker holds, its trigram index
+//! over them ([`super::postings`]), and how it answers a search.
 //!
 //! Text files are held as one exact-size byte buffer each (no per-line
-//! objects, so memory is the bytes plus a small per-file constant). Binary
-//! files, files over the size limit and files with other hard links are not
-//! held; they stay listed, and a query reads them from disk, so an answer
-//! never silently misses them.
+//! objects, so memory is the bytes plus a small per-file constant), up to
+//! the shard's share of the memory budget. Binary files, files over the
+//! size limit, files with other hard links and text files beyond the budget
+//! are not held; they stay listed, and a query reads them from disk, so an
+//! answer never silently misses them.
 //!
-//! A query visits the shard's files in path order, within each query root,
-//! and searches each with the same matcher, searcher and printer as one-shot
-//! search, so the bytes it produces for a file are the bytes one-shot
-//! `--sort path` produces for it. A held file that cannot match (it lacks
-//! the literal every match needs, or the matcher finds nothing in it) is
-//! passed over after one pass, when the query's mode prints nothing for it.
+//! A query with a plan ([`super::grams`]) evaluates it on the index and
+//! visits only the candidates (plus the files the index cannot vouch for:
+//! see [`Indexed`]), in path order within each query root; otherwise it
+//! visits every file. Each visited file is searched with the same matcher,
+//! searcher and printer as one-shot search, so the bytes it produces for a
+//! file are the bytes one-shot `--sort path` produces for it. A held file
+//! that cannot match (it lacks the literal every match needs, or the
+//! matcher finds nothing in it) is passed over after one pass, when the
+//! query's mode prints nothing for it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -61,7 +65,7 @@ pub enum NotHeld {
 pub enum Indexed {
     /// Its bytes as last read are these documents (inclusive): one for
     /// most files; a file over [`SPLIT`] is indexed as blocks of whole
-    /// lines (see [`index_doc`]).
+    /// lines (see `index_doc`).
     Docs(DocId, DocId),
     /// Searched by every query the index plans: its bytes on disk are not
     /// what the index would see (binary, a byte-order mark that makes the

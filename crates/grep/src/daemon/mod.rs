@@ -7,7 +7,11 @@
 //!
 //! * [`protocol`]: frames and messages on the socket;
 //! * [`socket`]: where sockets live and who may use them (Unix);
-//! * [`held`]: one shard's files and how it answers a search over them;
+//! * [`grams`]: a search's patterns planned into a boolean trigram query;
+//! * [`postings`]: a shard's trigram index (segments, tombstones,
+//!   compaction) and the evaluation of a plan over it;
+//! * [`held`]: one shard's files and index, and how it answers a search
+//!   over them (the server plans, the shard executes);
 //! * [`index`]: what the daemon holds (which shard owns which file, which
 //!   directories, what was left out) and its upkeep;
 //! * [`stop`]: the stop flag, and stopping when the root goes;
