@@ -169,6 +169,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
         'pgrep-lite;daemon;start' {
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Worker threads, each owning a shard (default, or 0: available cores; at most 256)')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Hold at most this many bytes of file contents in memory (e.g. 0, 512M, 2G); files beyond it are read from disk (the page cache) when the index makes them candidates. The index itself is always held. Default: a quarter of physical memory, at most 4G')
             [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll the tree for changes instead of using file notifications')
             [CompletionResult]::new('--foreground', '--foreground', [CompletionResultType]::ParameterName, 'Serve from this process instead of starting a background one')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

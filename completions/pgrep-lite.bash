@@ -396,7 +396,7 @@ _pgrep__lite() {
             return 0
             ;;
         pgrep__subcmd__lite__subcmd__daemon__subcmd__start)
-            opts="-h --workers --idle-timeout --poll --foreground --help"
+            opts="-h --workers --idle-timeout --poll --memory --foreground --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -407,6 +407,10 @@ _pgrep__lite() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -164,6 +164,7 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
         &'pgrep-lite;daemon;start'= {
             cand --workers 'Worker threads, each owning a shard (default, or 0: available cores; at most 256)'
             cand --idle-timeout 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h'
+            cand --memory 'Hold at most this many bytes of file contents in memory (e.g. 0, 512M, 2G); files beyond it are read from disk (the page cache) when the index makes them candidates. The index itself is always held. Default: a quarter of physical memory, at most 4G'
             cand --poll 'Poll the tree for changes instead of using file notifications'
             cand --foreground 'Serve from this process instead of starting a background one'
             cand -h 'Print help (see more with ''--help'')'
