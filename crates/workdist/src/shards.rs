@@ -242,10 +242,30 @@ impl<S: Shard> ShardPool<S> {
             let (tx, rx) = bounded(1);
             w.tx.send(Msg::Stats(tx))
                 .map_err(|_| ShardError::WorkerGone { worker: i })?;
-            out.push(
-                rx.recv()
-                    .map_err(|_| ShardError::WorkerGone { worker: i })?,
-            );
+            // Bounded waits: a worker stopped with this request still in
+            // its inbox never answers, and the request (with its reply
+            // sender) lives on in the channel the pool still holds, so a
+            // plain recv would wait forever (it did, for the daemon's index
+            // builder during a shutdown).
+            let stats = loop {
+                match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                    Ok(s) => break s,
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                        return Err(ShardError::WorkerGone { worker: i });
+                    }
+                    Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                        let gone = w
+                            .handle
+                            .lock()
+                            .map(|h| h.as_ref().is_none_or(JoinHandle::is_finished))
+                            .unwrap_or(true);
+                        if gone {
+                            return Err(ShardError::WorkerGone { worker: i });
+                        }
+                    }
+                }
+            };
+            out.push(stats);
         }
         Ok(out)
     }
@@ -659,6 +679,33 @@ mod tests {
             })
             .collect();
         ShardPool::new(shards, 16, 4).expect("pool")
+    }
+
+    /// Found with the daemon's index builder: stats asked of a pool while
+    /// another thread stops it waited forever (the request sat in the
+    /// stopped worker's inbox). Each round must end, with stats or an
+    /// error, within a bounded time.
+    #[test]
+    fn stats_during_a_stop_never_wait_forever() {
+        for _ in 0..20 {
+            let emitted = Arc::new(AtomicUsize::new(0));
+            let p = Arc::new(pool(2, 10, &emitted));
+            let (done_tx, done_rx) = crossbeam_channel::bounded::<()>(1);
+            let asker = {
+                let p = Arc::clone(&p);
+                std::thread::spawn(move || {
+                    while p.stats().is_ok() {}
+                    let _ = done_tx.send(());
+                })
+            };
+            std::thread::sleep(Duration::from_millis(2));
+            p.stop();
+            assert!(
+                done_rx.recv_timeout(Duration::from_secs(10)).is_ok(),
+                "stats() still waiting 10 s after stop()"
+            );
+            asker.join().expect("asker");
+        }
     }
 
     #[test]

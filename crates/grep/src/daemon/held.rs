@@ -163,9 +163,14 @@ pub enum Update {
     Remove(Vec<PathBuf>),
     /// Forget every file under this directory.
     RemoveDir(PathBuf),
-    /// Index up to this many files left pending by the load; with none
-    /// left, index every file as it is read from then on.
-    Index(usize),
+    /// Index up to `files` files left pending by the load (with none left,
+    /// index every file as it is read from then on), then send `(worker,
+    /// still deferred)` on `done`.
+    Index {
+        files: usize,
+        worker: usize,
+        done: crossbeam_channel::Sender<(usize, bool)>,
+    },
 }
 
 /// One place a query searches: a directory or a file under the root, and
@@ -1175,7 +1180,15 @@ impl Shard for GrepShard {
                 }
                 self.counters.pending.fetch_sub(1, Ordering::Relaxed);
             }
-            Update::Index(n) => self.index_pending(n),
+            Update::Index {
+                files,
+                worker,
+                done,
+            } => {
+                self.index_pending(files);
+                self.postings.commit();
+                let _ = done.send((worker, self.deferred));
+            }
         }
         self.postings.commit();
         self.upkeep();

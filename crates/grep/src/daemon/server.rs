@@ -344,21 +344,37 @@ impl Daemon {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // Each shard gets its next batch as soon as it reports the last
+        // one done: no round waits for the slowest shard, and a query
+        // waits behind at most one batch.
         let pool = self.tree.pool();
-        while !self.stop.is_stopping() {
-            // Behind each shard's updates: the round before is done.
-            let Ok(stats) = pool.stats() else {
-                return;
-            };
-            let mut busy = false;
-            for (w, s) in stats.iter().enumerate() {
-                if s.deferred {
-                    busy = true;
-                    let _ = pool.update(w, Update::Index(BATCH));
+        let (tx, rx) = crossbeam_channel::unbounded::<(usize, bool)>();
+        let send = |worker: usize| {
+            pool.update(
+                worker,
+                Update::Index {
+                    files: BATCH,
+                    worker,
+                    done: tx.clone(),
+                },
+            )
+            .is_ok()
+        };
+        let mut busy = (0..pool.len()).filter(|&w| send(w)).count();
+        while busy > 0 && !self.stop.is_stopping() {
+            match rx.recv_timeout(Duration::from_millis(200)) {
+                Ok((w, true)) => {
+                    if !send(w) {
+                        busy -= 1;
+                    }
                 }
-            }
-            if !busy {
-                return;
+                Ok((_, false)) => busy -= 1,
+                // A shard that panicked while indexing never answers; it
+                // indexed everything again as it recovered.
+                Err(_) => match pool.stats() {
+                    Ok(stats) if stats.iter().any(|s| s.deferred) => {}
+                    _ => return,
+                },
             }
         }
     }
