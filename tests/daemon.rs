@@ -74,6 +74,27 @@ impl Fixture {
             .expect("a socket")
     }
 
+    /// Start the daemon with a debug build's fault injection `var` aimed
+    /// at `lib.rs` (adopted: stopped when the fixture's runtime goes), run
+    /// `-c hello src`, and check the answer is whole (one-shot took over)
+    /// with the fault reported in one line, not hidden; that line.
+    fn fault_then_one_shot(&self, extra: &[&str], var: &str) -> (DaemonGuard<'_>, String) {
+        let mut cmd = self.dir.command();
+        cmd.args(["daemon", "start"]).args(extra).env(var, "lib.rs");
+        let out = run_bounded(&mut cmd, None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let guard = DaemonGuard::adopt(&self.dir);
+        let out = self.dir.run(&["--sort", "path", "-c", "hello", "src"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            text(&out.stdout),
+            "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
+        );
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        (guard, err)
+    }
+
     /// The same search through the daemon and with --no-daemon.
     fn both(&self, args: &[&str]) -> (std::process::Output, std::process::Output) {
         let d = self.dir.run(args);
@@ -459,22 +480,7 @@ fn idle_timeout_stops_the_daemon() {
 fn a_panicking_worker_fails_over_to_one_shot_and_the_daemon_recovers() {
     let fx = Fixture::new();
     // Fault injection: a shard panics when it searches `lib.rs`.
-    let mut cmd = fx.dir.command();
-    cmd.args(["daemon", "start"])
-        .env("PGREP_LITE_FAULT_PANIC", "lib.rs");
-    let out = run_bounded(&mut cmd, None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let _g = DaemonGuard::adopt(&fx.dir);
-    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
-    // The answer is whole (one-shot took over) and the fault is reported in
-    // one line, not hidden.
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        text(&out.stdout),
-        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
-    );
-    let err = text(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let (_g, err) = fx.fault_then_one_shot(&[], "PGREP_LITE_FAULT_PANIC");
     assert!(
         err.contains("panicked") && err.contains("searching without it"),
         "{err}"
@@ -1122,20 +1128,7 @@ fn searches_take_the_index_and_status_names_the_plan() {
 #[test]
 fn a_shard_that_panics_while_indexing_recovers_and_one_search_goes_one_shot() {
     let fx = Fixture::new();
-    let mut cmd = fx.dir.command();
-    cmd.args(["daemon", "start", "--workers", "1"])
-        .env("PGREP_LITE_FAULT_PANIC_INDEX", "lib.rs");
-    let out = run_bounded(&mut cmd, None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let _g = DaemonGuard::adopt(&fx.dir);
-    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        text(&out.stdout),
-        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
-    );
-    let err = text(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let (_g, err) = fx.fault_then_one_shot(&["--workers", "1"], "PGREP_LITE_FAULT_PANIC_INDEX");
     assert!(err.contains("panicked while indexing"), "{err}");
     let before = fx.status()["queries"].as_u64().expect("n");
     same_as_one_shot(&fx.dir, &["-c", "hello", "src"]);

@@ -592,6 +592,27 @@ fn analyze(h: &Hir) -> Info {
     info
 }
 
+/// A small deterministic generator for the daemon's unit tests (no
+/// dependency for it).
+#[cfg(test)]
+pub(crate) struct Rng(pub u64);
+
+#[cfg(test)]
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.below(v.len())]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -660,23 +681,6 @@ mod tests {
         let text = "PM_RE\u{17F}UME".as_bytes();
         let has = |x: Gram| text.windows(3).any(|w| gram(w) == x);
         assert!(q.holds(&has), "{q}");
-    }
-
-    /// A small deterministic generator (no dependency for one test).
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-            v[self.below(v.len())]
-        }
     }
 
     const ATOMS: &[&str] = &[

@@ -671,20 +671,7 @@ fn fault_drop_gram() -> Option<Gram> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::daemon::grams::gram;
-
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::daemon::grams::{Rng, gram};
 
     fn random_doc(r: &mut Rng) -> Vec<u8> {
         let len = r.below(40);
