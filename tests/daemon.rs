@@ -84,6 +84,11 @@ impl Fixture {
         let out = run_bounded(&mut cmd, None);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let guard = DaemonGuard::adopt(&self.dir);
+        (guard, self.whole_answer_one_note())
+    }
+
+    /// `-c hello src`: the whole answer, and stderr, one line (returned).
+    fn whole_answer_one_note(&self) -> String {
         let out = self.dir.run(&["--sort", "path", "-c", "hello", "src"]);
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(
@@ -92,7 +97,7 @@ impl Fixture {
         );
         let err = text(&out.stderr);
         assert_eq!(err.lines().count(), 1, "{err}");
-        (guard, err)
+        err
     }
 
     /// The same search through the daemon and with --no-daemon.
@@ -406,14 +411,7 @@ fn a_killed_daemon_means_fallback_with_one_line_then_a_clean_restart() {
     let pid = fx.pid().expect("pid");
     util::signal(pid, Signal::KILL).expect("kill");
     wait_until(Duration::from_secs(10), "the daemon to die", || !alive(pid));
-    let out = fx.dir.run(&["--sort", "path", "-c", "hello", "src"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(
-        text(&out.stdout),
-        "src/deep/nested/mod.rs:1\nsrc/lib.rs:2\nsrc/main.rs:1\n"
-    );
-    let err = text(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = fx.whole_answer_one_note();
     assert!(
         err.contains("unavailable") && err.contains("searching without it"),
         "{err}"
