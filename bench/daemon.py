@@ -63,7 +63,7 @@ import time
 
 sys.dont_write_bytecode = True  # no bench/__pycache__ left in the checkout
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grep import QUERIES, corpus_dir  # noqa: E402
+from grep import QUERIES, corpus_dir, drain  # noqa: E402
 
 # Five rare identifiers from five subsystems (networking, KVM, btrfs, mm,
 # PCI), each in 1-20 files of Linux 6.1 as a substring (3, 6, 2, 2 and 11
@@ -100,12 +100,7 @@ def timed(argv, cwd, env=None):
     millisecond answers of the index would feel a /usr/bin/time exec)."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    total = 0
-    while True:
-        chunk = proc.stdout.read(1 << 16)
-        if not chunk:
-            break
-        total += len(chunk)
+    total = drain(proc)
     code = proc.wait()
     return time.perf_counter() - start, code, total
 

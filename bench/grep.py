@@ -54,16 +54,21 @@ def run_once(argv, cwd):
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        total = 0
-        while True:
-            chunk = proc.stdout.read(1 << 16)
-            if not chunk:
-                break
-            total += len(chunk)
+        total = drain(proc)
         code = proc.wait()
         elapsed = time.perf_counter() - start
         rss = int(rss_file.read().split()[-1] or 0)
     return elapsed, rss, code, total
+
+
+def drain(proc):
+    """Read a process's stdout to its end; the number of bytes."""
+    total = 0
+    while True:
+        chunk = proc.stdout.read(1 << 16)
+        if not chunk:
+            return total
+        total += len(chunk)
 
 
 def corpus_dir(given):
