@@ -1192,3 +1192,21 @@ fn an_event_queue_overflow_rescans_and_answers_as_one_shot() {
         fx.status()
     );
 }
+
+/// Found by the daemon oracle (a long run): with an empty `-f` file, or
+/// `-m 0`, one-shot searches nothing and prints nothing, not even
+/// `--stats`; the daemon printed a summary.
+#[test]
+fn nothing_is_printed_when_no_match_is_possible() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    let pats = temp_dir();
+    let empty = pats.path().join("empty");
+    std::fs::write(&empty, "").expect("write");
+    let empty = empty.to_str().expect("utf-8 path");
+    same_as_one_shot(&fx.dir, &["--json", "--stats", "-f", empty]);
+    same_as_one_shot(&fx.dir, &["-c", "-f", empty]);
+    same_as_one_shot(&fx.dir, &["-m", "0", "--stats", "hello"]);
+    same_as_one_shot(&fx.dir, &["-m0", "-c", "hello"]);
+    assert_eq!(last_query(&fx.dir)["plan"], "none: no match is possible");
+}

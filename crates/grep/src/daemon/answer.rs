@@ -93,6 +93,13 @@ pub fn answer(
     let want_stats = gq.config.stats;
     let implicit = gq.config.implicit_path && !gq.list_files;
     let mode = gq.mode;
+    if !gq.list_files && gq.config.matches_impossible() {
+        // As one-shot: nothing is searched and nothing printed, not even
+        // `--stats` (`-f` of an empty file, `-m 0`; the oracle found the
+        // daemon printing a summary).
+        note.plan = "none: no match is possible".to_string();
+        return Ok(ExitStatus::NotFound);
+    }
     note.plan = match &gq.plan {
         Plan::Index(_) => "index".to_string(),
         Plan::FullScan(why) => format!("full scan: {why}"),
