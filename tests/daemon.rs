@@ -1210,3 +1210,34 @@ fn nothing_is_printed_when_no_match_is_possible() {
     same_as_one_shot(&fx.dir, &["-m0", "-c", "hello"]);
     assert_eq!(last_query(&fx.dir)["plan"], "none: no match is possible");
 }
+
+/// `--memory`: the smallest files are held up to the budget, the rest are
+/// indexed and read from disk when they are candidates; answers and
+/// read-your-writes are unchanged. `--memory 0` holds no contents at all.
+#[test]
+fn a_memory_budget_holds_small_files_and_reads_the_rest_from_disk() {
+    let fx = Fixture::new();
+    {
+        let _g = fx.start(&["--workers", "1", "--memory", "60"]);
+        let status = fx.status();
+        assert_eq!(status["memory_budget"].as_u64(), Some(60), "{status}");
+        assert!(status["bytes_held"].as_u64() <= Some(60), "{status}");
+        assert!(status["files_from_disk"].as_u64() >= Some(2), "{status}");
+        // notes.txt (13 bytes) is among the smallest: held.
+        assert!(status["files_in_memory"].as_u64() >= Some(2), "{status}");
+        for args in [
+            &["-n", "hello"][..],
+            &["-c", "goodbye"],
+            &["-l", "-i", "HELLO"],
+        ] {
+            same_as_one_shot(&fx.dir, args);
+        }
+        fx.dir.create("docs/guide.md", "# Guide\nbudgeted hello\n");
+        same_as_one_shot(&fx.dir, &["-n", "budgeted"]);
+        assert_eq!(last_query(&fx.dir)["plan"], "index");
+    }
+    let _g = fx.start(&["--memory", "0"]);
+    let status = fx.status();
+    assert_eq!(status["bytes_held"].as_u64(), Some(0), "{status}");
+    same_as_one_shot(&fx.dir, &["-n", "hello"]);
+}

@@ -365,7 +365,11 @@ impl Tree {
                 let _ = self.pool.update(w, Update::Remove(paths));
             }
         }
-        for (w, paths) in refresh.into_iter().enumerate() {
+        for (w, mut paths) in refresh.into_iter().enumerate() {
+            // Dealt biggest first (for balance), read smallest first: under
+            // a memory budget the files held are then the small ones, which
+            // save the most opens and reads per byte of budget.
+            paths.reverse();
             // In batches, so that the shards read in parallel and a query
             // arriving meanwhile is not stuck behind one giant update.
             for chunk in paths.chunks(256) {
