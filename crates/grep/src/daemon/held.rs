@@ -727,7 +727,10 @@ pub const BLOCK: usize = 8 << 10;
 /// whole, they were most of what a rare literal had to verify. Blocks are
 /// sound for any search that matches within a line (no `-U`): a match lies
 /// in one line, so in one block, and the plan holds on any text with a
-/// match. Multi-line searches take every split file as a candidate.
+/// match. Multi-line searches take every split file as a candidate. (This
+/// rests on lines ending at `\n`, with or without `--crlf`: a search with
+/// another line terminator, such as ripgrep's `--null-data`, must take
+/// split files whole too.)
 fn index_doc(
     postings: &mut Postings,
     doc_paths: &mut Vec<Option<PathBuf>>,
