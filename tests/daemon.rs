@@ -804,6 +804,12 @@ fn debug_says_who_answered() {
     let pid = fx.pid().expect("pid");
     let out = fx.dir.run(&["--debug", "-c", "hello", "src/lib.rs"]);
     assert_eq!(text(&out.stdout), "2\n");
+    // And how: the plan, and what it left to search.
+    assert!(
+        text(&out.stderr).contains("pgrep-lite: debug: plan: "),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(
         text(&out.stderr).contains(&format!(
             "answered by the daemon for {} (pid {pid})",

@@ -449,15 +449,7 @@ fn render_status(s: &protocol::Status) -> String {
     ));
     for (i, q) in s.recent_queries.iter().rev().enumerate() {
         let label = if i == 0 { "last queries:" } else { "" };
-        let what = match q.candidates {
-            Some(c) => format!("{c} candidates of {} files", q.files),
-            None => format!("{} ({} files)", q.plan, q.files),
-        };
-        out.push_str(&format!(
-            "{label:<17}{what}, {} searched, {:.1} ms\n",
-            mib(q.verify_bytes),
-            q.micros as f64 / 1000.0
-        ));
+        out.push_str(&format!("{label:<17}{}\n", q.describe()));
     }
     if let Some(t) = s.idle_timeout_secs {
         out.push_str(&format!("idle timeout:    {t}s\n"));

@@ -283,6 +283,22 @@ pub struct Status {
     pub recent_queries: Vec<QueryNote>,
 }
 
+impl QueryNote {
+    /// One line for `--debug` and `daemon status`: the plan, what it left
+    /// to search, and the time.
+    pub fn describe(&self) -> String {
+        let what = match self.candidates {
+            Some(c) => format!("plan: index, {c} candidate files of {}", self.files),
+            None => format!("plan: {}, {} files", self.plan, self.files),
+        };
+        format!(
+            "{what}, {:.1} MiB searched, {:.1} ms in the daemon",
+            self.verify_bytes as f64 / (1u64 << 20) as f64,
+            self.micros as f64 / 1000.0
+        )
+    }
+}
+
 /// What the daemon remembers of a query it answered.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct QueryNote {

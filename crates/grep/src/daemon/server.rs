@@ -490,10 +490,15 @@ impl Daemon {
         };
         self.queries.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
+        let debug = gq.config.debug;
         let mut note = protocol::QueryNote::default();
         let status = answer(self.tree.pool(), gq, wire, &mut note)?;
         note.micros = started.elapsed().as_micros() as u64;
         note.files = self.tree.lock().map_or(0, |i| i.files.len() as u64);
+        if debug {
+            let line = format!("pgrep-lite: debug: {}\n", note.describe());
+            wire.send(Kind::Stderr, line.as_bytes())?;
+        }
         if note.plan == "index" {
             self.queries_indexed.fetch_add(1, Ordering::Relaxed);
         }
