@@ -867,7 +867,8 @@ impl GrepShard {
         q: &GrepQuery,
         worker: &mut Worker,
         tally: &mut Tally,
-        key: (usize, PathBuf),
+        root_idx: usize,
+        within: &Path,
         root: &QueryRoot,
         rel: &Path,
         e: &Entry,
@@ -904,8 +905,7 @@ impl GrepShard {
                 return Flow::Continue;
             }
         }
-        let within = key.1.clone();
-        let r = self.search_file(q, worker, root, rel, &within, &e.held);
+        let r = self.search_file(q, worker, root, rel, within, &e.held);
         tally.searched += 1;
         tally.candidates += 1;
         tally.verify_bytes += e.len;
@@ -915,7 +915,9 @@ impl GrepShard {
         if r.output.is_empty() && r.error.is_none() && !r.has_match {
             return Flow::Continue;
         }
-        emit(key, ShardItem::File(r))
+        // The key's path is made only for what is sent: a full scan visits
+        // every file and sends a few.
+        emit((root_idx, within.to_path_buf()), ShardItem::File(r))
     }
 
     /// A selected file the index ruled out: searched, as far as the
@@ -949,7 +951,8 @@ impl GrepShard {
                         q,
                         worker,
                         tally,
-                        (i, PathBuf::new()),
+                        i,
+                        Path::new(""),
                         root,
                         &root.rel,
                         e,
@@ -986,8 +989,7 @@ impl GrepShard {
                     Self::pass_over(q, tally, e);
                     continue;
                 }
-                let key = (i, within.to_path_buf());
-                if self.visit(q, worker, tally, key, root, rel, e, cand, emit) == Flow::Quit {
+                if self.visit(q, worker, tally, i, within, root, rel, e, cand, emit) == Flow::Quit {
                     return Flow::Quit;
                 }
             }
@@ -1034,8 +1036,7 @@ impl GrepShard {
                 {
                     continue;
                 }
-                let key = (i, within.to_path_buf());
-                if self.visit(q, worker, tally, key, root, rel, e, cand, emit) == Flow::Quit {
+                if self.visit(q, worker, tally, i, within, root, rel, e, cand, emit) == Flow::Quit {
                     return Flow::Quit;
                 }
             }
@@ -1189,7 +1190,6 @@ impl Shard for GrepShard {
                 done,
             } => {
                 self.index_pending(files);
-                self.postings.commit();
                 let _ = done.send((worker, self.deferred));
             }
         }
