@@ -131,8 +131,14 @@ class Daemons:
         os.chmod(self.runtime, 0o700)
         self.env = dict(os.environ, XDG_RUNTIME_DIR=self.runtime)
         self.roots = set()
+        # Builds before issue 13 manage the daemon with a `daemon`
+        # subcommand; later ones with `--daemon ACTION`.
+        helps = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+        self.manage = ["--daemon"] if "--daemon" in helps else ["daemon"]
 
     def run(self, args, cwd=None, text=True):
+        if args and args[0] == "--daemon":
+            args = self.manage + args[1:]
         return subprocess.run([self.bin] + args, cwd=cwd, env=self.env, capture_output=True, text=text)
 
     def start(self, root, extra=()):
@@ -141,10 +147,10 @@ class Daemons:
         self.stop(root)
         self.roots.add(root)
         t0 = time.perf_counter()
-        r = self.run(["daemon", "start"] + list(extra) + [root], cwd=root)
+        r = self.run(["--daemon", "start"] + list(extra) + [root], cwd=root)
         ready = time.perf_counter() - t0
         if r.returncode != 0:
-            return None, f"`{shlex.join([self.bin, 'daemon', 'start'] + list(extra) + [root])}` " \
+            return None, f"`{shlex.join([self.bin] + self.manage + ['start'] + list(extra) + [root])}` " \
                          f"failed (exit {r.returncode}): {r.stderr.strip()}"
         self.t0 = t0
         return ready, None
@@ -165,7 +171,7 @@ class Daemons:
             time.sleep(0.02)
 
     def status(self, root):
-        r = self.run(["daemon", "status", "--json", root], cwd=root)
+        r = self.run(["--daemon", "status", "--json", root], cwd=root)
         if r.returncode != 0:
             return None
         try:
@@ -174,7 +180,7 @@ class Daemons:
             return None
 
     def stop(self, root):
-        self.run(["daemon", "stop", root])
+        self.run(["--daemon", "stop", root])
         self.roots.discard(root)
 
     def close(self):
@@ -183,7 +189,7 @@ class Daemons:
         shutil.rmtree(self.runtime, ignore_errors=True)
 
     def has_start_flag(self, flag):
-        return flag in self.run(["daemon", "start", "--help"]).stdout
+        return flag in self.run(["--daemon", "start", "--help"]).stdout
 
 
 def na(v, f=str):
@@ -377,11 +383,11 @@ def section_queries(a, new, old, corpus, cbytes, md):
 
     st = new.status(corpus) or {}
     scan = None
-    r = new.run(["daemon", "bench-scan", "PM_RESUME"], cwd=corpus)
+    r = new.run(["--daemon", "bench-scan", "PM_RESUME"], cwd=corpus)
     if r.returncode == 0:
         scans = []
         for _ in range(a.runs):
-            r = new.run(["daemon", "bench-scan", "PM_RESUME"], cwd=corpus)
+            r = new.run(["--daemon", "bench-scan", "PM_RESUME"], cwd=corpus)
             try:
                 scans.append(json.loads(r.stdout)["micros"] / 1e6)
             except (ValueError, KeyError):

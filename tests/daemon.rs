@@ -80,7 +80,9 @@ impl Fixture {
     /// with the fault reported in one line, not hidden; that line.
     fn fault_then_one_shot(&self, extra: &[&str], var: &str) -> (DaemonGuard<'_>, String) {
         let mut cmd = self.dir.command();
-        cmd.args(["daemon", "start"]).args(extra).env(var, "lib.rs");
+        cmd.args(["--daemon", "start"])
+            .args(extra)
+            .env(var, "lib.rs");
         let out = run_bounded(&mut cmd, None);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let guard = DaemonGuard::adopt(&self.dir);
@@ -132,16 +134,16 @@ fn lifecycle_status_and_file_modes() {
     assert_eq!(mode(&fx.pfiles_dir()), 0o700);
     assert_eq!(mode(&fx.socket()), 0o600);
     // A second start reports the running daemon instead of starting another.
-    let out = fx.dir.stdout(&["daemon", "start"], 0);
+    let out = fx.dir.stdout(&["--daemon", "start"], 0);
     assert!(out.contains("already serves"), "{out}");
     let pid = fx.pid().expect("pid");
-    let out = fx.dir.stdout(&["daemon", "stop"], 0);
+    let out = fx.dir.stdout(&["--daemon", "stop"], 0);
     assert!(out.contains("stopped"), "{out}");
     wait_until(Duration::from_secs(10), "the daemon to exit", || {
         !alive(pid)
     });
     assert!(!fx.socket_exists());
-    let out = fx.dir.run(&["daemon", "status"]);
+    let out = fx.dir.run(&["--daemon", "status"]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -513,7 +515,7 @@ fn stop_while_a_query_is_in_flight_is_clean() {
         .expect("out")
         .read_exact(&mut first)
         .expect("output");
-    let out = fx.dir.run(&["daemon", "stop"]);
+    let out = fx.dir.run(&["--daemon", "stop"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     wait_until(Duration::from_secs(20), "the daemon to exit", || {
         !alive(pid)
@@ -541,16 +543,28 @@ fn stop_while_a_query_is_in_flight_is_clean() {
     }
 }
 
+/// ripgrep has no subcommands: any first word is a pattern. Daemon
+/// management is `--daemon ACTION`.
 #[test]
-fn daemon_word_is_searchable_with_e() {
+fn no_word_is_a_subcommand() {
     let fx = Fixture::new();
-    fx.dir.create("d.txt", "the daemon\n");
+    fx.dir.create("d.txt", "the daemon\nhelp me\nstart\n");
+    assert_eq!(fx.dir.stdout(&["daemon", "d.txt"], 0), "the daemon\n");
+    assert_eq!(fx.dir.stdout(&["help", "d.txt"], 0), "help me\n");
+    assert_eq!(fx.dir.stdout(&["start", "d.txt"], 0), "start\n");
     assert_eq!(fx.dir.stdout(&["-e", "daemon", "d.txt"], 0), "the daemon\n");
+    // A word that is no file is a path that does not exist, not a command.
+    let out = fx.dir.run(&["daemon", "src/"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(text(&out.stderr).contains("src/"), "{out:?}");
     let mut cmd = fx.dir.command();
-    cmd.args(["daemon", "bogus"]);
+    cmd.args(["--daemon", "bogus"]);
     let out = run_bounded(&mut cmd, None);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(text(&out.stderr).lines().count(), 1);
+    // Daemon options without --daemon are a usage error.
+    let out = fx.dir.run(&["--workers", "2", "x"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 // ---------------------------------------------------------------------------
@@ -749,10 +763,10 @@ fn list_stop_all_nesting_and_no_files_left_behind() {
     let _g = fx.start(&[]);
     let out = fx
         .dir
-        .run(&["daemon", "start", other_root.to_str().expect("utf-8")]);
+        .run(&["--daemon", "start", other_root.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // A daemon inside a served root, or around one, is refused.
-    let out = fx.dir.run(&["daemon", "start", "src"]);
+    let out = fx.dir.run(&["--daemon", "start", "src"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("already serves"),
@@ -762,7 +776,7 @@ fn list_stop_all_nesting_and_no_files_left_behind() {
     let parent = fx.dir.path().parent().expect("parent").to_path_buf();
     let out = fx
         .dir
-        .run(&["daemon", "start", parent.to_str().expect("utf-8")]);
+        .run(&["--daemon", "start", parent.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("inside"),
@@ -770,10 +784,10 @@ fn list_stop_all_nesting_and_no_files_left_behind() {
         text(&out.stderr)
     );
     // Both listed, as text and JSON.
-    let list = fx.dir.stdout(&["daemon", "list"], 0);
+    let list = fx.dir.stdout(&["--daemon", "list"], 0);
     assert_eq!(list.lines().count(), 3, "{list}");
     assert!(list.contains(other_root.to_str().expect("utf-8")), "{list}");
-    let json = fx.dir.stdout(&["daemon", "list", "--json"], 0);
+    let json = fx.dir.stdout(&["--daemon", "list", "--json"], 0);
     let roots: Vec<String> = json
         .lines()
         .map(|l| {
@@ -783,11 +797,11 @@ fn list_stop_all_nesting_and_no_files_left_behind() {
         .collect();
     assert_eq!(roots.len(), 2, "{json}");
     // Stop them all: nothing left behind.
-    let out = fx.dir.stdout(&["daemon", "stop", "--all"], 0);
+    let out = fx.dir.stdout(&["--daemon", "stop", "--all"], 0);
     assert_eq!(out.lines().count(), 2, "{out}");
     let left = leftovers(&fx);
     assert!(left.is_empty(), "left behind: {left:?}");
-    assert_eq!(fx.dir.run(&["daemon", "list"]).status.code(), Some(1));
+    assert_eq!(fx.dir.run(&["--daemon", "list"]).status.code(), Some(1));
 }
 
 /// With --debug, a search says who answered it (and one-shot why).
@@ -977,7 +991,7 @@ fn a_file_replaced_with_its_size_and_mtime_kept_is_seen_by_a_rescan() {
 #[test]
 fn a_huge_worker_count_is_refused() {
     let fx = Fixture::new();
-    let out = fx.dir.run(&["daemon", "start", "--workers", "100000"]);
+    let out = fx.dir.run(&["--daemon", "start", "--workers", "100000"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("at most 256"),

@@ -1112,7 +1112,7 @@ fn run_oracle(
     // Debug builds' knobs: files over 2,000 bytes are indexed as blocks of
     // 256, and the index compacts as soon as a quarter of it is dead.
     let mut cmd = dir.command();
-    cmd.args(["daemon", "start", "--workers", "2"])
+    cmd.args(["--daemon", "start", "--workers", "2"])
         .env("PGREP_LITE_INDEX_SPLIT", "2000")
         .env("PGREP_LITE_INDEX_BLOCK", "256")
         .env("PGREP_LITE_COMPACT_AT", "0");

@@ -661,8 +661,8 @@ fn clap_errors_name_what_conflicts() {
         ),
         (
             2,
-            &["daemon", "stop", "--all", "x"],
-            "the argument '--all' cannot be used with '[PATH]' (see 'pgrep-lite --help')",
+            &["--daemon", "stop", "--all", "x"],
+            "error: --daemon stop takes a PATH or --all, not both",
         ),
     ];
     for (tool, args, want) in cases {

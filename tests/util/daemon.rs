@@ -21,7 +21,7 @@ impl<'a> DaemonGuard<'a> {
 
     /// `pgrep-lite daemon start EXTRA...`, which must succeed.
     pub fn start(dir: &'a Dir, extra: &[&str]) -> DaemonGuard<'a> {
-        let mut args = vec!["daemon", "start"];
+        let mut args = vec!["--daemon", "start"];
         args.extend_from_slice(extra);
         let out = dir.run(&args);
         assert_eq!(
@@ -48,7 +48,7 @@ impl<'a> DaemonGuard<'a> {
 impl Drop for DaemonGuard<'_> {
     fn drop(&mut self) {
         let pids = self.pids();
-        let _ = self.dir.run(&["daemon", "stop"]);
+        let _ = self.dir.run(&["--daemon", "stop"]);
         for pid in pids {
             let _ = signal(pid, Signal::KILL);
         }
@@ -69,6 +69,6 @@ pub fn daemon_pids(dir: &Dir) -> Vec<i32> {
 
 /// `pgrep-lite daemon status --json` in `dir`, which must succeed, parsed.
 pub fn daemon_status(dir: &Dir) -> serde_json::Value {
-    let out = dir.stdout(&["daemon", "status", "--json"], 0);
+    let out = dir.stdout(&["--daemon", "status", "--json"], 0);
     serde_json::from_str(&out).expect("status json")
 }

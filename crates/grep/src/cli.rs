@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use std::time::Duration;
 
-use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Parser, ValueEnum};
 
 /// When to use colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -35,6 +35,23 @@ pub enum SortBy {
     None,
     /// By file path. Unlike ripgrep, this still searches in parallel.
     Path,
+    /// By last modification time.
+    Modified,
+    /// By last access time.
+    Accessed,
+    /// By creation time.
+    Created,
+}
+
+/// The regex engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Rust's regex crate: linear time, no look-around.
+    Default,
+    /// PCRE2: look-around and backreferences.
+    Pcre2,
+    /// The default engine, or PCRE2 for patterns it cannot compile.
+    Auto,
 }
 
 pub use workdist::cli::Generate;
@@ -69,14 +86,10 @@ const MODES: [&str; 7] = [
                       pgrep-lite [OPTIONS] --files [PATH ...]\n       \
                       pgrep-lite [OPTIONS] --type-list",
     max_term_width = 100,
-    args_conflicts_with_subcommands = true
+    args_override_self = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
-    /// `pgrep-lite daemon ...`: manage the resident daemon. (To search for
-    /// the word "daemon", use `-e daemon`.)
-    #[command(subcommand)]
-    pub command: Option<Command>,
-
     /// A regular expression (the regex crate's syntax), then the files and
     /// directories to search. When -e or -f gives the pattern, every
     /// positional argument is a path. `-` is standard input.
@@ -105,19 +118,85 @@ pub struct Cli {
     pub no_follow: bool,
 
     /// Search binary files as if they were text.
-    #[arg(short = 'a', long, overrides_with = "binary", help_heading = "Input")]
+    #[arg(short = 'a', long, overrides_with_all = ["binary", "no_binary", "no_text"], help_heading = "Input")]
     pub text: bool,
+    #[arg(long, overrides_with_all = ["binary", "no_binary", "text"], hide = true)]
+    pub no_text: bool,
 
     /// Search binary files found by the walk too, printing only whether they
     /// match ("binary file matches").
-    #[arg(long, overrides_with = "text", help_heading = "Input")]
+    #[arg(long, overrides_with_all = ["text", "no_binary", "no_text"], help_heading = "Input")]
     pub binary: bool,
+    #[arg(long, overrides_with_all = ["text", "binary", "no_text"], hide = true)]
+    pub no_binary: bool,
 
     /// Treat CRLF (\r\n) as a line terminator: `$` matches before \r.
     #[arg(long, overrides_with = "no_crlf", help_heading = "Input")]
     pub crlf: bool,
     #[arg(long, overrides_with = "crlf", hide = true)]
     pub no_crlf: bool,
+
+    /// Treat the input as NUL-terminated records ("lines"), as `find
+    /// -print0` or `xargs -0` data; implies --text.
+    #[arg(long, help_heading = "Input")]
+    pub null_data: bool,
+
+    /// Decode every file from ENCODING (any WHATWG label: utf-16le, sjis,
+    /// euc-jp, latin1, ...) before searching; `none` searches the raw
+    /// bytes and turns off BOM sniffing. Default: UTF-8, with UTF-16
+    /// files recognised by their byte-order mark.
+    #[arg(
+        short = 'E',
+        long,
+        value_name = "ENCODING",
+        overrides_with = "no_encoding",
+        help_heading = "Input"
+    )]
+    pub encoding: Option<String>,
+    #[arg(long, overrides_with = "encoding", hide = true)]
+    pub no_encoding: bool,
+
+    /// Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd,
+    /// brotli, compress) through their decompression programs, which must
+    /// be on PATH.
+    #[arg(
+        short = 'z',
+        long,
+        overrides_with = "no_search_zip",
+        help_heading = "Input"
+    )]
+    pub search_zip: bool,
+    #[arg(long, overrides_with = "search_zip", hide = true)]
+    pub no_search_zip: bool,
+
+    /// Search what COMMAND prints for each file instead of the file: it is
+    /// run with the path as its argument and the file on its standard
+    /// input. A failing command is that file's error.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        overrides_with = "no_pre",
+        help_heading = "Input"
+    )]
+    pub pre: Option<PathBuf>,
+    #[arg(long, overrides_with = "pre", hide = true)]
+    pub no_pre: bool,
+
+    /// Only run --pre on files matching GLOB (`!GLOB` excludes). Repeatable.
+    #[arg(long, value_name = "GLOB", allow_hyphen_values = true, action = ArgAction::Append, help_heading = "Input")]
+    pub pre_glob: Vec<String>,
+
+    /// Search each file as one block in memory, as ripgrep does through a
+    /// memory map (its output in the few cases where the two differ, such
+    /// as where binary data is noticed). pgrep-lite reads the file into
+    /// memory instead of mapping it, so a file truncated meanwhile cannot
+    /// kill the run with SIGBUS.
+    #[arg(long, overrides_with = "no_mmap", help_heading = "Input")]
+    pub mmap: bool,
+
+    /// Read files through a bounded buffer (the default).
+    #[arg(long, overrides_with = "mmap", help_heading = "Input")]
+    pub no_mmap: bool,
 
     // ------------------------------------------------------------- matching
     /// Treat the patterns as literal strings, not regular expressions.
@@ -162,8 +241,60 @@ pub struct Cli {
     pub line_regexp: bool,
 
     /// Select the lines that do not match.
-    #[arg(short = 'v', long, help_heading = "Search")]
+    #[arg(
+        short = 'v',
+        long,
+        overrides_with = "no_invert_match",
+        help_heading = "Search"
+    )]
     pub invert_match: bool,
+    #[arg(long, overrides_with = "invert_match", hide = true)]
+    pub no_invert_match: bool,
+
+    /// Use PCRE2 for the patterns (look-around, backreferences); same as
+    /// `--engine pcre2`.
+    #[arg(short = 'P', long, overrides_with_all = ["no_pcre2", "engine", "auto_hybrid_regex", "no_auto_hybrid_regex"], help_heading = "Search")]
+    pub pcre2: bool,
+    #[arg(long, overrides_with_all = ["pcre2", "engine", "auto_hybrid_regex", "no_auto_hybrid_regex"], hide = true)]
+    pub no_pcre2: bool,
+
+    /// The regex engine: `default` (Rust's regex), `pcre2`, or `auto`
+    /// (PCRE2 only for patterns the default engine cannot compile).
+    #[arg(long, value_name = "ENGINE", value_enum, overrides_with_all = ["pcre2", "no_pcre2", "auto_hybrid_regex", "no_auto_hybrid_regex"], help_heading = "Search")]
+    pub engine: Option<Engine>,
+    #[arg(long, overrides_with_all = ["pcre2", "no_pcre2", "engine", "no_auto_hybrid_regex"], hide = true)]
+    pub auto_hybrid_regex: bool,
+    #[arg(long, overrides_with_all = ["pcre2", "no_pcre2", "engine", "auto_hybrid_regex"], hide = true)]
+    pub no_auto_hybrid_regex: bool,
+
+    /// Print the version of PCRE2 in use, and exit.
+    #[arg(long, help_heading = "Search")]
+    pub pcre2_version: bool,
+
+    /// Let `\w`, `\d`, `\s`, `\b` and case folding mean their ASCII
+    /// versions only (and `.` match any byte but a newline).
+    #[arg(long, overrides_with_all = ["unicode", "pcre2_unicode", "no_pcre2_unicode"], help_heading = "Search")]
+    pub no_unicode: bool,
+    #[arg(long, overrides_with_all = ["no_unicode", "pcre2_unicode", "no_pcre2_unicode"], hide = true)]
+    pub unicode: bool,
+    #[arg(long, overrides_with_all = ["no_unicode", "unicode", "pcre2_unicode"], hide = true)]
+    pub no_pcre2_unicode: bool,
+    #[arg(long, overrides_with_all = ["no_unicode", "unicode", "no_pcre2_unicode"], hide = true)]
+    pub pcre2_unicode: bool,
+
+    /// The most memory the regex engine's lazy DFA may use (suffixes K, M,
+    /// G).
+    #[arg(long, value_name = "NUM+SUFFIX?", value_parser = parse_size, help_heading = "Search")]
+    pub dfa_size_limit: Option<u64>,
+
+    /// The largest compiled regex allowed (suffixes K, M, G).
+    #[arg(long, value_name = "NUM+SUFFIX?", value_parser = parse_size, help_heading = "Search")]
+    pub regex_size_limit: Option<u64>,
+
+    /// Stop reading a file at the first non-matching line after a matching
+    /// one (for sorted data).
+    #[arg(long, help_heading = "Search")]
+    pub stop_on_nonmatch: bool,
 
     /// Let a match span lines; `\n` may then appear in a pattern.
     #[arg(
@@ -177,8 +308,10 @@ pub struct Cli {
     pub no_multiline: bool,
 
     /// With -U, let `.` match line terminators too.
-    #[arg(long, help_heading = "Search")]
+    #[arg(long, overrides_with = "no_multiline_dotall", help_heading = "Search")]
     pub multiline_dotall: bool,
+    #[arg(long, overrides_with = "multiline_dotall", hide = true)]
+    pub no_multiline_dotall: bool,
 
     /// Stop searching a file after NUM matching lines.
     #[arg(short = 'm', long, value_name = "NUM", help_heading = "Search")]
@@ -201,8 +334,14 @@ pub struct Cli {
     pub iglob: Vec<String>,
 
     /// Make every -g glob case-insensitive.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(
+        long,
+        overrides_with = "no_glob_case_insensitive",
+        help_heading = "Filter"
+    )]
     pub glob_case_insensitive: bool,
+    #[arg(long, overrides_with = "glob_case_insensitive", hide = true)]
+    pub no_glob_case_insensitive: bool,
 
     /// Only search files of type TYPE (see --type-list). Repeatable.
     #[arg(id = "type", short = 't', long = "type", value_name = "TYPE", action = ArgAction::Append, help_heading = "Filter")]
@@ -238,32 +377,68 @@ pub struct Cli {
     pub ignore: bool,
 
     /// Do not honour .gitignore, .git/info/exclude or the global excludes.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_vcs", help_heading = "Filter")]
     pub no_ignore_vcs: bool,
+    #[arg(long, overrides_with = "no_ignore_vcs", hide = true)]
+    pub ignore_vcs: bool,
 
     /// Do not honour ignore files in parent directories.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_parent", help_heading = "Filter")]
     pub no_ignore_parent: bool,
+    #[arg(long, overrides_with = "no_ignore_parent", hide = true)]
+    pub ignore_parent: bool,
 
     /// Do not honour .ignore and .rgignore files.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_dot", help_heading = "Filter")]
     pub no_ignore_dot: bool,
+    #[arg(long, overrides_with = "no_ignore_dot", hide = true)]
+    pub ignore_dot: bool,
 
     /// Do not honour .git/info/exclude.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_exclude", help_heading = "Filter")]
     pub no_ignore_exclude: bool,
+    #[arg(long, overrides_with = "no_ignore_exclude", hide = true)]
+    pub ignore_exclude: bool,
 
     /// Do not honour the global gitignore (core.excludesFile).
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_global", help_heading = "Filter")]
     pub no_ignore_global: bool,
+    #[arg(long, overrides_with = "no_ignore_global", hide = true)]
+    pub ignore_global: bool,
 
     /// Do not honour --ignore-file.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "ignore_files", help_heading = "Filter")]
     pub no_ignore_files: bool,
+    #[arg(long, overrides_with = "no_ignore_files", hide = true)]
+    pub ignore_files: bool,
 
     /// Apply .gitignore rules even outside a git repository.
-    #[arg(long, help_heading = "Filter")]
+    #[arg(long, overrides_with = "require_git", help_heading = "Filter")]
     pub no_require_git: bool,
+    #[arg(long, overrides_with = "no_require_git", hide = true)]
+    pub require_git: bool,
+
+    /// Match the globs of ignore files case-insensitively.
+    #[arg(
+        long,
+        overrides_with = "no_ignore_file_case_insensitive",
+        help_heading = "Filter"
+    )]
+    pub ignore_file_case_insensitive: bool,
+    #[arg(long, overrides_with = "ignore_file_case_insensitive", hide = true)]
+    pub no_ignore_file_case_insensitive: bool,
+
+    /// Do not report errors while reading ignore files.
+    #[arg(long, overrides_with = "ignore_messages", help_heading = "Filter")]
+    pub no_ignore_messages: bool,
+    #[arg(long, overrides_with = "no_ignore_messages", hide = true)]
+    pub ignore_messages: bool,
+
+    /// Do not cross file system boundaries below each path.
+    #[arg(long, overrides_with = "no_one_file_system", help_heading = "Filter")]
+    pub one_file_system: bool,
+    #[arg(long, overrides_with = "one_file_system", hide = true)]
+    pub no_one_file_system: bool,
 
     /// An extra ignore file in gitignore syntax (lowest precedence).
     #[arg(long, value_name = "PATH", action = ArgAction::Append, help_heading = "Filter")]
@@ -314,8 +489,15 @@ pub struct Cli {
     pub no_column: bool,
 
     /// Show the byte offset of each line (or match, with -o).
-    #[arg(short = 'b', long, help_heading = "Output")]
+    #[arg(
+        short = 'b',
+        long,
+        overrides_with = "no_byte_offset",
+        help_heading = "Output"
+    )]
     pub byte_offset: bool,
+    #[arg(long, overrides_with = "byte_offset", hide = true)]
+    pub no_byte_offset: bool,
 
     /// Group matches under each file name (default on a terminal).
     #[arg(long, overrides_with = "no_heading", help_heading = "Output")]
@@ -367,31 +549,72 @@ pub struct Cli {
     pub null: bool,
 
     /// Strip leading ASCII whitespace from printed lines.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, overrides_with = "no_trim", help_heading = "Output")]
     pub trim: bool,
+    #[arg(long, overrides_with = "trim", hide = true)]
+    pub no_trim: bool,
+
+    /// Print paths with SEPARATOR (one byte) between their components
+    /// instead of `/`.
+    #[arg(long, value_name = "SEPARATOR", help_heading = "Output")]
+    pub path_separator: Option<String>,
+
+    /// Print paths as terminal hyperlinks in FORMAT (`default`, `file`,
+    /// `vscode`, `cursor`, ... or a template with {path}, {line}, {column},
+    /// {host}, {wslprefix}); `none` turns them off.
+    #[arg(long, value_name = "FORMAT", help_heading = "Output")]
+    pub hyperlink_format: Option<String>,
+
+    /// A program that prints this host's name, for {host} in hyperlinks.
+    #[arg(long, value_name = "COMMAND", help_heading = "Output")]
+    pub hostname_bin: Option<PathBuf>,
 
     /// Do not print lines longer than NUM bytes (a notice instead).
     #[arg(short = 'M', long, value_name = "NUM", help_heading = "Output")]
     pub max_columns: Option<u64>,
 
     /// With -M, print a preview of long lines.
-    #[arg(long, help_heading = "Output")]
+    #[arg(
+        long,
+        overrides_with = "no_max_columns_preview",
+        help_heading = "Output"
+    )]
     pub max_columns_preview: bool,
+    #[arg(long, overrides_with = "max_columns_preview", hide = true)]
+    pub no_max_columns_preview: bool,
 
-    /// Show NUM lines after each match.
-    #[arg(short = 'A', long, value_name = "NUM", help_heading = "Output")]
+    /// Show NUM lines after each match (overrides --passthru).
+    #[arg(
+        short = 'A',
+        long,
+        value_name = "NUM",
+        overrides_with = "passthru",
+        help_heading = "Output"
+    )]
     pub after_context: Option<usize>,
 
-    /// Show NUM lines before each match.
-    #[arg(short = 'B', long, value_name = "NUM", help_heading = "Output")]
+    /// Show NUM lines before each match (overrides --passthru).
+    #[arg(
+        short = 'B',
+        long,
+        value_name = "NUM",
+        overrides_with = "passthru",
+        help_heading = "Output"
+    )]
     pub before_context: Option<usize>,
 
-    /// Show NUM lines before and after each match.
-    #[arg(short = 'C', long, value_name = "NUM", help_heading = "Output")]
+    /// Show NUM lines before and after each match (overrides --passthru).
+    #[arg(
+        short = 'C',
+        long,
+        value_name = "NUM",
+        overrides_with = "passthru",
+        help_heading = "Output"
+    )]
     pub context: Option<usize>,
 
-    /// Print every line, highlighting matches.
-    #[arg(long, visible_alias = "passthrough", help_heading = "Output")]
+    /// Print every line, highlighting matches (overrides -A, -B, -C).
+    #[arg(long, visible_alias = "passthrough", overrides_with_all = ["after_context", "before_context", "context"], help_heading = "Output")]
     pub passthru: bool,
 
     /// The line between non-adjacent context blocks (default `--`).
@@ -399,12 +622,13 @@ pub struct Cli {
         long,
         value_name = "SEPARATOR",
         allow_hyphen_values = true,
+        overrides_with = "no_context_separator",
         help_heading = "Output"
     )]
     pub context_separator: Option<String>,
 
     /// Print nothing between context blocks.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, overrides_with = "context_separator", help_heading = "Output")]
     pub no_context_separator: bool,
 
     /// Separator after the path and line number of a matching line.
@@ -430,28 +654,45 @@ pub struct Cli {
     pub pretty: bool,
 
     /// Colour the output: auto, always, never.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, help_heading = "Output")]
+    #[arg(long, visible_alias = "colour", value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, help_heading = "Output")]
     pub color: ColorWhen,
 
     /// Colour settings in ripgrep's syntax, e.g. `match:fg:blue`.
     #[arg(long, value_name = "COLOR_SPEC", action = ArgAction::Append, help_heading = "Output")]
     pub colors: Vec<String>,
 
-    /// Order of the output. `path` is deterministic and still parallel.
-    #[arg(long, value_name = "SORTBY", value_enum, help_heading = "Output")]
+    /// Order of the output, ascending. `path` is deterministic and still
+    /// parallel; `modified`, `accessed` and `created` sort by file time.
+    #[arg(long, value_name = "SORTBY", value_enum, overrides_with_all = ["sortr", "sort_files", "no_sort_files"], help_heading = "Output")]
     pub sort: Option<SortBy>,
 
+    /// Like --sort, descending.
+    #[arg(long, value_name = "SORTBY", value_enum, overrides_with_all = ["sort", "sort_files", "no_sort_files"], help_heading = "Output")]
+    pub sortr: Option<SortBy>,
+
+    /// Same as `--sort path` (an older spelling, kept for scripts).
+    #[arg(long, overrides_with_all = ["sort", "sortr", "no_sort_files"], hide = true)]
+    pub sort_files: bool,
+    #[arg(long, overrides_with_all = ["sort", "sortr", "sort_files"], hide = true)]
+    pub no_sort_files: bool,
+
     /// Flush after every line, even in a pipe.
-    #[arg(long, overrides_with = "block_buffered", help_heading = "Output")]
+    #[arg(long, overrides_with_all = ["block_buffered", "no_line_buffered", "no_block_buffered"], help_heading = "Output")]
     pub line_buffered: bool,
+    #[arg(long, overrides_with_all = ["block_buffered", "line_buffered", "no_block_buffered"], hide = true)]
+    pub no_line_buffered: bool,
 
     /// Buffer output in blocks, even on a terminal.
-    #[arg(long, overrides_with = "line_buffered", help_heading = "Output")]
+    #[arg(long, overrides_with_all = ["line_buffered", "no_line_buffered", "no_block_buffered"], help_heading = "Output")]
     pub block_buffered: bool,
+    #[arg(long, overrides_with_all = ["line_buffered", "no_line_buffered", "block_buffered"], hide = true)]
+    pub no_block_buffered: bool,
 
     /// Print no error messages about files (the exit status still says 2).
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, overrides_with = "messages", help_heading = "Output")]
     pub no_messages: bool,
+    #[arg(long, overrides_with = "no_messages", hide = true)]
+    pub messages: bool,
 
     /// Print statistics about the search after the results.
     #[arg(long, overrides_with = "no_stats", help_heading = "Output")]
@@ -480,6 +721,8 @@ pub struct Cli {
     /// context, end, summary).
     #[arg(long, overrides_with_all = others(4), help_heading = "Modes")]
     pub json: bool,
+    #[arg(long, overrides_with = "json", hide = true)]
+    pub no_json: bool,
 
     /// Print the files that would be searched, and search nothing.
     #[arg(long, overrides_with_all = others(5), help_heading = "Modes")]
@@ -490,8 +733,10 @@ pub struct Cli {
     pub type_list: bool,
 
     /// With -c or --count-matches, also print files with zero matches.
-    #[arg(long, help_heading = "Modes")]
+    #[arg(long, overrides_with = "no_include_zero", help_heading = "Modes")]
     pub include_zero: bool,
+    #[arg(long, overrides_with = "include_zero", hide = true)]
+    pub no_include_zero: bool,
 
     /// Print nothing; exit 0 at the first match.
     #[arg(short = 'q', long, help_heading = "Modes")]
@@ -501,86 +746,110 @@ pub struct Cli {
     #[arg(long, help_heading = "Modes")]
     pub no_daemon: bool,
 
-    /// Say on stderr who answered: the daemon (its root and pid) or a
-    /// one-shot search, and why the daemon did not.
+    /// Print debugging information on stderr: who answered (the daemon,
+    /// with its root and pid, or a one-shot search, and why the daemon did
+    /// not), and why files are skipped.
     #[arg(long, help_heading = "Modes")]
     pub debug: bool,
+
+    /// Like --debug, with more detail.
+    #[arg(long, help_heading = "Modes")]
+    pub trace: bool,
+
+    /// Read no configuration file (PGREP_LITE_CONFIG_PATH, else
+    /// RIPGREP_CONFIG_PATH).
+    #[arg(long, help_heading = "Modes")]
+    pub no_config: bool,
 
     /// Print a man page or a shell completion script, and exit.
     #[arg(long, value_name = "KIND", value_enum, help_heading = "Modes")]
     pub generate: Option<Generate>,
+
+    // --------------------------------------------------------------- daemon
+    /// Manage the resident daemon that answers searches from memory:
+    /// `start [PATH]`, `stop [PATH]`, `status [PATH]`, `list`. Any word may
+    /// still be a pattern: `pgrep-lite start` searches for "start".
+    #[arg(long, value_name = "ACTION", value_enum, help_heading = "Daemon")]
+    pub daemon: Option<DaemonVerb>,
+
+    /// With `--daemon start`: worker threads, each owning a shard
+    /// (default, or 0: available cores; at most 256).
+    #[arg(long, value_name = "NUM", value_parser = parse_threads, requires = "daemon", help_heading = "Daemon")]
+    pub workers: Option<usize>,
+
+    /// With `--daemon start`: stop after this long without a request (e.g.
+    /// 30m, 2h, 90s; 0 never stops). Default: 2h.
+    #[arg(long, value_name = "DURATION", value_parser = workdist::duration::parse_duration, requires = "daemon", help_heading = "Daemon")]
+    pub idle_timeout: Option<Duration>,
+
+    /// With `--daemon start`: poll the tree for changes instead of using
+    /// file notifications.
+    #[arg(long, requires = "daemon", help_heading = "Daemon")]
+    pub poll: bool,
+
+    /// With `--daemon start`: hold at most this many bytes of file contents
+    /// in memory (e.g. 0, 512M, 2G); files beyond it are read from disk
+    /// (the page cache) when the index makes them candidates. The index
+    /// itself is always held. Default: a quarter of physical memory, at
+    /// most 4G.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, requires = "daemon", help_heading = "Daemon")]
+    pub memory: Option<u64>,
+
+    /// With `--daemon start`: serve from this process instead of starting
+    /// a background one.
+    #[arg(long, requires = "daemon", help_heading = "Daemon")]
+    pub foreground: bool,
+
+    /// With `--daemon stop`: stop every daemon of this user.
+    #[arg(long, requires = "daemon", help_heading = "Daemon")]
+    pub all: bool,
 }
 
-/// Subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Manage the resident daemon that answers searches from memory.
-    Daemon {
-        #[command(subcommand)]
-        action: DaemonAction,
-    },
-}
-
-/// What to do with the daemon.
-#[derive(Clone, Debug, PartialEq, Eq, Subcommand)]
-pub enum DaemonAction {
-    /// Load the tree under PATH into memory and serve searches of it.
-    ///
-    /// PATH defaults to the git repository containing the current
-    /// directory, else the current directory. Returns once the daemon is
-    /// ready. Searches under PATH then use it automatically.
-    Start {
-        /// The root to serve.
-        path: Option<PathBuf>,
-        /// Worker threads, each owning a shard (default, or 0: available
-        /// cores; at most 256).
-        #[arg(long, value_name = "NUM", value_parser = parse_threads)]
-        workers: Option<usize>,
-        /// Stop after this long without a request (e.g. 30m, 2h, 90s; 0
-        /// never stops). Default: 2h.
-        #[arg(long, value_name = "DURATION", value_parser = workdist::duration::parse_duration)]
-        idle_timeout: Option<Duration>,
-        /// Poll the tree for changes instead of using file notifications.
-        #[arg(long)]
-        poll: bool,
-        /// Hold at most this many bytes of file contents in memory (e.g.
-        /// 0, 512M, 2G); files beyond it are read from disk (the page
-        /// cache) when the index makes them candidates. The index itself
-        /// is always held. Default: a quarter of physical memory, at most
-        /// 4G.
-        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-        memory: Option<u64>,
-        /// Serve from this process instead of starting a background one.
-        #[arg(long)]
-        foreground: bool,
-    },
+/// `--daemon ACTION`: what to do with the resident daemon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DaemonVerb {
+    /// Load the tree under PATH (default: the git repository containing
+    /// the current directory, else the current directory) into memory and
+    /// serve searches of it; returns once the daemon is ready.
+    Start,
     /// Stop the daemon serving PATH (default: the current directory), or
     /// every daemon of this user with --all.
-    Stop {
-        #[arg(conflicts_with = "all")]
-        path: Option<PathBuf>,
-        /// Stop every daemon of this user.
-        #[arg(long)]
-        all: bool,
-    },
+    Stop,
+    /// Show what the daemon serving PATH holds and does.
+    Status,
     /// List every daemon of this user: root, pid, files, memory, uptime.
-    List {
-        /// Print the list as JSON (one status object per daemon).
-        #[arg(long)]
-        json: bool,
-    },
+    List,
     /// Benchmarking aid: time one bare memmem pass for LITERAL over every
     /// byte the daemon holds (the physical limit of a scanning search).
-    #[command(hide = true)]
+    #[value(hide = true)]
+    BenchScan,
+}
+
+/// What to do with the daemon, resolved from `--daemon ACTION`, its
+/// options and the positional arguments (see [`crate::config`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DaemonAction {
+    Start {
+        path: Option<PathBuf>,
+        workers: Option<usize>,
+        idle_timeout: Option<Duration>,
+        poll: bool,
+        memory: Option<u64>,
+        foreground: bool,
+    },
+    Stop {
+        path: Option<PathBuf>,
+        all: bool,
+    },
+    List {
+        json: bool,
+    },
     BenchScan {
         literal: String,
         path: Option<PathBuf>,
     },
-    /// Show what the daemon serving PATH holds and does.
     Status {
         path: Option<PathBuf>,
-        /// Print the status as JSON.
-        #[arg(long)]
         json: bool,
     },
 }
@@ -677,20 +946,44 @@ mod tests {
     }
 
     #[test]
-    fn daemon_is_a_subcommand_and_patterns_still_work() {
-        let cli = Cli::parse_from(["pgrep-lite", "daemon", "start", "/tmp"]);
-        assert!(matches!(
-            cli.command,
-            Some(Command::Daemon {
-                action: DaemonAction::Start { .. }
-            })
-        ));
-        let cli = Cli::parse_from(["pgrep-lite", "-e", "daemon", "src"]);
-        assert!(cli.command.is_none());
-        assert_eq!(cli.regexp, ["daemon"]);
-        let cli = Cli::parse_from(["pgrep-lite", "fn main", "src"]);
-        assert!(cli.command.is_none());
-        assert_eq!(cli.positional.len(), 2);
+    fn no_word_is_a_subcommand() {
+        for word in ["daemon", "help", "start", "stop", "status", "list"] {
+            let cli = Cli::parse_from(["pgrep-lite", word, "src"]);
+            assert_eq!(cli.positional, [OsString::from(word), "src".into()]);
+            assert_eq!(cli.daemon, None);
+        }
+        let cli = Cli::parse_from(["pgrep-lite", "--daemon", "start", "/tmp"]);
+        assert_eq!(cli.daemon, Some(DaemonVerb::Start));
+        assert_eq!(cli.positional, [OsString::from("/tmp")]);
+    }
+
+    #[test]
+    fn a_repeated_flag_is_the_last_one() {
+        let cli = Cli::parse_from(["pgrep-lite", "-i", "-i", "-C1", "-C0", "x"]);
+        assert!(cli.ignore_case);
+        assert_eq!(cli.context, Some(0));
+        let cli = Cli::parse_from(["pgrep-lite", "--sort", "path", "--sort", "none", "x"]);
+        assert_eq!(cli.sort, Some(SortBy::None));
+    }
+
+    #[test]
+    fn later_flags_override_earlier_ones() {
+        let cli = Cli::parse_from(["pgrep-lite", "--passthru", "-C1", "x"]);
+        assert!(!cli.passthru && cli.context == Some(1));
+        let cli = Cli::parse_from(["pgrep-lite", "-C1", "--passthru", "x"]);
+        assert!(cli.passthru && cli.context.is_none());
+        let cli = Cli::parse_from([
+            "pgrep-lite",
+            "--no-context-separator",
+            "--context-separator",
+            "AAA",
+            "x",
+        ]);
+        assert!(!cli.no_context_separator);
+        let cli = Cli::parse_from(["pgrep-lite", "-P", "--no-pcre2", "x"]);
+        assert!(!cli.pcre2 && cli.no_pcre2);
+        let cli = Cli::parse_from(["pgrep-lite", "--no-ignore", "--ignore", "x"]);
+        assert!(!cli.no_ignore);
     }
 
     #[test]

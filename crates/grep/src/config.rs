@@ -12,13 +12,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, ValueEnum};
 use grep_printer::{ColorSpecs, UserColorSpec};
 use grep_searcher::BinaryDetection;
 use workdist::color::{self, When};
 use workdist::{Buffering, DiscoveryOptions, TypeChange};
 
-use crate::cli::{Cli, ColorWhen, Command, DaemonAction, Generate, SortBy};
+use crate::cli::{Cli, ColorWhen, DaemonAction, DaemonVerb, Engine, Generate, SortBy};
 
 /// What a run does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,8 +30,26 @@ pub enum Mode {
     Types,
     /// `--generate`.
     Generate(Generate),
-    /// `daemon start|stop|status`.
+    /// `--daemon start|stop|status|list`.
     Daemon(DaemonAction),
+    /// `--pcre2-version`.
+    Pcre2Version,
+}
+
+/// What `--sort`/`--sortr` order files by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Path,
+    Modified,
+    Accessed,
+    Created,
+}
+
+/// `--sort KEY` (ascending) or `--sortr KEY` (descending).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortOrder {
+    pub key: SortKey,
+    pub reverse: bool,
 }
 
 /// How search results are reported.
@@ -73,6 +91,28 @@ pub struct Config {
     pub multiline: bool,
     pub multiline_dotall: bool,
     pub crlf: bool,
+    /// `-P`/`--engine`.
+    pub engine: Engine,
+    /// False with `--no-unicode`.
+    pub unicode: bool,
+    pub dfa_size_limit: Option<u64>,
+    pub regex_size_limit: Option<u64>,
+
+    // input
+    /// `--null-data`: records end at NUL, not newline (implies --text).
+    pub null_data: bool,
+    /// `-E`: decode from this encoding label (`none`: raw bytes, no BOM
+    /// sniffing); None: UTF-8 with UTF-16 BOM sniffing.
+    pub encoding: Option<String>,
+    /// `-z`.
+    pub search_zip: bool,
+    /// `--pre` and its `--pre-glob`s.
+    pub pre: Option<PathBuf>,
+    pub pre_globs: Vec<String>,
+    /// `--mmap`: search each file as one slice (ripgrep's memory-map
+    /// output).
+    pub mmap: bool,
+    pub stop_on_nonmatch: bool,
 
     // searcher
     pub invert_match: bool,
@@ -100,6 +140,10 @@ pub struct Config {
     pub max_columns: Option<u64>,
     pub max_columns_preview: bool,
     pub path_terminator: Option<u8>,
+    /// `--path-separator`: the byte printed between path components.
+    pub path_separator: Option<u8>,
+    pub hyperlink_format: Option<String>,
+    pub hostname_bin: Option<PathBuf>,
     pub context_separator: Option<Vec<u8>>,
     pub field_match_separator: Vec<u8>,
     pub field_context_separator: Vec<u8>,
@@ -112,13 +156,17 @@ pub struct Config {
     // walk and run
     pub discovery: DiscoveryOptions,
     pub threads: usize,
+    /// Output in ascending path order (`--sort path`, `--sort-files`).
     pub sort: bool,
+    /// Any `--sort`/`--sortr` other than none (including path ascending).
+    pub sort_order: Option<SortOrder>,
     pub buffering: Buffering,
     pub no_messages: bool,
     /// `--no-daemon`.
     pub no_daemon: bool,
-    /// `--debug`: say who answered and why.
+    /// `--debug`/`--trace`: say who answered and why.
     pub debug: bool,
+    pub trace: bool,
     /// Stop everything at the first match (`-q` without `--stats`).
     pub quit_after_match: bool,
     /// The patterns of each `-f FILE`, in order, as read (for a search;
@@ -160,8 +208,10 @@ impl Config {
             cli.line_number = true;
             cli.no_line_number = false;
         }
-        let mut mode = if let Some(Command::Daemon { action }) = cli.command.take() {
-            Mode::Daemon(action)
+        let mut mode = if let Some(verb) = cli.daemon {
+            Mode::Daemon(daemon_action(verb, &mut cli)?)
+        } else if cli.pcre2_version {
+            Mode::Pcre2Version
         } else if let Some(kind) = cli.generate {
             Mode::Generate(kind)
         } else if cli.type_list {
@@ -367,7 +417,31 @@ impl Config {
             _ => None,
         };
 
-        let sort = cli.sort == Some(SortBy::Path);
+        let sort_order = if cli.sort_files {
+            Some(SortOrder {
+                key: SortKey::Path,
+                reverse: false,
+            })
+        } else {
+            let (by, reverse) = match (cli.sort, cli.sortr) {
+                (Some(by), _) => (by, false),
+                (None, Some(by)) => (by, true),
+                (None, None) => (SortBy::None, false),
+            };
+            let key = match by {
+                SortBy::None => None,
+                SortBy::Path => Some(SortKey::Path),
+                SortBy::Modified => Some(SortKey::Modified),
+                SortBy::Accessed => Some(SortKey::Accessed),
+                SortBy::Created => Some(SortKey::Created),
+            };
+            key.map(|key| SortOrder { key, reverse })
+        };
+        let sort = sort_order
+            == Some(SortOrder {
+                key: SortKey::Path,
+                reverse: false,
+            });
         let threads = if is_one_file {
             1
         } else {
@@ -416,6 +490,8 @@ impl Config {
             strip_dot_prefix: implicit_path,
             skip_stdout: matches!(mode, Mode::Search(_)),
             require_git: !cli.no_require_git,
+            same_file_system: cli.one_file_system,
+            ignore_case_insensitive: cli.ignore_file_case_insensitive,
             ..DiscoveryOptions::default()
         };
         if no_ignore {
@@ -428,6 +504,20 @@ impl Config {
             discovery.parents = !cli.no_ignore_parent;
         }
 
+        let engine = if cli.pcre2 {
+            Engine::Pcre2
+        } else if cli.auto_hybrid_regex {
+            Engine::Auto
+        } else {
+            cli.engine.unwrap_or(Engine::Default)
+        };
+        let path_separator = match cli.path_separator.as_deref() {
+            None | Some("") => None,
+            Some(sep) => match sep.as_bytes() {
+                [b] => Some(*b),
+                _ => bail!("invalid --path-separator {sep:?}: it must be exactly one byte (ASCII)"),
+            },
+        };
         let buffering = if cli.line_buffered {
             Buffering::Line
         } else if cli.block_buffered {
@@ -451,6 +541,17 @@ impl Config {
             multiline: cli.multiline,
             multiline_dotall: cli.multiline_dotall,
             crlf: cli.crlf,
+            engine,
+            unicode: !(cli.no_unicode || cli.no_pcre2_unicode),
+            dfa_size_limit: cli.dfa_size_limit,
+            regex_size_limit: cli.regex_size_limit,
+            null_data: cli.null_data,
+            encoding: cli.encoding,
+            search_zip: cli.search_zip,
+            pre: cli.pre.filter(|p| !p.as_os_str().is_empty()),
+            pre_globs: cli.pre_glob,
+            mmap: cli.mmap,
+            stop_on_nonmatch: cli.stop_on_nonmatch,
             invert_match: cli.invert_match,
             line_number,
             max_count: cli.max_count,
@@ -472,6 +573,9 @@ impl Config {
             max_columns: cli.max_columns,
             max_columns_preview: cli.max_columns_preview,
             path_terminator: cli.null.then_some(b'\0'),
+            path_separator,
+            hyperlink_format: cli.hyperlink_format,
+            hostname_bin: cli.hostname_bin,
             context_separator,
             field_match_separator: unescape(&cli.field_match_separator),
             field_context_separator: unescape(&cli.field_context_separator),
@@ -482,10 +586,12 @@ impl Config {
             discovery,
             threads,
             sort,
+            sort_order,
             buffering,
             no_messages: cli.no_messages,
             no_daemon: cli.no_daemon,
-            debug: cli.debug,
+            debug: cli.debug || cli.trace,
+            trace: cli.trace,
             quit_after_match: cli.quiet && !cli.stats,
             pattern_files,
         })
@@ -495,6 +601,68 @@ impl Config {
     pub fn matches_impossible(&self) -> bool {
         (self.patterns.is_empty() && !self.invert_match) || self.max_count == Some(0)
     }
+}
+
+/// Resolve `--daemon VERB` with its options and positional arguments.
+fn daemon_action(verb: DaemonVerb, cli: &mut Cli) -> anyhow::Result<DaemonAction> {
+    let mut words = cli.positional.drain(..);
+    let mut path = || words.next().map(PathBuf::from);
+    let action = match verb {
+        DaemonVerb::Start => DaemonAction::Start {
+            path: path(),
+            workers: cli.workers,
+            idle_timeout: cli.idle_timeout,
+            poll: cli.poll,
+            memory: cli.memory,
+            foreground: cli.foreground,
+        },
+        DaemonVerb::Stop => {
+            let path = path();
+            if cli.all && path.is_some() {
+                bail!("--daemon stop takes a PATH or --all, not both");
+            }
+            DaemonAction::Stop { path, all: cli.all }
+        }
+        DaemonVerb::Status => DaemonAction::Status {
+            path: path(),
+            json: cli.json,
+        },
+        DaemonVerb::List => DaemonAction::List { json: cli.json },
+        DaemonVerb::BenchScan => {
+            let Some(literal) = path() else {
+                bail!("--daemon bench-scan needs a LITERAL");
+            };
+            DaemonAction::BenchScan {
+                literal: literal.to_string_lossy().into_owned(),
+                path: path(),
+            }
+        }
+    };
+    let extra: Vec<PathBuf> = words.map(PathBuf::from).collect();
+    if let Some(first) = extra.first() {
+        bail!(
+            "--daemon {} takes at most one PATH; {} was not expected",
+            verb.to_possible_value()
+                .map_or_else(String::new, |v| v.get_name().to_string()),
+            first.display()
+        );
+    }
+    let only_start = [
+        ("--workers", cli.workers.is_some()),
+        ("--idle-timeout", cli.idle_timeout.is_some()),
+        ("--poll", cli.poll),
+        ("--memory", cli.memory.is_some()),
+        ("--foreground", cli.foreground),
+    ];
+    if verb != DaemonVerb::Start
+        && let Some((flag, _)) = only_start.iter().find(|(_, given)| *given)
+    {
+        bail!("{flag} only goes with --daemon start");
+    }
+    if verb != DaemonVerb::Stop && cli.all {
+        bail!("--all only goes with --daemon stop");
+    }
+    Ok(action)
 }
 
 /// Where a command line is interpreted: the directory relative paths start

@@ -68,6 +68,9 @@ where
             .map(|()| ExitStatus::Found)
             .map_err(anyhow::Error::from),
         Mode::Types => list_types(&config),
+        Mode::Pcre2Version => crate::search::pcre2_version()
+            .and_then(|v| write_stdout(v.as_bytes()).map_err(anyhow::Error::from))
+            .map(|()| ExitStatus::Found),
         Mode::Files => {
             if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
                 return status;

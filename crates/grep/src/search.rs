@@ -74,6 +74,11 @@ pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
     })
 }
 
+/// `--pcre2-version`: the PCRE2 library in use, as ripgrep prints it.
+pub fn pcre2_version() -> anyhow::Result<String> {
+    anyhow::bail!("PCRE2 is not available in this build of pgrep-lite")
+}
+
 /// Heap a worker may use for one file: the longest line it buffers (or, with
 /// -U, the whole file). A file that needs more is searched again without the
 /// limit, so the common case keeps every worker small and the rare 200 MB

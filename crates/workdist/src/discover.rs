@@ -142,6 +142,10 @@ pub struct DiscoveryOptions {
     /// Skip the file that standard output is redirected to, so that
     /// `tool > out.txt` in a tree never reads its own output.
     pub skip_stdout: bool,
+    /// Do not cross into other file systems below the given paths.
+    pub same_file_system: bool,
+    /// Match the globs of ignore files case-insensitively.
+    pub ignore_case_insensitive: bool,
 }
 
 impl Default for DiscoveryOptions {
@@ -165,6 +169,8 @@ impl Default for DiscoveryOptions {
             threads: 0,
             strip_dot_prefix: false,
             skip_stdout: false,
+            same_file_system: false,
+            ignore_case_insensitive: false,
         }
     }
 }
@@ -288,6 +294,8 @@ impl Discovery {
             opts.threads
         };
         let mut warnings = Vec::new();
+        // Before the ignore files are added: it decides how they are read.
+        builder.ignore_case_insensitive(opts.ignore_case_insensitive);
         for path in &opts.ignore_files {
             if let Some(err) = builder.add_ignore(path) {
                 warnings.push(DiscoveryError::from_walk(err));
@@ -313,6 +321,7 @@ impl Discovery {
             .git_ignore(opts.git_ignore)
             .git_exclude(opts.git_exclude)
             .require_git(opts.require_git)
+            .same_file_system(opts.same_file_system)
             .current_dir(cwd);
         Ok(Discovery {
             builder,

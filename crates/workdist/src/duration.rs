@@ -1,5 +1,5 @@
 //! One duration grammar for every option that takes a duration
-//! (`pgrep-lite daemon start --idle-timeout`, `ptail --poll`, `--timeout`,
+//! (`pgrep-lite --daemon start --idle-timeout`, `ptail --poll`, `--timeout`,
 //! `--since 10m`, ...).
 //!
 //! A duration is a decimal number followed by an optional unit, with no

@@ -67,7 +67,7 @@ pub fn default_memory() -> u64 {
     total.map_or(CAP / 4, |t| (t / 4).min(CAP))
 }
 
-/// `pgrep-lite daemon ...`.
+/// `pgrep-lite --daemon ...`.
 pub fn manage(action: &DaemonAction, ctx: &Context) -> anyhow::Result<ExitStatus> {
     match action {
         DaemonAction::Start {
@@ -279,7 +279,7 @@ fn nesting(root: &Path) -> Option<String> {
         if root.starts_with(other) {
             return Some(format!(
                 "a daemon already serves {}, which contains {}: searches there already use it \
-                 (stop it first with `pgrep-lite daemon stop {}` to serve only {})",
+                 (stop it first with `pgrep-lite --daemon stop {}` to serve only {})",
                 other.display(),
                 root.display(),
                 other.display(),
@@ -288,7 +288,7 @@ fn nesting(root: &Path) -> Option<String> {
         }
         if other.starts_with(root) {
             return Some(format!(
-                "a daemon serves {}, inside {}: stop it first with `pgrep-lite daemon stop {}` \
+                "a daemon serves {}, inside {}: stop it first with `pgrep-lite --daemon stop {}` \
                  (one daemon per tree: nested ones would hold the same files twice)",
                 other.display(),
                 root.display(),
@@ -486,7 +486,8 @@ fn start_background(
         .truncate(true)
         .open(&paths.log)?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.arg("daemon")
+    cmd.arg("--no-config")
+        .arg("--daemon")
         .arg("start")
         .arg("--foreground")
         .arg("--workers")

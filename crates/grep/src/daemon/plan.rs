@@ -55,6 +55,9 @@ pub enum Refusal {
     RootReplaced,
     /// The watcher did not confirm, in time, that it is up to date.
     NotSynced,
+    /// A flag whose search the daemon does not do (it reads something
+    /// other than the held bytes, or orders by file times).
+    Flag(&'static str),
 }
 
 impl fmt::Display for Refusal {
@@ -89,8 +92,33 @@ impl fmt::Display for Refusal {
                 write!(f, "the daemon's root was replaced by another directory")
             }
             Refusal::NotSynced => write!(f, "the file watcher did not confirm it is up to date"),
+            Refusal::Flag(flag) => write!(f, "the daemon does not search with {flag}"),
         }
     }
+}
+
+/// The first flag of `config` that the daemon does not search with.
+fn unsupported_flag(config: &Config) -> Option<&'static str> {
+    use crate::cli::Engine;
+    let o = &config.discovery;
+    [
+        (config.search_zip, "-z/--search-zip"),
+        (config.pre.is_some(), "--pre"),
+        (config.encoding.is_some(), "-E/--encoding"),
+        (config.null_data, "--null-data"),
+        (config.mmap, "--mmap"),
+        (config.engine != Engine::Default, "PCRE2"),
+        (!config.unicode, "--no-unicode"),
+        (config.stop_on_nonmatch, "--stop-on-nonmatch"),
+        (
+            config.sort_order.is_some() && !config.sort,
+            "--sort/--sortr other than `--sort path`",
+        ),
+        (o.same_file_system, "--one-file-system"),
+        (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
+    ]
+    .into_iter()
+    .find_map(|(used, flag)| used.then_some(flag))
 }
 
 /// Decide whether the daemon serving `root` and holding `tree` can answer
@@ -114,6 +142,9 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
     };
     if config.paths.iter().any(|p| p == Path::new("-")) {
         return Err(Refusal::ReadsStdin);
+    }
+    if let Some(flag) = unsupported_flag(&config) {
+        return Err(Refusal::Flag(flag));
     }
     let base = baseline_options();
     let o = &config.discovery;

@@ -210,7 +210,7 @@ pub struct Query {
     pub context: Context,
 }
 
-/// What `pgrep-lite daemon status` shows.
+/// What `pgrep-lite --daemon status` shows.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Status {
     pub root: PathBuf,
@@ -314,7 +314,7 @@ pub struct QueryNote {
     pub micros: u64,
 }
 
-/// The result of a bare scan (`pgrep-lite daemon bench-scan`).
+/// The result of a bare scan (`pgrep-lite --daemon bench-scan`).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ScanReport {
     pub bytes: u64,
