@@ -324,7 +324,8 @@ impl Config {
         let no_ignore = cli.no_ignore || cli.unrestricted >= 1;
         let hidden = cli.hidden || cli.unrestricted >= 2;
         let binary_flag = cli.binary || cli.unrestricted >= 3;
-        let as_text = cli.text;
+        // --null-data: NUL ends records, so it cannot mark binary data.
+        let as_text = cli.text || cli.null_data;
         let binary_explicit = if as_text {
             BinaryDetection::none()
         } else {

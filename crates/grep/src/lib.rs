@@ -2,6 +2,7 @@
 //!
 //! * [`cli`]: the clap definition (flags, help, completions, man page);
 //! * [`config`]: what the flags mean, resolved once;
+//! * [`matcher`]: the patterns, compiled by the default engine or PCRE2;
 //! * [`search`]: matcher, searcher and printer for one file at a time;
 //! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
 //! * [`print`](mod@print): `--files` lines and the `--stats` block, for one-shot and daemon;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod daemon;
 pub mod generate;
 pub mod literal;
+pub mod matcher;
 pub mod print;
 pub mod run;
 pub mod search;

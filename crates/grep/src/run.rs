@@ -34,8 +34,9 @@ use workdist::{
 
 use crate::config::{Config, Context, Mode, SearchMode};
 use crate::generate;
+use crate::matcher::build_matcher;
 use crate::print::{stats_block, write_path};
-use crate::search::{FileOutcome, Worker, build_matcher, is_output_closed};
+use crate::search::{FileOutcome, Worker, is_output_closed};
 
 /// Run with the given arguments (including the program name) and return the
 /// exit status. Never panics on user input; fatal problems are printed as one
@@ -68,7 +69,7 @@ where
             .map(|()| ExitStatus::Found)
             .map_err(anyhow::Error::from),
         Mode::Types => list_types(&config),
-        Mode::Pcre2Version => crate::search::pcre2_version()
+        Mode::Pcre2Version => crate::matcher::pcre2_version()
             .and_then(|v| write_stdout(v.as_bytes()).map_err(anyhow::Error::from))
             .map(|()| ExitStatus::Found),
         Mode::Files => {

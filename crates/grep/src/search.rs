@@ -25,59 +25,12 @@ use std::sync::Arc;
 use grep_printer::{
     JSON, JSONBuilder, Standard, StandardBuilder, Stats, Summary, SummaryBuilder, SummaryKind,
 };
-use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{MmapChoice, Searcher, SearcherBuilder};
 use termcolor::{Ansi, ColorSpec, HyperlinkSpec, WriteColor};
 use workdist::{Buffering, FileEntry, SinkSender, SinkStream, Turns};
 
-use crate::config::{CaseMode, Config, SearchMode};
-
-/// Compile the patterns. An invalid regex is a fatal error whose message
-/// shows the pattern and points at the offending position.
-pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
-    let mut b = RegexMatcherBuilder::new();
-    b.multi_line(true)
-        .unicode(true)
-        .octal(false)
-        .fixed_strings(config.fixed_strings);
-    match config.case {
-        CaseMode::Sensitive => b.case_insensitive(false),
-        CaseMode::Insensitive => b.case_insensitive(true),
-        CaseMode::Smart => b.case_smart(true),
-    };
-    if config.word {
-        b.word(true);
-    } else if config.line {
-        b.whole_line(true);
-    }
-    if config.multiline {
-        b.dot_matches_new_line(config.multiline_dotall);
-        if config.crlf {
-            b.crlf(true).line_terminator(None);
-        }
-    } else {
-        b.line_terminator(Some(b'\n')).dot_matches_new_line(false);
-        if config.crlf {
-            b.crlf(true);
-        }
-    }
-    if config.binary_implicit != grep_searcher::BinaryDetection::none() {
-        b.ban_byte(Some(b'\x00'));
-    }
-    b.build_many(&config.patterns).map_err(|err| {
-        let msg = err.to_string();
-        if !config.multiline && msg.contains("the literal") && msg.contains("\\n") {
-            anyhow::anyhow!("{msg}\n\nConsider enabling multiline mode with -U/--multiline.")
-        } else {
-            anyhow::anyhow!("{msg}")
-        }
-    })
-}
-
-/// `--pcre2-version`: the PCRE2 library in use, as ripgrep prints it.
-pub fn pcre2_version() -> anyhow::Result<String> {
-    anyhow::bail!("PCRE2 is not available in this build of pgrep-lite")
-}
+use crate::config::{Config, SearchMode};
+use crate::matcher::PatternMatcher;
 
 /// Heap a worker may use for one file: the longest line it buffers (or, with
 /// -U, the whole file). A file that needs more is searched again without the
@@ -110,6 +63,8 @@ fn searcher_builder(config: &Config) -> SearcherBuilder {
     let mut b = SearcherBuilder::new();
     let term = if config.crlf {
         grep_matcher::LineTerminator::crlf()
+    } else if config.null_data {
+        grep_matcher::LineTerminator::byte(b'\x00')
     } else {
         grep_matcher::LineTerminator::byte(b'\n')
     };
@@ -388,7 +343,7 @@ pub struct FileOutcome {
 /// A matcher, a searcher and a printer: everything one thread needs to
 /// search files one after the other.
 pub struct Worker {
-    matcher: RegexMatcher,
+    matcher: PatternMatcher,
     searcher: Searcher,
     /// For files over the heap limit and standard input, built for each use
     /// so that its buffers go when the search ends.
@@ -400,7 +355,7 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(config: &Config, mode: SearchMode, matcher: RegexMatcher) -> Worker {
+    pub fn new(config: &Config, mode: SearchMode, matcher: PatternMatcher) -> Worker {
         let mut unlimited = searcher_builder(config);
         unlimited.heap_limit(None);
         Worker {
@@ -549,7 +504,7 @@ impl Worker {
 
 fn search_with(
     searcher: &mut Searcher,
-    matcher: &RegexMatcher,
+    matcher: &PatternMatcher,
     printer: &mut Printer,
     path: &Path,
     source: Source<'_>,
@@ -592,7 +547,7 @@ impl Source<'_> {
     fn search<S: grep_searcher::Sink<Error = io::Error>>(
         self,
         searcher: &mut Searcher,
-        matcher: &RegexMatcher,
+        matcher: &PatternMatcher,
         sink: S,
     ) -> io::Result<()> {
         match self {
@@ -609,7 +564,7 @@ impl Source<'_> {
 /// claims 4096 bytes and holds fewer, every time).
 fn search_path<S: grep_searcher::Sink<Error = io::Error>>(
     searcher: &mut Searcher,
-    matcher: &RegexMatcher,
+    matcher: &PatternMatcher,
     path: &Path,
     sink: S,
 ) -> io::Result<()> {

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::matcher::PatternMatcher;
 use grep_printer::Stats;
-use grep_regex::RegexMatcher;
 use ignore::Match;
 use ignore::overrides::Override;
 use ignore::types::Types;
@@ -302,7 +302,7 @@ impl Selection {
 pub struct GrepQuery {
     pub config: Config,
     pub mode: SearchMode,
-    pub matcher: RegexMatcher,
+    pub matcher: PatternMatcher,
     pub roots: Vec<QueryRoot>,
     pub selection: Selection,
     /// A file without a match prints nothing in this query's mode, so a

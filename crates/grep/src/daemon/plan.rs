@@ -21,7 +21,7 @@ use super::held::{GrepQuery, QueryRoot, Selection};
 use super::index::{Tree, baseline_options};
 use super::protocol;
 use crate::config::{CaseMode, Config, Mode, SearchMode};
-use crate::search::build_matcher;
+use crate::matcher::{PatternMatcher, build_matcher};
 
 /// Why the daemon passes a search to one-shot search.
 #[derive(Debug)]
@@ -217,7 +217,7 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
     drop(index);
     let matcher = if list_files {
         // Never used to search: any matcher will do.
-        grep_regex::RegexMatcher::new("").map_err(|e| Refusal::Pattern(e.into()))?
+        PatternMatcher::new_rust("").map_err(|e| Refusal::Pattern(e.into()))?
     } else {
         build_matcher(&config).map_err(Refusal::Pattern)?
     };
