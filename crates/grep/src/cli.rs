@@ -131,14 +131,14 @@ pub struct Cli {
     pub no_binary: bool,
 
     /// Treat CRLF (\r\n) as a line terminator: `$` matches before \r.
-    #[arg(long, overrides_with = "no_crlf", help_heading = "Input")]
+    #[arg(long, overrides_with_all = ["no_crlf", "null_data"], help_heading = "Input")]
     pub crlf: bool,
     #[arg(long, overrides_with = "crlf", hide = true)]
     pub no_crlf: bool,
 
     /// Treat the input as NUL-terminated records ("lines"), as `find
     /// -print0` or `xargs -0` data; implies --text.
-    #[arg(long, help_heading = "Input")]
+    #[arg(long, overrides_with = "crlf", help_heading = "Input")]
     pub null_data: bool,
 
     /// Decode every file from ENCODING (any WHATWG label: utf-16le, sjis,
