@@ -902,6 +902,81 @@ mod tests {
         assert_eq!(c.file_separator, None);
     }
 
+    /// Any mix of flags and values resolves to a Config or an error, never
+    /// a panic (clap's debug assertions check the definition; this checks
+    /// what `resolve` does with what clap lets through). Seeded; more with
+    /// PGREP_ARGS_ITERS.
+    #[test]
+    fn random_command_lines_never_panic() {
+        let cmd = Cli::command();
+        let mut flags: Vec<String> = Vec::new();
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                flags.push(format!("--{long}"));
+            }
+            if let Some(short) = arg.get_short() {
+                flags.push(format!("-{short}"));
+            }
+        }
+        let values = [
+            "",
+            "0",
+            "1",
+            "-1",
+            "3",
+            "99999999999999999999",
+            "x",
+            "a|b",
+            "(",
+            "none",
+            "utf-16le",
+            "path",
+            "modified",
+            "start",
+            "status",
+            "1K",
+            "2G",
+            "\\",
+            "/",
+            "::",
+            "never",
+            "always",
+            "match:fg:red",
+            "match:style:",
+            "rust",
+            "foo:*.foo",
+            "!*.rs",
+            "-",
+            "10ms",
+            "auto",
+        ];
+        let iters: usize = std::env::var("PGREP_ARGS_ITERS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(800);
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..iters {
+            let mut argv = vec!["pgrep-lite".to_string()];
+            for _ in 0..1 + next(6) {
+                if next(3) == 0 {
+                    argv.push(values[next(values.len())].to_string());
+                } else {
+                    argv.push(flags[next(flags.len())].clone());
+                    if next(2) == 0 {
+                        argv.push(values[next(values.len())].to_string());
+                    }
+                }
+            }
+            let _ = Config::from_args_in(argv.clone(), &PIPE);
+        }
+    }
+
     #[test]
     fn count_mode_rewrites() {
         let c = resolve(&["-o", "-c", "x"], &PIPE);
