@@ -9,8 +9,8 @@ better for the daemon).
 
 Sections (`--sections`, comma separated; default all but `copies`):
 
-  load     `daemon start` to ready (it returns when ready), then to index
-           complete (`daemon status --json` polled every 20 ms until
+  load     `--daemon start` to ready (it returns when ready), then to index
+           complete (`--daemon status --json` polled every 20 ms until
            `index_ready`; n/a for a binary without that field). With
            `--old-bin`, alternating loads old/new (`--load-runs`), medians,
            and the ratio new (files + index) / old.
@@ -24,7 +24,7 @@ Sections (`--sections`, comma separated; default all but `copies`):
            resident memory, each against the corpus bytes), the bare memmem
            scan (`daemon bench-scan`), the freshness sync's cost per query and
            edit-to-visible latency.
-  memory0  `daemon start --memory 0` (contents not held), page cache warmed,
+  memory0  `--daemon start --memory 0` (contents not held), page cache warmed,
            rare literal vs rg, resident memory against the corpus bytes.
   copies   `--copies N` (default 4) copies of the corpus (`cp -r`, never hard
            links: the daemon does not hold hard-linked files) in a temporary
@@ -313,8 +313,8 @@ def section_load(a, new, old, corpus, md):
                  f"{ratio(full_new, med['old']['ready'])}{full_note} (goal <= 1.5x); new ready / old ready: "
                  f"{ratio(med['new']['ready'], med['old']['ready'])}")
     log(line)
-    md.append(f"### Load\n\n`daemon start {shlex.join(a.start_args + [corpus])}` until it returns (ready), then "
-              f"`daemon status --json` polled every 20 ms until `index_ready`; {a.load_runs} alternating loads, "
+    md.append(f"### Load\n\n`--daemon start {shlex.join(a.start_args + [corpus])}` until it returns (ready), then "
+              f"`--daemon status --json` polled every 20 ms until `index_ready`; {a.load_runs} alternating loads, "
               f"page cache warm, medians.\n")
     md.append("| binary | load to ready | load to index complete | runs (ready) |")
     md.append("|---|---|---|---|")
@@ -414,7 +414,7 @@ def section_queries(a, new, old, corpus, cbytes, md):
 
     md.append(f"### Queries\n\nCorpus `{corpus}`: {cbytes[1]} files, {cbytes[0] / 2**20:.0f} MiB (`rg --files`). "
               f"Daemon {st.get('files')} files, {mib(st.get('bytes_held'))} held in {st.get('shards')} shards "
-              f"(`daemon start {shlex.join(a.start_args + [corpus])}`: ready {secs(ready)}, index complete "
+              f"(`--daemon start {shlex.join(a.start_args + [corpus])}`: ready {secs(ready)}, index complete "
               f"{secs(index)}). {a.runs} alternating runs per tool, client end to end through a pipe, medians. "
               f"Each command is run in the corpus as `pgrep-lite ARGS` and `rg ARGS`.\n")
     head = "| query | ARGS | daemon | rg | rg / daemon | goal |"
@@ -445,7 +445,7 @@ def section_queries(a, new, old, corpus, cbytes, md):
             md.append(f"\nNote: '{row['name']}' was not answered by the old daemon: {row['who_old']}")
         if len(row["codes"]["daemon"]) != 1 or row["codes"]["daemon"] != row["codes"]["rg"]:
             md.append(f"\nNote: exit codes differ on '{row['name']}': {row['codes']}")
-    md.append("\nStatus after the queries (`daemon status --json`):\n")
+    md.append("\nStatus after the queries (`--daemon status --json`):\n")
     md.append("| field | value |")
     md.append("|---|---|")
     for f in STATUS_FIELDS:
@@ -495,7 +495,7 @@ def rare_vs_rg(a, d, root, cbytes, title, goal_x, goal_rss, md, lead=""):
     """Serve root with the low-memory arguments, warm, time the rare literal.
     goal_rss: (text, limit in bytes given the corpus bytes)."""
     if not d.has_start_flag("--memory") and "--memory" in a.lowmem_args:
-        err = f"`{d.bin} daemon start` has no --memory option (binary before issue 12)"
+        err = f"`{d.bin} --daemon start` has no --memory option (binary before issue 12)"
         log(f"  {err}; {title} skipped")
         md.append(f"### {title}\n\n{lead}Skipped: {err}.\n")
         return
@@ -521,7 +521,7 @@ def rare_vs_rg(a, d, root, cbytes, title, goal_x, goal_rss, md, lead=""):
         log(f"    {f}: {na(st.get(f))}")
     r_ = med["rg"] / med["daemon"]
     rss_goal = goal_rss[0] + ("" if rss is None else " (met)" if rss <= goal_rss[1] else " (**not met**)")
-    md.append(f"### {title}\n\n{lead}`daemon start {shlex.join(a.lowmem_args + [root])}`: ready {secs(ready)}, "
+    md.append(f"### {title}\n\n{lead}`--daemon start {shlex.join(a.lowmem_args + [root])}`: ready {secs(ready)}, "
               f"index complete {secs(index)}; page cache warmed by one rg run; {a.runs} alternating runs, medians. "
               f"Corpus {cbytes[1]} files, {mib(cbytes[0])}.\n")
     md.append("| query | daemon | rg | rg / daemon | goal | RSS | RSS / corpus | goal | files in memory / from disk | plan, candidates |")
@@ -554,7 +554,7 @@ def section_copies(a, new, corpus, md):
         md.append(f"### {title}\n\nSkipped: {msg}.\n")
         return
     if not new.has_start_flag("--memory") and "--memory" in a.lowmem_args:
-        msg = f"`{new.bin} daemon start` has no --memory option (binary before issue 12)"
+        msg = f"`{new.bin} --daemon start` has no --memory option (binary before issue 12)"
         log(f"  {msg}; copies skipped (nothing copied)")
         md.append(f"### {title}\n\nSkipped: {msg}.\n")
         return
@@ -637,8 +637,8 @@ def main():
     ap.add_argument("--load-runs", type=int, default=3)
     ap.add_argument("--copies", type=int, default=0, help="copies of the corpus for the copies section (default 4 when named)")
     ap.add_argument("--small-runs", type=int, default=30)
-    ap.add_argument("--start-args", default="", help="extra `daemon start` arguments for the default daemon")
-    ap.add_argument("--lowmem-args", default="--memory 0", help="`daemon start` arguments of memory0 and copies")
+    ap.add_argument("--start-args", default="", help="extra `--daemon start` arguments for the default daemon")
+    ap.add_argument("--lowmem-args", default="--memory 0", help="`--daemon start` arguments of memory0 and copies")
     ap.add_argument("--tmpdir", help="where the copies go (default $TMPDIR or /tmp)")
     ap.add_argument("--no-check", action="store_true", help="skip comparing each answer with `rg --sort path`")
     ap.add_argument("--markdown", action="store_true")

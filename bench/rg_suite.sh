@@ -237,7 +237,7 @@ set +e
 (cd "$crate" && CARGO_BIN_EXE_rg="$run_dir/rg" "$run_dir/deps/integration" \
     --test-threads "$threads" ${extra[@]+"${extra[@]}"}) >"$log" 2>&1
 set -e
-summary="$(grep -E '^test result: ' "$log" | tail -n 1 || true)"
+summary="$(grep -a -E '^test result: ' "$log" | tail -n 1 || true)"
 [ -n "$summary" ] || die "no libtest summary line in $log (did the test binary crash?)"
 passed="$(sed -E 's/.* ([0-9]+) passed;.*/\1/' <<<"$summary")"
 failed="$(sed -E 's/.* ([0-9]+) failed;.*/\1/' <<<"$summary")"

@@ -25,6 +25,13 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--regexp', '--regexp', [CompletionResultType]::ParameterName, 'A pattern to search for; repeat to search for any of several')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read patterns from a file, one per line (`-` for standard input)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read patterns from a file, one per line (`-` for standard input)')
+            [CompletionResult]::new('-E', '-E ', [CompletionResultType]::ParameterName, 'Decode every file from ENCODING (any WHATWG label: utf-16le, sjis, euc-jp, latin1, ...) before searching; `none` searches the raw bytes and turns off BOM sniffing. Default: UTF-8, with UTF-16 files recognised by their byte-order mark')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Decode every file from ENCODING (any WHATWG label: utf-16le, sjis, euc-jp, latin1, ...) before searching; `none` searches the raw bytes and turns off BOM sniffing. Default: UTF-8, with UTF-16 files recognised by their byte-order mark')
+            [CompletionResult]::new('--pre', '--pre', [CompletionResultType]::ParameterName, 'Search what COMMAND prints for each file instead of the file: it is run with the path as its argument and the file on its standard input. A failing command is that file''s error')
+            [CompletionResult]::new('--pre-glob', '--pre-glob', [CompletionResultType]::ParameterName, 'Only run --pre on files matching GLOB (`!GLOB` excludes). Repeatable')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'The regex engine: `default` (Rust''s regex), `pcre2`, or `auto` (PCRE2 only for patterns the default engine cannot compile)')
+            [CompletionResult]::new('--dfa-size-limit', '--dfa-size-limit', [CompletionResultType]::ParameterName, 'The most memory the regex engine''s lazy DFA may use (suffixes K, M, G)')
+            [CompletionResult]::new('--regex-size-limit', '--regex-size-limit', [CompletionResultType]::ParameterName, 'The largest compiled regex allowed (suffixes K, M, G)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Stop searching a file after NUM matching lines')
             [CompletionResult]::new('--max-count', '--max-count', [CompletionResultType]::ParameterName, 'Stop searching a file after NUM matching lines')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Search with NUM threads (default: available cores, at most 12)')
@@ -45,29 +52,48 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--max-filesize', '--max-filesize', [CompletionResultType]::ParameterName, 'Skip files larger than NUM bytes (suffixes K, M, G)')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Replace every match with REPLACEMENT in the output (`$1`, `$name` refer to capture groups). Files are never changed')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Replace every match with REPLACEMENT in the output (`$1`, `$name` refer to capture groups). Files are never changed')
+            [CompletionResult]::new('--path-separator', '--path-separator', [CompletionResultType]::ParameterName, 'Print paths with SEPARATOR (one byte) between their components instead of `/`')
+            [CompletionResult]::new('--hyperlink-format', '--hyperlink-format', [CompletionResultType]::ParameterName, 'Print paths as terminal hyperlinks in FORMAT (`default`, `file`, `vscode`, `cursor`, ... or a template with {path}, {line}, {column}, {host}, {wslprefix}); `none` turns them off')
+            [CompletionResult]::new('--hostname-bin', '--hostname-bin', [CompletionResultType]::ParameterName, 'A program that prints this host''s name, for {host} in hyperlinks')
             [CompletionResult]::new('-M', '-M ', [CompletionResultType]::ParameterName, 'Do not print lines longer than NUM bytes (a notice instead)')
             [CompletionResult]::new('--max-columns', '--max-columns', [CompletionResultType]::ParameterName, 'Do not print lines longer than NUM bytes (a notice instead)')
-            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Show NUM lines after each match')
-            [CompletionResult]::new('--after-context', '--after-context', [CompletionResultType]::ParameterName, 'Show NUM lines after each match')
-            [CompletionResult]::new('-B', '-B ', [CompletionResultType]::ParameterName, 'Show NUM lines before each match')
-            [CompletionResult]::new('--before-context', '--before-context', [CompletionResultType]::ParameterName, 'Show NUM lines before each match')
-            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Show NUM lines before and after each match')
-            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Show NUM lines before and after each match')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Show NUM lines after each match (overrides --passthru)')
+            [CompletionResult]::new('--after-context', '--after-context', [CompletionResultType]::ParameterName, 'Show NUM lines after each match (overrides --passthru)')
+            [CompletionResult]::new('-B', '-B ', [CompletionResultType]::ParameterName, 'Show NUM lines before each match (overrides --passthru)')
+            [CompletionResult]::new('--before-context', '--before-context', [CompletionResultType]::ParameterName, 'Show NUM lines before each match (overrides --passthru)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Show NUM lines before and after each match (overrides --passthru)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Show NUM lines before and after each match (overrides --passthru)')
             [CompletionResult]::new('--context-separator', '--context-separator', [CompletionResultType]::ParameterName, 'The line between non-adjacent context blocks (default `--`)')
             [CompletionResult]::new('--field-match-separator', '--field-match-separator', [CompletionResultType]::ParameterName, 'Separator after the path and line number of a matching line')
             [CompletionResult]::new('--field-context-separator', '--field-context-separator', [CompletionResultType]::ParameterName, 'Separator after the path and line number of a context line')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour the output: auto, always, never')
+            [CompletionResult]::new('--colour', '--colour', [CompletionResultType]::ParameterName, 'Colour the output: auto, always, never')
             [CompletionResult]::new('--colors', '--colors', [CompletionResultType]::ParameterName, 'Colour settings in ripgrep''s syntax, e.g. `match:fg:blue`')
-            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the output. `path` is deterministic and still parallel')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the output, ascending. `path` is deterministic and still parallel; `modified`, `accessed` and `created` sort by file time')
+            [CompletionResult]::new('--sortr', '--sortr', [CompletionResultType]::ParameterName, 'Like --sort, descending')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Print a man page or a shell completion script, and exit')
+            [CompletionResult]::new('--daemon', '--daemon', [CompletionResultType]::ParameterName, 'Manage the resident daemon that answers searches from memory: `start [PATH]`, `stop [PATH]`, `status [PATH]`, `list`. Any word may still be a pattern: `pgrep-lite start` searches for "start"')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'With `--daemon start`: worker threads, each owning a shard (default, or 0: available cores; at most 256)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'With `--daemon start`: stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'With `--daemon start`: hold at most this many bytes of file contents in memory (e.g. 0, 512M, 2G); files beyond it are read from disk (the page cache) when the index makes them candidates. The index itself is always held. Default: a quarter of physical memory, at most 4G')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Search following symbolic links (loops are detected and reported)')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Search following symbolic links (loops are detected and reported)')
             [CompletionResult]::new('--no-follow', '--no-follow', [CompletionResultType]::ParameterName, 'Do not follow symbolic links (the default)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Search binary files as if they were text')
             [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'Search binary files as if they were text')
+            [CompletionResult]::new('--no-text', '--no-text', [CompletionResultType]::ParameterName, 'no-text')
             [CompletionResult]::new('--binary', '--binary', [CompletionResultType]::ParameterName, 'Search binary files found by the walk too, printing only whether they match ("binary file matches")')
+            [CompletionResult]::new('--no-binary', '--no-binary', [CompletionResultType]::ParameterName, 'no-binary')
             [CompletionResult]::new('--crlf', '--crlf', [CompletionResultType]::ParameterName, 'Treat CRLF (\r\n) as a line terminator: `$` matches before \r')
             [CompletionResult]::new('--no-crlf', '--no-crlf', [CompletionResultType]::ParameterName, 'no-crlf')
+            [CompletionResult]::new('--null-data', '--null-data', [CompletionResultType]::ParameterName, 'Treat the input as NUL-terminated records ("lines"), as `find -print0` or `xargs -0` data; implies --text')
+            [CompletionResult]::new('--no-encoding', '--no-encoding', [CompletionResultType]::ParameterName, 'no-encoding')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH')
+            [CompletionResult]::new('--search-zip', '--search-zip', [CompletionResultType]::ParameterName, 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH')
+            [CompletionResult]::new('--no-search-zip', '--no-search-zip', [CompletionResultType]::ParameterName, 'no-search-zip')
+            [CompletionResult]::new('--no-pre', '--no-pre', [CompletionResultType]::ParameterName, 'no-pre')
+            [CompletionResult]::new('--mmap', '--mmap', [CompletionResultType]::ParameterName, 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS')
+            [CompletionResult]::new('--no-mmap', '--no-mmap', [CompletionResultType]::ParameterName, 'Read files through a bounded buffer (the default)')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Treat the patterns as literal strings, not regular expressions')
             [CompletionResult]::new('--fixed-strings', '--fixed-strings', [CompletionResultType]::ParameterName, 'Treat the patterns as literal strings, not regular expressions')
             [CompletionResult]::new('--no-fixed-strings', '--no-fixed-strings', [CompletionResultType]::ParameterName, 'no-fixed-strings')
@@ -83,23 +109,50 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--line-regexp', '--line-regexp', [CompletionResultType]::ParameterName, 'Only match whole lines')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Select the lines that do not match')
             [CompletionResult]::new('--invert-match', '--invert-match', [CompletionResultType]::ParameterName, 'Select the lines that do not match')
+            [CompletionResult]::new('--no-invert-match', '--no-invert-match', [CompletionResultType]::ParameterName, 'no-invert-match')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Use PCRE2 for the patterns (look-around, backreferences); same as `--engine pcre2`')
+            [CompletionResult]::new('--pcre2', '--pcre2', [CompletionResultType]::ParameterName, 'Use PCRE2 for the patterns (look-around, backreferences); same as `--engine pcre2`')
+            [CompletionResult]::new('--no-pcre2', '--no-pcre2', [CompletionResultType]::ParameterName, 'no-pcre2')
+            [CompletionResult]::new('--auto-hybrid-regex', '--auto-hybrid-regex', [CompletionResultType]::ParameterName, 'auto-hybrid-regex')
+            [CompletionResult]::new('--no-auto-hybrid-regex', '--no-auto-hybrid-regex', [CompletionResultType]::ParameterName, 'no-auto-hybrid-regex')
+            [CompletionResult]::new('--pcre2-version', '--pcre2-version', [CompletionResultType]::ParameterName, 'Print the version of PCRE2 in use, and exit')
+            [CompletionResult]::new('--no-unicode', '--no-unicode', [CompletionResultType]::ParameterName, 'Let `\w`, `\d`, `\s`, `\b` and case folding mean their ASCII versions only (and `.` match any byte but a newline)')
+            [CompletionResult]::new('--unicode', '--unicode', [CompletionResultType]::ParameterName, 'unicode')
+            [CompletionResult]::new('--no-pcre2-unicode', '--no-pcre2-unicode', [CompletionResultType]::ParameterName, 'no-pcre2-unicode')
+            [CompletionResult]::new('--pcre2-unicode', '--pcre2-unicode', [CompletionResultType]::ParameterName, 'pcre2-unicode')
+            [CompletionResult]::new('--stop-on-nonmatch', '--stop-on-nonmatch', [CompletionResultType]::ParameterName, 'Stop reading a file at the first non-matching line after a matching one (for sorted data)')
             [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Let a match span lines; `\n` may then appear in a pattern')
             [CompletionResult]::new('--multiline', '--multiline', [CompletionResultType]::ParameterName, 'Let a match span lines; `\n` may then appear in a pattern')
             [CompletionResult]::new('--no-multiline', '--no-multiline', [CompletionResultType]::ParameterName, 'no-multiline')
             [CompletionResult]::new('--multiline-dotall', '--multiline-dotall', [CompletionResultType]::ParameterName, 'With -U, let `.` match line terminators too')
+            [CompletionResult]::new('--no-multiline-dotall', '--no-multiline-dotall', [CompletionResultType]::ParameterName, 'no-multiline-dotall')
             [CompletionResult]::new('--glob-case-insensitive', '--glob-case-insensitive', [CompletionResultType]::ParameterName, 'Make every -g glob case-insensitive')
+            [CompletionResult]::new('--no-glob-case-insensitive', '--no-glob-case-insensitive', [CompletionResultType]::ParameterName, 'no-glob-case-insensitive')
             [CompletionResult]::new('-.', '-.', [CompletionResultType]::ParameterName, 'Search hidden files and directories')
             [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Search hidden files and directories')
             [CompletionResult]::new('--no-hidden', '--no-hidden', [CompletionResultType]::ParameterName, 'no-hidden')
             [CompletionResult]::new('--no-ignore', '--no-ignore', [CompletionResultType]::ParameterName, 'Ignore no ignore file (.gitignore, .ignore, .rgignore, excludes)')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'ignore')
             [CompletionResult]::new('--no-ignore-vcs', '--no-ignore-vcs', [CompletionResultType]::ParameterName, 'Do not honour .gitignore, .git/info/exclude or the global excludes')
+            [CompletionResult]::new('--ignore-vcs', '--ignore-vcs', [CompletionResultType]::ParameterName, 'ignore-vcs')
             [CompletionResult]::new('--no-ignore-parent', '--no-ignore-parent', [CompletionResultType]::ParameterName, 'Do not honour ignore files in parent directories')
+            [CompletionResult]::new('--ignore-parent', '--ignore-parent', [CompletionResultType]::ParameterName, 'ignore-parent')
             [CompletionResult]::new('--no-ignore-dot', '--no-ignore-dot', [CompletionResultType]::ParameterName, 'Do not honour .ignore and .rgignore files')
+            [CompletionResult]::new('--ignore-dot', '--ignore-dot', [CompletionResultType]::ParameterName, 'ignore-dot')
             [CompletionResult]::new('--no-ignore-exclude', '--no-ignore-exclude', [CompletionResultType]::ParameterName, 'Do not honour .git/info/exclude')
+            [CompletionResult]::new('--ignore-exclude', '--ignore-exclude', [CompletionResultType]::ParameterName, 'ignore-exclude')
             [CompletionResult]::new('--no-ignore-global', '--no-ignore-global', [CompletionResultType]::ParameterName, 'Do not honour the global gitignore (core.excludesFile)')
+            [CompletionResult]::new('--ignore-global', '--ignore-global', [CompletionResultType]::ParameterName, 'ignore-global')
             [CompletionResult]::new('--no-ignore-files', '--no-ignore-files', [CompletionResultType]::ParameterName, 'Do not honour --ignore-file')
+            [CompletionResult]::new('--ignore-files', '--ignore-files', [CompletionResultType]::ParameterName, 'ignore-files')
             [CompletionResult]::new('--no-require-git', '--no-require-git', [CompletionResultType]::ParameterName, 'Apply .gitignore rules even outside a git repository')
+            [CompletionResult]::new('--require-git', '--require-git', [CompletionResultType]::ParameterName, 'require-git')
+            [CompletionResult]::new('--ignore-file-case-insensitive', '--ignore-file-case-insensitive', [CompletionResultType]::ParameterName, 'Match the globs of ignore files case-insensitively')
+            [CompletionResult]::new('--no-ignore-file-case-insensitive', '--no-ignore-file-case-insensitive', [CompletionResultType]::ParameterName, 'no-ignore-file-case-insensitive')
+            [CompletionResult]::new('--no-ignore-messages', '--no-ignore-messages', [CompletionResultType]::ParameterName, 'Do not report errors while reading ignore files')
+            [CompletionResult]::new('--ignore-messages', '--ignore-messages', [CompletionResultType]::ParameterName, 'ignore-messages')
+            [CompletionResult]::new('--one-file-system', '--one-file-system', [CompletionResultType]::ParameterName, 'Do not cross file system boundaries below each path')
+            [CompletionResult]::new('--no-one-file-system', '--no-one-file-system', [CompletionResultType]::ParameterName, 'no-one-file-system')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Less filtering: -u is --no-ignore, -uu adds --hidden, -uuu adds --binary')
             [CompletionResult]::new('--unrestricted', '--unrestricted', [CompletionResultType]::ParameterName, 'Less filtering: -u is --no-ignore, -uu adds --hidden, -uuu adds --binary')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show line numbers (default on a terminal)')
@@ -110,6 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--no-column', '--no-column', [CompletionResultType]::ParameterName, 'no-column')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Show the byte offset of each line (or match, with -o)')
             [CompletionResult]::new('--byte-offset', '--byte-offset', [CompletionResultType]::ParameterName, 'Show the byte offset of each line (or match, with -o)')
+            [CompletionResult]::new('--no-byte-offset', '--no-byte-offset', [CompletionResultType]::ParameterName, 'no-byte-offset')
             [CompletionResult]::new('--heading', '--heading', [CompletionResultType]::ParameterName, 'Group matches under each file name (default on a terminal)')
             [CompletionResult]::new('--no-heading', '--no-heading', [CompletionResultType]::ParameterName, 'Print `path:line:text` on every line (default in a pipe)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Always print the file name')
@@ -122,15 +176,22 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('-0', '-0', [CompletionResultType]::ParameterName, 'Follow each path with a NUL byte instead of `:` or a newline')
             [CompletionResult]::new('--null', '--null', [CompletionResultType]::ParameterName, 'Follow each path with a NUL byte instead of `:` or a newline')
             [CompletionResult]::new('--trim', '--trim', [CompletionResultType]::ParameterName, 'Strip leading ASCII whitespace from printed lines')
+            [CompletionResult]::new('--no-trim', '--no-trim', [CompletionResultType]::ParameterName, 'no-trim')
             [CompletionResult]::new('--max-columns-preview', '--max-columns-preview', [CompletionResultType]::ParameterName, 'With -M, print a preview of long lines')
-            [CompletionResult]::new('--passthru', '--passthru', [CompletionResultType]::ParameterName, 'Print every line, highlighting matches')
-            [CompletionResult]::new('--passthrough', '--passthrough', [CompletionResultType]::ParameterName, 'Print every line, highlighting matches')
+            [CompletionResult]::new('--no-max-columns-preview', '--no-max-columns-preview', [CompletionResultType]::ParameterName, 'no-max-columns-preview')
+            [CompletionResult]::new('--passthru', '--passthru', [CompletionResultType]::ParameterName, 'Print every line, highlighting matches (overrides -A, -B, -C)')
+            [CompletionResult]::new('--passthrough', '--passthrough', [CompletionResultType]::ParameterName, 'Print every line, highlighting matches (overrides -A, -B, -C)')
             [CompletionResult]::new('--no-context-separator', '--no-context-separator', [CompletionResultType]::ParameterName, 'Print nothing between context blocks')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Shorthand for --color=always --heading --line-number')
             [CompletionResult]::new('--pretty', '--pretty', [CompletionResultType]::ParameterName, 'Shorthand for --color=always --heading --line-number')
+            [CompletionResult]::new('--sort-files', '--sort-files', [CompletionResultType]::ParameterName, 'Same as `--sort path` (an older spelling, kept for scripts)')
+            [CompletionResult]::new('--no-sort-files', '--no-sort-files', [CompletionResultType]::ParameterName, 'no-sort-files')
             [CompletionResult]::new('--line-buffered', '--line-buffered', [CompletionResultType]::ParameterName, 'Flush after every line, even in a pipe')
+            [CompletionResult]::new('--no-line-buffered', '--no-line-buffered', [CompletionResultType]::ParameterName, 'no-line-buffered')
             [CompletionResult]::new('--block-buffered', '--block-buffered', [CompletionResultType]::ParameterName, 'Buffer output in blocks, even on a terminal')
+            [CompletionResult]::new('--no-block-buffered', '--no-block-buffered', [CompletionResultType]::ParameterName, 'no-block-buffered')
             [CompletionResult]::new('--no-messages', '--no-messages', [CompletionResultType]::ParameterName, 'Print no error messages about files (the exit status still says 2)')
+            [CompletionResult]::new('--messages', '--messages', [CompletionResultType]::ParameterName, 'messages')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print statistics about the search after the results')
             [CompletionResult]::new('--no-stats', '--no-stats', [CompletionResultType]::ParameterName, 'no-stats')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Print the number of matching lines per file')
@@ -140,121 +201,24 @@ Register-ArgumentCompleter -Native -CommandName 'pgrep-lite' -ScriptBlock {
             [CompletionResult]::new('--files-with-matches', '--files-with-matches', [CompletionResultType]::ParameterName, 'Print only the paths of files with a match')
             [CompletionResult]::new('--files-without-match', '--files-without-match', [CompletionResultType]::ParameterName, 'Print only the paths of files without a match')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print results as JSON Lines in ripgrep''s format (begin, match, context, end, summary)')
+            [CompletionResult]::new('--no-json', '--no-json', [CompletionResultType]::ParameterName, 'no-json')
             [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'Print the files that would be searched, and search nothing')
             [CompletionResult]::new('--type-list', '--type-list', [CompletionResultType]::ParameterName, 'Print every known file type and its globs')
             [CompletionResult]::new('--include-zero', '--include-zero', [CompletionResultType]::ParameterName, 'With -c or --count-matches, also print files with zero matches')
+            [CompletionResult]::new('--no-include-zero', '--no-include-zero', [CompletionResultType]::ParameterName, 'no-include-zero')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing; exit 0 at the first match')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing; exit 0 at the first match')
             [CompletionResult]::new('--no-daemon', '--no-daemon', [CompletionResultType]::ParameterName, 'Search without the daemon, even when one serves this tree')
-            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Say on stderr who answered: the daemon (its root and pid) or a one-shot search, and why the daemon did not')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print debugging information on stderr: who answered (the daemon, with its root and pid, or a one-shot search, and why the daemon did not), and why files are skipped')
+            [CompletionResult]::new('--trace', '--trace', [CompletionResultType]::ParameterName, 'Like --debug, with more detail')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no configuration file (PGREP_LITE_CONFIG_PATH, else RIPGREP_CONFIG_PATH)')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'With `--daemon start`: poll the tree for changes instead of using file notifications')
+            [CompletionResult]::new('--foreground', '--foreground', [CompletionResultType]::ParameterName, 'With `--daemon start`: serve from this process instead of starting a background one')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'With `--daemon stop`: stop every daemon of this user')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'Manage the resident daemon that answers searches from memory')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'pgrep-lite;daemon' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
-            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'pgrep-lite;daemon;start' {
-            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Worker threads, each owning a shard (default, or 0: available cores; at most 256)')
-            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Stop after this long without a request (e.g. 30m, 2h, 90s; 0 never stops). Default: 2h')
-            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Hold at most this many bytes of file contents in memory (e.g. 0, 512M, 2G); files beyond it are read from disk (the page cache) when the index makes them candidates. The index itself is always held. Default: a quarter of physical memory, at most 4G')
-            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'Poll the tree for changes instead of using file notifications')
-            [CompletionResult]::new('--foreground', '--foreground', [CompletionResultType]::ParameterName, 'Serve from this process instead of starting a background one')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            break
-        }
-        'pgrep-lite;daemon;stop' {
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Stop every daemon of this user')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'pgrep-lite;daemon;list' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the list as JSON (one status object per daemon)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'pgrep-lite;daemon;bench-scan' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'pgrep-lite;daemon;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the status as JSON')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'pgrep-lite;daemon;help' {
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
-            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'pgrep-lite;daemon;help;start' {
-            break
-        }
-        'pgrep-lite;daemon;help;stop' {
-            break
-        }
-        'pgrep-lite;daemon;help;list' {
-            break
-        }
-        'pgrep-lite;daemon;help;bench-scan' {
-            break
-        }
-        'pgrep-lite;daemon;help;status' {
-            break
-        }
-        'pgrep-lite;daemon;help;help' {
-            break
-        }
-        'pgrep-lite;help' {
-            [CompletionResult]::new('daemon', 'daemon', [CompletionResultType]::ParameterValue, 'Manage the resident daemon that answers searches from memory')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'pgrep-lite;help;daemon' {
-            [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Load the tree under PATH into memory and serve searches of it')
-            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop the daemon serving PATH (default: the current directory), or every daemon of this user with --all')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List every daemon of this user: root, pid, files, memory, uptime')
-            [CompletionResult]::new('bench-scan', 'bench-scan', [CompletionResultType]::ParameterValue, 'Benchmarking aid: time one bare memmem pass for LITERAL over every byte the daemon holds (the physical limit of a scanning search)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the daemon serving PATH holds and does')
-            break
-        }
-        'pgrep-lite;help;daemon;start' {
-            break
-        }
-        'pgrep-lite;help;daemon;stop' {
-            break
-        }
-        'pgrep-lite;help;daemon;list' {
-            break
-        }
-        'pgrep-lite;help;daemon;bench-scan' {
-            break
-        }
-        'pgrep-lite;help;daemon;status' {
-            break
-        }
-        'pgrep-lite;help;help' {
             break
         }
     })

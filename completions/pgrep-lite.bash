@@ -16,69 +16,6 @@ _pgrep__lite() {
             ",$1")
                 cmd="pgrep__lite"
                 ;;
-            pgrep__lite,daemon)
-                cmd="pgrep__lite__subcmd__daemon"
-                ;;
-            pgrep__lite,help)
-                cmd="pgrep__lite__subcmd__help"
-                ;;
-            pgrep__lite__subcmd__daemon,bench-scan)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__bench__subcmd__scan"
-                ;;
-            pgrep__lite__subcmd__daemon,help)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help"
-                ;;
-            pgrep__lite__subcmd__daemon,list)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__list"
-                ;;
-            pgrep__lite__subcmd__daemon,start)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__start"
-                ;;
-            pgrep__lite__subcmd__daemon,status)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__status"
-                ;;
-            pgrep__lite__subcmd__daemon,stop)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__stop"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,bench-scan)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__bench__subcmd__scan"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,help)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__help"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,list)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__list"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,start)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__start"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,status)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__status"
-                ;;
-            pgrep__lite__subcmd__daemon__subcmd__help,stop)
-                cmd="pgrep__lite__subcmd__daemon__subcmd__help__subcmd__stop"
-                ;;
-            pgrep__lite__subcmd__help,daemon)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon"
-                ;;
-            pgrep__lite__subcmd__help,help)
-                cmd="pgrep__lite__subcmd__help__subcmd__help"
-                ;;
-            pgrep__lite__subcmd__help__subcmd__daemon,bench-scan)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan"
-                ;;
-            pgrep__lite__subcmd__help__subcmd__daemon,list)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__list"
-                ;;
-            pgrep__lite__subcmd__help__subcmd__daemon,start)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__start"
-                ;;
-            pgrep__lite__subcmd__help__subcmd__daemon,status)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__status"
-                ;;
-            pgrep__lite__subcmd__help__subcmd__daemon,stop)
-                cmd="pgrep__lite__subcmd__help__subcmd__daemon__subcmd__stop"
-                ;;
             *)
                 ;;
         esac
@@ -86,7 +23,7 @@ _pgrep__lite() {
 
     case "${cmd}" in
         pgrep__lite)
-            opts="-e -f -L -a -F -i -s -S -w -x -v -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --binary --crlf --no-crlf --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --multiline --no-multiline --multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --no-ignore-parent --no-ignore-dot --no-ignore-exclude --no-ignore-global --no-ignore-files --no-require-git --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --max-columns --max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --color --colors --sort --line-buffered --block-buffered --no-messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --files --type-list --include-zero --quiet --no-daemon --debug --generate --help --version daemon help"
+            opts="-e -f -L -a -E -z -F -i -s -S -w -x -v -P -U -m -j -g -t -T -. -u -d -n -N -b -H -I -o -r -0 -M -A -B -C -p -c -l -q -h -V --regexp --file --follow --no-follow --text --no-text --binary --no-binary --crlf --no-crlf --null-data --encoding --no-encoding --search-zip --no-search-zip --pre --no-pre --pre-glob --mmap --no-mmap --fixed-strings --no-fixed-strings --ignore-case --case-sensitive --smart-case --word-regexp --line-regexp --invert-match --no-invert-match --pcre2 --no-pcre2 --engine --auto-hybrid-regex --no-auto-hybrid-regex --pcre2-version --no-unicode --unicode --no-pcre2-unicode --pcre2-unicode --dfa-size-limit --regex-size-limit --stop-on-nonmatch --multiline --no-multiline --multiline-dotall --no-multiline-dotall --max-count --threads --glob --iglob --glob-case-insensitive --no-glob-case-insensitive --type --type-not --type-add --type-clear --hidden --no-hidden --no-ignore --ignore --no-ignore-vcs --ignore-vcs --no-ignore-parent --ignore-parent --no-ignore-dot --ignore-dot --no-ignore-exclude --ignore-exclude --no-ignore-global --ignore-global --no-ignore-files --ignore-files --no-require-git --require-git --ignore-file-case-insensitive --no-ignore-file-case-insensitive --no-ignore-messages --ignore-messages --one-file-system --no-one-file-system --ignore-file --unrestricted --maxdepth --max-depth --max-filesize --line-number --no-line-number --column --no-column --byte-offset --no-byte-offset --heading --no-heading --with-filename --no-filename --only-matching --replace --vimgrep --null --trim --no-trim --path-separator --hyperlink-format --hostname-bin --max-columns --max-columns-preview --no-max-columns-preview --after-context --before-context --context --passthrough --passthru --context-separator --no-context-separator --field-match-separator --field-context-separator --pretty --colour --color --colors --sort --sortr --sort-files --no-sort-files --line-buffered --no-line-buffered --block-buffered --no-block-buffered --no-messages --messages --stats --no-stats --count --count-matches --files-with-matches --files-without-match --json --no-json --files --type-list --include-zero --no-include-zero --quiet --no-daemon --debug --trace --no-config --generate --daemon --workers --idle-timeout --poll --memory --foreground --all --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -105,6 +42,34 @@ _pgrep__lite() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -E)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pre)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pre-glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "default pcre2 auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --dfa-size-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --regex-size-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -188,6 +153,18 @@ _pgrep__lite() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --path-separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hyperlink-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hostname-bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -236,172 +213,30 @@ _pgrep__lite() {
                     COMPREPLY=($(compgen -W "auto always ansi never" -- "${cur}"))
                     return 0
                     ;;
+                --colour)
+                    COMPREPLY=($(compgen -W "auto always ansi never" -- "${cur}"))
+                    return 0
+                    ;;
                 --colors)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "none path" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "none path modified accessed created" -- "${cur}"))
+                    return 0
+                    ;;
+                --sortr)
+                    COMPREPLY=($(compgen -W "none path modified accessed created" -- "${cur}"))
                     return 0
                     ;;
                 --generate)
                     COMPREPLY=($(compgen -W "man complete-bash complete-zsh complete-fish complete-elvish complete-powershell" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
+                --daemon)
+                    COMPREPLY=($(compgen -W "start stop status list" -- "${cur}"))
+                    return 0
                     ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon)
-            opts="-h --help start stop list bench-scan status help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__bench__subcmd__scan)
-            opts="-h --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help)
-            opts="start stop list bench-scan status help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__bench__subcmd__scan)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__start)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__help__subcmd__stop)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__list)
-            opts="-h --json --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__start)
-            opts="-h --workers --idle-timeout --poll --memory --foreground --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --workers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -414,146 +249,6 @@ _pgrep__lite() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__status)
-            opts="-h --json --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__daemon__subcmd__stop)
-            opts="-h --all --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help)
-            opts="daemon help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon)
-            opts="start stop list bench-scan status"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__bench__subcmd__scan)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__start)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__status)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__daemon__subcmd__stop)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        pgrep__subcmd__lite__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

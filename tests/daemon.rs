@@ -199,6 +199,18 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["--files"],
         &["--files", "-t", "md", "-0"],
         &["--files", "src"],
+        &["-i", "-s", "-C1", "-C0", "HELLO"],
+        &["--passthru", "-A1", "goodbye"],
+        &[
+            "--no-context-separator",
+            "--context-separator",
+            "XX",
+            "-A1",
+            "hello",
+        ],
+        &["--colour", "always", "hello"],
+        &["--no-messages", "hello"],
+        &["--sort-files", "hello"],
     ];
     for args in table {
         let mut full = vec!["--sort", "path"];
@@ -554,9 +566,9 @@ fn no_word_is_a_subcommand() {
     assert_eq!(fx.dir.stdout(&["start", "d.txt"], 0), "start\n");
     assert_eq!(fx.dir.stdout(&["-e", "daemon", "d.txt"], 0), "the daemon\n");
     // A word that is no file is a path that does not exist, not a command.
-    let out = fx.dir.run(&["daemon", "src/"]);
+    let out = fx.dir.run(&["daemon", "no-such-dir/"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(text(&out.stderr).contains("src/"), "{out:?}");
+    assert!(text(&out.stderr).contains("no-such-dir/"), "{out:?}");
     let mut cmd = fx.dir.command();
     cmd.args(["--daemon", "bogus"]);
     let out = run_bounded(&mut cmd, None);
@@ -1050,6 +1062,35 @@ fn same_as_one_shot(dir: &Dir, args: &[&str]) {
         (d.status.code(), text(&d.stdout), text(&d.stderr)),
         (o.status.code(), text(&o.stdout), text(&o.stderr)),
         "{args:?}"
+    );
+}
+
+/// The config file's flags are read by the client and reach the daemon
+/// with the command line's (the daemon never reads the client's file).
+#[test]
+fn a_config_file_reaches_the_daemon() {
+    let fx = Fixture::new();
+    fx.dir.create(
+        "rc",
+        "--ignore-case
+--line-number
+",
+    );
+    let _g = fx.start(&[]);
+    let dir = Dir::grep()
+        .with_env("XDG_RUNTIME_DIR", fx.dir.runtime())
+        .with_env("RIPGREP_CONFIG_PATH", fx.dir.path().join("rc"));
+    let mut cmd = dir.command();
+    cmd.current_dir(fx.dir.path())
+        .args(["--debug", "HELLO", "src"]);
+    let out = util::run_bounded(&mut cmd, None);
+    let err = text(&out.stderr);
+    assert!(err.contains("answered by the daemon"), "{err}");
+    assert_eq!(
+        text(&out.stdout),
+        "src/deep/nested/mod.rs:1:// HELLO shouting\nsrc/deep/nested/mod.rs:2:fn nested_hello() {}\n\
+         src/lib.rs:1://! hello lib\n\
+         src/lib.rs:2:pub fn hello() -> u32 {\nsrc/main.rs:2:    println!(\"hello\");\n"
     );
 }
 

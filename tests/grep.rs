@@ -714,14 +714,27 @@ fn streamed_output_is_not_repeated_when_a_file_is_searched_again() {
     }
 }
 
+/// ripgrep's words and status: an error (2), which --no-messages silences
+/// but still counts.
 #[test]
 fn nothing_searched_warning_when_everything_is_filtered() {
     let dir = Dir::grep();
     dir.create("a.txt", "hit\n");
     let out = dir.run(&["-g", "*.nomatch", "hit"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no files were searched"), "{err}");
+    assert_eq!(
+        err,
+        "pgrep-lite: No files were searched, which means pgrep-lite probably applied a filter \
+         you didn't expect.\nRunning with --debug will show why files are being skipped.\n"
+    );
+    let out = dir.run(&["--no-messages", "-g", "*.nomatch", "hit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.is_empty(), "{out:?}");
+    // --debug says why.
+    let out = dir.run(&["--debug", "-g", "*.nomatch", "hit"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ignoring ./a.txt"), "{err}");
 }
 
 #[test]

@@ -662,7 +662,7 @@ fn clap_errors_name_what_conflicts() {
         (
             2,
             &["--daemon", "stop", "--all", "x"],
-            "error: --daemon stop takes a PATH or --all, not both",
+            "--daemon stop takes a PATH or --all, not both",
         ),
     ];
     for (tool, args, want) in cases {

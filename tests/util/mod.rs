@@ -121,6 +121,9 @@ impl Dir {
             .stdin(Stdio::null())
             .env_remove("NO_COLOR")
             .env_remove("XDG_CONFIG_HOME")
+            // A developer's own ripgrep config must not change the tests.
+            .env_remove("RIPGREP_CONFIG_PATH")
+            .env_remove("PGREP_LITE_CONFIG_PATH")
             .env("HOME", self.path());
         for (k, v) in &self.envs {
             cmd.env(k, v);

@@ -84,7 +84,8 @@ const MODES: [&str; 7] = [
                       pgrep-lite [OPTIONS] -e PATTERN ... [PATH ...]\n       \
                       pgrep-lite [OPTIONS] -f PATTERNFILE ... [PATH ...]\n       \
                       pgrep-lite [OPTIONS] --files [PATH ...]\n       \
-                      pgrep-lite [OPTIONS] --type-list",
+                      pgrep-lite [OPTIONS] --type-list\n       \
+                      pgrep-lite --daemon start|stop|status|list [OPTIONS] [PATH]",
     max_term_width = 100,
     args_override_self = true,
     disable_help_subcommand = true

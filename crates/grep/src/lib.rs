@@ -8,6 +8,7 @@
 //! * [`print`](mod@print): `--files` lines and the `--stats` block, for one-shot and daemon;
 //! * [`literal`]: the literal every match must contain (the daemon's
 //!   prefilter);
+//! * [`rcfile`]: the configuration file (`RIPGREP_CONFIG_PATH`);
 //! * [`generate`]: completions and the man page;
 //! * [`daemon`]: the resident daemon, its protocol and its client.
 
@@ -15,10 +16,13 @@ pub mod cli;
 pub mod config;
 #[cfg(unix)]
 pub mod daemon;
+#[doc(hidden)]
+pub mod debuglog;
 pub mod generate;
 pub mod literal;
 pub mod matcher;
 pub mod print;
+pub mod rcfile;
 pub mod run;
 pub mod search;
 

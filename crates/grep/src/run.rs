@@ -32,10 +32,11 @@ use workdist::{
     SinkConfig, SinkOutcome, SinkSender, Turns, par_map,
 };
 
-use crate::config::{Config, Context, Mode, SearchMode};
+use crate::config::{Config, Context, Mode, SearchMode, Voice};
 use crate::generate;
 use crate::matcher::build_matcher;
 use crate::print::{stats_block, write_path};
+use crate::rcfile;
 use crate::search::{FileOutcome, Worker, is_output_closed};
 
 /// Run with the given arguments (including the program name) and return the
@@ -47,18 +48,50 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let voice = Voice::of(args.first().map(|a| a.as_os_str()));
     let ctx = match Context::from_process() {
         Ok(ctx) => ctx,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("{}", voice.fatal(&err));
+            return ExitStatus::Error;
+        }
+    };
+    // The config file's flags go first, so that the command line's win;
+    // the daemon gets the whole list and never reads the file itself.
+    let (args, rc) = match rcfile::expand(args, |var| std::env::var_os(var)) {
+        Ok(expanded) => expanded,
+        Err(err) => {
+            eprintln!("{}", voice.fatal(&err.into()));
             return ExitStatus::Error;
         }
     };
     let config = match Config::from_args_in(args.clone(), &ctx) {
         Ok(config) => config,
-        Err(err) => return report_config_error(err),
+        Err(err) => {
+            let argv0 = args
+                .first()
+                .map_or(std::ffi::OsStr::new(""), |a| a.as_os_str());
+            if let Some(blame) = rc.as_ref().and_then(|rc| rc.blame(argv0)) {
+                eprintln!("{}", voice.fatal(&blame.into()));
+                return ExitStatus::Error;
+            }
+            return report_config_error(err, voice);
+        }
     };
-    let msgs = Diagnostics::new("pgrep-lite", config.no_messages);
+    let msgs = Diagnostics::new(config.voice.name, config.no_messages);
+    if config.debug {
+        crate::debuglog::init(config.voice, config.trace);
+    }
+    if config.debug
+        && let Some(rc) = &rc
+    {
+        msgs.warn(format_args!(
+            "debug: {} arguments from the config file {} (named by {})",
+            rc.args.len(),
+            rc.path.display(),
+            rc.var
+        ));
+    }
     let result = match &config.mode {
         #[cfg(unix)]
         Mode::Daemon(action) => crate::daemon::control::manage(action, &ctx),
@@ -89,10 +122,20 @@ where
         Ok(status) => status,
         Err(err) if is_broken_pipe(err.as_ref()) => BROKEN_PIPE_STATUS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("{}", config.voice.fatal(&err));
             ExitStatus::Error
         }
     }
+}
+
+/// ripgrep's warning when a search with no path searched nothing (an error:
+/// the exit status is 2 unless something matched... which it cannot have).
+pub fn nothing_searched(voice: Voice) -> String {
+    format!(
+        "No files were searched, which means {} probably applied a filter you didn't expect.\n\
+         Running with --debug will show why files are being skipped.",
+        voice.long
+    )
 }
 
 /// Answer through a daemon serving these paths, if there is one and it can;
@@ -130,12 +173,17 @@ fn via_daemon(
 }
 
 /// clap's own errors: help and version go to stdout with status 0; a usage
-/// error is one line on stderr with status 2.
-fn report_config_error(err: anyhow::Error) -> ExitStatus {
+/// error is one line on stderr with status 2, with the flag clap suggests
+/// for a misspelt one.
+fn report_config_error(err: anyhow::Error, voice: Voice) -> ExitStatus {
     match err.downcast::<clap::Error>() {
+        Ok(clap_err) if voice.ripgrep && clap_err.use_stderr() => {
+            eprintln!("rg: {}", workdist::cli::clap_error_line(&clap_err));
+            ExitStatus::Error
+        }
         Ok(clap_err) => workdist::cli::report_clap_error(&clap_err, "pgrep-lite"),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("{}", voice.fatal(&err));
             ExitStatus::Error
         }
     }
@@ -248,10 +296,7 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
     }
 
     if config.implicit_path && !state.searched.load(Ordering::SeqCst) {
-        msgs.warn(
-            "no files were searched, which means the ignore rules, globs or types \
-             filtered everything out (try -u, --hidden or --no-ignore)",
-        );
+        msgs.error(nothing_searched(config.voice));
     }
     if config.stats {
         let stats = state.stats.lock().map(|s| s.clone()).unwrap_or_default();

@@ -59,10 +59,26 @@ pub fn report_clap_error(err: &clap::Error, bin: &str) -> ExitStatus {
             ExitStatus::Found
         }
         _ => {
-            eprintln!("error: {} (see '{bin} --help')", one_line(err));
+            eprintln!("error: {} (see '{bin} --help')", clap_error_line(err));
             ExitStatus::Error
         }
     }
+}
+
+/// A usage error in one line, with clap's suggestion when it has one:
+/// "unexpected argument '--hiden' found; did you mean '--hidden'?".
+pub fn clap_error_line(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let mut line = one_line(err);
+    let suggested = match err.get(ContextKind::SuggestedArg) {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(v)) => v.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(best) = suggested.first() {
+        line.push_str(&format!("; did you mean '{best}'?"));
+    }
+    line
 }
 
 /// A clap error in one line. Some errors put their detail on the lines

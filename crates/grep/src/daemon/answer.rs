@@ -93,6 +93,9 @@ pub fn answer(
     let want_stats = gq.config.stats;
     let implicit = gq.config.implicit_path && !gq.list_files;
     let mode = gq.mode;
+    let voice = gq.config.voice;
+    // As one-shot's Diagnostics: errors count, but are not printed.
+    let no_messages = gq.config.no_messages;
     if !gq.list_files && gq.config.matches_impossible() {
         // As one-shot: nothing is searched and nothing printed, not even
         // `--stats` (`-f` of an empty file, `-m 0`; the oracle found the
@@ -133,16 +136,18 @@ pub fn answer(
                     return Err(ProtocolError::Failed(why));
                 }
                 out.flush(&mut buf)?;
-                out.send(Kind::Stderr, format!("pgrep-lite: {why}\n").as_bytes())?;
+                out.send(Kind::Stderr, format!("{}: {why}\n", voice.name).as_bytes())?;
                 return Ok(ExitStatus::Error);
             }
             Ok((_, ShardItem::File(r))) => {
                 if let Some(err) = r.error {
                     errored = true;
                     flushed_any = true;
-                    out.flush(&mut buf)?;
-                    let msg = format!("pgrep-lite: {err}\n");
-                    out.send(Kind::Stderr, msg.as_bytes())?;
+                    if !no_messages {
+                        out.flush(&mut buf)?;
+                        let msg = format!("{}: {err}\n", voice.name);
+                        out.send(Kind::Stderr, msg.as_bytes())?;
+                    }
                     continue;
                 }
                 matched |= r.has_match;
@@ -171,7 +176,7 @@ pub fn answer(
             }
             Err(err) => {
                 out.flush(&mut buf)?;
-                let msg = format!("pgrep-lite: this search failed in the daemon: {err}\n");
+                let msg = format!("{}: this search failed in the daemon: {err}\n", voice.name);
                 out.send(Kind::Stderr, msg.as_bytes())?;
                 return Ok(ExitStatus::Error);
             }
@@ -179,10 +184,12 @@ pub fn answer(
     }
     drop(stream);
     if implicit && searched == 0 && !(quit_after_match && matched) {
-        out.flush(&mut buf)?;
-        let msg = "pgrep-lite: no files were searched, which means the ignore rules, globs or types \
-                   filtered everything out (try -u, --hidden or --no-ignore)\n";
-        out.send(Kind::Stderr, msg.as_bytes())?;
+        errored = true;
+        if !no_messages {
+            out.flush(&mut buf)?;
+            let msg = format!("{}: {}\n", voice.name, crate::run::nothing_searched(voice));
+            out.send(Kind::Stderr, msg.as_bytes())?;
+        }
     }
     if want_stats {
         let block = crate::print::stats_block(mode, &stats, started)

@@ -160,6 +160,12 @@ pub enum FullScan {
     /// The patterns did not parse here (the matcher built, so this should
     /// not happen; the scan is the safe answer).
     Unparsed,
+    /// PCRE2's syntax is not regex-syntax's (`\v` is any vertical space
+    /// there, a vertical tab here): a plan from the wrong parse could miss
+    /// matches.
+    Pcre2,
+    /// `-E`: the index holds the raw bytes, the search sees them decoded.
+    Encoding,
 }
 
 impl fmt::Display for FullScan {
@@ -171,6 +177,8 @@ impl fmt::Display for FullScan {
             FullScan::NoTrigram => "no trigram every match contains",
             FullScan::TooManyTrigrams => "the plan has too many trigrams",
             FullScan::Unparsed => "the pattern did not parse for planning",
+            FullScan::Pcre2 => "PCRE2 patterns are not planned",
+            FullScan::Encoding => "-E: the index holds raw bytes",
         })
     }
 }
@@ -197,11 +205,23 @@ pub fn plan(config: &Config, prints_nonmatching: bool, list_files: bool) -> Plan
     if prints_nonmatching {
         return Plan::FullScan(FullScan::PrintsNonMatching);
     }
+    if config.engine != crate::cli::Engine::Default {
+        return Plan::FullScan(FullScan::Pcre2);
+    }
+    // `-E none` searches the raw bytes the index holds.
+    if config
+        .encoding
+        .as_deref()
+        .is_some_and(|e| !e.eq_ignore_ascii_case("none"))
+    {
+        return Plan::FullScan(FullScan::Encoding);
+    }
     let patterns: Vec<&str> = config.patterns.iter().map(String::as_str).collect();
     let Ok(hir) = parse(
         &patterns,
         config.fixed_strings,
         config.case != CaseMode::Sensitive,
+        config.unicode,
     ) else {
         return Plan::FullScan(FullScan::Unparsed);
     };
@@ -224,8 +244,13 @@ pub fn plan_hir(hir: &Hir) -> Plan {
 }
 
 /// Parse patterns as grep-regex 0.1.14 does before it adds look-arounds
-/// and strips line terminators.
-pub fn parse(patterns: &[&str], fixed: bool, case_insensitive: bool) -> Result<Hir, String> {
+/// and strips line terminators (`unicode` false: `--no-unicode`).
+pub fn parse(
+    patterns: &[&str],
+    fixed: bool,
+    case_insensitive: bool,
+    unicode: bool,
+) -> Result<Hir, String> {
     let joined = patterns
         .iter()
         .map(|p| {
@@ -241,7 +266,7 @@ pub fn parse(patterns: &[&str], fixed: bool, case_insensitive: bool) -> Result<H
         .octal(false)
         .utf8(false)
         .multi_line(true)
-        .unicode(true)
+        .unicode(unicode)
         .case_insensitive(case_insensitive)
         .build()
         .parse(&joined)
@@ -618,7 +643,7 @@ mod tests {
     use super::*;
 
     fn plan_of(patterns: &[&str], fixed: bool, ci: bool) -> Plan {
-        plan_hir(&parse(patterns, fixed, ci).expect("parses"))
+        plan_hir(&parse(patterns, fixed, ci, true).expect("parses"))
     }
 
     fn g(s: &str) -> Grams {
@@ -767,14 +792,15 @@ mod tests {
             let pats: Vec<String> = (0..n).map(|_| random_pattern(&mut r, 4)).collect();
             let fixed = r.below(5) == 0;
             let ci = r.below(3) == 0;
+            let unicode = r.below(4) != 0;
             let pats_ref: Vec<&str> = pats.iter().map(String::as_str).collect();
-            let Ok(hir) = parse(&pats_ref, fixed, ci) else {
+            let Ok(hir) = parse(&pats_ref, fixed, ci, unicode) else {
                 continue;
             };
             let plan = plan_hir(&hir);
             let Ok(matcher) = grep_regex::RegexMatcherBuilder::new()
                 .multi_line(true)
-                .unicode(true)
+                .unicode(unicode)
                 .octal(false)
                 .fixed_strings(fixed)
                 .case_insensitive(ci)
@@ -800,7 +826,8 @@ mod tests {
                 let has = |x: Gram| hay.windows(3).any(|w| gram(w) == x);
                 assert!(
                     q.holds(&has),
-                    "unsound plan {q} for {pats:?} (fixed {fixed}, -i {ci}) on {:?} (seed {seed})",
+                    "unsound plan {q} for {pats:?} (fixed {fixed}, -i {ci}, unicode {unicode}) \
+                     on {:?} (seed {seed})",
                     String::from_utf8_lossy(&hay)
                 );
             }

@@ -319,6 +319,13 @@ pub struct GrepQuery {
 }
 
 impl GrepQuery {
+    /// A match may cross a newline (`-U`, or `--null-data`, whose records
+    /// end at NUL): a file indexed as blocks of whole lines is then a
+    /// candidate whatever its blocks' trigrams say.
+    pub fn spans_lines(&self) -> bool {
+        self.config.multiline || self.config.null_data
+    }
+
     /// True when a file with no match produces no output in this mode: not
     /// for -v, --passthru, --include-zero or --files-without-match.
     pub fn prints_nothing_without_match(config: &Config, mode: SearchMode) -> bool {
@@ -883,7 +890,7 @@ impl GrepShard {
         if let (Some(cand), Some(ends), Held::Mem(bytes), Indexed::Docs(first, _)) =
             (cand, &e.blocks, &e.held, e.indexed)
             && q.skip_nonmatching
-            && !q.config.multiline
+            && !q.spans_lines()
         {
             let mut start = 0usize;
             let mut all_clear = true;
@@ -1114,7 +1121,7 @@ impl Shard for GrepShard {
                     .filter_map(|&d| self.doc_paths.get(d as usize)?.as_ref())
                     .chain(self.always.iter())
                     .chain(self.unindexed.iter())
-                    .chain(self.blocked.iter().filter(|_| q.config.multiline))
+                    .chain(self.blocked.iter().filter(|_| q.spans_lines()))
                     .collect();
                 members.sort_unstable();
                 members.dedup();
@@ -1129,7 +1136,7 @@ impl Shard for GrepShard {
                 }
                 let filter = Filter::Docs {
                     bits,
-                    whole_blocked: q.config.multiline,
+                    whole_blocked: q.spans_lines(),
                 };
                 self.scan(q, &filter, &mut worker, &mut tally, cancel, emit)
             }

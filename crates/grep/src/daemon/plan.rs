@@ -97,25 +97,31 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// The first flag of `config` that the daemon does not search with.
+/// The first flag of `config` that the daemon does not search with: those
+/// that read something other than the bytes of the files it holds (`-z`,
+/// `--pre`), order by what it does not keep (file times, reverse paths),
+/// or select files differently from its walk. PCRE2, `-E` and
+/// `--null-data` are answered (by a full scan where the index cannot
+/// plan; see [`super::grams::plan`]).
 fn unsupported_flag(config: &Config) -> Option<&'static str> {
-    use crate::cli::Engine;
     let o = &config.discovery;
     [
         (config.search_zip, "-z/--search-zip"),
         (config.pre.is_some(), "--pre"),
-        (config.encoding.is_some(), "-E/--encoding"),
-        (config.null_data, "--null-data"),
         (config.mmap, "--mmap"),
-        (config.engine != Engine::Default, "PCRE2"),
-        (!config.unicode, "--no-unicode"),
-        (config.stop_on_nonmatch, "--stop-on-nonmatch"),
         (
             config.sort_order.is_some() && !config.sort,
             "--sort/--sortr other than `--sort path`",
         ),
         (o.same_file_system, "--one-file-system"),
         (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
+        (
+            config
+                .hyperlink_format
+                .as_deref()
+                .is_some_and(|f| !f.is_empty() && f != "none"),
+            "--hyperlink-format",
+        ),
     ]
     .into_iter()
     .find_map(|(used, flag)| used.then_some(flag))
