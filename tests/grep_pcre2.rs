@@ -15,6 +15,11 @@
 //! `bench/rg_suite.sh --pcre2` builds; without one it prints a note and
 //! checks nothing. `PGREP_PCRE2_SEED` picks the seed (default fixed),
 //! `PGREP_PCRE2_QUERIES` the number of searches (default 150).
+//!
+//! A second oracle needs no rg and so runs everywhere (CI has no rg): GNU
+//! `grep -P`, also PCRE2, asked only what it answers the same way (one
+//! ASCII pattern that cannot match empty, ASCII files, flags both read
+//! alike). A missing GNU grep fails it, as in tests/grep_oracle.rs.
 
 #![cfg(feature = "pcre2")]
 
@@ -512,6 +517,179 @@ fn pcre2_searches_answer_as_ripgrep_does() {
         "{} of {compared} searches differ from {}:\n\n{}",
         failures.len(),
         rg.display(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}
+
+/// ASCII pieces of PCRE2 syntax that consume at least one byte, and
+/// look-arounds that only ever sit next to one (an empty match is printed
+/// differently by `grep -o`).
+const ASCII_ATOMS: &[&str] = &[
+    "foo",
+    "bar",
+    "o",
+    "a",
+    "\\w+",
+    "\\w",
+    "[0-9]+",
+    "[a-z]+",
+    "[A-Z]",
+    ".",
+    "\\bfoo\\b",
+    "(?:foo|bar)",
+    "(\\w)\\1",
+    "(?<n>[ab])\\k<n>",
+    "o++",
+    "\\w+?",
+    "o{1,2}",
+    "(?i)ba",
+    "[^ ]+",
+    "\\.",
+    " ",
+];
+const LOOK_AROUNDS: &[&str] = &[
+    "(?=bar)", "(?!foo)", "(?<=foo)", "(?<!x)", "(?<= )", "(?=\\W)",
+];
+const ASCII_WORDS: &[&str] = &[
+    "foo", "bar", "Foo", "BAR", "foobar", "foo_bar", "abab", "abba", "hello", "x", "42", "a.b",
+    "xfoo", "barx", "7",
+];
+
+fn ascii_pattern(rng: &mut Rng) -> String {
+    let mut p = String::new();
+    for _ in 0..1 + rng.below(3) {
+        if rng.chance(25) {
+            p.push_str(rng.pick::<&str>(LOOK_AROUNDS));
+        }
+        let atom = *rng.pick(ASCII_ATOMS);
+        if rng.chance(15) {
+            p.push_str(&format!("(?:{atom}){}", rng.pick(&["+", "{2}", "+?"])));
+        } else {
+            p.push_str(atom);
+        }
+        if rng.chance(20) {
+            p.push_str(rng.pick::<&str>(LOOK_AROUNDS));
+        }
+    }
+    if rng.chance(15) {
+        p = format!("{p}|{}", rng.pick(ASCII_ATOMS));
+    }
+    if rng.chance(10) {
+        p.insert(0, '^');
+    }
+    if rng.chance(10) {
+        p.push('$');
+    }
+    p
+}
+
+fn ascii_file(rng: &mut Rng) -> Vec<u8> {
+    let mut out = Vec::new();
+    for _ in 0..rng.below(7) {
+        for i in 0..rng.below(6) {
+            if i > 0 {
+                out.extend_from_slice(rng.pick(SEPARATORS).as_bytes());
+            }
+            out.extend_from_slice(rng.pick(ASCII_WORDS).as_bytes());
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn pcre2_searches_answer_as_gnu_grep_p_does() {
+    let version = Command::new("grep")
+        .arg("--version")
+        .output()
+        .expect("GNU grep is this oracle's trusted answer: it must be installed");
+    assert!(
+        text(&version.stdout).contains("GNU grep"),
+        "the oracle needs GNU grep"
+    );
+    let seed = seed_from_env("PGREP_PCRE2_SEED", 0x5eed_9c2e);
+    let queries = seed_from_env("PGREP_PCRE2_QUERIES", 150);
+    let ours = Path::new(env!("CARGO_BIN_EXE_pgrep-lite"));
+    let mut rng = Rng::new(seed ^ 0x6e75);
+    let dir = util::temp_dir();
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for q in 0..queries {
+        let sub = dir.path().join(format!("q{q}"));
+        std::fs::create_dir(&sub).expect("mkdir");
+        let files: Vec<String> = (0..1 + rng.below(3)).map(|i| format!("f{i}")).collect();
+        for f in &files {
+            std::fs::write(sub.join(f), ascii_file(&mut rng)).expect("write");
+        }
+        let mut flags: Vec<&str> = Vec::new();
+        if rng.chance(25) {
+            flags.push("-i");
+        }
+        if rng.chance(20) {
+            flags.push(*rng.pick(&["-w", "-x"]));
+        }
+        match rng.below(8) {
+            0 | 1 => flags.push("-o"),
+            2 => flags.push("-c"),
+            3 => flags.push("-v"),
+            4 => flags.push("-l"),
+            _ => {}
+        }
+        if rng.chance(30) {
+            flags.push("-n");
+        }
+        let pattern = ascii_pattern(&mut rng);
+        let mut gnu = Command::new("grep");
+        gnu.current_dir(&sub)
+            .env("LC_ALL", "C.UTF-8")
+            .arg("-P")
+            .args(&flags)
+            .arg("-e")
+            .arg(&pattern)
+            .args(&files);
+        let theirs = run_bounded(&mut gnu, None);
+        // grep names zero counts; ripgrep needs --include-zero for that.
+        let mut args: Vec<String> = vec!["-P".into(), "--no-config".into(), "--sort=path".into()];
+        if flags.contains(&"-c") {
+            args.push("--include-zero".into());
+        }
+        args.extend(flags.iter().map(|f| f.to_string()));
+        args.extend(["-e".to_string(), pattern.clone()]);
+        args.extend(files.iter().cloned());
+        let mine = run(ours, &sub, &args);
+        compared += 1;
+        if theirs.stdout != mine.stdout || theirs.status.code() != mine.status.code() {
+            let contents: Vec<String> = files
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{f}: {:?}",
+                        text(&std::fs::read(sub.join(f)).unwrap_or_default())
+                    )
+                })
+                .collect();
+            failures.push(format!(
+                "seed {seed} query {q}: pgrep-lite {args:?}\n{}\ngrep -P ({:?}):\n{}{}\npgrep-lite ({:?}):\n{}{}",
+                contents.join("\n"),
+                theirs.status.code(),
+                text(&theirs.stdout),
+                text(&theirs.stderr),
+                mine.status.code(),
+                text(&mine.stdout),
+                text(&mine.stderr),
+            ));
+        }
+    }
+    assert!(compared > 0);
+    assert!(
+        failures.is_empty(),
+        "{} of {compared} searches differ from GNU grep -P:\n\n{}",
+        failures.len(),
         failures
             .iter()
             .take(5)
