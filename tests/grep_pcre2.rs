@@ -28,10 +28,12 @@ mod util;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use util::{Dir, Rng, run_bounded, seed_from_env, text};
+use util::{DaemonGuard, Dir, Rng, run_bounded, seed_from_env, text};
 
+/// A directory with its own runtime directory: no daemon of the user's
+/// answers for it.
 fn grep() -> Dir {
-    Dir::new(env!("CARGO_BIN_EXE_pgrep-lite"))
+    Dir::grep()
 }
 
 const SHERLOCK: &str = "\
@@ -244,6 +246,48 @@ fn regex_size_limit_applies_to_the_default_engine_only() {
         dir.stdout(&["--dfa-size-limit", "1", "a+", "f"], 0),
         "aaaa\n"
     );
+}
+
+/// The daemon answers PCRE2 searches with the same matcher; its output
+/// must be one-shot's.
+#[test]
+fn daemon_answers_pcre2_searches_as_one_shot() {
+    let dir = grep();
+    dir.create("s.txt", SHERLOCK);
+    dir.create("f.txt", "abba hello\nxfoo foo\nStraße\n");
+    dir.create_bytes("v.txt", b"foo\rbarbaz\n");
+    let _daemon = DaemonGuard::start(&dir, &[]);
+    for args in [
+        &["-P", "(?<=the )Sherlock"][..],
+        &["-P", "-o", "(\\w)\\1"],
+        &["--engine", "auto", "(?<!x)foo"],
+        &["-P", "-i", "-c", "STRASSE"],
+        &["-P", "-w", "-n", "foo|hello"],
+        // Found while checking the daemon: its literal prefilter read
+        // this with Rust's syntax (`\v`: a vertical tab) and passed over
+        // v.txt, whose line PCRE2 (`\v`: any vertical whitespace) matches.
+        &["-P", "-n", "foo\\vbarbaz"],
+    ] {
+        let mut one_shot = vec!["--no-daemon", "--sort", "path"];
+        one_shot.extend_from_slice(args);
+        let mut via_daemon = vec!["--sort", "path"];
+        via_daemon.extend_from_slice(args);
+        let want = dir.run(&one_shot);
+        let before = util::daemon_status(&dir)["queries"].as_u64();
+        let got = dir.run(&via_daemon);
+        let after = util::daemon_status(&dir)["queries"].as_u64();
+        assert_eq!(
+            after,
+            before.map(|n| n + 1),
+            "not answered by the daemon: {args:?}"
+        );
+        assert_eq!(
+            (text(&got.stdout), got.status.code()),
+            (text(&want.stdout), want.status.code()),
+            "{args:?}: {}",
+            text(&got.stderr)
+        );
+    }
 }
 
 // ---------------------------------------------------------------------

@@ -228,8 +228,11 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
         build_matcher(&config).map_err(Refusal::Pattern)?
     };
     let skip_nonmatching = GrepQuery::prints_nothing_without_match(&config, mode);
-    let required = match config.patterns.as_slice() {
-        [one] => crate::literal::required_literal(
+    // The literal is read with Rust's regex syntax: not a prefilter for a
+    // PCRE2 pattern, where the same text can mean something else (`\v` is
+    // a vertical tab in one and any vertical whitespace in the other).
+    let required = match (config.patterns.as_slice(), &matcher) {
+        ([one], PatternMatcher::Rust(_)) => crate::literal::required_literal(
             one,
             config.fixed_strings,
             config.case != CaseMode::Sensitive,
