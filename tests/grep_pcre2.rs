@@ -256,6 +256,7 @@ fn daemon_answers_pcre2_searches_as_one_shot() {
     dir.create("s.txt", SHERLOCK);
     dir.create("f.txt", "abba hello\nxfoo foo\nStraße\n");
     dir.create_bytes("v.txt", b"foo\rbarbaz\n");
+    dir.create("e.txt", "x\n\nfoo\nbar\n");
     let _daemon = DaemonGuard::start(&dir, &[]);
     for args in [
         &["-P", "(?<=the )Sherlock"][..],
@@ -267,6 +268,11 @@ fn daemon_answers_pcre2_searches_as_one_shot() {
         // this with Rust's syntax (`\v`: a vertical tab) and passed over
         // v.txt, whose line PCRE2 (`\v`: any vertical whitespace) matches.
         &["-P", "-n", "foo\\vbarbaz"],
+        // Found by the oracle below (seed 2): the daemon ruled a file out
+        // when PCRE2 found nothing in its whole text, but line by line
+        // PCRE2 sees each line alone, and these match lines of e.txt.
+        &["-P", "-x", "-n", "\\R"],
+        &["-P", "-n", "foo\\Z"],
     ] {
         let mut one_shot = vec!["--no-daemon", "--sort", "path"];
         one_shot.extend_from_slice(args);
@@ -733,6 +739,70 @@ fn pcre2_searches_answer_as_gnu_grep_p_does() {
     assert!(
         failures.is_empty(),
         "{} of {compared} searches differ from GNU grep -P:\n\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+}
+
+/// The daemon against one-shot (which the two oracles above check against
+/// rg and GNU grep) on random PCRE2 searches over one random tree: the
+/// daemon adds its own file selection and prefilters, and none may drop a
+/// match PCRE2 finds.
+#[test]
+fn daemon_pcre2_searches_answer_as_one_shot() {
+    let seed = seed_from_env("PGREP_PCRE2_SEED", 0x5eed_9c2e);
+    let queries = seed_from_env("PGREP_PCRE2_QUERIES", 150) / 3;
+    let mut rng = Rng::new(seed ^ 0xdae);
+    let dir = grep();
+    for i in 0..6 {
+        dir.create_bytes(&format!("t/f{i}.txt"), &file(&mut rng));
+    }
+    dir.create_bytes("t/v.txt", b"foo\rbar\x0bbaz\n\xc2\x85x\n");
+    let _daemon = DaemonGuard::start(&dir, &[]);
+    let mut failures = Vec::new();
+    for q in 0..queries.max(1) {
+        let mut args: Vec<String> = flags(&mut rng)
+            .into_iter()
+            .filter(|f| f != "--json")
+            .collect();
+        args.extend([
+            "--sort".into(),
+            "path".into(),
+            "-e".into(),
+            pattern(&mut rng),
+        ]);
+        if rng.chance(20) {
+            args.extend([
+                "-e".into(),
+                (*rng.pick(&["\\v", "\\h", "\\R", "\\N"])).into(),
+            ]);
+        }
+        let mut one_shot = vec!["--no-daemon".to_string()];
+        one_shot.extend(args.iter().cloned());
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let one_argv: Vec<&str> = one_shot.iter().map(String::as_str).collect();
+        let want = dir.run(&one_argv);
+        let got = dir.run(&argv);
+        if (&got.stdout, got.status.code()) != (&want.stdout, want.status.code()) {
+            failures.push(format!(
+                "seed {seed} query {q}: {args:?}\none-shot ({:?}):\n{}{}\ndaemon ({:?}):\n{}{}",
+                want.status.code(),
+                text(&want.stdout),
+                text(&want.stderr),
+                got.status.code(),
+                text(&got.stdout),
+                text(&got.stderr),
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} searches differ:\n\n{}",
         failures.len(),
         failures
             .iter()

@@ -712,6 +712,12 @@ fn surely_no_match(q: &GrepQuery, bytes: &[u8]) -> bool {
         None if q.config.multiline => {
             matches!(grep_matcher::Matcher::find(&q.matcher, bytes), Ok(None))
         }
+        // Line by line, PCRE2 sees each line alone; over the whole buffer,
+        // `$`, `\Z` or look-arounds see the next line and may find nothing
+        // where a line matches (`-P -x '\R'` matches an empty line). Only
+        // the default engine, whose line-terminator contract makes the two
+        // agree, may rule a file out here.
+        None if !matches!(q.matcher, PatternMatcher::Rust(_)) => false,
         // The searcher's own first step on a buffer: cheap for patterns
         // whose literals are inner, unlike a full find.
         None => matches!(
