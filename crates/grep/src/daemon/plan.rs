@@ -115,6 +115,11 @@ fn unsupported_flag(config: &Config) -> Option<&'static str> {
             "--sort/--sortr other than `--sort path`",
         ),
         (o.same_file_system, "--one-file-system"),
+        // Hyperlinks name absolute paths, resolved where the process runs.
+        (
+            crate::print::hyperlinks_wanted(config),
+            "--hyperlink-format",
+        ),
         (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
     ]
     .into_iter()
