@@ -199,6 +199,12 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["--files"],
         &["--files", "-t", "md", "-0"],
         &["--files", "src"],
+        &["--path-separator", "Z", "-n", "hello"],
+        &["--path-separator", "Z", "-l", "hello"],
+        &["--path-separator", "Z", "--files"],
+        &["-q", "--files"],
+        // Without colour there are no hyperlinks to decline.
+        &["--hyperlink-format", "default", "hello"],
     ];
     for args in table {
         let mut full = vec!["--sort", "path"];
@@ -256,6 +262,16 @@ fn queries_needing_unheld_files_fall_back_silently_and_correctly() {
         &["hello", "target"],      // an ignored directory named explicitly
         &["hello", "src", "/etc/hostname"], // partly outside the root
         &["hello", "src", "missing.txt"],
+        &["--sortr", "path", "hello"], // the whole list is sorted first
+        &["--sort", "modified", "hello"],
+        // Hyperlinks name absolute paths, resolved where the search runs.
+        &[
+            "--color",
+            "always",
+            "--hyperlink-format",
+            "default",
+            "hello",
+        ],
     ];
     for args in cases {
         let mut full = vec!["--sort", "path"];
