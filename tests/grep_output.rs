@@ -685,6 +685,10 @@ fn sort_oracle() {
             }
         }
     }
+    eprintln!(
+        "sort oracle: seed {seed}, {} cases, {checked_rg} of them also against ripgrep",
+        trees * 6
+    );
     if rg.is_some() {
         // Most cases have distinct times; a run that compared none would
         // check nothing against ripgrep.

@@ -77,7 +77,10 @@ impl PathWriter {
         });
         PathWriter {
             colored,
-            separator: config.path_separator,
+            // `/` for `/` changes nothing on Unix: spare the copy.
+            separator: config
+                .path_separator
+                .filter(|&sep| !(cfg!(unix) && sep == b'/')),
             terminator,
         }
     }
