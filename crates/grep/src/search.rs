@@ -318,10 +318,12 @@ impl Printer {
                 SummaryBuilder::new()
                     .color_specs(config.color_specs.clone())
                     .exclude_zero(!config.include_zero)
+                    .hyperlink(config.hyperlink.clone())
                     .kind(kind)
                     .path(config.with_filename)
                     .path_terminator(config.path_terminator)
                     .separator_field(b":".to_vec())
+                    .separator_path(config.path_separator)
                     .stats(config.stats)
                     .build(Output::new(config.color)),
             )
@@ -351,6 +353,7 @@ impl Printer {
                     .color_specs(config.color_specs.clone())
                     .column(config.column)
                     .heading(config.heading)
+                    .hyperlink(config.hyperlink.clone())
                     .max_columns(config.max_columns)
                     .max_columns_preview(config.max_columns_preview)
                     .only_matching(config.only_matching)
@@ -362,6 +365,7 @@ impl Printer {
                     .separator_context(config.context_separator.clone())
                     .separator_field_context(config.field_context_separator.clone())
                     .separator_field_match(config.field_match_separator.clone())
+                    .separator_path(config.path_separator)
                     .stats(config.stats)
                     .trim_ascii(config.trim)
                     .build(buf),

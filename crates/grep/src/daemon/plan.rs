@@ -114,14 +114,12 @@ fn unsupported_flag(config: &Config) -> Option<&'static str> {
             "--sort/--sortr other than `--sort path`",
         ),
         (o.same_file_system, "--one-file-system"),
-        (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
+        // Hyperlinks name absolute paths, resolved where the process runs.
         (
-            config
-                .hyperlink_format
-                .as_deref()
-                .is_some_and(|f| !f.is_empty() && f != "none"),
+            crate::print::hyperlinks_wanted(config),
             "--hyperlink-format",
         ),
+        (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
     ]
     .into_iter()
     .find_map(|(used, flag)| used.then_some(flag))
