@@ -100,7 +100,7 @@ impl fmt::Display for Refusal {
 /// The first flag of `config` that the daemon does not search with: those
 /// that read something other than the bytes of the files it holds (`-z`,
 /// `--pre`), order by what it does not keep (file times, reverse paths),
-/// or select files differently from its walk. PCRE2, `-E` and
+/// or select files differently from its walk. PCRE2, `-E`, `--mmap` and
 /// `--null-data` are answered (by a full scan where the index cannot
 /// plan; see [`super::grams::plan`]).
 fn unsupported_flag(config: &Config) -> Option<&'static str> {
@@ -108,7 +108,6 @@ fn unsupported_flag(config: &Config) -> Option<&'static str> {
     [
         (config.search_zip, "-z/--search-zip"),
         (config.pre.is_some(), "--pre"),
-        (config.mmap, "--mmap"),
         (
             config.sort_order.is_some() && !config.sort,
             "--sort/--sortr other than `--sort path`",
