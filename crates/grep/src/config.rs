@@ -395,7 +395,8 @@ impl Config {
         let no_ignore = cli.no_ignore || cli.unrestricted >= 1;
         let hidden = cli.hidden || cli.unrestricted >= 2;
         let binary_flag = cli.binary || cli.unrestricted >= 3;
-        let as_text = cli.text;
+        // --null-data implies --text, as in ripgrep.
+        let as_text = cli.text || cli.null_data;
         let binary_explicit = if as_text {
             BinaryDetection::none()
         } else {
@@ -621,6 +622,7 @@ impl Config {
         };
         let stats = cli.stats || mode == Mode::Search(SearchMode::Json);
 
+        crate::input::check(cli.encoding.as_deref(), &cli.pre_glob, &cwd)?;
         Ok(Config {
             mode,
             voice,
