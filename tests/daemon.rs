@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use util::{
     Child, DaemonGuard, Dir, Signal, alive, append, daemon_pids, daemon_status, run_bounded,
-    temp_dir, text, wait_until,
+    sorted_lines, temp_dir, text, wait_until,
 };
 
 struct Fixture {
@@ -211,6 +211,19 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["--colour", "always", "hello"],
         &["--no-messages", "hello"],
         &["--sort-files", "hello"],
+        &["--path-separator", "Z", "-n", "hello"],
+        &["--path-separator", "Z", "-l", "hello"],
+        &["--path-separator", "Z", "--files"],
+        &["-q", "--files"],
+        // Without colour there are no hyperlinks to decline.
+        &["--hyperlink-format", "default", "hello"],
+        &["--engine", "auto", "-w", "hello"],
+        &["--no-unicode", "-i", "\\w+llo"],
+        &["-E", "none", "hello"],
+        &["-E", "utf-16le", "-c", "h"],
+        &["--null-data", "-n", "hello"],
+        &["--stop-on-nonmatch", "hello"],
+        &["--path-separator", "\\", "hello"],
     ];
     for args in table {
         let mut full = vec!["--sort", "path"];
@@ -268,6 +281,16 @@ fn queries_needing_unheld_files_fall_back_silently_and_correctly() {
         &["hello", "target"],      // an ignored directory named explicitly
         &["hello", "src", "/etc/hostname"], // partly outside the root
         &["hello", "src", "missing.txt"],
+        &["--sortr", "path", "hello"], // the whole list is sorted first
+        &["--sort", "modified", "hello"],
+        // Hyperlinks name absolute paths, resolved where the search runs.
+        &[
+            "--color",
+            "always",
+            "--hyperlink-format",
+            "default",
+            "hello",
+        ],
     ];
     for args in cases {
         let mut full = vec!["--sort", "path"];
@@ -1063,6 +1086,40 @@ fn same_as_one_shot(dir: &Dir, args: &[&str]) {
         (o.status.code(), text(&o.stdout), text(&o.stderr)),
         "{args:?}"
     );
+}
+
+/// Flags that need what the daemon does not have (the disk, processes,
+/// file times, another walk) go one-shot, saying which flag, with
+/// one-shot's output.
+#[test]
+fn flags_the_daemon_does_not_search_with_go_one_shot() {
+    let fx = Fixture::new();
+    let _g = fx.start(&[]);
+    for (args, flag) in [
+        (&["-z", "hello"][..], "-z/--search-zip"),
+        (&["--pre", "cat", "hello"], "--pre"),
+        (&["--sort", "modified", "hello"], "--sort/--sortr"),
+        (&["--sortr", "path", "hello"], "--sort/--sortr"),
+        (&["--one-file-system", "hello"], "--one-file-system"),
+    ] {
+        let mut asked = vec!["--debug"];
+        asked.extend_from_slice(args);
+        let d = fx.dir.run(&asked);
+        let err = text(&d.stderr);
+        assert!(
+            err.contains(&format!("the daemon does not search with {flag}")),
+            "{args:?}: {err}"
+        );
+        let mut one = vec!["--no-daemon"];
+        one.extend_from_slice(args);
+        let o = fx.dir.run(&one);
+        // One-shot without --sort path promises no order.
+        assert_eq!(
+            (d.status.code(), sorted_lines(&text(&d.stdout))),
+            (o.status.code(), sorted_lines(&text(&o.stdout))),
+            "{args:?}"
+        );
+    }
 }
 
 /// The config file's flags are read by the client and reach the daemon

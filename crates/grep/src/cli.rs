@@ -132,6 +132,7 @@ pub struct Cli {
     pub no_binary: bool,
 
     /// Treat CRLF (\r\n) as a line terminator: `$` matches before \r.
+    /// Turns --null-data off (and --null-data turns it off).
     #[arg(long, overrides_with_all = ["no_crlf", "null_data"], help_heading = "Input")]
     pub crlf: bool,
     #[arg(long, overrides_with = "crlf", hide = true)]
@@ -159,11 +160,11 @@ pub struct Cli {
 
     /// Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd,
     /// brotli, compress) through their decompression programs, which must
-    /// be on PATH.
+    /// be on PATH. Turns --pre off (and --pre turns it off).
     #[arg(
         short = 'z',
         long,
-        overrides_with = "no_search_zip",
+        overrides_with_all = ["no_search_zip", "pre"],
         help_heading = "Input"
     )]
     pub search_zip: bool,
@@ -176,7 +177,7 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "COMMAND",
-        overrides_with = "no_pre",
+        overrides_with_all = ["no_pre", "search_zip"],
         help_heading = "Input"
     )]
     pub pre: Option<PathBuf>,
@@ -293,15 +294,16 @@ pub struct Cli {
     pub regex_size_limit: Option<u64>,
 
     /// Stop reading a file at the first non-matching line after a matching
-    /// one (for sorted data).
-    #[arg(long, help_heading = "Search")]
+    /// one (for sorted data). Turns -U off (and -U turns it off), as in
+    /// ripgrep.
+    #[arg(long, overrides_with = "multiline", help_heading = "Search")]
     pub stop_on_nonmatch: bool,
 
     /// Let a match span lines; `\n` may then appear in a pattern.
     #[arg(
         short = 'U',
         long,
-        overrides_with = "no_multiline",
+        overrides_with_all = ["no_multiline", "stop_on_nonmatch"],
         help_heading = "Search"
     )]
     pub multiline: bool,

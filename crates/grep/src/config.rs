@@ -201,6 +201,10 @@ pub struct Config {
     pub path_separator: Option<u8>,
     pub hyperlink_format: Option<String>,
     pub hostname_bin: Option<PathBuf>,
+    /// What the printers make hyperlinks with: empty (none) as resolved
+    /// here; a one-shot run fills it in when it prints hyperlinks (see
+    /// [`crate::print::hyperlink_config`], which may run `--hostname-bin`).
+    pub hyperlink: grep_printer::HyperlinkConfig,
     pub context_separator: Option<Vec<u8>>,
     pub field_match_separator: Vec<u8>,
     pub field_context_separator: Vec<u8>,
@@ -219,6 +223,9 @@ pub struct Config {
     pub sort_order: Option<SortOrder>,
     pub buffering: Buffering,
     pub no_messages: bool,
+    /// `--no-ignore-messages`: say nothing about ignore files that cannot
+    /// be read or parsed.
+    pub no_ignore_messages: bool,
     /// `--no-daemon`.
     pub no_daemon: bool,
     /// `--debug`/`--trace`: say who answered and why.
@@ -388,7 +395,7 @@ impl Config {
         let no_ignore = cli.no_ignore || cli.unrestricted >= 1;
         let hidden = cli.hidden || cli.unrestricted >= 2;
         let binary_flag = cli.binary || cli.unrestricted >= 3;
-        // --null-data: NUL ends records, so it cannot mark binary data.
+        // --null-data implies --text, as in ripgrep.
         let as_text = cli.text || cli.null_data;
         let binary_explicit = if as_text {
             BinaryDetection::none()
@@ -577,13 +584,35 @@ impl Config {
         } else {
             cli.engine.unwrap_or(Engine::Default)
         };
-        let path_separator = match cli.path_separator.as_deref() {
-            None | Some("") => None,
-            Some(sep) => match sep.as_bytes() {
-                [b] => Some(*b),
-                _ => bail!("invalid --path-separator {sep:?}: it must be exactly one byte (ASCII)"),
-            },
+        // ripgrep's rules and messages: escapes such as `\x00` allowed, and
+        // an empty separator means the default.
+        let path_separator = match cli.path_separator.as_deref().map(|s| (s, unescape(s))) {
+            None => None,
+            Some((_, raw)) if raw.is_empty() => None,
+            Some((_, raw)) if raw.len() == 1 => Some(raw[0]),
+            Some((sep, raw)) => {
+                return Err(FlagValue {
+                    flag: "--path-separator",
+                    msg: format!(
+                        "A path separator must be exactly one byte, but the given separator \
+                         is {} bytes: {sep}\n\
+                         In some shells on Windows '/' is automatically expanded. Use '//' \
+                         instead.",
+                        raw.len()
+                    ),
+                }
+                .into());
+            }
         };
+        if let Some(format) = &cli.hyperlink_format
+            && let Err(err) = format.parse::<grep_printer::HyperlinkFormat>()
+        {
+            return Err(FlagValue {
+                flag: "--hyperlink-format",
+                msg: format!("invalid hyperlink format: {err}"),
+            }
+            .into());
+        }
         let buffering = if cli.line_buffered {
             Buffering::Line
         } else if cli.block_buffered {
@@ -593,6 +622,7 @@ impl Config {
         };
         let stats = cli.stats || mode == Mode::Search(SearchMode::Json);
 
+        crate::input::check(cli.encoding.as_deref(), &cli.pre_glob, &cwd)?;
         Ok(Config {
             mode,
             voice,
@@ -643,6 +673,7 @@ impl Config {
             path_separator,
             hyperlink_format: cli.hyperlink_format,
             hostname_bin: cli.hostname_bin,
+            hyperlink: grep_printer::HyperlinkConfig::default(),
             context_separator,
             field_match_separator: unescape(&cli.field_match_separator),
             field_context_separator: unescape(&cli.field_context_separator),
@@ -656,6 +687,7 @@ impl Config {
             sort_order,
             buffering,
             no_messages: cli.no_messages,
+            no_ignore_messages: cli.no_ignore_messages,
             no_daemon: cli.no_daemon,
             debug: cli.debug || cli.trace,
             trace: cli.trace,

@@ -4,6 +4,7 @@
 //! * [`config`]: what the flags mean, resolved once;
 //! * [`matcher`]: the patterns, compiled by the default engine or PCRE2;
 //! * [`search`]: matcher, searcher and printer for one file at a time;
+//! * [`input`]: `--pre`, `-z` and `-E`: what stands in for a file's bytes;
 //! * [`run`]: the run itself, on workdist's discovery, parallel map and sink;
 //! * [`print`](mod@print): `--files` lines and the `--stats` block, for one-shot and daemon;
 //! * [`literal`]: the literal every match must contain (the daemon's
@@ -19,6 +20,7 @@ pub mod daemon;
 #[doc(hidden)]
 pub mod debuglog;
 pub mod generate;
+pub mod input;
 pub mod literal;
 pub mod matcher;
 pub mod print;

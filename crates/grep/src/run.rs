@@ -6,10 +6,11 @@
 //! * unsorted (the default): the work-stealing parallel walk, each walker
 //!   thread searching the files it finds with its own [`Worker`], exactly the
 //!   shape that makes ripgrep fast;
-//! * sorted (`--sort path`, or one thread): a sequential walk in path order
-//!   feeding [`workdist::par_map`] in input order. Unlike ripgrep, which
-//!   drops to one thread to sort, the search stays parallel and only the
-//!   output is put in order.
+//! * ordered (`--sort`/`--sortr`, or one thread): a sequential walk in path
+//!   order (collected and sorted first for any other order, see
+//!   [`ordered_walk`]) feeding [`workdist::par_map`] in input order.
+//!   Unlike ripgrep, which drops to one thread to sort, the search stays
+//!   parallel and only the output is put in order.
 //!
 //! Either way every file's output is one record for the [`Sink`], so files
 //! never interleave, and a closed output (`| head`) stops the walk. A file
@@ -20,9 +21,10 @@
 //! output stays byte for byte what it would be held whole.
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use grep_printer::Stats;
 use termcolor::Buffer;
@@ -32,10 +34,10 @@ use workdist::{
     SinkConfig, SinkOutcome, SinkSender, Turns, par_map,
 };
 
-use crate::config::{Config, Context, Mode, SearchMode, Voice};
+use crate::config::{Config, Context, Mode, SearchMode, SortKey, Voice};
 use crate::generate;
 use crate::matcher::build_matcher;
-use crate::print::{stats_block, write_path};
+use crate::print::{PathWriter, stats_block};
 use crate::rcfile;
 use crate::search::{FileOutcome, Worker, is_output_closed};
 
@@ -65,7 +67,7 @@ where
             return ExitStatus::Error;
         }
     };
-    let config = match Config::from_args_in(args.clone(), &ctx) {
+    let mut config = match Config::from_args_in(args.clone(), &ctx) {
         Ok(config) => config,
         Err(err) => {
             let argv0 = args
@@ -78,6 +80,11 @@ where
             return report_config_error(err, voice);
         }
     };
+    if matches!(config.mode, Mode::Search(_) | Mode::Files) {
+        // Only when the output has hyperlinks; the daemon never answers
+        // then (its paths are its own), so this is one-shot's.
+        config.hyperlink = crate::print::hyperlink_config(&config);
+    }
     let msgs = Diagnostics::new(config.voice.name, config.no_messages);
     if config.debug {
         crate::debuglog::init(config.voice, config.trace);
@@ -208,8 +215,13 @@ fn sink_for(config: &Config, separator: Option<Vec<u8>>) -> Sink {
 
 fn discovery(config: &Config, msgs: &Diagnostics) -> anyhow::Result<Discovery> {
     let mut d = Discovery::new(&config.paths, &config.cwd, &config.discovery)?;
+    // The only warnings are about ignore files (an unreadable
+    // `--ignore-file`): ripgrep's "ignore messages", which leave the exit
+    // status alone and which `--no-ignore-messages` silences.
     for warning in d.take_warnings() {
-        msgs.error(warning);
+        if !config.no_ignore_messages {
+            msgs.warn(warning);
+        }
     }
     Ok(d)
 }
@@ -217,6 +229,7 @@ fn discovery(config: &Config, msgs: &Diagnostics) -> anyhow::Result<Discovery> {
 /// Search every file and report whether anything matched.
 fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Result<bool> {
     let started = Instant::now();
+    check_sort_supported(config)?;
     let matcher = build_matcher(config)?;
     if config.matches_impossible() {
         return Ok(false);
@@ -231,12 +244,12 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
         stats: Mutex::new(Stats::new()),
     };
 
-    if config.sort || config.threads <= 1 {
+    if config.sort_order.is_some() || config.threads <= 1 {
         let tx = sink.sender();
         let turns = Arc::new(Turns::new());
         par_map(
             // The index is par_map's own numbering: both count from 0.
-            walk.sorted().zip(0u64..),
+            ordered_walk(&walk, config, msgs).zip(0u64..),
             MapOptions::new(config.threads.max(1), Order::Input),
             || {
                 let mut worker = Worker::new(config, mode, matcher.clone());
@@ -364,13 +377,15 @@ impl SearchState<'_> {
     }
 }
 
-/// `--files`: print each file that would be searched.
+/// `--files`: print each file that would be searched. With `-q` nothing is
+/// printed and the walk stops at the first file (with `--stats` too, it
+/// goes on, printing nothing, as in ripgrep): only the exit status tells.
 fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
+    check_sort_supported(config)?;
     let walk = discovery(config, msgs)?;
     let sink = sink_for(config, None);
     let found = AtomicBool::new(false);
-    let terminator = config.path_terminator.unwrap_or(b'\n');
-    let path_color = config.color.then(|| config.color_specs.path().clone());
+    let writer = PathWriter::new(config);
     let new_batch = || PathBatch {
         buf: if config.color {
             Buffer::ansi()
@@ -378,15 +393,20 @@ fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
             Buffer::no_color()
         },
         tx: sink.sender(),
+        writer: &writer,
     };
     let visit = |batch: &mut PathBatch, item: Result<FileEntry, DiscoveryError>| -> Flow {
         match item {
             Ok(entry) => {
                 found.store(true, Ordering::Relaxed);
-                if batch
-                    .push(entry.display_path(), path_color.as_ref(), terminator)
-                    .is_err()
-                {
+                if config.quiet {
+                    return if config.quit_after_match {
+                        Flow::Quit
+                    } else {
+                        Flow::Continue
+                    };
+                }
+                if batch.push(entry.display_path()).is_err() {
                     return Flow::Quit;
                 }
                 Flow::Continue
@@ -397,9 +417,9 @@ fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
             }
         }
     };
-    if config.sort || config.threads <= 1 {
+    if config.sort_order.is_some() || config.threads <= 1 {
         let mut batch = new_batch();
-        for item in walk.sorted() {
+        for item in ordered_walk(&walk, config, msgs) {
             if visit(&mut batch, item) == Flow::Quit {
                 break;
             }
@@ -418,21 +438,17 @@ fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
 /// records of a few KiB (one channel message per path would make the
 /// channel, not the walk, the bottleneck); the rest is sent on drop, at the
 /// end of the walk.
-struct PathBatch {
+struct PathBatch<'a> {
     buf: Buffer,
     tx: SinkSender,
+    writer: &'a PathWriter,
 }
 
-impl PathBatch {
+impl PathBatch<'_> {
     const SIZE: usize = 16 * 1024;
 
-    fn push(
-        &mut self,
-        path: &std::path::Path,
-        color: Option<&termcolor::ColorSpec>,
-        terminator: u8,
-    ) -> Result<(), workdist::SinkClosed> {
-        write_path(&mut self.buf, path, color, terminator);
+    fn push(&mut self, path: &Path) -> Result<(), workdist::SinkClosed> {
+        self.writer.write(&mut self.buf, path);
         if self.buf.len() >= Self::SIZE {
             let out = self.buf.as_slice().to_vec();
             self.buf.clear();
@@ -442,10 +458,94 @@ impl PathBatch {
     }
 }
 
-impl Drop for PathBatch {
+impl Drop for PathBatch<'_> {
     fn drop(&mut self) {
         let rest = self.buf.as_slice().to_vec();
         let _ = self.tx.send(rest);
+    }
+}
+
+/// The files of an ordered run (`--sort`/`--sortr`, or one thread), in the
+/// order they are searched and printed.
+///
+/// Ascending path order (and no sort) streams from the sequential walk,
+/// which reads each directory sorted by name. Every other order needs the
+/// whole list first, as in ripgrep: the walk is collected (its errors are
+/// reported as they come), then sorted, descending by path, or by a file
+/// time read with one `stat` per file *before* any file is searched
+/// (searching reads a file and so moves its access time). Files whose time
+/// cannot be read come last (first with `--sortr`); files with equal times
+/// keep path order. The search itself stays parallel: these entries feed
+/// [`par_map`] in this order.
+fn ordered_walk(
+    walk: &Discovery,
+    config: &Config,
+    msgs: &Diagnostics,
+) -> Box<dyn Iterator<Item = Result<FileEntry, DiscoveryError>> + Send> {
+    let Some(order) = config.sort_order else {
+        return Box::new(walk.sorted());
+    };
+    let time: fn(&std::fs::Metadata) -> io::Result<SystemTime> = match order.key {
+        SortKey::Path if !order.reverse => return Box::new(walk.sorted()),
+        SortKey::Path => {
+            let mut entries = collect_entries(walk, msgs);
+            entries.sort_by(|a, b| b.display_path().cmp(a.display_path()));
+            return Box::new(entries.into_iter().map(Ok));
+        }
+        SortKey::Modified => std::fs::Metadata::modified,
+        SortKey::Accessed => std::fs::Metadata::accessed,
+        SortKey::Created => std::fs::Metadata::created,
+    };
+    let mut timed: Vec<(FileEntry, Option<SystemTime>)> = collect_entries(walk, msgs)
+        .into_iter()
+        .map(|entry| {
+            let t = if entry.is_stdin() {
+                None
+            } else {
+                std::fs::metadata(entry.path()).and_then(|m| time(&m)).ok()
+            };
+            (entry, t)
+        })
+        .collect();
+    // A stable sort: equal times keep the walk's path order.
+    timed.sort_by(|(_, a), (_, b)| {
+        let ord = match (a, b) {
+            (Some(a), Some(b)) => a.cmp(b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        if order.reverse { ord.reverse() } else { ord }
+    });
+    Box::new(timed.into_iter().map(|(entry, _)| Ok(entry)))
+}
+
+/// Every file of the walk, its errors reported on the way.
+fn collect_entries(walk: &Discovery, msgs: &Diagnostics) -> Vec<FileEntry> {
+    walk.sorted()
+        .filter_map(|item| item.map_err(|err| msgs.error(err)).ok())
+        .collect()
+}
+
+/// ripgrep's check before sorting by a file time: fail at once, naming the
+/// time, where this system cannot tell it (tried on our own executable)
+/// rather than print an unsorted result.
+fn check_sort_supported(config: &Config) -> anyhow::Result<()> {
+    let Some(order) = config.sort_order else {
+        return Ok(());
+    };
+    let (time, what): (fn(&std::fs::Metadata) -> io::Result<SystemTime>, _) = match order.key {
+        SortKey::Path => return Ok(()),
+        SortKey::Modified => (std::fs::Metadata::modified, "last modified"),
+        SortKey::Accessed => (std::fs::Metadata::accessed, "last accessed"),
+        SortKey::Created => (std::fs::Metadata::created, "creation time"),
+    };
+    let probe = std::env::current_exe()
+        .and_then(|p| p.metadata())
+        .and_then(|m| time(&m));
+    match probe {
+        Ok(_) => Ok(()),
+        Err(err) => anyhow::bail!("sorting by {what} isn't supported: {err}"),
     }
 }
 

@@ -4,8 +4,8 @@
 //! `grep-regex` compiles the patterns (with literal prefilters and the
 //! line-terminator tricks that make line search fast), `grep-searcher` finds
 //! matching lines in a file or a buffer (binary detection, BOM sniffing and
-//! UTF-16 transcoding, context, multiline, a bounded read buffer; never a
-//! memory map, see [`build_searcher`]), and `grep-printer` renders results
+//! transcoding, context, multiline, a bounded read buffer; never a memory
+//! map, see [`build_searcher`]), and `grep-printer` renders results
 //! in ripgrep's exact formats (standard, summary and JSON Lines). Using them
 //! means pgrep-lite's output is ripgrep's output byte for byte, which is
 //! what scripts and editors that parse it need.
@@ -17,6 +17,14 @@
 //! streamed to the writer while the file is searched, holding the writer so
 //! that files still never interleave. Nothing here touches standard output
 //! directly.
+//!
+//! How a file's bytes reach the searcher decides a few details of the
+//! output, as in ripgrep: read through the bounded buffer (the default,
+//! `--no-mmap`), binary data is noticed anywhere in the file; searched as
+//! one slice (`--mmap`, which ripgrep does through a memory map and
+//! pgrep-lite by reading the file whole, see [`build_searcher`]), only in
+//! its first 64 KiB and in the lines that match. A `--pre` or `-z`
+//! command's output is always read ([`crate::input`]).
 
 use std::io;
 use std::path::Path;
@@ -30,6 +38,7 @@ use termcolor::{Ansi, ColorSpec, HyperlinkSpec, WriteColor};
 use workdist::{Buffering, FileEntry, SinkSender, SinkStream, Turns};
 
 use crate::config::{Config, SearchMode};
+use crate::input::{EncodingChoice, Input, StandIn};
 use crate::matcher::PatternMatcher;
 
 /// Heap a worker may use for one file: the longest line it buffers (or, with
@@ -46,11 +55,13 @@ pub const STREAM_AT: usize = 64 << 10;
 /// The searcher for a configuration (binary policy is set per file), with
 /// the per-worker heap limit unless `unlimited`.
 ///
-/// Files are always read into a reused buffer, never memory-mapped: a file
-/// truncated by another process while its map is read raises SIGBUS, which
-/// kills the whole run (ripgrep has this bug). Read, a shrinking file just
-/// ends early. Reading costs a copy into the buffer; BENCHMARKS.md has the
-/// measured price.
+/// Files are always read, never memory-mapped: a file truncated by another
+/// process while its map is read raises SIGBUS, which kills the whole run
+/// (ripgrep has this bug). Read, a shrinking file just ends early (and is
+/// reported, see [`search_path`]). By default a file is read through a
+/// reused bounded buffer; with `--mmap` it is read whole into memory and
+/// searched as one slice, which gives ripgrep's memory-map output. Reading
+/// costs a copy; BENCHMARKS.md has the measured price.
 pub fn build_searcher(config: &Config, unlimited: bool) -> Searcher {
     let mut b = searcher_builder(config);
     if unlimited {
@@ -61,6 +72,7 @@ pub fn build_searcher(config: &Config, unlimited: bool) -> Searcher {
 
 fn searcher_builder(config: &Config) -> SearcherBuilder {
     let mut b = SearcherBuilder::new();
+    // ripgrep's precedence: --crlf over --null-data.
     let term = if config.crlf {
         grep_matcher::LineTerminator::crlf()
     } else if config.null_data {
@@ -73,8 +85,19 @@ fn searcher_builder(config: &Config) -> SearcherBuilder {
         .line_number(config.line_number)
         .multi_line(config.multiline)
         .max_matches(config.max_count)
+        .stop_on_nonmatch(config.stop_on_nonmatch)
         .memory_map(MmapChoice::never())
         .heap_limit(Some(HEAP_LIMIT));
+    // The label was checked when the flags were read (crate::input::check).
+    match crate::input::encoding(config.encoding.as_deref()) {
+        Ok(EncodingChoice::Auto) | Err(_) => {}
+        Ok(EncodingChoice::Raw) => {
+            b.bom_sniffing(false);
+        }
+        Ok(EncodingChoice::Label(enc)) => {
+            b.encoding(Some(enc));
+        }
+    }
     if config.passthru {
         b.passthru(true);
     } else {
@@ -273,10 +296,12 @@ impl Printer {
                 SummaryBuilder::new()
                     .color_specs(config.color_specs.clone())
                     .exclude_zero(!config.include_zero)
+                    .hyperlink(config.hyperlink.clone())
                     .kind(kind)
                     .path(config.with_filename)
                     .path_terminator(config.path_terminator)
                     .separator_field(b":".to_vec())
+                    .separator_path(config.path_separator)
                     .stats(config.stats)
                     .build(Output::new(config.color)),
             )
@@ -306,6 +331,7 @@ impl Printer {
                     .color_specs(config.color_specs.clone())
                     .column(config.column)
                     .heading(config.heading)
+                    .hyperlink(config.hyperlink.clone())
                     .max_columns(config.max_columns)
                     .max_columns_preview(config.max_columns_preview)
                     .only_matching(config.only_matching)
@@ -317,6 +343,7 @@ impl Printer {
                     .separator_context(config.context_separator.clone())
                     .separator_field_context(config.field_context_separator.clone())
                     .separator_field_match(config.field_match_separator.clone())
+                    .separator_path(config.path_separator)
                     .stats(config.stats)
                     .trim_ascii(config.trim)
                     .build(buf),
@@ -345,13 +372,19 @@ pub struct FileOutcome {
 pub struct Worker {
     matcher: PatternMatcher,
     searcher: Searcher,
-    /// For files over the heap limit and standard input, built for each use
-    /// so that its buffers go when the search ends.
+    /// For files over the heap limit, standard input and commands' output,
+    /// built for each use so that its buffers go when the search ends.
     unlimited: SearcherBuilder,
     printer: Printer,
     binary_explicit: grep_searcher::BinaryDetection,
     binary_implicit: grep_searcher::BinaryDetection,
     line_buffered: bool,
+    /// `--mmap`: search each file as one slice.
+    whole: bool,
+    /// The file being searched as one slice (`--mmap`), reused.
+    slice: Vec<u8>,
+    /// `--pre` and `-z`.
+    input: Input,
 }
 
 impl Worker {
@@ -366,6 +399,9 @@ impl Worker {
             binary_explicit: config.binary_explicit.clone(),
             binary_implicit: config.binary_implicit.clone(),
             line_buffered: config.buffering == Buffering::Line,
+            whole: config.mmap,
+            slice: Vec::new(),
+            input: Input::new(config),
         }
     }
 
@@ -397,7 +433,9 @@ impl Worker {
         if entry.is_stdin() {
             // Standard input cannot be read twice, so it gets no heap limit
             // (which only decides when a file is searched again): a line
-            // longer than the limit is found, as in a file.
+            // longer than the limit is found, as in a file. It is never
+            // searched as one slice, nor through --pre or -z (ripgrep
+            // neither).
             self.printer.output().per_line = self.line_buffered;
             let stdin = io::stdin();
             let mut lock = stdin.lock();
@@ -408,32 +446,65 @@ impl Worker {
                 entry.is_explicit(),
             );
         }
+        if !self.input.is_plain()
+            && let Some(stand_in) = self.input.stand_in(entry.display_path(), entry.path())?
+        {
+            return self.search_stand_in(entry.display_path(), stand_in, entry.is_explicit());
+        }
         self.search_file_at(entry.display_path(), entry.path(), entry.is_explicit())
     }
 
-    /// Search the file at `open`, reporting it as `display`.
+    /// Search the file at `open`, reporting it as `display`: as one slice
+    /// with `--mmap`, else through the bounded reader. (`--pre` and `-z`
+    /// are [`Worker::search`]'s.)
     pub fn search_file_at(
         &mut self,
         display: &Path,
         open: &Path,
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        match self.search_source(display, Source::Path(open), false, explicit) {
+        match self.search_file_once(display, open, false, explicit) {
             Err(err) if is_heap_limit(&err) => {
                 // Start the file again without the limit; what the first
                 // pass already handed over is not printed twice.
                 self.printer.output().restart();
-                self.search_source(display, Source::Path(open), true, explicit)
+                self.search_file_once(display, open, true, explicit)
             }
             other => other,
         }
     }
 
+    fn search_file_once(
+        &mut self,
+        display: &Path,
+        open: &Path,
+        unlimited: bool,
+        explicit: bool,
+    ) -> io::Result<FileOutcome> {
+        if !self.whole {
+            return self.search_source(display, Source::Path(open), unlimited, explicit);
+        }
+        let mut slice = std::mem::take(&mut self.slice);
+        let result = self.search_source(
+            display,
+            Source::Whole(open, &mut slice),
+            unlimited,
+            explicit,
+        );
+        // A worker keeps no more than a limit's worth of slice between
+        // files.
+        if slice.capacity() <= HEAP_LIMIT {
+            self.slice = slice;
+        }
+        result
+    }
+
     /// Search a file's bytes already in memory (the daemon's), reported
     /// under `path`, exactly as [`Worker::search_file_at`] searches them
-    /// on disk: through the searcher's reader, not as one slice. The two
-    /// differ at the edges (grep-searcher 0.1.17: `-w '\W'` on a line
-    /// starting with the byte 0xB4 matches in a slice, not when read;
+    /// on disk: through the searcher's reader by default, as one slice with
+    /// `--mmap`. The two differ at the edges (binary data noticed in the
+    /// whole file or only its start; grep-searcher 0.1.17: `-w '\W'` on a
+    /// line starting with the byte 0xB4 matches in a slice, not when read;
     /// ripgrep's own --mmap and --no-mmap disagree there too), and the
     /// daemon promises one-shot's bytes.
     pub fn search_held(
@@ -442,6 +513,15 @@ impl Worker {
         bytes: &[u8],
         explicit: bool,
     ) -> io::Result<FileOutcome> {
+        if self.whole {
+            return match self.search_source(path, Source::Slice(bytes), false, explicit) {
+                Err(err) if is_heap_limit(&err) => {
+                    self.printer.output().restart();
+                    self.search_source(path, Source::Slice(bytes), true, explicit)
+                }
+                other => other,
+            };
+        }
         match self.search_source(path, Source::Reader(&mut &bytes[..]), false, explicit) {
             Err(err) if is_heap_limit(&err) => {
                 self.printer.output().restart();
@@ -449,6 +529,31 @@ impl Worker {
             }
             other => other,
         }
+    }
+
+    /// Search what a `--pre` or `-z` command prints for a file. Its output
+    /// cannot be read twice, so it gets no heap limit (as standard input);
+    /// a command that fails is the file's error, with what it said.
+    fn search_stand_in(
+        &mut self,
+        display: &Path,
+        mut stand_in: StandIn,
+        explicit: bool,
+    ) -> io::Result<FileOutcome> {
+        let mut reader = self.input.spawn(&mut stand_in)?;
+        let result = self
+            .search_source(display, Source::Reader(&mut reader), true, explicit)
+            .map_err(|err| {
+                if is_output_closed(&err) {
+                    err
+                } else {
+                    Input::read_failed(&stand_in, err)
+                }
+            });
+        let closed = reader.close();
+        let outcome = result?;
+        closed?;
+        Ok(outcome)
     }
 
     /// Named files are always searched to the end ("binary file matches");
@@ -539,8 +644,13 @@ fn search_with(
 
 /// Where the bytes of one search come from.
 enum Source<'a> {
+    /// A file, read through the searcher's bounded buffer.
     Path(&'a Path),
+    /// A file, read whole into the buffer given and searched as one slice
+    /// (`--mmap`).
+    Whole(&'a Path, &'a mut Vec<u8>),
     Reader(&'a mut dyn io::Read),
+    Slice(&'a [u8]),
 }
 
 impl Source<'_> {
@@ -552,7 +662,9 @@ impl Source<'_> {
     ) -> io::Result<()> {
         match self {
             Source::Path(p) => search_path(searcher, matcher, p, sink),
+            Source::Whole(p, buf) => search_whole(searcher, matcher, p, buf, sink),
             Source::Reader(r) => searcher.search_reader(matcher, r, sink),
+            Source::Slice(s) => searcher.search_slice(matcher, s, sink),
         }
     }
 }
@@ -569,13 +681,19 @@ fn search_path<S: grep_searcher::Sink<Error = io::Error>>(
     sink: S,
 ) -> io::Result<()> {
     let file = std::fs::File::open(path)?;
-    let size = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
+    let size = regular_size(&file);
+    search_opened(searcher, matcher, &file, size, sink)
+}
+
+fn search_opened<S: grep_searcher::Sink<Error = io::Error>>(
+    searcher: &mut Searcher,
+    matcher: &PatternMatcher,
+    file: &std::fs::File,
+    size: Option<u64>,
+    sink: S,
+) -> io::Result<()> {
     let mut counted = Counted {
-        file: &file,
+        file,
         read: 0,
         at_end: false,
     };
@@ -583,15 +701,66 @@ fn search_path<S: grep_searcher::Sink<Error = io::Error>>(
     if let Some(size) = size
         && counted.at_end
         && counted.read < size
-        && file.metadata().is_ok_and(|m| m.len() < size)
     {
+        check_shrank(file, counted.read, size)?;
+    }
+    Ok(())
+}
+
+/// The size of an open regular file.
+fn regular_size(file: &std::fs::File) -> Option<u64> {
+    file.metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+}
+
+/// After reading `read` bytes of a file that had `size` when opened and
+/// then ended: an error if it is smaller now.
+fn check_shrank(file: &std::fs::File, read: u64, size: u64) -> io::Result<()> {
+    if file.metadata().is_ok_and(|m| m.len() < size) {
         return Err(io::Error::other(format!(
-            "the file shrank while it was searched ({} of its {size} bytes read); \
-             its output is incomplete",
-            counted.read
+            "the file shrank while it was searched ({read} of its {size} bytes read); \
+             its output is incomplete"
         )));
     }
     Ok(())
+}
+
+/// `--mmap`: read a regular file whole (the size it had when opened, as a
+/// memory map would see it) and search it as one slice. Where ripgrep's map
+/// fails and it reads instead (an empty size, as /proc files claim; not a
+/// regular file), so does this. A file that shrinks while it is read is
+/// reported as by [`search_path`] (a memory map would raise SIGBUS).
+fn search_whole<S: grep_searcher::Sink<Error = io::Error>>(
+    searcher: &mut Searcher,
+    matcher: &PatternMatcher,
+    path: &Path,
+    buf: &mut Vec<u8>,
+    sink: S,
+) -> io::Result<()> {
+    use std::io::Read as _;
+
+    let file = std::fs::File::open(path)?;
+    let size = regular_size(&file);
+    let Some(len) = size.filter(|&len| len > 0) else {
+        return search_opened(searcher, matcher, &file, size, sink);
+    };
+    buf.clear();
+    let want = usize::try_from(len)
+        .ok()
+        .filter(|&want| buf.try_reserve_exact(want).is_ok())
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                format!("--mmap: cannot hold the file's {len} bytes in memory"),
+            )
+        })?;
+    (&file).take(len).read_to_end(buf)?;
+    if buf.len() < want {
+        check_shrank(&file, buf.len() as u64, len)?;
+    }
+    searcher.search_slice(matcher, buf, sink)
 }
 
 /// A file read, counting the bytes and noting the end.

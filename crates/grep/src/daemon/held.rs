@@ -568,13 +568,10 @@ impl GrepShard {
             } else {
                 termcolor::Buffer::no_color()
             };
-            let color = q.config.color.then(|| q.config.color_specs.path());
-            crate::print::write_path(
-                &mut buf,
-                &root.display(within),
-                color,
-                q.config.path_terminator.unwrap_or(b'\n'),
-            );
+            // `-q --files` prints nothing (one-shot's rule).
+            if !q.config.quiet {
+                crate::print::PathWriter::new(&q.config).write(&mut buf, &root.display(within));
+            }
             return FileResult {
                 output: buf.into_inner(),
                 has_match: true,

@@ -100,7 +100,7 @@ impl fmt::Display for Refusal {
 /// The first flag of `config` that the daemon does not search with: those
 /// that read something other than the bytes of the files it holds (`-z`,
 /// `--pre`), order by what it does not keep (file times, reverse paths),
-/// or select files differently from its walk. PCRE2, `-E` and
+/// or select files differently from its walk. PCRE2, `-E`, `--mmap` and
 /// `--null-data` are answered (by a full scan where the index cannot
 /// plan; see [`super::grams::plan`]).
 fn unsupported_flag(config: &Config) -> Option<&'static str> {
@@ -108,20 +108,17 @@ fn unsupported_flag(config: &Config) -> Option<&'static str> {
     [
         (config.search_zip, "-z/--search-zip"),
         (config.pre.is_some(), "--pre"),
-        (config.mmap, "--mmap"),
         (
             config.sort_order.is_some() && !config.sort,
             "--sort/--sortr other than `--sort path`",
         ),
         (o.same_file_system, "--one-file-system"),
-        (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
+        // Hyperlinks name absolute paths, resolved where the process runs.
         (
-            config
-                .hyperlink_format
-                .as_deref()
-                .is_some_and(|f| !f.is_empty() && f != "none"),
+            crate::print::hyperlinks_wanted(config),
             "--hyperlink-format",
         ),
+        (o.ignore_case_insensitive, "--ignore-file-case-insensitive"),
     ]
     .into_iter()
     .find_map(|(used, flag)| used.then_some(flag))
