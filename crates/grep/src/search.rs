@@ -69,6 +69,11 @@ pub fn build_matcher(config: &Config) -> anyhow::Result<RegexMatcher> {
         if config.crlf {
             b.crlf(true);
         }
+        // --null-data: records end at NUL (not in multiline mode, where a
+        // regex may match NUL bytes explicitly), as in ripgrep.
+        if config.null_data {
+            b.line_terminator(Some(b'\x00'));
+        }
     }
     if config.binary_implicit != grep_searcher::BinaryDetection::none() {
         b.ban_byte(Some(b'\x00'));
