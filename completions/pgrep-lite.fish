@@ -64,11 +64,11 @@ complete -c pgrep-lite -s a -l text -d 'Search binary files as if they were text
 complete -c pgrep-lite -l no-text
 complete -c pgrep-lite -l binary -d 'Search binary files found by the walk too, printing only whether they match ("binary file matches")'
 complete -c pgrep-lite -l no-binary
-complete -c pgrep-lite -l crlf -d 'Treat CRLF (\\r\\n) as a line terminator: `$` matches before \\r'
+complete -c pgrep-lite -l crlf -d 'Treat CRLF (\\r\\n) as a line terminator: `$` matches before \\r. Turns --null-data off (and --null-data turns it off)'
 complete -c pgrep-lite -l no-crlf
 complete -c pgrep-lite -l null-data -d 'Treat the input as NUL-terminated records ("lines"), as `find -print0` or `xargs -0` data; implies --text'
 complete -c pgrep-lite -l no-encoding
-complete -c pgrep-lite -s z -l search-zip -d 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH'
+complete -c pgrep-lite -s z -l search-zip -d 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH. Turns --pre off (and --pre turns it off)'
 complete -c pgrep-lite -l no-search-zip
 complete -c pgrep-lite -l no-pre
 complete -c pgrep-lite -l mmap -d 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS'
@@ -91,7 +91,7 @@ complete -c pgrep-lite -l no-unicode -d 'Let `\\w`, `\\d`, `\\s`, `\\b` and case
 complete -c pgrep-lite -l unicode
 complete -c pgrep-lite -l no-pcre2-unicode
 complete -c pgrep-lite -l pcre2-unicode
-complete -c pgrep-lite -l stop-on-nonmatch -d 'Stop reading a file at the first non-matching line after a matching one (for sorted data)'
+complete -c pgrep-lite -l stop-on-nonmatch -d 'Stop reading a file at the first non-matching line after a matching one (for sorted data). Turns -U off (and -U turns it off), as in ripgrep'
 complete -c pgrep-lite -s U -l multiline -d 'Let a match span lines; `\\n` may then appear in a pattern'
 complete -c pgrep-lite -l no-multiline
 complete -c pgrep-lite -l multiline-dotall -d 'With -U, let `.` match line terminators too'

@@ -393,7 +393,6 @@ fn encoding_unknown_label_is_a_usage_error() {
 /// rg's feature::f993_null_data and regression::r2658: records end at NUL,
 /// and --text is implied.
 #[test]
-#[ignore = "needs build_matcher's NUL line terminator for --null-data (branch i13-pcre2)"]
 fn null_data_records_end_at_nul() {
     let dir = Dir::grep();
     dir.create_bytes("test", b"foo\x00bar\x00\x00\x00baz\x00");
