@@ -194,6 +194,15 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["hello", "./src/"],
         &["hello", "data.bin"],
         &["-a", "binary", "data.bin"],
+        &["-C1", "hello", "src/main.rs", "data.bin", "docs/guide.md"],
+        &[
+            "--heading",
+            "--crlf",
+            "hello",
+            "src/main.rs",
+            "data.bin",
+            "docs/guide.md",
+        ],
         &["absent-pattern"],
         &["-q", "hello"],
         &["--files"],
@@ -217,6 +226,7 @@ fn output_is_byte_for_byte_one_shot_sort_path() {
         &["-q", "--files"],
         // Without colour there are no hyperlinks to decline.
         &["--hyperlink-format", "default", "hello"],
+        &["-P", "hel+o(?= again)"],
         &["--engine", "auto", "-w", "hello"],
         &["--no-unicode", "-i", "\\w+llo"],
         &["-E", "none", "hello"],

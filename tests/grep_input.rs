@@ -506,10 +506,10 @@ fn random_file(rng: &mut Rng) -> Vec<u8> {
     bytes
 }
 
-/// Random flags both tools take alike. Not -C: pgrep-lite puts the "--"
-/// between files in its writer, before a file whose only output is
-/// "binary file matches" too, where ripgrep's printer does not (a bug of
-/// the output side, in either mode; reported, not this test's subject).
+/// Random flags both tools take alike. -C and --heading: pgrep-lite put
+/// the "--" (or blank line) between files before a file whose only output
+/// is "binary file matches" too, where ripgrep's one-thread printer does
+/// not (this oracle found it; fixed with `FileOutcome::lines`).
 fn random_flags(rng: &mut Rng, null_data: bool) -> Vec<&'static str> {
     const FLAGS: &[&[&str]] = &[
         &["-n"],
@@ -532,6 +532,8 @@ fn random_flags(rng: &mut Rng, null_data: bool) -> Vec<&'static str> {
         &["-Elatin1"],
         &["--stop-on-nonmatch"],
         &["--passthru"],
+        &["-C1"],
+        &["--heading"],
     ];
     let mut flags = Vec::new();
     if null_data && rng.chance(15) {
@@ -686,4 +688,53 @@ fn describe(root: &Path, files: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Found by `mmap_and_no_mmap_match_ripgrep` once it used -C and --heading:
+/// in order (one thread, any sort, the daemon) ripgrep's printer writes the
+/// separator between files as part of a file's first line, so a file whose
+/// only output is "binary file matches" gets none, and it ends the
+/// separator as lines end (`\r\n` with --crlf). pgrep-lite's writer put a
+/// `--` (or blank line) before every output, ended with `\n`. Expected
+/// bytes: ripgrep 15.2.0's, with `-j1`.
+#[test]
+fn a_lone_binary_file_matches_gets_no_separator_in_order() {
+    let dir = Dir::grep();
+    dir.create("a.txt", "one hit\nx\ny\nz\ntwo hit\n");
+    dir.create_bytes("b.bin", b"hit\0bin\n");
+    dir.create("c.txt", "hit again\n");
+    let files = ["a.txt", "b.bin", "c.txt"];
+    let binary = "b.bin: binary file matches (found \"\\0\" byte around offset 3)\n";
+    let cases: [(&[&str], String); 4] = [
+        (
+            &["-C1"],
+            format!("a.txt:one hit\na.txt-x\n--\na.txt-z\na.txt:two hit\n{binary}--\nc.txt:hit again\n"),
+        ),
+        (
+            &["--heading"],
+            format!("a.txt\none hit\ntwo hit\n{binary}\nc.txt\nhit again\n"),
+        ),
+        (
+            &["-C1", "--crlf"],
+            format!(
+                "a.txt:one hit\na.txt-x\n--\r\na.txt-z\na.txt:two hit\n{binary}--\r\nc.txt:hit again\n"
+            ),
+        ),
+        (
+            &["-C1", "--null-data"],
+            "a.txt:one hit\nx\ny\nz\ntwo hit\n\0--\0b.bin:hit\0b.bin-bin\n\0--\0c.txt:hit again\n\0"
+                .to_string(),
+        ),
+    ];
+    for (flags, want) in cases {
+        for order in [&["-j1"][..], &["--sort", "path"]] {
+            let mut args: Vec<&str> = order.to_vec();
+            args.extend_from_slice(flags);
+            args.push("hit");
+            args.extend_from_slice(&files);
+            let out = dir.run(&args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            assert_eq!(text(&out.stdout), want, "{args:?}");
+        }
+    }
 }

@@ -208,7 +208,9 @@ pub struct Config {
     pub context_separator: Option<Vec<u8>>,
     pub field_match_separator: Vec<u8>,
     pub field_context_separator: Vec<u8>,
-    /// Written between the output of two files (with its newline).
+    /// Written between the output of two files, before its line end (see
+    /// [`Config::file_separator`]): empty with headings, the context
+    /// separator with context.
     pub file_separator: Option<Vec<u8>>,
     pub include_zero: bool,
     pub quiet: bool,
@@ -477,12 +479,9 @@ impl Config {
         let file_separator = match mode {
             Mode::Search(SearchMode::Standard) => {
                 if heading {
-                    Some(b"\n".to_vec())
+                    Some(Vec::new())
                 } else if (before > 0 || after > 0) && !cli.passthru {
-                    context_separator.clone().map(|mut s| {
-                        s.push(b'\n');
-                        s
-                    })
+                    context_separator.clone()
                 } else {
                     None
                 }
@@ -696,6 +695,25 @@ impl Config {
         })
     }
 
+    /// The line written between two files' outputs, with its line end.
+    /// In order (`ordered`: one thread, any sort, and the daemon) it is
+    /// ripgrep's printer's: ended as lines are (`\r\n` with `--crlf`, NUL
+    /// with `--null-data`). With several threads ripgrep's buffer writer
+    /// ends it with `\n` whatever the lines end with; so does this.
+    pub fn file_separator(&self, ordered: bool) -> Option<Vec<u8>> {
+        let mut sep = self.file_separator.clone()?;
+        if !ordered {
+            sep.push(b'\n');
+        } else if self.crlf {
+            sep.extend_from_slice(b"\r\n");
+        } else if self.null_data {
+            sep.push(b'\0');
+        } else {
+            sep.push(b'\n');
+        }
+        Some(sep)
+    }
+
     /// True when no match can possibly be reported (`-m 0`, `-f /dev/null`).
     pub fn matches_impossible(&self) -> bool {
         (self.patterns.is_empty() && !self.invert_match) || self.max_count == Some(0)
@@ -831,7 +849,7 @@ mod tests {
     fn terminal_defaults_match_ripgrep() {
         let c = resolve(&["foo"], &TTY);
         assert!(c.heading && c.line_number && c.color && c.with_filename);
-        assert_eq!(c.file_separator.as_deref(), Some(&b"\n"[..]));
+        assert_eq!(c.file_separator(true).as_deref(), Some(&b"\n"[..]));
         let c = resolve(&["foo"], &PIPE);
         assert!(!c.heading && !c.line_number && !c.color && c.with_filename);
         assert_eq!(c.paths, [PathBuf::from("./")]);
@@ -928,7 +946,12 @@ mod tests {
     #[test]
     fn context_separator_between_files_only_without_heading() {
         let c = resolve(&["-C1", "x"], &PIPE);
-        assert_eq!(c.file_separator.as_deref(), Some(&b"--\n"[..]));
+        assert_eq!(c.file_separator(false).as_deref(), Some(&b"--\n"[..]));
+        let c = resolve(&["-C1", "--crlf", "x"], &PIPE);
+        assert_eq!(c.file_separator(true).as_deref(), Some(&b"--\r\n"[..]));
+        assert_eq!(c.file_separator(false).as_deref(), Some(&b"--\n"[..]));
+        let c = resolve(&["-C1", "--null-data", "x"], &PIPE);
+        assert_eq!(c.file_separator(true).as_deref(), Some(&b"--\0"[..]));
         let c = resolve(&["-C1", "--no-context-separator", "x"], &PIPE);
         assert_eq!(c.file_separator, None);
         let c = resolve(&["-c", "-C1", "x"], &PIPE);

@@ -235,16 +235,18 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
         return Ok(false);
     }
     let walk = discovery(config, msgs)?;
-    let sink = sink_for(config, config.file_separator.clone());
+    let ordered = config.sort_order.is_some() || config.threads <= 1;
+    let sink = sink_for(config, config.file_separator(ordered));
     let state = SearchState {
         config,
         msgs,
+        ordered,
         matched: AtomicBool::new(false),
         searched: AtomicBool::new(false),
         stats: Mutex::new(Stats::new()),
     };
 
-    if config.sort_order.is_some() || config.threads <= 1 {
+    if ordered {
         let tx = sink.sender();
         let turns = Arc::new(Turns::new());
         par_map(
@@ -330,6 +332,8 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
 struct SearchState<'a> {
     config: &'a Config,
     msgs: &'a Diagnostics,
+    /// Files are written in order (the ordered shape).
+    ordered: bool,
     matched: AtomicBool,
     searched: AtomicBool,
     stats: Mutex<Stats>,
@@ -363,7 +367,15 @@ impl SearchState<'_> {
         {
             *total += stats;
         }
-        if tx.send(output).is_err() {
+        // In order (one thread, or sorted), as ripgrep's printer: no
+        // separator before a file with only "binary file matches"; with
+        // several threads ripgrep's buffer writer separates every output.
+        let sent = if self.ordered && !outcome.lines {
+            tx.send_unseparated(output)
+        } else {
+            tx.send(output)
+        };
+        if sent.is_err() {
             return Flow::Quit;
         }
         if self.config.quit_after_match && self.matched.load(Ordering::Relaxed) {

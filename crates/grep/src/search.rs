@@ -29,6 +29,7 @@
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use grep_printer::{
     JSON, JSONBuilder, Standard, StandardBuilder, Stats, Summary, SummaryBuilder, SummaryKind,
@@ -142,6 +143,9 @@ pub struct Output {
     /// Hand over every complete line (standard input with line buffering:
     /// `tail -f log | pgrep-lite x` must print as lines arrive).
     per_line: bool,
+    /// Every byte the printer has written, for [`Lines`] to see whether a
+    /// file's output began before its last step.
+    written: Arc<AtomicU64>,
 }
 
 struct StreamTo {
@@ -161,6 +165,7 @@ impl Output {
             sent: 0,
             skip: 0,
             per_line: false,
+            written: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -237,6 +242,8 @@ impl Output {
 
 impl io::Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.written
+            .fetch_add(bytes.len() as u64, AtomicOrdering::Relaxed);
         self.buf.extend_from_slice(bytes);
         self.settle()?;
         Ok(bytes.len())
@@ -365,6 +372,65 @@ impl Printer {
 pub struct FileOutcome {
     pub has_match: bool,
     pub stats: Option<Stats>,
+    /// The standard printer printed a line (a match or context) for this
+    /// file, not only "binary file matches". With one thread (and so with
+    /// `--sort`) ripgrep writes the separator between files only before a
+    /// file's first line ([`Lines`]); an ordered run does the same.
+    pub lines: bool,
+}
+
+/// A standard printer's sink, noting whether the printer wrote anything
+/// before the file's last step: ripgrep's printer writes the file separator
+/// (`--` with context, a blank line with headings) as part of a file's
+/// first line, so a file whose only output is the "binary file matches"
+/// note, written when the file ends, gets none. (A match in a binary file
+/// reaches the sink without being printed, so counting calls would not do.)
+struct Lines<S> {
+    inner: S,
+    written: Arc<AtomicU64>,
+    start: u64,
+    printed: bool,
+}
+
+impl<S: grep_searcher::Sink> grep_searcher::Sink for Lines<S> {
+    type Error = S::Error;
+
+    fn matched(
+        &mut self,
+        searcher: &Searcher,
+        mat: &grep_searcher::SinkMatch<'_>,
+    ) -> Result<bool, S::Error> {
+        self.inner.matched(searcher, mat)
+    }
+
+    fn context(
+        &mut self,
+        searcher: &Searcher,
+        context: &grep_searcher::SinkContext<'_>,
+    ) -> Result<bool, S::Error> {
+        self.inner.context(searcher, context)
+    }
+
+    fn context_break(&mut self, searcher: &Searcher) -> Result<bool, S::Error> {
+        self.inner.context_break(searcher)
+    }
+
+    fn binary_data(&mut self, searcher: &Searcher, offset: u64) -> Result<bool, S::Error> {
+        self.inner.binary_data(searcher, offset)
+    }
+
+    fn begin(&mut self, searcher: &Searcher) -> Result<bool, S::Error> {
+        self.inner.begin(searcher)
+    }
+
+    fn finish(
+        &mut self,
+        searcher: &Searcher,
+        finish: &grep_searcher::SinkFinish,
+    ) -> Result<(), S::Error> {
+        self.printed = self.written.load(AtomicOrdering::Relaxed) > self.start;
+        self.inner.finish(searcher, finish)
+    }
 }
 
 /// A matcher, a searcher and a printer: everything one thread needs to
@@ -616,11 +682,20 @@ fn search_with(
 ) -> io::Result<FileOutcome> {
     match printer {
         Printer::Standard(p) => {
+            let written = Arc::clone(&p.get_mut().written);
             let mut sink = p.sink_with_path(matcher, path);
-            source.search(searcher, matcher, &mut sink)?;
+            let mut lines = Lines {
+                inner: &mut sink,
+                start: written.load(AtomicOrdering::Relaxed),
+                written,
+                printed: false,
+            };
+            source.search(searcher, matcher, &mut lines)?;
+            let lines = lines.printed;
             Ok(FileOutcome {
                 has_match: sink.has_match(),
                 stats: sink.stats().cloned(),
+                lines,
             })
         }
         Printer::Summary(p) => {
@@ -629,6 +704,7 @@ fn search_with(
             Ok(FileOutcome {
                 has_match: sink.has_match(),
                 stats: sink.stats().cloned(),
+                lines: true,
             })
         }
         Printer::Json(p) => {
@@ -637,6 +713,7 @@ fn search_with(
             Ok(FileOutcome {
                 has_match: sink.has_match(),
                 stats: Some(sink.stats().clone()),
+                lines: true,
             })
         }
     }

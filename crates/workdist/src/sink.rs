@@ -123,7 +123,8 @@ impl Shared {
 }
 
 /// What travels to the writer: a new record, or the next piece of the
-/// record a stream is sending (no separator before it).
+/// record a stream is sending, or a record sent unseparated (no separator
+/// before either).
 struct Piece {
     bytes: Vec<u8>,
     continues: bool,
@@ -242,6 +243,17 @@ impl SinkSender {
     /// the channel is full or another producer's stream is open. An empty
     /// record writes nothing.
     pub fn send(&self, record: Vec<u8>) -> Result<(), SinkClosed> {
+        self.send_record(record, false)
+    }
+
+    /// Send a record that gets no separator before it (ripgrep writes none
+    /// before a file whose only output is "binary file matches" when it
+    /// searches on one thread). It still counts as printed for the next.
+    pub fn send_unseparated(&self, record: Vec<u8>) -> Result<(), SinkClosed> {
+        self.send_record(record, true)
+    }
+
+    fn send_record(&self, record: Vec<u8>, continues: bool) -> Result<(), SinkClosed> {
         if self.is_closed() {
             return Err(SinkClosed);
         }
@@ -254,7 +266,7 @@ impl SinkSender {
         self.tx
             .send(Piece {
                 bytes: record,
-                continues: false,
+                continues,
             })
             .map_err(|_| SinkClosed)
     }
@@ -493,6 +505,29 @@ mod tests {
                 pair[1].trim_end_matches(" b")
             );
         }
+    }
+
+    #[test]
+    fn an_unseparated_record_gets_no_separator_but_counts_as_printed() {
+        let probe = Probe::default();
+        let sink = Sink::spawn(
+            probe.clone(),
+            SinkConfig {
+                separator: Some(b"--\n".to_vec()),
+                ..SinkConfig::default()
+            },
+        );
+        let tx = sink.sender();
+        tx.send_unseparated(b"bin\n".to_vec()).expect("send");
+        tx.send(b"a\n".to_vec()).expect("send");
+        tx.send_unseparated(b"bin2\n".to_vec()).expect("send");
+        tx.send(b"b\n".to_vec()).expect("send");
+        drop(tx);
+        sink.finish().expect("finish");
+        assert_eq!(
+            &*probe.data.lock().expect("lock"),
+            b"bin\n--\na\nbin2\n--\nb\n"
+        );
     }
 
     #[test]

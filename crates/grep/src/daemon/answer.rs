@@ -87,7 +87,8 @@ pub fn answer(
     note: &mut protocol::QueryNote,
 ) -> Result<ExitStatus, ProtocolError> {
     let started = Instant::now();
-    let separator = gq.config.file_separator.clone();
+    // The daemon's output is one-shot `--sort path`'s: in order.
+    let separator = gq.config.file_separator(true);
     let quit_after_match = gq.config.quit_after_match;
     let quiet = gq.config.quiet;
     let want_stats = gq.config.stats;
@@ -152,7 +153,10 @@ pub fn answer(
                 }
                 matched |= r.has_match;
                 if !r.output.is_empty() {
-                    if printed && let Some(sep) = &separator {
+                    if printed
+                        && !r.unseparated
+                        && let Some(sep) = &separator
+                    {
                         buf.extend_from_slice(sep);
                     }
                     printed = true;

@@ -365,6 +365,9 @@ pub struct FileResult {
     pub stats: Option<Stats>,
     /// A per-file error, already formatted as `path: message`.
     pub error: Option<String>,
+    /// No file separator before this output: only "binary file matches"
+    /// (see [`crate::search::FileOutcome::lines`]).
+    pub unseparated: bool,
 }
 
 impl GrepShard {
@@ -612,6 +615,7 @@ impl GrepShard {
                 has_match: outcome.has_match,
                 stats: outcome.stats,
                 error: None,
+                unseparated: !outcome.lines,
             },
             Err(err) => FileResult {
                 error: Some(format!("{}: {}", display.display(), err)),
