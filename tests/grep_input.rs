@@ -431,17 +431,7 @@ fn stop_on_nonmatch_ends_at_the_first_nonmatch() {
 
 /// The real rg to compare with, if there is one.
 fn ripgrep() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("PGREP_INPUT_RG").map(PathBuf::from),
-        Some(PathBuf::from("/work/tools/bin/rg")),
-        Some(PathBuf::from("rg")),
-    ];
-    candidates.into_iter().flatten().find(|rg| {
-        Command::new(rg)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"ripgrep "))
-    })
+    util::ripgrep("PGREP_INPUT_RG", false)
 }
 
 const WORDS: &[&str] = &["foo", "bar", "needle", "x", "Foo", "a.b", "baz", "é", "qux"];

@@ -559,18 +559,7 @@ fn expected_order(
 
 /// Where a real ripgrep is, if anywhere.
 fn real_rg() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PGREP_OUTPUT_RG") {
-        return Some(PathBuf::from(p));
-    }
-    let tools = Path::new("/work/tools/bin/rg");
-    if tools.is_file() {
-        return Some(tools.to_path_buf());
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("rg"))
-            .find(|p| p.is_file())
-    })
+    util::ripgrep("PGREP_OUTPUT_RG", false)
 }
 
 #[test]

@@ -301,20 +301,7 @@ fn daemon_answers_pcre2_searches_as_one_shot() {
 
 /// An rg built with PCRE2, if there is one.
 fn pcre2_rg() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("PGREP_PCRE2_RG") {
-        candidates.push(p.into());
-    }
-    candidates.push("/work/tools/bin/rg".into());
-    candidates.push("rg".into());
-    candidates
-        .push(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/rg-suite/build-pcre2/debug/rg"));
-    candidates.into_iter().find(|rg| {
-        Command::new(rg)
-            .arg("--pcre2-version")
-            .output()
-            .is_ok_and(|out| out.status.success())
-    })
+    util::ripgrep("PGREP_PCRE2_RG", true)
 }
 
 /// Words lines are made of: case variants (ASCII and not), word-character

@@ -220,3 +220,33 @@ pub fn seed_from_env(var: &str, default: u64) -> u64 {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// A real ripgrep to compare with: `$var` if set, else /work/tools/bin/rg,
+/// `rg` on PATH, or one that `bench/rg_suite.sh` built under
+/// target/rg-suite/ (CI runs the suite first, so the oracles that compare
+/// with rg really run there). Only a binary whose `--version` says
+/// "ripgrep" counts (the suite's run directory has an `rg` that is
+/// pgrep-lite); with `pcre2`, only one whose `--pcre2-version` succeeds.
+#[allow(dead_code)]
+pub fn ripgrep(var: &str, pcre2: bool) -> Option<PathBuf> {
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/rg-suite");
+    let candidates = [
+        std::env::var_os(var).map(PathBuf::from),
+        Some(PathBuf::from("/work/tools/bin/rg")),
+        Some(PathBuf::from("rg")),
+        Some(suite.join("build-default/debug/rg")),
+        Some(suite.join("build-pcre2/debug/rg")),
+    ];
+    candidates.into_iter().flatten().find(|rg| {
+        let ok = |arg: &str| {
+            Command::new(rg)
+                .arg(arg)
+                .stdin(Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+        };
+        ok("--version").is_some_and(|o| o.stdout.starts_with(b"ripgrep "))
+            && (!pcre2 || ok("--pcre2-version").is_some())
+    })
+}
