@@ -100,6 +100,16 @@ impl Voice {
         }
     }
 
+    /// ripgrep's message when a search with no path searched nothing (an
+    /// error: the exit status is 2).
+    pub fn nothing_searched(self) -> String {
+        format!(
+            "No files were searched, which means {} probably applied a filter you didn't \
+             expect.\nRunning with --debug will show why files are being skipped.",
+            self.long
+        )
+    }
+
     /// A fatal error, in one line (ripgrep's form in ripgrep's voice).
     pub fn fatal(self, err: &anyhow::Error) -> String {
         match (self.ripgrep, err.downcast_ref::<FlagValue>()) {

@@ -25,8 +25,6 @@ use grep_cli::{CommandReader, CommandReaderBuilder, DecompressionMatcher};
 use grep_searcher::Encoding;
 use ignore::overrides::{Override, OverrideBuilder};
 
-use crate::config::Config;
-
 /// What `-E/--encoding LABEL` asks of the searcher.
 #[derive(Clone, Debug)]
 pub enum EncodingChoice {
@@ -102,18 +100,19 @@ pub struct StandIn {
 }
 
 impl Input {
-    pub fn new(config: &Config) -> Input {
+    /// `--pre` and its `--pre-glob`s (relative to `cwd`), and `-z`. (The
+    /// flags, not the Config: config reads this module to check them.)
+    pub fn new(pre: Option<&Path>, pre_globs: &[String], cwd: &Path, search_zip: bool) -> Input {
         let mut commands = CommandReaderBuilder::new();
         // Read the command's stderr on a thread of its own, so that a
         // chatty command never blocks on a full stderr pipe (ripgrep too).
         commands.async_stderr(true);
         Input {
-            pre: config.pre.as_ref().map(|program| Preprocessor {
-                program: program.clone(),
-                globs: pre_glob_matcher(&config.pre_globs, &config.cwd)
-                    .map_err(|err| format!("{err:#}")),
+            pre: pre.map(|program| Preprocessor {
+                program: program.to_path_buf(),
+                globs: pre_glob_matcher(pre_globs, cwd).map_err(|err| format!("{err:#}")),
             }),
-            zip: config.search_zip.then(DecompressionMatcher::new),
+            zip: search_zip.then(DecompressionMatcher::new),
             commands,
         }
     }

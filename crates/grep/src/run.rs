@@ -135,16 +135,6 @@ where
     }
 }
 
-/// ripgrep's warning when a search with no path searched nothing (an error:
-/// the exit status is 2 unless something matched... which it cannot have).
-pub fn nothing_searched(voice: Voice) -> String {
-    format!(
-        "No files were searched, which means {} probably applied a filter you didn't expect.\n\
-         Running with --debug will show why files are being skipped.",
-        voice.long
-    )
-}
-
 /// Answer through a daemon serving these paths, if there is one and it can;
 /// `None` means search one-shot (after a one-line note when the daemon
 /// was there but failed).
@@ -311,7 +301,7 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
     }
 
     if config.implicit_path && !state.searched.load(Ordering::SeqCst) {
-        msgs.error(nothing_searched(config.voice));
+        msgs.error(config.voice.nothing_searched());
     }
     if config.stats {
         let stats = state.stats.lock().map(|s| s.clone()).unwrap_or_default();

@@ -467,7 +467,12 @@ impl Worker {
             line_buffered: config.buffering == Buffering::Line,
             whole: config.mmap,
             slice: Vec::new(),
-            input: Input::new(config),
+            input: Input::new(
+                config.pre.as_deref(),
+                &config.pre_globs,
+                &config.cwd,
+                config.search_zip,
+            ),
         }
     }
 

@@ -191,7 +191,7 @@ pub fn answer(
         errored = true;
         if !no_messages {
             out.flush(&mut buf)?;
-            let msg = format!("{}: {}\n", voice.name, crate::run::nothing_searched(voice));
+            let msg = format!("{}: {}\n", voice.name, voice.nothing_searched());
             out.send(Kind::Stderr, msg.as_bytes())?;
         }
     }
