@@ -89,7 +89,7 @@ set edit:completion:arg-completer[pgrep-lite] = {|@words|
             cand --search-zip 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH. Turns --pre off (and --pre turns it off)'
             cand --no-search-zip 'no-search-zip'
             cand --no-pre 'no-pre'
-            cand --mmap 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS'
+            cand --mmap 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS; files over 64 MiB are read through the bounded buffer, as without --mmap'
             cand --no-mmap 'Read files through a bounded buffer (the default)'
             cand -F 'Treat the patterns as literal strings, not regular expressions'
             cand --fixed-strings 'Treat the patterns as literal strings, not regular expressions'

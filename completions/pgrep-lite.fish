@@ -71,7 +71,7 @@ complete -c pgrep-lite -l no-encoding
 complete -c pgrep-lite -s z -l search-zip -d 'Search inside compressed files (gzip, bzip2, xz, lzma, lz4, zstd, brotli, compress) through their decompression programs, which must be on PATH. Turns --pre off (and --pre turns it off)'
 complete -c pgrep-lite -l no-search-zip
 complete -c pgrep-lite -l no-pre
-complete -c pgrep-lite -l mmap -d 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS'
+complete -c pgrep-lite -l mmap -d 'Search each file as one block in memory, as ripgrep does through a memory map (its output in the few cases where the two differ, such as where binary data is noticed). pgrep-lite reads the file into memory instead of mapping it, so a file truncated meanwhile cannot kill the run with SIGBUS; files over 64 MiB are read through the bounded buffer, as without --mmap'
 complete -c pgrep-lite -l no-mmap -d 'Read files through a bounded buffer (the default)'
 complete -c pgrep-lite -s F -l fixed-strings -d 'Treat the patterns as literal strings, not regular expressions'
 complete -c pgrep-lite -l no-fixed-strings

@@ -1132,6 +1132,41 @@ fn flags_the_daemon_does_not_search_with_go_one_shot() {
     }
 }
 
+/// Found in review: with `-E LABEL` the daemon ruled files out by looking
+/// for the pattern in their raw bytes, while the searcher sees them
+/// decoded: `-E latin1 café` answered nothing, where one-shot (and rg)
+/// find the line.
+#[test]
+fn a_decoded_search_is_never_ruled_out_by_raw_bytes() {
+    let dir = Dir::grep();
+    dir.create_bytes("d/latin.txt", b"caf\xe9 latin\n");
+    dir.create_bytes("d/other.txt", b"plain text\n");
+    let _g = DaemonGuard::start(&dir, &[]);
+    for args in [
+        &["-E", "latin1", "café"][..],
+        &["-E", "latin1", "-i", "CAFÉ"],
+        &["-E", "latin1", "-x", "café.latin"],
+        &["-E", "windows-1252", "é"],
+        &["-E", "utf-8", "caf\u{FFFD}"],
+        &["-E", "auto", "plain"],
+    ] {
+        let mut asked = vec!["--debug"];
+        asked.extend_from_slice(args);
+        let d = dir.run(&asked);
+        let err = text(&d.stderr);
+        assert!(err.contains("answered by the daemon"), "{args:?}: {err}");
+        let mut one = vec!["--no-daemon", "--sort", "path"];
+        one.extend_from_slice(args);
+        let o = dir.run(&one);
+        assert_eq!(
+            (d.status.code(), text(&d.stdout)),
+            (o.status.code(), text(&o.stdout)),
+            "{args:?}"
+        );
+        assert_eq!(o.status.code(), Some(0), "{args:?}: one-shot finds it");
+    }
+}
+
 /// The config file's flags are read by the client and reach the daemon
 /// with the command line's (the daemon never reads the client's file).
 #[test]

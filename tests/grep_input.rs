@@ -564,17 +564,7 @@ fn mmap_and_no_mmap_match_ripgrep() {
     let trees = seed_from_env("PGREP_INPUT_TREES", 6);
     let mut rng = Rng::new(seed);
     let mut compared = 0;
-    // --null-data needs the matcher's side too (build_matcher); until it
-    // is there, it is left out, with a note.
-    let null_data = {
-        let dir = Dir::grep();
-        dir.create_bytes("nd", b"a\x00b\x00");
-        let (code, out, _) = run(&dir, &["--null-data", "b", "nd"]);
-        code == Some(0) && out == b"b\x00"
-    };
-    if !null_data {
-        eprintln!("note: --null-data does not work yet: left out of the oracle");
-    }
+    let null_data = true;
     for tree in 0..trees {
         let dir = Dir::grep();
         let files: Vec<String> = (0..1 + rng.below(4)).map(|i| format!("t/f{i}")).collect();

@@ -192,7 +192,8 @@ pub struct Cli {
     /// memory map (its output in the few cases where the two differ, such
     /// as where binary data is noticed). pgrep-lite reads the file into
     /// memory instead of mapping it, so a file truncated meanwhile cannot
-    /// kill the run with SIGBUS.
+    /// kill the run with SIGBUS; files over 64 MiB are read through the
+    /// bounded buffer, as without --mmap.
     #[arg(long, overrides_with = "no_mmap", help_heading = "Input")]
     pub mmap: bool,
 

@@ -724,6 +724,15 @@ impl Config {
         Some(sep)
     }
 
+    /// `-E LABEL` (not `auto` or `none`): files are decoded before they are
+    /// searched, so their raw bytes say nothing about matches.
+    pub fn decodes(&self) -> bool {
+        matches!(
+            crate::input::encoding(self.encoding.as_deref()),
+            Ok(crate::input::EncodingChoice::Label(_)) | Err(_)
+        )
+    }
+
     /// True when no match can possibly be reported (`-m 0`, `-f /dev/null`).
     pub fn matches_impossible(&self) -> bool {
         (self.patterns.is_empty() && !self.invert_match) || self.max_count == Some(0)
@@ -767,10 +776,16 @@ fn daemon_action(verb: DaemonVerb, cli: &mut Cli) -> anyhow::Result<DaemonAction
     };
     let extra: Vec<PathBuf> = words.map(PathBuf::from).collect();
     if let Some(first) = extra.first() {
+        let name = verb
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string());
+        let takes = match verb {
+            DaemonVerb::List => "no PATH",
+            DaemonVerb::BenchScan => "a LITERAL and at most one PATH",
+            _ => "at most one PATH",
+        };
         bail!(
-            "--daemon {} takes at most one PATH; {} was not expected",
-            verb.to_possible_value()
-                .map_or_else(String::new, |v| v.get_name().to_string()),
+            "--daemon {name} takes {takes}; {} was not expected",
             first.display()
         );
     }

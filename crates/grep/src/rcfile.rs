@@ -63,7 +63,7 @@ pub fn expand(
         return Ok((args, None));
     };
     let path = PathBuf::from(path);
-    let bytes = std::fs::read(&path).map_err(|err| RcError::Read {
+    let bytes = read_bounded(&path).map_err(|err| RcError::Read {
         path: path.clone(),
         var,
         err,
@@ -79,6 +79,30 @@ pub fn expand(
     out.extend(loaded.args.iter().map(|(_, a)| a.clone()));
     out.extend(given);
     Ok((out, Some(loaded)))
+}
+
+/// The most a config file may hold: flags, not data (`/dev/zero` named by
+/// mistake must not fill memory).
+pub const MAX_CONFIG: u64 = 1 << 20;
+
+/// A regular file's bytes, at most [`MAX_CONFIG`] of them (a FIFO would
+/// block, a device could be endless).
+fn read_bounded(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > MAX_CONFIG {
+        return Err(std::io::Error::other(format!(
+            "{} bytes: a config file holds at most {MAX_CONFIG}",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `--no-config` among the command line's flags (before a `--`). A value
@@ -219,6 +243,21 @@ mod tests {
             msg.contains("/nonexistent/rc") && msg.contains("RIPGREP_CONFIG_PATH"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn only_a_regular_file_of_bounded_size_is_read() {
+        for special in ["/dev/zero", "/"] {
+            let env = |v: &str| (v == "RIPGREP_CONFIG_PATH").then(|| OsString::from(special));
+            let err = expand(os(&["pg", "x"]), env).expect_err(special);
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'#'; MAX_CONFIG as usize + 1]).expect("big");
+        let env = |v: &str| (v == "RIPGREP_CONFIG_PATH").then(|| big.clone().into_os_string());
+        let err = expand(os(&["pg", "x"]), env).expect_err("too big");
+        assert!(err.to_string().contains("at most"), "{err}");
     }
 
     #[test]

@@ -42,6 +42,13 @@ use crate::config::{Config, SearchMode};
 use crate::input::{EncodingChoice, Input, StandIn};
 use crate::matcher::PatternMatcher;
 
+/// The largest file `--mmap` holds whole (ripgrep's map output); a larger
+/// one is read through the bounded buffer, so that `--mmap` never holds
+/// more than this per thread (a 12 GB file would be 12 GB of heap, where
+/// ripgrep's map is reclaimable page cache). The outputs differ only in
+/// where binary data is noticed.
+pub const MMAP_WHOLE_MAX: u64 = 64 << 20;
+
 /// Heap a worker may use for one file: the longest line it buffers (or, with
 /// -U, the whole file). A file that needs more is searched again without the
 /// limit, so the common case keeps every worker small and the rare 200 MB
@@ -242,8 +249,10 @@ impl Output {
 
 impl io::Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        // Only this worker writes: a plain load and store, no locked add.
+        let n = self.written.load(AtomicOrdering::Relaxed);
         self.written
-            .fetch_add(bytes.len() as u64, AtomicOrdering::Relaxed);
+            .store(n + bytes.len() as u64, AtomicOrdering::Relaxed);
         self.buf.extend_from_slice(bytes);
         self.settle()?;
         Ok(bytes.len())
@@ -825,7 +834,9 @@ fn search_whole<S: grep_searcher::Sink<Error = io::Error>>(
 
     let file = std::fs::File::open(path)?;
     let size = regular_size(&file);
-    let Some(len) = size.filter(|&len| len > 0) else {
+    // Larger files are read through the bounded buffer: a map's pages are
+    // the page cache's, ours would be this process's heap, per thread.
+    let Some(len) = size.filter(|&len| len > 0 && len <= MMAP_WHOLE_MAX) else {
         return search_opened(searcher, matcher, &file, size, sink);
     };
     buf.clear();

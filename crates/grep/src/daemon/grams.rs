@@ -208,12 +208,9 @@ pub fn plan(config: &Config, prints_nonmatching: bool, list_files: bool) -> Plan
     if config.engine != crate::cli::Engine::Default {
         return Plan::FullScan(FullScan::Pcre2);
     }
-    // `-E none` searches the raw bytes the index holds.
-    if config
-        .encoding
-        .as_deref()
-        .is_some_and(|e| !e.eq_ignore_ascii_case("none"))
-    {
+    // `-E none` and `-E auto` search the raw bytes the index holds (files
+    // with a byte-order mark are always candidates).
+    if config.decodes() {
         return Plan::FullScan(FullScan::Encoding);
     }
     let patterns: Vec<&str> = config.patterns.iter().map(String::as_str).collect();

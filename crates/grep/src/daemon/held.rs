@@ -316,6 +316,10 @@ pub struct GrepQuery {
     pub required: Option<memchr::memmem::Finder<'static>>,
     /// What the trigram index can narrow ([`super::grams`]).
     pub plan: Plan,
+    /// `-E LABEL`: the searcher sees the held bytes decoded, so nothing
+    /// may be ruled out from the raw bytes (the review found `-E latin1
+    /// café` answered with nothing).
+    pub decodes: bool,
 }
 
 impl GrepQuery {
@@ -708,6 +712,9 @@ fn size_of(held: &Held, root: &Path, rel: &Path) -> u64 {
 /// True when the matcher, or the literal every match needs, finds nothing
 /// in `bytes` (so a search of them would print nothing).
 fn surely_no_match(q: &GrepQuery, bytes: &[u8]) -> bool {
+    if q.decodes {
+        return false;
+    }
     match &q.required {
         Some(finder) => finder.find(bytes).is_none(),
         None if q.config.multiline => {

@@ -239,6 +239,7 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
     };
     let skip_nonmatching = skip_nonmatching && !list_files;
     let plan = super::grams::plan(&config, !skip_nonmatching, list_files);
+    let decodes = config.decodes();
     Ok(GrepQuery {
         plan,
         config,
@@ -249,6 +250,7 @@ pub fn plan(root: &Path, tree: &Tree, q: &protocol::Query) -> Result<GrepQuery, 
         skip_nonmatching,
         required: required.filter(|_| !list_files),
         list_files,
+        decodes,
     })
 }
 
