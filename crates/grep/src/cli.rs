@@ -949,6 +949,185 @@ mod tests {
         assert!(parse_size("99999999999999G").is_err());
     }
 
+    /// Every flag of ripgrep 15.2 (long names, negations, aliases and short
+    /// names, taken from ripgrep-15.2.0/crates/core/flags/defs.rs) exists
+    /// here: the suite checks behaviour, this checks that none is missing.
+    #[test]
+    fn every_ripgrep_flag_is_accepted() {
+        const LONGS: &[&str] = &[
+            "after-context",
+            "auto-hybrid-regex",
+            "before-context",
+            "binary",
+            "block-buffered",
+            "byte-offset",
+            "case-sensitive",
+            "color",
+            "colors",
+            "column",
+            "context",
+            "context-separator",
+            "count",
+            "count-matches",
+            "crlf",
+            "debug",
+            "dfa-size-limit",
+            "encoding",
+            "engine",
+            "field-context-separator",
+            "field-match-separator",
+            "file",
+            "files",
+            "files-with-matches",
+            "files-without-match",
+            "fixed-strings",
+            "follow",
+            "generate",
+            "glob",
+            "glob-case-insensitive",
+            "heading",
+            "help",
+            "hidden",
+            "hostname-bin",
+            "hyperlink-format",
+            "iglob",
+            "ignore",
+            "ignore-case",
+            "ignore-dot",
+            "ignore-exclude",
+            "ignore-file",
+            "ignore-file-case-insensitive",
+            "ignore-files",
+            "ignore-global",
+            "ignore-messages",
+            "ignore-parent",
+            "ignore-vcs",
+            "include-zero",
+            "invert-match",
+            "json",
+            "line-buffered",
+            "line-number",
+            "line-regexp",
+            "max-columns",
+            "max-columns-preview",
+            "max-count",
+            "max-depth",
+            "max-filesize",
+            "maxdepth",
+            "messages",
+            "mmap",
+            "multiline",
+            "multiline-dotall",
+            "no-auto-hybrid-regex",
+            "no-binary",
+            "no-block-buffered",
+            "no-byte-offset",
+            "no-column",
+            "no-config",
+            "no-context-separator",
+            "no-crlf",
+            "no-encoding",
+            "no-filename",
+            "no-fixed-strings",
+            "no-follow",
+            "no-glob-case-insensitive",
+            "no-heading",
+            "no-hidden",
+            "no-ignore",
+            "no-ignore-dot",
+            "no-ignore-exclude",
+            "no-ignore-file-case-insensitive",
+            "no-ignore-files",
+            "no-ignore-global",
+            "no-ignore-messages",
+            "no-ignore-parent",
+            "no-ignore-vcs",
+            "no-include-zero",
+            "no-invert-match",
+            "no-json",
+            "no-line-buffered",
+            "no-line-number",
+            "no-max-columns-preview",
+            "no-messages",
+            "no-mmap",
+            "no-multiline",
+            "no-multiline-dotall",
+            "no-one-file-system",
+            "no-pcre2",
+            "no-pcre2-unicode",
+            "no-pre",
+            "no-require-git",
+            "no-search-zip",
+            "no-sort-files",
+            "no-stats",
+            "no-text",
+            "no-trim",
+            "no-unicode",
+            "null",
+            "null-data",
+            "one-file-system",
+            "only-matching",
+            "passthrough",
+            "passthru",
+            "path-separator",
+            "pcre2",
+            "pcre2-unicode",
+            "pcre2-version",
+            "pre",
+            "pre-glob",
+            "pretty",
+            "quiet",
+            "regex-size-limit",
+            "regexp",
+            "replace",
+            "require-git",
+            "search-zip",
+            "smart-case",
+            "sort",
+            "sort-files",
+            "sortr",
+            "stats",
+            "stop-on-nonmatch",
+            "text",
+            "threads",
+            "trace",
+            "trim",
+            "type",
+            "type-add",
+            "type-clear",
+            "type-list",
+            "type-not",
+            "unicode",
+            "unrestricted",
+            "version",
+            "vimgrep",
+            "with-filename",
+            "word-regexp",
+        ];
+        const SHORTS: &str = ".0ABCEFHILMNPSTUVabcdefghijlmnopqrstuvwxz";
+        let cmd = command();
+        let longs: std::collections::HashSet<String> = cmd
+            .get_arguments()
+            .flat_map(|a| {
+                a.get_long()
+                    .into_iter()
+                    .chain(a.get_all_aliases().into_iter().flatten())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .chain(["help".to_string(), "version".to_string()])
+            .collect();
+        let missing: Vec<&&str> = LONGS.iter().filter(|l| !longs.contains(**l)).collect();
+        assert!(missing.is_empty(), "missing long flags: {missing:?}");
+        let shorts: std::collections::HashSet<char> = cmd
+            .get_arguments()
+            .filter_map(clap::Arg::get_short)
+            .chain(['h', 'V'])
+            .collect();
+        let missing: Vec<char> = SHORTS.chars().filter(|c| !shorts.contains(c)).collect();
+        assert!(missing.is_empty(), "missing short flags: {missing:?}");
+    }
+
     #[test]
     fn no_word_is_a_subcommand() {
         for word in ["daemon", "help", "start", "stop", "status", "list"] {
