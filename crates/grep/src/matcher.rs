@@ -207,24 +207,25 @@ fn pcre2_error(patterns: &[String], msg: &str) -> String {
     out
 }
 
-/// `--pcre2-version`: the PCRE2 library in use, as ripgrep prints it.
+/// `--pcre2-version`: the PCRE2 library in use, as ripgrep prints it, or
+/// None in a build without it.
 #[cfg(feature = "pcre2")]
-pub fn pcre2_version() -> anyhow::Result<String> {
+pub fn pcre2_version() -> Option<String> {
     let (major, minor) = grep_pcre2::version();
     let jit = if cfg!(target_pointer_width = "64") && grep_pcre2::is_jit_available() {
         "available"
     } else {
         "unavailable"
     };
-    Ok(format!(
+    Some(format!(
         "PCRE2 {major}.{minor} is available (JIT is {jit})\n"
     ))
 }
 
 /// `--pcre2-version` in a build without PCRE2.
 #[cfg(not(feature = "pcre2"))]
-pub fn pcre2_version() -> anyhow::Result<String> {
-    anyhow::bail!("PCRE2 is not available in this build of pgrep-lite")
+pub fn pcre2_version() -> Option<String> {
+    None
 }
 
 /// The compiled patterns, in the engine that compiled them.

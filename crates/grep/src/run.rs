@@ -109,9 +109,19 @@ where
             .map(|()| ExitStatus::Found)
             .map_err(anyhow::Error::from),
         Mode::Types => list_types(&config),
-        Mode::Pcre2Version => crate::matcher::pcre2_version()
-            .and_then(|v| write_stdout(v.as_bytes()).map_err(anyhow::Error::from))
-            .map(|()| ExitStatus::Found),
+        // As ripgrep: the answer on stdout either way, status 1 without.
+        Mode::Pcre2Version => match crate::matcher::pcre2_version() {
+            Some(v) => write_stdout(v.as_bytes()).map(|()| ExitStatus::Found),
+            None => write_stdout(
+                format!(
+                    "PCRE2 is not available in this build of {}.\n",
+                    config.voice.long
+                )
+                .as_bytes(),
+            )
+            .map(|()| ExitStatus::NotFound),
+        }
+        .map_err(anyhow::Error::from),
         Mode::Files => {
             if let Some(status) = via_daemon(&args, &ctx, &config, &msgs) {
                 return status;
