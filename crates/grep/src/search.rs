@@ -543,12 +543,22 @@ impl Worker {
         open: &Path,
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        match self.search_file_once(display, open, false, explicit) {
+        self.limited_then_unlimited(|w, unlimited| {
+            w.search_file_once(display, open, unlimited, explicit)
+        })
+    }
+
+    /// Run `search` within the heap limit, and if the file needs more,
+    /// start it again without the limit; what the first pass already
+    /// handed over is not printed twice.
+    fn limited_then_unlimited(
+        &mut self,
+        mut search: impl FnMut(&mut Worker, bool) -> io::Result<FileOutcome>,
+    ) -> io::Result<FileOutcome> {
+        match search(self, false) {
             Err(err) if is_heap_limit(&err) => {
-                // Start the file again without the limit; what the first
-                // pass already handed over is not printed twice.
                 self.printer.output().restart();
-                self.search_file_once(display, open, true, explicit)
+                search(self, true)
             }
             other => other,
         }
@@ -593,22 +603,16 @@ impl Worker {
         bytes: &[u8],
         explicit: bool,
     ) -> io::Result<FileOutcome> {
-        if self.whole {
-            return match self.search_source(path, Source::Slice(bytes), false, explicit) {
-                Err(err) if is_heap_limit(&err) => {
-                    self.printer.output().restart();
-                    self.search_source(path, Source::Slice(bytes), true, explicit)
-                }
-                other => other,
+        let whole = self.whole;
+        self.limited_then_unlimited(|w, unlimited| {
+            let mut reader = bytes;
+            let source = if whole {
+                Source::Slice(bytes)
+            } else {
+                Source::Reader(&mut reader)
             };
-        }
-        match self.search_source(path, Source::Reader(&mut &bytes[..]), false, explicit) {
-            Err(err) if is_heap_limit(&err) => {
-                self.printer.output().restart();
-                self.search_source(path, Source::Reader(&mut &bytes[..]), true, explicit)
-            }
-            other => other,
-        }
+            w.search_source(path, source, unlimited, explicit)
+        })
     }
 
     /// Search what a `--pre` or `-z` command prints for a file. Its output
