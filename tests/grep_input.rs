@@ -24,12 +24,10 @@ use std::process::Command;
 
 use util::{Dir, Rng, run_bounded, seed_from_env, set_mode, text};
 
-/// pgrep-lite in `dir` with `args`, no config file.
+/// pgrep-lite in `dir` with `args` (no config file: [`Dir::command`]).
 fn command(dir: &Dir, args: &[&str]) -> Command {
     let mut cmd = dir.command();
-    cmd.args(args)
-        .env_remove("RIPGREP_CONFIG_PATH")
-        .env_remove("PGREP_LITE_CONFIG_PATH");
+    cmd.args(args);
     cmd
 }
 

@@ -19,7 +19,7 @@ mod util;
 use std::cmp::Ordering;
 use std::fs::{File, FileTimes};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, SystemTime};
 
 use util::{Dir, Rng, run_bounded, seed_from_env, text};
@@ -31,21 +31,12 @@ fn bin() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_pgrep-lite")))
 }
 
-/// `program args` in `dir`, as [`Dir::command`] runs the tool: no input,
-/// no colour or config variables, a private runtime directory (so no
-/// daemon answers).
+/// `program args` in `dir`, as [`Dir::command`] runs the tool (no input,
+/// no colour or config variables, a private runtime directory so that no
+/// daemon answers), and no WSL prefix in hyperlinks.
 fn run_in(dir: &Dir, program: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(program);
-    cmd.current_dir(dir.path())
-        .stdin(Stdio::null())
-        .env_remove("NO_COLOR")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("RIPGREP_CONFIG_PATH")
-        .env_remove("PGREP_LITE_CONFIG_PATH")
-        .env_remove("WSL_DISTRO_NAME")
-        .env("HOME", dir.path())
-        .env("XDG_RUNTIME_DIR", dir.runtime())
-        .args(args);
+    let mut cmd = dir.command_for(program);
+    cmd.env_remove("WSL_DISTRO_NAME").args(args);
     run_bounded(&mut cmd, None)
 }
 

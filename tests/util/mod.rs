@@ -116,7 +116,14 @@ impl Dir {
     /// The tool, run in this directory with no standard input (so that it
     /// searches the directory, as from a terminal) and no colour variables.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(&self.bin);
+        self.command_for(&self.bin)
+    }
+
+    /// Another program (a real rg, an older build) run as [`Dir::command`]
+    /// runs the tool: same directory, input and environment.
+    #[allow(dead_code)]
+    pub fn command_for(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
         cmd.current_dir(self.path())
             .stdin(Stdio::null())
             .env_remove("NO_COLOR")

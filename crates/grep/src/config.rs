@@ -229,8 +229,6 @@ pub struct Config {
     // walk and run
     pub discovery: DiscoveryOptions,
     pub threads: usize,
-    /// Output in ascending path order (`--sort path`, `--sort-files`).
-    pub sort: bool,
     /// Any `--sort`/`--sortr` other than none (including path ascending).
     pub sort_order: Option<SortOrder>,
     pub buffering: Buffering,
@@ -519,11 +517,6 @@ impl Config {
             };
             key.map(|key| SortOrder { key, reverse })
         };
-        let sort = sort_order
-            == Some(SortOrder {
-                key: SortKey::Path,
-                reverse: false,
-            });
         let threads = if is_one_file {
             1
         } else {
@@ -692,7 +685,6 @@ impl Config {
             stats,
             discovery,
             threads,
-            sort,
             sort_order,
             buffering,
             no_messages: cli.no_messages,
@@ -722,6 +714,22 @@ impl Config {
             sep.push(b'\n');
         }
         Some(sep)
+    }
+
+    /// Output in ascending path order (`--sort path`, `--sort-files`): the
+    /// order the daemon answers in.
+    pub fn sorted_by_path(&self) -> bool {
+        self.sort_order
+            == Some(SortOrder {
+                key: SortKey::Path,
+                reverse: false,
+            })
+    }
+
+    /// Files are searched and printed in order (any sort, or one thread):
+    /// ripgrep's one-thread shape, whose printer writes the file separator.
+    pub fn ordered(&self) -> bool {
+        self.sort_order.is_some() || self.threads <= 1
     }
 
     /// `-E LABEL` (not `auto` or `none`): files are decoded before they are

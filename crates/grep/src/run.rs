@@ -235,7 +235,7 @@ fn search(config: &Config, mode: SearchMode, msgs: &Diagnostics) -> anyhow::Resu
         return Ok(false);
     }
     let walk = discovery(config, msgs)?;
-    let ordered = config.sort_order.is_some() || config.threads <= 1;
+    let ordered = config.ordered();
     let sink = sink_for(config, config.file_separator(ordered));
     let state = SearchState {
         config,
@@ -429,7 +429,7 @@ fn list_files(config: &Config, msgs: &Diagnostics) -> anyhow::Result<bool> {
             }
         }
     };
-    if config.sort_order.is_some() || config.threads <= 1 {
+    if config.ordered() {
         let mut batch = new_batch();
         for item in ordered_walk(&walk, config, msgs) {
             if visit(&mut batch, item) == Flow::Quit {

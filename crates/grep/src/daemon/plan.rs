@@ -109,7 +109,7 @@ fn unsupported_flag(config: &Config) -> Option<&'static str> {
         (config.search_zip, "-z/--search-zip"),
         (config.pre.is_some(), "--pre"),
         (
-            config.sort_order.is_some() && !config.sort,
+            config.sort_order.is_some() && !config.sorted_by_path(),
             "--sort/--sortr other than `--sort path`",
         ),
         (o.same_file_system, "--one-file-system"),
