@@ -75,7 +75,11 @@ fn main() {
             continue;
         }
         let (ka, kb) = (key(a), key(b));
-        if ka == kb && a.names == b.names && a.use_names == b.use_names {
+        if ka == kb
+            && a.names == b.names
+            && a.cfg_names == b.cfg_names
+            && a.use_names == b.use_names
+        {
             same += 1;
             continue;
         }
@@ -91,7 +95,7 @@ fn main() {
         if ka.1 != kb.1 {
             println!("  mod declarations differ");
         }
-        if a.names != b.names || a.use_names != b.use_names {
+        if a.names != b.names || a.cfg_names != b.cfg_names || a.use_names != b.use_names {
             println!("  names differ");
         }
     }

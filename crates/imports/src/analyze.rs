@@ -217,6 +217,7 @@ pub fn analyze(
             module: module.as_deref(),
             scopes: &scan.scopes,
             names: &scan.names,
+            cfg_names: &scan.cfg_names,
             use_names: &scan.use_names,
             libs: &libs,
             aliases: place.package.and_then(|i| extern_aliases.get(&i)),
@@ -262,6 +263,7 @@ struct Ctx<'a> {
     module: Option<&'a [String]>,
     scopes: &'a [(ScopeId, String)],
     names: &'a BTreeMap<ScopeId, BTreeSet<String>>,
+    cfg_names: &'a BTreeMap<ScopeId, BTreeMap<String, Vec<Cfg>>>,
     use_names: &'a BTreeMap<ScopeId, BTreeSet<String>>,
     libs: &'a HashMap<&'a str, &'a str>,
     aliases: Option<&'a HashMap<String, String>>,
@@ -422,6 +424,18 @@ impl Ctx<'_> {
                     .get(&s.scope)
                     .is_some_and(|n| n.contains(first)));
         if declared {
+            return (Class::Local, crate_path(&here(), &segs));
+        }
+        // Declared here only under a cfg: local where that cfg holds; a
+        // site under another cfg names the dependency, if there is one
+        // (`#[cfg(feature = "log")] pub use log;` beside
+        // `#[cfg(not(feature = "log"))] mod log { .. }`).
+        if let Some(cfgs) = self.cfg_names.get(&s.scope).and_then(|n| n.get(first)) {
+            if !cfgs.contains(&s.cfg)
+                && let class @ Class::Dependency { .. } = self.external(first, s)
+            {
+                return (class, s.path.clone());
+            }
             return (Class::Local, crate_path(&here(), &segs));
         }
         // Edition 2015: `use` paths start at the crate root.

@@ -26,6 +26,7 @@ pub(super) struct Collector {
     pub(super) sites: Vec<RawSite>,
     pub(super) mods: Vec<ModDecl>,
     pub(super) names: BTreeMap<ScopeId, BTreeSet<String>>,
+    pub(super) cfg_names: BTreeMap<ScopeId, BTreeMap<String, Vec<Cfg>>>,
     pub(super) use_names: BTreeMap<ScopeId, BTreeSet<String>>,
     /// The current scope, and all of them (see [`super::site::FileScan::scopes`]).
     scope: ScopeId,
@@ -84,8 +85,25 @@ impl Collector {
         scope_path(&self.scopes, self.scope)
     }
 
+    /// A name the current scope declares (see [`super::site::FileScan::names`]
+    /// and [`super::site::FileScan::cfg_names`]).
     pub(super) fn name(&mut self, name: String) {
-        self.names.entry(self.scope).or_default().insert(name);
+        match self.cfg.last() {
+            Some(cfg) if *cfg != Cfg::default() => {
+                let cfgs = self
+                    .cfg_names
+                    .entry(self.scope)
+                    .or_default()
+                    .entry(name)
+                    .or_default();
+                if !cfgs.contains(cfg) {
+                    cfgs.push(cfg.clone());
+                }
+            }
+            _ => {
+                self.names.entry(self.scope).or_default().insert(name);
+            }
+        }
     }
 
     pub(super) fn use_name(&mut self, name: String) {

@@ -433,11 +433,13 @@ impl<'a> Walker<'_, 'a> {
             "mod" if block != Block::Fields => {
                 if let Some(name) = self.ident(lv, k + 1) {
                     let name = name.to_string();
-                    self.v.name(name.clone());
                     if self.group(lv, k + 2, Delim::Brace) {
                         let inner = self.inside(lv, k + 2);
                         let (inner_attrs, s) = self.inner_attrs(&inner);
                         let (pushed, _) = self.enter(inner_attrs);
+                        // `mod n { #![cfg(unix)] .. }`: declared under its
+                        // inner cfg too.
+                        self.v.name(name.clone());
                         self.v.docs_flush();
                         self.v.push_scope(name);
                         self.walk(&inner[s..], Block::Module);
@@ -446,6 +448,7 @@ impl<'a> Walker<'_, 'a> {
                         self.v.leave(pushed);
                         return;
                     }
+                    self.v.name(name.clone());
                     self.v.mod_decl(name, attrs);
                     return;
                 }

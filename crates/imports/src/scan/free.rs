@@ -57,10 +57,19 @@ pub(super) fn token_paths(tokens: TokenStream, out: &mut Vec<(String, Span)>) {
             let span = tts[i].span();
             let mut j = i + 1;
             while is_colons(&tts, j) {
-                match tts.get(j + 2) {
-                    Some(TokenTree::Ident(id)) => {
+                match (tts.get(j + 2), tts.get(j + 3)) {
+                    (Some(TokenTree::Ident(id)), _) => {
                         segs.push(id.to_string());
                         j += 3;
+                    }
+                    // `log::$level!(..)` in a macro body: a metavariable
+                    // ends the path, whose crate is still named.
+                    (Some(TokenTree::Punct(d)), Some(TokenTree::Ident(id)))
+                        if d.as_char() == '$' =>
+                    {
+                        segs.push(format!("${id}"));
+                        j += 4;
+                        break;
                     }
                     _ => break,
                 }
@@ -210,6 +219,13 @@ fn flat_token_paths(t: &Toks, from: usize, to: usize, out: &mut Vec<(String, u32
             while colons(j) && ident(j + 2) {
                 segs.push(t.str(j + 2));
                 j += 3;
+            }
+            // `log::$level!(..)` in a macro body: a metavariable ends the
+            // path, whose crate is still named.
+            if colons(j) && is(j + 2, b'$') && ident(j + 3) && toks[j + 2].end == toks[j + 3].start
+            {
+                segs.push(&t.text[toks[j + 2].start as usize..toks[j + 3].end as usize]);
+                j += 4;
             }
             if segs.len() >= 2 || leading {
                 let lead = if leading { "::" } else { "" };

@@ -134,6 +134,7 @@ fn collected(v: collect::Collector) -> FileScan {
         mods: v.mods,
         scopes: v.scopes,
         names: v.names,
+        cfg_names: v.cfg_names,
         use_names: v.use_names,
         ..FileScan::default()
     };

@@ -101,6 +101,11 @@ pub struct FileScan {
     /// of the type namespace (modules, types, traits). A path starting with
     /// one of them is local, even if a crate has the same name.
     pub names: BTreeMap<ScopeId, BTreeSet<String>>,
+    /// Names declared only under a `cfg` (`#[cfg(not(feature = "log"))]
+    /// mod log`), with the cfg of each declaration. A path starting with
+    /// one of them is local where that cfg holds; under another cfg
+    /// (`#[cfg(feature = "log")] pub use log;`) it may name the crate.
+    pub cfg_names: BTreeMap<ScopeId, BTreeMap<String, Vec<Cfg>>>,
     /// Names brought into each scope by `use` and `extern crate`. A path in
     /// code starting with one of them goes through that import (already a
     /// site of its own); a `use` path does not resolve through them.

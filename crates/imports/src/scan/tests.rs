@@ -195,6 +195,40 @@ fn fast_engine_matches_the_full_parse() {
         assert_eq!(fast.mods, full.mods, "{src}");
         assert_eq!(fast.scopes, full.scopes, "{src}");
         assert_eq!(fast.names, full.names, "{src}");
+        assert_eq!(fast.cfg_names, full.cfg_names, "{src}");
         assert_eq!(fast.use_names, full.use_names, "{src}");
+    }
+}
+
+/// mio writes `log::$level!(..)` inside a `macro_rules!` body: the crate is
+/// named even though the path ends in a metavariable (it was called
+/// misplaced, its only other use being in an example).
+#[test]
+fn a_macro_path_ending_in_a_metavariable_names_its_crate() {
+    let src = "macro_rules! log { ($level:ident, $($t:tt)*) => { #[cfg(feature = \"log\")] { log::$level!($($t)*); } } }";
+    for engine in [Engine::Full, Engine::Fast] {
+        let got: Vec<String> = scan_with(src.as_bytes(), engine)
+            .sites
+            .into_iter()
+            .filter(|s| s.kind == SiteKind::Macro)
+            .map(|s| s.path)
+            .collect();
+        assert_eq!(got, vec!["log::$level".to_string()], "{engine:?}");
+    }
+}
+
+/// icu_provider: `#[cfg(feature = "logging")] pub use log;` beside
+/// `#[cfg(not(feature = "logging"))] pub mod log { .. }`. The module is a
+/// name of its cfg only, so that the `use` can name the crate.
+#[test]
+fn a_name_declared_under_a_cfg_is_recorded_with_it() {
+    let src = "#[cfg(feature = \"logging\")]\npub use log;\n#[cfg(not(feature = \"logging\"))]\npub mod log { pub struct S; }\nstruct Always;";
+    for engine in [Engine::Full, Engine::Fast] {
+        let s = scan_with(src.as_bytes(), engine);
+        let always: Vec<&String> = s.names.get(&0).into_iter().flatten().collect();
+        assert_eq!(always, vec!["Always"], "{engine:?}");
+        let cfgs = &s.cfg_names[&0]["log"];
+        assert_eq!(cfgs.len(), 1, "{engine:?}");
+        assert!(cfgs[0].other && cfgs[0].features.is_empty(), "{engine:?}");
     }
 }
