@@ -715,3 +715,83 @@ fn modules_the_walk_skips_are_still_analysed() {
     );
     assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
 }
+
+/// The four false alarms the compiler's verdict showed (issue 14), each as
+/// the crate that had it: a runtime crate used only through a derive's
+/// expansion (wasmtime's `serde` beside `serde_derive`, borsh); a name
+/// declared only under a cfg (icu_provider's `mod log` beside
+/// `#[cfg(feature = "logging")] pub use log;`); a library named unlike its
+/// package, whose manifest is only in Cargo's registry sources (libredox's
+/// `redox_syscall` is `syscall`); and a path ending in a macro variable
+/// (mio's `log::$level!`, called misplaced).
+#[test]
+fn what_the_compiler_counts_as_used_is_not_called_unused() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         [dependencies]\nserde = \"1\"\nserde_derive = \"1\"\nborsh = \"1\"\nborsh-derive = \"1\"\n\
+         log = { version = \"0.4\", optional = true }\nredox_syscall = \"0.5\"\nmio-log = { package = \"log\", version = \"0.4\" }\n\
+         really-unused = \"1\"\n\
+         [features]\nlogging = [\"log\"]\n",
+    );
+    dir.create(
+        "src/lib.rs",
+        "mod macros;\n\
+         #[derive(serde_derive::Serialize, borsh_derive::BorshSerialize)]\npub struct S;\n\
+         #[cfg(feature = \"logging\")]\npub use log;\n\
+         #[cfg(not(feature = \"logging\"))]\npub mod log { pub fn noop() {} }\n\
+         pub fn f() { syscall::call(); }\n",
+    );
+    dir.create(
+        "src/macros.rs",
+        "macro_rules! log {\n    ($level:ident, $($t:tt)*) => { mio_log::$level!($($t)*) };\n}\n",
+    );
+    dir.create("tests/it.rs", "use mio_log::warn;\n");
+    // Cargo's unpacked copy of redox_syscall, which names its library.
+    dir.create(
+        ".cargo-home/registry/src/index.crates.io-0000/redox_syscall-0.5.18/Cargo.toml",
+        "[package]\nname = \"redox_syscall\"\nversion = \"0.5.18\"\n[lib]\nname = \"syscall\"\n",
+    );
+    // An older major version elsewhere names it differently: the
+    // requirement (0.5) picks the copy.
+    dir.create(
+        ".cargo-home/registry/src/index.crates.io-0000/redox_syscall-0.9.0/Cargo.toml",
+        "[package]\nname = \"redox_syscall\"\nversion = \"0.9.0\"\n[lib]\nname = \"other\"\n",
+    );
+    let out = dir.stdout(&["--unused-deps"], 1);
+    assert_eq!(
+        out,
+        "app (Cargo.toml)\n  unused normal dependency: really-unused\n"
+    );
+}
+
+/// A `vendor/` directory above the package holds the dependency's
+/// manifest, and the workspace's `Cargo.lock` says which version.
+#[test]
+fn a_vendored_dependency_is_known_by_its_library_name() {
+    let dir = Dir::pimports();
+    dir.create(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nfancy-pkg = \"1\"\n",
+    );
+    dir.create("app/src/lib.rs", "pub use plain::Thing;\n");
+    dir.create(
+        "app/Cargo.lock",
+        "version = 4\n[[package]]\nname = \"fancy-pkg\"\nversion = \"1.2.0\"\n",
+    );
+    dir.create(
+        "vendor/fancy-pkg-1.2.0/Cargo.toml",
+        "[package]\nname = \"fancy-pkg\"\nversion = \"1.2.0\"\n[lib]\nname = \"plain\"\n",
+    );
+    dir.create(
+        "vendor/fancy-pkg/Cargo.toml",
+        "[package]\nname = \"fancy-pkg\"\nversion = \"1.3.0\"\n[lib]\nname = \"newer\"\n",
+    );
+    assert_eq!(dir.stdout(&["--unused-deps", "app"], 0), "");
+    dir.create("app/src/lib.rs", "pub use newer::Thing;\n");
+    assert_eq!(
+        dir.stdout(&["--unused-deps", "app"], 1),
+        "app (app/Cargo.toml)\n  unused normal dependency: fancy-pkg\n"
+    );
+}

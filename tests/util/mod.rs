@@ -87,7 +87,11 @@ impl Dir {
 
     /// A directory for pimports.
     pub fn pimports() -> Dir {
-        Dir::new(env!("CARGO_BIN_EXE_pimports"))
+        let dir = Dir::new(env!("CARGO_BIN_EXE_pimports"));
+        // Dependencies' manifests are read from Cargo's registry sources:
+        // the tests' own, not the machine's.
+        let home = dir.path().join(".cargo-home");
+        dir.with_env("CARGO_HOME", home)
     }
 
     pub fn path(&self) -> &Path {

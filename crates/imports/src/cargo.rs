@@ -8,14 +8,17 @@
 //! `examples/*`, `build.rs`) plus explicit `[lib]`, `[[bin]]`, ... tables.
 //! The name code uses for a dependency is its key in the table (a rename
 //! when `package = ".."` is given), with `-` turned into `_`, except when
-//! the dependency's own manifest is at hand (a path dependency, or a
-//! package found under the same paths, as in a vendor directory) and names
-//! its library differently (`[lib] name = ".."`).
+//! the dependency's own manifest is at hand (a path dependency, a package
+//! found under the same paths, or a copy that Cargo unpacked or a
+//! `vendor/` directory holds: [`crate::registry`]) and names its library
+//! differently (`[lib] name = ".."`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+
+use crate::registry::Sources;
 
 /// The kind of a dependency table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -97,6 +100,9 @@ pub struct Dep {
     /// A path dependency's directory.
     #[serde(skip)]
     pub path: Option<PathBuf>,
+    /// The version requirement, if one is given.
+    #[serde(skip)]
+    pub req: Option<String>,
     /// The name code uses, once resolved.
     pub code_name: String,
     /// The dependency's own manifest was not found, so `code_name` is the
@@ -387,7 +393,7 @@ fn package(
                 }
                 other => other.clone(),
             };
-            let (package, optional, path) = match &spec {
+            let (package, optional, path, req) = match &spec {
                 toml::Value::Table(s) => (
                     s.get("package")
                         .and_then(|p| p.as_str())
@@ -395,8 +401,12 @@ fn package(
                         .to_string(),
                     s.get("optional").and_then(|o| o.as_bool()).unwrap_or(false),
                     s.get("path").and_then(|p| p.as_str()).map(|p| dir.join(p)),
+                    s.get("version")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_string),
                 ),
-                _ => (key.clone(), false, None),
+                toml::Value::String(v) => (key.clone(), false, None, Some(v.clone())),
+                _ => (key.clone(), false, None, None),
             };
             // The same dependency in two target tables: keep one.
             if deps.iter().any(|d: &Dep| d.key == *key && d.kind == kind) {
@@ -408,6 +418,7 @@ fn package(
                 kind,
                 optional,
                 path,
+                req,
                 code_name: key.replace('-', "_"),
                 guessed: false,
             });
@@ -590,6 +601,7 @@ fn resolve_code_names(packages: &mut [Package]) {
         .iter()
         .map(|p| (p.dir.clone(), p.lib_name.clone()))
         .collect();
+    let mut sources: Option<Sources> = None;
     for p in packages.iter_mut() {
         for d in &mut p.deps {
             if d.key != d.package {
@@ -608,7 +620,20 @@ fn resolve_code_names(packages: &mut [Package]) {
                 .or_else(|| by_name.get(&d.package).cloned().flatten());
             match lib {
                 Some(lib) => d.code_name = lib,
-                None => d.guessed = !by_name.contains_key(&d.package) && d.path.is_none(),
+                None if !by_name.contains_key(&d.package) && d.path.is_none() => {
+                    // Read from a copy of the dependency Cargo has
+                    // unpacked or a vendor directory has, else guessed.
+                    let found = sources.get_or_insert_with(Sources::new).lib_name(
+                        &p.dir,
+                        &d.package,
+                        d.req.as_deref(),
+                    );
+                    match found {
+                        Some(lib) => d.code_name = lib,
+                        None => d.guessed = true,
+                    }
+                }
+                None => {}
             }
         }
     }

@@ -5,6 +5,7 @@
 //!   syn's parse of the whole file);
 //! * [`build_dir`]: which directories are Cargo's build output (skipped);
 //! * [`cargo`]: manifests, targets, dependencies and their names in code;
+//! * [`registry`]: the manifests of dependencies Cargo unpacked or vendored;
 //! * [`analyze`]: module paths and the classification of every site;
 //! * [`report`]: inventory, by-crate, unused dependencies, DOT, cycles;
 //! * [`cli`]: the command line, read once into a [`config::Config`];
@@ -28,6 +29,7 @@ pub mod build_dir;
 pub mod cargo;
 pub mod cli;
 pub mod config;
+pub mod registry;
 pub mod report;
 pub mod run;
 pub mod scan;

@@ -215,15 +215,46 @@ fn uses<'a>(
                 dep_kind,
                 name,
             } = &s.class
-                && *package == d.package
-                && (*name == d.code_name || d.guessed)
                 && *dep_kind == kind
+                && ((*package == d.package && (*name == d.code_name || d.guessed))
+                    || expands_to(package, &d.package))
             {
                 out.push((f, s));
             }
         }
     }
     out
+}
+
+/// Whether code using the procedural-macro package `macros` uses package
+/// `runtime` through the macros' expansion, by the naming convention of
+/// such pairs: `serde_derive`'s `#[derive(Serialize)]` expands to code
+/// naming `serde`, `borsh-derive`'s to `borsh`, `tokio-macros`' to `tokio`.
+/// rustc counts the runtime crate used then, so `serde` beside a
+/// `serde_derive` that is used is not unused, whether or not any code
+/// names `serde` itself.
+fn expands_to(macros: &str, runtime: &str) -> bool {
+    const SUFFIXES: [&str; 6] = [
+        "_derive",
+        "_derive_internal",
+        "_macros",
+        "_macro",
+        "_proc_macro",
+        "_codegen",
+    ];
+    // `-` and `_` are the same in package names here.
+    let same = |a: &[u8], b: &[u8]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x == y || (*x == b'-' || *x == b'_') && (*y == b'-' || *y == b'_'))
+    };
+    let (m, r) = (macros.as_bytes(), runtime.as_bytes());
+    m.len() > r.len()
+        && same(&m[..r.len()], r)
+        && SUFFIXES
+            .iter()
+            .any(|suffix| same(&m[r.len()..], suffix.as_bytes()))
 }
 
 /// Code that only exists for tests: a test-like target, `#[cfg(test)]`, a
@@ -601,6 +632,28 @@ fn tarjan(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn macro_packages_expand_to_their_runtime_crates() {
+        for (m, r) in [
+            ("serde_derive", "serde"),
+            ("borsh-derive", "borsh"),
+            ("tokio-macros", "tokio"),
+            ("foo_bar-derive", "foo-bar"),
+        ] {
+            assert!(super::expands_to(m, r), "{m} {r}");
+        }
+        for (m, r) in [
+            ("serde", "serde"),
+            ("serde_json", "serde"),
+            ("serde_derive", "serde_json"),
+            ("serdex_derive", "serde"),
+            ("é_derive", "é"),
+            ("é_derive", "a"),
+        ] {
+            assert_eq!(super::expands_to(m, r), r == "é", "{m} {r}");
+        }
+    }
+
     use super::*;
 
     #[test]
