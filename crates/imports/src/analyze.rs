@@ -77,6 +77,10 @@ pub struct FileReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parse_error: Option<crate::scan::ParseFailure>,
     pub sites: Vec<Site>,
+    /// Whether the file has test code (a `#[cfg(test)]` site or a doc
+    /// test), counted before the report's filter dropped any site.
+    #[serde(skip)]
+    pub test_code: bool,
 }
 
 /// Where a file sits: its package, targets and module path.
@@ -166,12 +170,15 @@ fn owner(dirs: &HashMap<&Path, usize>, file: &Path) -> Option<usize> {
     file.ancestors().skip(1).find_map(|d| dirs.get(d).copied())
 }
 
-/// Classify every site of every file, on `threads` threads.
+/// Classify every site of every file, on `threads` threads, keeping the
+/// sites `keep` accepts (a report that reads only dependencies need not
+/// hold the other nine in ten sites: this was most of a run's memory).
 pub fn analyze(
     packages: &[Package],
     scans: HashMap<PathBuf, FileScan>,
     display: &(dyn Fn(&Path) -> String + Sync),
     threads: usize,
+    keep: &(dyn Fn(&Class) -> bool + Sync),
 ) -> Vec<FileReport> {
     let places = places(packages, &scans);
     let mut dirs: HashMap<&Path, usize> = HashMap::new();
@@ -222,7 +229,16 @@ pub fn analyze(
             libs: &libs,
             aliases: place.package.and_then(|i| extern_aliases.get(&i)),
         };
-        let sites = scan.sites.iter().map(|s| ctx.classify(s)).collect();
+        let test_code = scan
+            .sites
+            .iter()
+            .any(|s| s.cfg.test || s.kind == SiteKind::DocTest);
+        let sites = scan
+            .sites
+            .iter()
+            .map(|s| ctx.classify(s))
+            .filter(|s| keep(&s.class))
+            .collect();
         FileReport {
             path: display(&abs),
             abs,
@@ -238,6 +254,7 @@ pub fn analyze(
             partial: scan.partial,
             parse_error: scan.failure.clone(),
             sites,
+            test_code,
         }
     };
     // Every site of every file is classified independently: in parallel
@@ -503,6 +520,7 @@ mod tests {
             scans,
             &|p: &Path| p.strip_prefix(d).expect("rel").display().to_string(),
             2,
+            &|_| true,
         );
         let modules: Vec<(&str, &str)> = reports
             .iter()

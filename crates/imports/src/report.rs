@@ -298,11 +298,7 @@ pub fn unused_deps(
             || files
                 .iter()
                 .filter(|f| f.package.as_deref() == Some(p.name.as_str()))
-                .any(|f| {
-                    f.sites
-                        .iter()
-                        .any(|s| s.cfg.test || s.kind == SiteKind::DocTest)
-                });
+                .any(|f| f.test_code);
         for d in &p.deps {
             if p.ignored.iter().any(|i| *i == d.key || *i == d.package) || forwards.contains(&d.key)
             {

@@ -223,7 +223,22 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     for e in &manifest_errors {
         diag.error(e);
     }
-    let files = analyze::analyze(&packages, scans, &|p: &Path| display(&cwd, p), threads);
+    // The sites each report reads: the others are dropped as soon as
+    // they are classified.
+    let keep: &(dyn Fn(&analyze::Class) -> bool + Sync) = match &config.report {
+        Report::UnusedDeps | Report::Explain(_) => {
+            &|c| matches!(c, analyze::Class::Dependency { .. })
+        }
+        Report::ByCrate => &|c| !matches!(c, analyze::Class::Local),
+        Report::Json | Report::Inventory | Report::Dot | Report::Cycles => &|_| true,
+    };
+    let files = analyze::analyze(
+        &packages,
+        scans,
+        &|p: &Path| display(&cwd, p),
+        threads,
+        keep,
+    );
     let t_analyze = started.elapsed();
 
     let focus = config.focus.as_ref();
