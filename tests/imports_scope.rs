@@ -157,6 +157,27 @@ fn package_seen_in_part_is_not_judged() {
     );
 }
 
+#[test]
+fn package_under_two_given_paths_is_judged_once() {
+    // `pimports --unused-deps crates crates/a` read crates/a twice and
+    // printed each finding once per copy.
+    let dir = Dir::pimports();
+    dir.create(
+        "crates/a/Cargo.toml",
+        "[package]\nname = \"a\"\nedition = \"2021\"\n\n[dependencies]\nx = \"1\"\n",
+    );
+    dir.create("crates/a/src/lib.rs", "pub fn f() {}\n");
+    let out = dir.run(&["--unused-deps", "crates", "crates/a", "crates"]);
+    assert_eq!(
+        (out.status.code(), text(&out.stdout), text(&out.stderr)),
+        (
+            Some(1),
+            "a (crates/a/Cargo.toml)\n  unused normal dependency: x\n".to_string(),
+            String::new()
+        )
+    );
+}
+
 /// One crate `app`: `src/lib.rs` and the given module files.
 fn crate_with(files: &[(&str, &str)]) -> Dir {
     let dir = Dir::pimports();

@@ -118,6 +118,12 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
             }
         }
     }
+    // A path given twice, or inside another given path, is walked twice:
+    // each file and manifest is kept once (a package read twice was
+    // judged twice, and half of it judged unseen).
+    let mut kept = std::collections::HashSet::new();
+    sources.retain(|p| kept.insert(p.clone()));
+    manifests.retain(|p| kept.insert(p.clone()));
     // The manifests above each path: the package (and workspace) a
     // subdirectory belongs to.
     for r in &abs_roots {
