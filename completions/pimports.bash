@@ -23,7 +23,7 @@ _pimports() {
 
     case "${cmd}" in
         pimports)
-            opts="-j -h -V --focus --only-focus --json --by-crate --dot --cycles --unused-deps --explain --stats --full-parse --threads --hidden --no-ignore --generate --help --version"
+            opts="-j -g -q -h -V --focus --only-focus --json --by-crate --dot --cycles --unused-deps --explain --stats --full-parse --threads --glob --quiet --hidden --no-ignore --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -42,6 +42,14 @@ _pimports() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -g)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

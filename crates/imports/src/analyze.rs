@@ -165,6 +165,25 @@ pub fn unscanned_modules(packages: &[Package], scans: &HashMap<PathBuf, FileScan
     out
 }
 
+/// The files each package compiles (by index into `packages`): its
+/// target roots and the files `mod` declarations reach from them, read
+/// or not, found or not. A package's verdicts rest on all of them.
+pub fn package_files(
+    packages: &[Package],
+    scans: &HashMap<PathBuf, FileScan>,
+) -> Vec<BTreeSet<PathBuf>> {
+    let mut out = vec![BTreeSet::new(); packages.len()];
+    for (set, p) in out.iter_mut().zip(packages) {
+        set.extend(p.targets.iter().map(|t| t.root.clone()));
+    }
+    for (file, place) in places(packages, scans) {
+        if let Some(set) = place.package.and_then(|i| out.get_mut(i)) {
+            set.insert(file);
+        }
+    }
+    out
+}
+
 /// The package whose directory is the nearest ancestor of `file`.
 fn owner(dirs: &HashMap<&Path, usize>, file: &Path) -> Option<usize> {
     file.ancestors().skip(1).find_map(|d| dirs.get(d).copied())

@@ -53,7 +53,16 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["unused_deps", "cycles"])]
     pub dot: bool,
 
-    /// Report cycles between modules (exit 1 if any).
+    /// Report import cycles between sibling modules (exit 1 if any).
+    ///
+    /// Each import of a module of the same crate is lifted to the children
+    /// of the lowest common ancestor of the two modules: `crate::a::x`
+    /// naming `crate::b::y` makes `crate::a` depend on `crate::b`. Sibling
+    /// trees that depend on each other are a cycle, printed with a
+    /// shortest loop through them and the sites (file:line:column) of each
+    /// step. A module naming its parent or an ancestor, or a parent naming
+    /// its own descendants, is never a cycle; nor is test code
+    /// (`#[cfg(test)]`, doc tests).
     #[arg(long, conflicts_with = "unused_deps")]
     pub cycles: bool,
 
@@ -81,6 +90,26 @@ pub struct Cli {
     /// Threads for parsing (default: available cores).
     #[arg(short = 'j', long, value_name = "NUM")]
     pub threads: Option<usize>,
+
+    /// Include or exclude the files and directories whose path matches
+    /// GLOB (repeatable), as ripgrep's -g does: gitignore-style globs
+    /// matched against paths relative to the current directory, `!GLOB`
+    /// excludes, a later glob wins over an earlier one. An exclusion holds
+    /// for the files `mod` declarations lead to and for workspace members
+    /// too, which are otherwise read whatever ignore rules say. Manifests
+    /// (Cargo.toml) are read unless a `!` glob excludes them: a glob that
+    /// includes selects Rust files only. A package whose code a glob hides
+    /// in part is not judged by --unused-deps.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// No warnings on stderr: files syn cannot parse or that are not
+    /// UTF-8, packages left unjudged. Errors are still printed and still
+    /// make the exit status 2 (ripgrep's -q keeps them too; its
+    /// --no-messages is what hides them). The report itself is still
+    /// printed: unlike grep's, pimports' output is its answer.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 
     /// Include hidden files and directories.
     #[arg(long)]

@@ -37,6 +37,10 @@ pub struct Config {
     pub threads: Option<usize>,
     pub hidden: bool,
     pub no_ignore: bool,
+    /// `-g`: ripgrep's glob overrides, in order.
+    pub globs: Vec<String>,
+    /// `-q`: no warnings (errors are still printed).
+    pub quiet: bool,
 }
 
 impl Config {
@@ -81,6 +85,8 @@ impl Config {
             threads: cli.threads,
             hidden: cli.hidden,
             no_ignore: cli.no_ignore,
+            globs: cli.glob.clone(),
+            quiet: cli.quiet,
         })
     }
 }

@@ -1,5 +1,15 @@
 //! The reports: the per-file inventory (text, JSON Lines), crates by use,
 //! unused and misplaced dependencies, the module graph (DOT) and its cycles.
+//!
+//! A cycle ([`Cycle`]) is between sibling module trees: every edge is
+//! lifted to the children of the lowest common ancestor of its two ends,
+//! so a child naming its parent, or a parent its children, never counts,
+//! and `a::x -> b::y` with `b::z -> a` is the cycle `a <-> b`. Graph
+//! tools that count parent/child pairs (the plain strongly connected sets
+//! of the module graph, as pimports did) flag most crates: `use super::*`
+//! in a child of a module that calls that child is the ordinary shape of
+//! Rust code, not something to untangle. code-ranker leaves its
+//! "contains" edges out for the same reason.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -408,6 +418,20 @@ pub struct Graph {
     /// (crate, from module, to module).
     pub edges: BTreeSet<(String, String, String)>,
     pub crate_edges: BTreeSet<(String, String)>,
+    /// The sites that make each of `edges`, in file and line order.
+    pub sites: BTreeMap<(String, String, String), Vec<EdgeSite>>,
+}
+
+/// Where an edge of the module graph is written: the file, the position
+/// and the path as the code writes it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EdgeSite {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub path: String,
+    /// Test code: under `#[cfg(test)]`, or a doc test.
+    pub test: bool,
 }
 
 pub fn graph(files: &[FileReport], packages: &[Package]) -> Graph {
@@ -415,35 +439,54 @@ pub fn graph(files: &[FileReport], packages: &[Package]) -> Graph {
         modules: BTreeMap::new(),
         edges: BTreeSet::new(),
         crate_edges: BTreeSet::new(),
+        sites: BTreeMap::new(),
+    };
+    // Two packages of one name (two versions side by side in a vendor
+    // directory) are two crates: each is known by its directory too, so
+    // that their modules and edges are never merged into false cycles.
+    let mut seen = BTreeSet::new();
+    let shared: BTreeSet<&str> = packages
+        .iter()
+        .filter(|p| !seen.insert(p.name.as_str()))
+        .map(|p| p.name.as_str())
+        .collect();
+    let package_of = |f: &FileReport| -> Option<(String, &Package)> {
+        let name = f.package.as_deref()?;
+        let p = packages
+            .iter()
+            .filter(|p| p.name == name && (!shared.contains(name) || f.abs.starts_with(&p.dir)))
+            .max_by_key(|p| p.dir.components().count())?;
+        Some(if shared.contains(name) {
+            (format!("{name} ({})", p.dir.display()), p)
+        } else {
+            (name.to_string(), p)
+        })
     };
     // A crate per package: its library if it has one, else its binaries.
-    let crate_files = |f: &FileReport| -> bool {
-        let has_lib = packages
-            .iter()
-            .find(|p| Some(&p.name) == f.package.as_ref())
-            .is_some_and(|p| p.targets.iter().any(|t| t.kind == TargetKind::Lib));
-        if has_lib {
-            f.targets.contains(&TargetKind::Lib)
+    let crate_key = |f: &FileReport| -> Option<String> {
+        if f.module.is_empty() {
+            return None;
+        }
+        let (key, p) = package_of(f)?;
+        let has_lib = p.targets.iter().any(|t| t.kind == TargetKind::Lib);
+        let kind = if has_lib {
+            TargetKind::Lib
         } else {
-            f.targets.contains(&TargetKind::Bin)
-        }
+            TargetKind::Bin
+        };
+        f.targets.contains(&kind).then_some(key)
     };
-    for f in files
+    let keyed: Vec<(String, &FileReport)> = files
         .iter()
-        .filter(|f| crate_files(f) && !f.module.is_empty())
-    {
-        if let Some(p) = &f.package {
-            g.modules
-                .entry(p.clone())
-                .or_default()
-                .insert(f.module.clone());
-        }
+        .filter_map(|f| Some((crate_key(f)?, f)))
+        .collect();
+    for (p, f) in &keyed {
+        g.modules
+            .entry(p.clone())
+            .or_default()
+            .insert(f.module.clone());
     }
-    for f in files
-        .iter()
-        .filter(|f| crate_files(f) && !f.module.is_empty())
-    {
-        let Some(p) = &f.package else { continue };
+    for (p, f) in &keyed {
         let Some(mods) = g.modules.get(p) else {
             continue;
         };
@@ -467,7 +510,7 @@ pub fn graph(files: &[FileReport], packages: &[Package]) -> Graph {
                     if let Some(t) = target
                         && t != f.module
                     {
-                        new_edges.push((p.clone(), f.module.clone(), t));
+                        new_edges.push(((p.clone(), f.module.clone(), t), s));
                     }
                 }
                 Class::Workspace { package } => {
@@ -481,7 +524,20 @@ pub fn graph(files: &[FileReport], packages: &[Package]) -> Graph {
                 _ => {}
             }
         }
-        g.edges.extend(new_edges);
+        for (edge, s) in new_edges {
+            g.sites.entry(edge.clone()).or_default().push(EdgeSite {
+                file: f.path.clone(),
+                line: s.line,
+                column: s.column,
+                path: s.path.clone(),
+                test: s.cfg.test || s.kind == SiteKind::DocTest,
+            });
+            g.edges.insert(edge);
+        }
+    }
+    for sites in g.sites.values_mut() {
+        sites.sort();
+        sites.dedup();
     }
     g
 }
@@ -524,30 +580,185 @@ pub fn dot(g: &Graph) -> String {
     out
 }
 
-/// Strongly connected components of more than one module (Tarjan).
-pub fn cycles(g: &Graph) -> Vec<(String, Vec<String>)> {
+/// One cycle of `--cycles`: sibling modules of one crate that depend on
+/// each other.
+///
+/// What counts: each edge `a -> b` of the module graph (a module naming
+/// another module of its crate, or an item of it) is lifted to the level
+/// where the two modules part, the children of their lowest common
+/// ancestor: `crate::a::x -> crate::b::y` is `crate::a -> crate::b`. With
+/// `crate::b::z -> crate::a` beside it, the sibling trees `crate::a` and
+/// `crate::b` need each other: neither can be understood, tested or moved
+/// out alone, and that is a cycle (the strongly connected sets of the
+/// lifted edges, within each parent). A module naming its parent or an
+/// ancestor (`use super::*`, `crate::Error`), or a parent naming its own
+/// descendants, is never part of a cycle: a parent owns its children, and
+/// children using what their parent gathers is the ordinary shape of a
+/// module tree. Test code (`#[cfg(test)]` items, doc tests) is left out:
+/// a test reaching for a sibling's helpers does not tie the shipped
+/// modules together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    pub krate: String,
+    /// The sibling modules that depend on each other, sorted.
+    pub members: Vec<String>,
+    /// A shortest cycle through some of them (the one starting at the
+    /// first member, of those as short): each step with the sites that
+    /// make it.
+    pub steps: Vec<(String, String, Vec<EdgeSite>)>,
+}
+
+/// `a` is `b` or one of its ancestors (module paths `crate::x::y`).
+fn contains_module(a: &str, b: &str) -> bool {
+    b.strip_prefix(a)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+}
+
+/// `a -> b` lifted to the children of their lowest common ancestor;
+/// `None` when one module contains the other.
+fn lift(a: &str, b: &str) -> Option<(String, String)> {
+    if contains_module(a, b) || contains_module(b, a) {
+        return None;
+    }
+    let sa: Vec<&str> = a.split("::").collect();
+    let sb: Vec<&str> = b.split("::").collect();
+    let common = sa.iter().zip(&sb).take_while(|(x, y)| x == y).count();
+    // Neither contains the other: both go on past the common part.
+    if common >= sa.len() || common >= sb.len() {
+        return None;
+    }
+    Some((sa[..=common].join("::"), sb[..=common].join("::")))
+}
+
+/// The cycles of every crate of `g` (see [`Cycle`]), by crate and first
+/// member.
+pub fn cycles(g: &Graph) -> Vec<Cycle> {
     let mut out = Vec::new();
-    for (krate, mods) in &g.modules {
-        let idx: BTreeMap<&str, usize> = mods
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.as_str(), i))
-            .collect();
-        let names: Vec<&str> = mods.iter().map(String::as_str).collect();
+    for krate in g.modules.keys() {
+        let mut lifted: BTreeMap<(String, String), Vec<EdgeSite>> = BTreeMap::new();
+        let from = (krate.clone(), String::new(), String::new());
+        for ((k, a, b), sites) in g.sites.range(from..) {
+            if k != krate {
+                break;
+            }
+            let shipped = sites.iter().filter(|s| !s.test).cloned();
+            if let Some(e) = lift(a, b) {
+                lifted.entry(e).or_default().extend(shipped);
+            }
+        }
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        lifted.retain(|_, sites| !sites.is_empty());
+        for (a, b) in lifted.keys() {
+            names.insert(a);
+            names.insert(b);
+        }
+        let names: Vec<&str> = names.into_iter().collect();
+        let idx: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, m)| (*m, i)).collect();
         let mut adj = vec![Vec::new(); names.len()];
-        for (k, a, b) in &g.edges {
-            if k == krate
-                && let (Some(&i), Some(&j)) = (idx.get(a.as_str()), idx.get(b.as_str()))
-            {
+        for (a, b) in lifted.keys() {
+            if let (Some(&i), Some(&j)) = (idx.get(a.as_str()), idx.get(b.as_str())) {
                 adj[i].push(j);
             }
         }
-        for comp in tarjan(&adj) {
-            if comp.len() > 1 {
-                let mut ms: Vec<String> = comp.iter().map(|&i| names[i].to_string()).collect();
-                ms.sort();
-                out.push((krate.clone(), ms));
+        for mut comp in tarjan(&adj) {
+            if comp.len() < 2 {
+                continue;
             }
+            // Indices follow the sorted names: sorted indices, sorted members.
+            comp.sort_unstable();
+            let ring = shortest_cycle(&adj, &comp);
+            let steps = ring
+                .iter()
+                .zip(ring.iter().cycle().skip(1))
+                .map(|(&i, &j)| {
+                    let (a, b) = (names[i].to_string(), names[j].to_string());
+                    let mut sites = lifted
+                        .get(&(a.clone(), b.clone()))
+                        .cloned()
+                        .unwrap_or_default();
+                    sites.sort();
+                    sites.dedup();
+                    (a, b, sites)
+                })
+                .collect();
+            out.push(Cycle {
+                krate: krate.clone(),
+                members: comp.iter().map(|&i| names[i].to_string()).collect(),
+                steps,
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.krate, &a.members).cmp(&(&b.krate, &b.members)));
+    out
+}
+
+/// A shortest cycle within the strongly connected set `comp` (sorted, of
+/// two or more nodes): its nodes in order, the first one the smallest
+/// index that starts a cycle that short. Breadth-first from each node.
+fn shortest_cycle(adj: &[Vec<usize>], comp: &[usize]) -> Vec<usize> {
+    let inside: BTreeSet<usize> = comp.iter().copied().collect();
+    let mut best: Vec<usize> = Vec::new();
+    for &start in comp {
+        let mut parent: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([start]);
+        let mut found = None;
+        'bfs: while let Some(u) = queue.pop_front() {
+            let mut next: Vec<usize> = adj[u]
+                .iter()
+                .copied()
+                .filter(|v| inside.contains(v))
+                .collect();
+            next.sort_unstable();
+            for v in next {
+                if v == start {
+                    found = Some(u);
+                    break 'bfs;
+                }
+                if let std::collections::btree_map::Entry::Vacant(e) = parent.entry(v) {
+                    e.insert(u);
+                    queue.push_back(v);
+                }
+            }
+        }
+        let Some(mut u) = found else { continue };
+        let mut ring = vec![u];
+        while u != start {
+            match parent.get(&u) {
+                Some(&p) => u = p,
+                None => break,
+            }
+            ring.push(u);
+        }
+        ring.reverse();
+        if best.is_empty() || ring.len() < best.len() {
+            best = ring;
+        }
+        if best.len() == 2 {
+            break;
+        }
+    }
+    best
+}
+
+/// `--cycles`: each cycle's members on one line, then the steps of a
+/// shortest cycle among them, each with up to three of the sites that
+/// make it (`file:line:column path`).
+pub fn render_cycles(cycles: &[Cycle]) -> String {
+    const SHOWN: usize = 3;
+    let mut out = String::new();
+    for c in cycles {
+        let _ = writeln!(out, "cycle in {}: {}", c.krate, c.members.join(" <-> "));
+        for (a, b, sites) in &c.steps {
+            let shown: Vec<String> = sites
+                .iter()
+                .take(SHOWN)
+                .map(|s| format!("{}:{}:{} {}", s.file, s.line, s.column, s.path))
+                .collect();
+            let _ = write!(out, "  {a} -> {b}: {}", shown.join(", "));
+            if sites.len() > SHOWN {
+                let _ = write!(out, " (and {} more)", sites.len() - SHOWN);
+            }
+            out.push('\n');
         }
     }
     out

@@ -65,6 +65,7 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     let mut opts = DiscoveryOptions {
         hidden: config.hidden,
         threads: config.threads.unwrap_or(0),
+        globs: walk_globs(&config.globs),
         ..DiscoveryOptions::default()
     };
     if config.no_ignore {
@@ -75,6 +76,29 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
         .map(|r| workdist::cli::lexical_join(&cwd, r))
         .collect();
     let mut walk = Discovery::new(&abs_roots, &cwd, &opts)?;
+    let overrides = workdist::discover::build_overrides(&cwd, &opts.globs, &[])?;
+    // `-g` for the files Cargo compiles that the walk did not choose (what
+    // `mod` declarations lead to, workspace members): excluded when the
+    // file, or a directory between the given path and it, is. An explicit
+    // exclusion wins over "Cargo compiles it": the user asked.
+    let glob_excludes = |path: &Path| -> bool {
+        if config.globs.is_empty() {
+            return false;
+        }
+        let Some(root) = abs_roots
+            .iter()
+            .filter(|r| path.starts_with(r))
+            .max_by_key(|r| r.components().count())
+        else {
+            return false;
+        };
+        overrides.matched(path, false).is_ignore()
+            || path
+                .ancestors()
+                .skip(1)
+                .take_while(|d| *d != root.as_path() && d.starts_with(root))
+                .any(|d| overrides.matched(d, true).is_ignore())
+    };
     let build_dirs = build_dir::BuildDirs::from_env(&cwd);
     walk.skip_dirs(move |d| build_dirs.is_build_dir(d));
     let mut sources = Vec::new();
@@ -94,6 +118,12 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
             }
         }
     }
+    // A path given twice, or inside another given path, is walked twice:
+    // each file and manifest is kept once (a package read twice was
+    // judged twice, and half of it judged unseen).
+    let mut kept = std::collections::HashSet::new();
+    sources.retain(|p| kept.insert(p.clone()));
+    manifests.retain(|p| kept.insert(p.clone()));
     // The manifests above each path: the package (and workspace) a
     // subdirectory belongs to.
     for r in &abs_roots {
@@ -114,7 +144,10 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     // Workspace members the walk left out (ignore rules, hidden names):
     // Cargo builds them, so they are read when under a directory given.
     for m in cargo::member_manifests(&manifests) {
-        if !manifests.contains(&m) && abs_roots.iter().any(|r| r.is_dir() && m.starts_with(r)) {
+        if !manifests.contains(&m)
+            && abs_roots.iter().any(|r| r.is_dir() && m.starts_with(r))
+            && !glob_excludes(&m)
+        {
             manifests.push(m);
         }
     }
@@ -171,7 +204,7 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                                 f.column,
                                 f.message
                             ));
-                        } else if let Some(f) = &s.failure {
+                        } else if let Some(f) = s.failure.as_ref().filter(|_| !config.quiet) {
                             failures += 1;
                             progress.finish();
                             diag.warn(format_args!(
@@ -181,7 +214,9 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                                 f.column,
                                 f.message
                             ));
-                        } else if s.not_utf8 {
+                        } else if s.failure.is_some() {
+                            failures += 1;
+                        } else if s.not_utf8 && !config.quiet {
                             progress.finish();
                             diag.warn(format_args!(
                                 "{}: not valid UTF-8; read lossily, results partial",
@@ -210,7 +245,11 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
             l
         });
         let mut next = analyze::unscanned_modules(packages, &scans);
-        next.retain(|f| dir_roots.iter().any(|r| f.starts_with(r)) && attempted.insert(f.clone()));
+        next.retain(|f| {
+            dir_roots.iter().any(|r| f.starts_with(r))
+                && !glob_excludes(f)
+                && attempted.insert(f.clone())
+        });
         if next.is_empty() {
             break;
         }
@@ -223,6 +262,28 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     for e in &manifest_errors {
         diag.error(e);
     }
+    // Verdicts drawn from absence (nothing uses this dependency) only for
+    // packages whose code was all read.
+    let judged: Vec<cargo::Package> =
+        if matches!(config.report, Report::UnusedDeps | Report::Explain(_)) {
+            let why_unseen = |f: &Path| {
+                if !abs_roots.iter().any(|r| f.starts_with(r)) {
+                    "outside the given paths"
+                } else if glob_excludes(f) {
+                    "excluded by --glob"
+                } else {
+                    "unreadable"
+                }
+            };
+            let note = |m: std::fmt::Arguments<'_>| {
+                if !config.quiet {
+                    diag.warn(m);
+                }
+            };
+            judged_packages(&packages, &scans, &why_unseen, &|p| display(&cwd, p), &note)
+        } else {
+            Vec::new()
+        };
     // The sites each report reads: the others are dropped as soon as
     // they are classified.
     let keep: &(dyn Fn(&analyze::Class) -> bool + Sync) = match &config.report {
@@ -250,14 +311,11 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
         Report::Cycles => {
             let cycles = report::cycles(&report::graph(&files, &packages));
             findings = !cycles.is_empty();
-            cycles
-                .iter()
-                .map(|(k, ms)| format!("cycle in {k}: {}\n", ms.join(" <-> ")))
-                .collect()
+            report::render_cycles(&cycles)
         }
-        Report::Explain(dep) => report::explain(&files, &packages, dep),
+        Report::Explain(dep) => report::explain(&files, &judged, dep),
         Report::UnusedDeps => {
-            let f = report::unused_deps(&files, &packages, &|p: &Path| display(&cwd, p));
+            let f = report::unused_deps(&files, &judged, &|p: &Path| display(&cwd, p));
             findings = !f.is_empty();
             report::render_findings(&f)
         }
@@ -296,6 +354,56 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Found
     })
+}
+
+/// The walk's globs: the user's `-g`s after a `Cargo.toml` that keeps the
+/// manifests when one of them includes (ripgrep's rule, a glob that
+/// includes leaves out every file it does not match, would drop them
+/// all); a later `!` glob still excludes one.
+fn walk_globs(globs: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(globs.len() + 1);
+    if globs.iter().any(|g| !g.starts_with('!')) {
+        out.push("Cargo.toml".to_string());
+    }
+    out.extend(globs.iter().cloned());
+    out
+}
+
+/// The packages whose every file that exists (target roots, the files
+/// `mod` declarations reach) was read: only these can be judged on what
+/// their code does not do. Each of the others is named through `note`,
+/// with its first file not read and why (`why_unseen`).
+fn judged_packages(
+    packages: &[cargo::Package],
+    scans: &HashMap<PathBuf, scan::FileScan>,
+    why_unseen: &dyn Fn(&Path) -> &'static str,
+    display: &dyn Fn(&Path) -> String,
+    note: &dyn Fn(std::fmt::Arguments<'_>),
+) -> Vec<cargo::Package> {
+    let files = analyze::package_files(packages, scans);
+    let mut out = Vec::new();
+    for (p, files) in packages.iter().zip(files) {
+        let unseen: Vec<PathBuf> = files
+            .into_iter()
+            .filter(|f| !scans.contains_key(f) && f.is_file())
+            .collect();
+        let Some(first) = unseen.first() else {
+            out.push(p.clone());
+            continue;
+        };
+        let more = match unseen.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more of its files)"),
+        };
+        note(format_args!(
+            "not judged: {} ({}): its file {}{more} is {}",
+            p.name,
+            display(&p.manifest),
+            display(first),
+            why_unseen(first)
+        ));
+    }
+    out
 }
 
 /// A path as shown: relative to the current directory when under it.
