@@ -797,3 +797,30 @@ fn a_vendored_dependency_is_known_by_its_library_name() {
         "app (app/Cargo.toml)\n  unused normal dependency: fancy-pkg\n"
     );
 }
+
+/// `#[cfg(test)] mod tests;` makes the whole of `src/tests.rs` test code:
+/// a dev-dependency used there is used (it was unresolved, so "unused"),
+/// and a normal dependency used only there is misplaced (it counted as a
+/// use by the library).
+#[test]
+fn a_module_file_declared_under_cfg_test_is_test_code() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         [dependencies]\nonly-tests = \"1\"\nused = \"1\"\n[dev-dependencies]\ndev-used = \"1\"\n",
+    );
+    dir.create(
+        "src/lib.rs",
+        "pub fn f() { used::x(); }\n#[cfg(test)]\nmod tests;\n",
+    );
+    dir.create(
+        "src/tests.rs",
+        "use dev_used::Helper;\nuse only_tests::Thing;\nmod inner;\n",
+    );
+    dir.create("src/tests/inner.rs", "use dev_used::More;\n");
+    assert_eq!(
+        dir.stdout(&["--unused-deps"], 1),
+        "app (Cargo.toml)\n  misplaced: only-tests is a normal dependency used only from tests, benches or examples (make it a dev-dependency)\n"
+    );
+}

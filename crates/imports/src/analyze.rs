@@ -89,6 +89,9 @@ struct Place {
     package: Option<usize>,
     targets: Vec<TargetKind>,
     module: Option<Vec<String>>,
+    /// Reached only through `#[cfg(test)] mod x;` declarations: the whole
+    /// file is test code.
+    test: Option<bool>,
 }
 
 const STD: [&str; 5] = ["std", "core", "alloc", "proc_macro", "test"];
@@ -98,10 +101,10 @@ fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<P
     let mut out: HashMap<PathBuf, Place> = HashMap::new();
     for (pi, p) in packages.iter().enumerate() {
         for t in &p.targets {
-            let mut stack: Vec<(PathBuf, Vec<String>, bool)> =
-                vec![(t.root.clone(), Vec::new(), true)];
+            let mut stack: Vec<(PathBuf, Vec<String>, bool, bool)> =
+                vec![(t.root.clone(), Vec::new(), true, false)];
             let mut seen = HashSet::new();
-            while let Some((file, module, mod_rs)) = stack.pop() {
+            while let Some((file, module, mod_rs, test)) = stack.pop() {
                 if !seen.insert(file.clone()) {
                     continue;
                 }
@@ -113,6 +116,7 @@ fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<P
                 if place.module.is_none() {
                     place.module = Some(module.clone());
                 }
+                place.test = Some(place.test.unwrap_or(true) && test);
                 let Some(scan) = scans.get(&file) else {
                     continue;
                 };
@@ -146,7 +150,7 @@ fn places(packages: &[Package], scans: &HashMap<PathBuf, FileScan>) -> HashMap<P
                     let mut child_module = module.clone();
                     child_module.extend(m.scope.iter().cloned());
                     child_module.push(m.name.clone());
-                    stack.push((child, child_module, child_mod_rs));
+                    stack.push((child, child_module, child_mod_rs, test || m.cfg.test));
                 }
             }
         }
@@ -237,8 +241,10 @@ pub fn analyze(
         }
         let pkg = place.package.map(|i| &packages[i]);
         let module = place.module.clone();
+        let test_file = place.test == Some(true);
         let ctx = Ctx {
             pkg,
+            test_file,
             targets: &place.targets,
             module: module.as_deref(),
             scopes: &scan.scopes,
@@ -248,10 +254,11 @@ pub fn analyze(
             libs: &libs,
             aliases: place.package.and_then(|i| extern_aliases.get(&i)),
         };
-        let test_code = scan
-            .sites
-            .iter()
-            .any(|s| s.cfg.test || s.kind == SiteKind::DocTest);
+        let test_code = test_file
+            || scan
+                .sites
+                .iter()
+                .any(|s| s.cfg.test || s.kind == SiteKind::DocTest);
         let sites = scan
             .sites
             .iter()
@@ -295,6 +302,8 @@ pub fn analyze(
 
 struct Ctx<'a> {
     pkg: Option<&'a Package>,
+    /// The file is test code as a whole (see [`Place::test`]).
+    test_file: bool,
     targets: &'a [TargetKind],
     module: Option<&'a [String]>,
     scopes: &'a [(ScopeId, String)],
@@ -324,7 +333,9 @@ impl Ctx<'_> {
                 }
             }
         }
-        if (site.cfg.test || site.kind == SiteKind::DocTest) && !kinds.contains(&DepKind::Dev) {
+        if (site.cfg.test || self.test_file || site.kind == SiteKind::DocTest)
+            && !kinds.contains(&DepKind::Dev)
+        {
             kinds.push(DepKind::Dev);
         }
         kinds
@@ -391,7 +402,14 @@ impl Ctx<'_> {
             line: s.line,
             column: s.column,
             class,
-            cfg: s.cfg.clone(),
+            cfg: if self.test_file && !s.cfg.test {
+                Cfg {
+                    test: true,
+                    ..s.cfg.clone()
+                }
+            } else {
+                s.cfg.clone()
+            },
         }
     }
 

@@ -338,11 +338,25 @@ fn looks_like_path(s: &str) -> bool {
 }
 
 fn apply_cfg(cfg: &mut Cfg, tokens: TokenStream) {
+    apply_predicates(cfg, tokens, false);
+}
+
+/// Read cfg predicates into `cfg`. Inside `any(..)` of two or more
+/// predicates nothing is required: `#[cfg(any(test, feature = "fuzz"))]`
+/// is built without tests too, so it is "some other condition", not test
+/// code.
+fn apply_predicates(cfg: &mut Cfg, tokens: TokenStream, in_any: bool) {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     let mut i = 0;
     while i < tts.len() {
         match &tts[i] {
-            TokenTree::Ident(id) if id == "test" => cfg.test = true,
+            TokenTree::Ident(id) if id == "test" => {
+                if in_any {
+                    cfg.other = true;
+                } else {
+                    cfg.test = true;
+                }
+            }
             TokenTree::Ident(id) if id == "feature" => {
                 if let (Some(TokenTree::Punct(p)), Some(TokenTree::Literal(l))) =
                     (tts.get(i + 1), tts.get(i + 2))
@@ -362,9 +376,28 @@ fn apply_cfg(cfg: &mut Cfg, tokens: TokenStream) {
                 i += 2;
                 continue;
             }
-            TokenTree::Ident(id) if id == "all" || id == "any" => {}
+            TokenTree::Ident(id) if id == "any" => {
+                if let Some(TokenTree::Group(g)) = tts.get(i + 1) {
+                    let alternatives = g
+                        .stream()
+                        .into_iter()
+                        .filter(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+                        .count()
+                        + 1;
+                    // `any(x)` and `any(x,)` are `x`.
+                    let trailing = matches!(
+                        g.stream().into_iter().last(),
+                        Some(TokenTree::Punct(p)) if p.as_char() == ','
+                    );
+                    let several = alternatives - usize::from(trailing) > 1;
+                    apply_predicates(cfg, g.stream(), in_any || several);
+                    i += 2;
+                    continue;
+                }
+            }
+            TokenTree::Ident(id) if id == "all" => {}
             TokenTree::Ident(_) => cfg.other = true,
-            TokenTree::Group(g) => apply_cfg(cfg, g.stream()),
+            TokenTree::Group(g) => apply_predicates(cfg, g.stream(), in_any),
             _ => {}
         }
         i += 1;

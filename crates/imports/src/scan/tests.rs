@@ -232,3 +232,27 @@ fn a_name_declared_under_a_cfg_is_recorded_with_it() {
         assert!(cfgs[0].other && cfgs[0].features.is_empty(), "{engine:?}");
     }
 }
+
+/// cranelift-assembler-x64's `#[cfg(any(test, feature = "fuzz"))] pub mod
+/// fuzz;` is built with the feature too: not test code (its dependencies
+/// were called misplaced).
+#[test]
+fn any_of_test_and_something_else_is_not_test_code() {
+    let cfg_of = |attr: &str| {
+        let src = format!("{attr}\nfn f() {{ a::b(); }}");
+        scan(src.as_bytes()).sites[0].cfg.clone()
+    };
+    assert!(cfg_of("#[cfg(test)]").test);
+    assert!(cfg_of("#[cfg(all(test, unix))]").test);
+    assert!(cfg_of("#[cfg(any(test))]").test);
+    assert!(cfg_of("#[cfg(any(test,))]").test);
+    assert!(cfg_of("#[cfg(all(unix, any(test)))]").test);
+    for attr in [
+        "#[cfg(any(test, feature = \"fuzz\"))]",
+        "#[cfg(any(unix, all(test, windows)))]",
+        "#[cfg(not(test))]",
+    ] {
+        let cfg = cfg_of(attr);
+        assert!(!cfg.test && cfg.other, "{attr}: {cfg:?}");
+    }
+}
