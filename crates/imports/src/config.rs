@@ -20,6 +20,8 @@ pub enum Report {
     Dot,
     Cycles,
     UnusedDeps,
+    /// `--unused-deps --json`.
+    UnusedDepsJson,
     /// `--unused-deps --explain DEP`.
     Explain(String),
 }
@@ -37,11 +39,15 @@ pub struct Config {
     pub threads: Option<usize>,
     pub hidden: bool,
     pub no_ignore: bool,
+    /// `--fix`, `--fix --dry-run`; `Check` otherwise.
+    pub fix: crate::fix::Mode,
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Config> {
-        let report = if cli.json {
+        let report = if cli.json && (cli.unused_deps || cli.fix) {
+            Report::UnusedDepsJson
+        } else if cli.json {
             Report::Json
         } else if cli.by_crate {
             Report::ByCrate
@@ -49,7 +55,7 @@ impl Config {
             Report::Dot
         } else if cli.cycles {
             Report::Cycles
-        } else if cli.unused_deps {
+        } else if cli.unused_deps || cli.fix {
             match &cli.explain {
                 Some(dep) => Report::Explain(dep.clone()),
                 None => Report::UnusedDeps,
@@ -81,6 +87,11 @@ impl Config {
             threads: cli.threads,
             hidden: cli.hidden,
             no_ignore: cli.no_ignore,
+            fix: match (cli.fix, cli.dry_run) {
+                (true, true) => crate::fix::Mode::DryRun,
+                (true, false) => crate::fix::Mode::Fix,
+                _ => crate::fix::Mode::Check,
+            },
         })
     }
 }

@@ -7,6 +7,8 @@
 //! * [`cargo`]: manifests, targets, dependencies and their names in code;
 //! * [`analyze`]: module paths and the classification of every site;
 //! * [`report`]: inventory, by-crate, unused dependencies, DOT, cycles;
+//! * [`fix`]: unused-dependency findings located (`--json`) and fixed
+//!   in the manifests (`--fix`, `--fix --dry-run`);
 //! * [`cli`]: the command line, read once into a [`config::Config`];
 //! * [`run`]: one run, from discovery to the report.
 //!
@@ -28,6 +30,7 @@ pub mod build_dir;
 pub mod cargo;
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod report;
 pub mod run;
 pub mod scan;

@@ -11,7 +11,7 @@ use std::time::Instant;
 use workdist::{Discovery, DiscoveryOptions, ExitStatus, Flow, StreamOptions};
 
 use crate::config::{Config, Report};
-use crate::{analyze, build_dir, cargo, report, scan};
+use crate::{analyze, build_dir, cargo, fix, report, scan};
 
 /// Stack size of the parsing threads: deeply nested generated code makes
 /// syn (and its visitor) recurse thousands of frames deep.
@@ -241,10 +241,18 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                 .collect()
         }
         Report::Explain(dep) => report::explain(&files, &packages, dep),
-        Report::UnusedDeps => {
+        Report::UnusedDeps | Report::UnusedDepsJson => {
             let f = report::unused_deps(&files, &packages, &|p: &Path| display(&cwd, p));
-            findings = !f.is_empty();
-            report::render_findings(&f)
+            let ctx = fix::Context {
+                packages: &packages,
+                manifests: &manifests,
+                roots: &abs_roots,
+                display: &|p: &Path| display(&cwd, p),
+            };
+            let json = config.report == Report::UnusedDepsJson;
+            let (out, found) = fix::unused_deps(&ctx, &f, json, config.fix, &diag);
+            findings = found;
+            out
         }
         Report::Inventory => report::text(&files, focus, config.only_focus),
     };
