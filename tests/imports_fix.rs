@@ -57,6 +57,7 @@ default = []
 # end of file
 "#;
     let dir = package(manifest, "use used::A;\nuse kept_too::B;\n", "");
+    util::set_mode(&dir.path().join("Cargo.toml"), 0o640);
     let out = dir.stdout(&["--fix"], 1);
     assert_eq!(
         out,
@@ -66,7 +67,32 @@ default = []
         read(&dir, "Cargo.toml"),
         manifest.replace("# about gone: goes with it\ngone = \"1\" # and this\n", "")
     );
+    // The file keeps its permissions, and no temporary file is left.
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(dir.path().join("Cargo.toml")).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Cargo.toml", "src", "tests"]);
     assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
+}
+
+#[test]
+fn fix_with_json_prints_only_the_findings() {
+    let manifest = "[package]\nname = \"p\"\nedition = \"2021\"\n[dependencies]\ngone = \"1\"\n";
+    let dir = package(manifest, "", "");
+    let out = dir.stdout(&["--fix", "--json"], 1);
+    assert_eq!(
+        out,
+        "{\"manifest\":\"Cargo.toml\",\"line\":5,\"column\":1,\"package\":\"p\",\"dep\":\"gone\",\"package_name\":\"gone\",\"kind\":\"normal\",\"verdict\":\"unused\"}\n"
+    );
+    assert_eq!(
+        read(&dir, "Cargo.toml"),
+        manifest.replace("gone = \"1\"\n", "")
+    );
 }
 
 #[test]
@@ -812,7 +838,10 @@ struct Generated {
     /// `[workspace.dependencies]` keys and whether they must go.
     ws: Vec<(String, bool)>,
     comments: Vec<(String, Owner)>,
-    dev_underscore: bool,
+    /// A second member (`m2`), its manifest and library: it inherits some
+    /// workspace dependencies and uses them, so they stay whatever the
+    /// root package does with its own entries.
+    member: Option<(String, String)>,
 }
 
 fn generate(seed: u64) -> Generated {
@@ -970,6 +999,7 @@ fn generate(seed: u64) -> Generated {
 
     // [workspace.dependencies]: what members inherit, and some nobody does.
     let mut ws = Vec::new();
+    let mut member_deps: Vec<(String, String)> = Vec::new();
     let mut ws_sec = vec![("[workspace.dependencies]".to_string(), Owner::Nobody)];
     for d in deps.iter().filter(|d| d.workspace) {
         let spec = if d.renamed {
@@ -978,7 +1008,11 @@ fn generate(seed: u64) -> Generated {
             "\"1\"".to_string()
         };
         ws_sec.push((format!("{} = {spec}", d.key), Owner::Ws(d.key.clone())));
-        ws.push((d.key.clone(), d.removed()));
+        let shared = rng.chance(30);
+        if shared {
+            member_deps.push((d.key.clone(), d.code()));
+        }
+        ws.push((d.key.clone(), d.removed() && !shared));
     }
     for k in 0..rng.below(3) {
         let key = format!("ws-only-{k}");
@@ -1072,7 +1106,25 @@ fn generate(seed: u64) -> Generated {
         fsec.push((text, owner));
     }
     m.push(&mut rng, fsec);
-    m.push(&mut rng, vec![("[workspace]".into(), Owner::Nobody)]);
+    let member = (!member_deps.is_empty() || rng.chance(20)).then(|| {
+        let mut manifest =
+            String::from("[package]\nname = \"m2\"\nedition = \"2021\"\n\n[dependencies]\n");
+        let mut lib = String::new();
+        for (key, code) in &member_deps {
+            if rng.chance(50) {
+                manifest.push_str(&format!("{key} = {{ workspace = true }}\n"));
+            } else {
+                manifest.push_str(&format!("{key}.workspace = true\n"));
+            }
+            lib.push_str(&format!("use {code}::Thing;\n"));
+        }
+        (manifest, lib)
+    });
+    let mut ws_head = vec![("[workspace]".to_string(), Owner::Nobody)];
+    if member.is_some() {
+        ws_head.push(("members = [\"m2\"]".to_string(), Owner::Nobody));
+    }
+    m.push(&mut rng, ws_head);
     // Shuffle the sections (TOML does not mind the order of tables).
     for i in (1..m.sections.len()).rev() {
         let j = rng.below(i + 1);
@@ -1119,7 +1171,7 @@ fn generate(seed: u64) -> Generated {
         deps,
         ws,
         comments: m.comments,
-        dev_underscore,
+        member,
     }
 }
 
@@ -1299,6 +1351,10 @@ fn oracle_case(seed: u64) -> Result<(), String> {
     let g = generate(seed);
     let dir = package(&g.text, &g.lib, &g.test);
     dir.create("build.rs", &g.build);
+    if let Some((manifest, lib)) = &g.member {
+        dir.create("m2/Cargo.toml", manifest);
+        dir.create("m2/src/lib.rs", lib);
+    }
     let changes = g.deps.iter().any(|d| d.removed() || d.moved()) || g.ws.iter().any(|w| w.1);
     let want_code = if changes { 1 } else { 0 };
     let ctx = |what: &str, out: &std::process::Output| {
@@ -1399,7 +1455,14 @@ fn oracle_case(seed: u64) -> Result<(), String> {
             &out,
         ));
     }
-    let _ = g.dev_underscore;
+    if let Some((manifest, _)) = &g.member
+        && read(&dir, "m2/Cargo.toml") != *manifest
+    {
+        return Err(format!(
+            "m2's manifest changed:\n{}",
+            read(&dir, "m2/Cargo.toml")
+        ));
+    }
     Ok(())
 }
 

@@ -234,6 +234,8 @@ pub fn unused_deps(
                     continue;
                 }
                 match atomic::write(manifest, new.as_bytes()) {
+                    // JSON Lines stay one record per finding.
+                    Ok(()) if json => {}
                     Ok(()) => {
                         let moved = changes
                             .iter()
