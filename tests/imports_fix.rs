@@ -89,9 +89,10 @@ fn fix_with_json_prints_only_the_findings() {
         out,
         "{\"manifest\":\"Cargo.toml\",\"line\":5,\"column\":1,\"package\":\"p\",\"dep\":\"gone\",\"package_name\":\"gone\",\"kind\":\"normal\",\"verdict\":\"unused\"}\n"
     );
+    // The table the fix emptied goes too.
     assert_eq!(
         read(&dir, "Cargo.toml"),
-        manifest.replace("gone = \"1\"\n", "")
+        manifest.replace("[dependencies]\ngone = \"1\"\n", "")
     );
 }
 
@@ -126,6 +127,7 @@ used-on-unix = "1"
 [target.'cfg(any())'.dependencies]
 dotted = "1"
 
+# A commented header stays, even with its table emptied.
 [build-dependencies]
 cc = "1"
 "#,
@@ -161,6 +163,7 @@ used-on-unix = "1"
 [target.'cfg(any())'.dependencies]
 dotted = "1"
 
+# A commented header stays, even with its table emptied.
 [build-dependencies]
 "#
     );
@@ -638,10 +641,6 @@ edition = "2021"
 
 [dependencies]
 used = { workspace = true }
-
-[target.'cfg(unix)'.dependencies]
-
-[build-dependencies]
 
 [features]
 extra = []

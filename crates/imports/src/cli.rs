@@ -65,8 +65,11 @@ pub struct Cli {
     #[arg(long, conflicts_with = "unused_deps")]
     pub cycles: bool,
 
-    /// Report dependencies nothing uses, and normal dependencies used only
-    /// from tests, benches or examples (exit 1 if any).
+    /// Report dependencies nothing uses, normal dependencies used only
+    /// from tests, benches or examples, and entries of
+    /// [workspace.dependencies] that no member entry left inherits (judged
+    /// only when the workspace root and all its members are under the
+    /// paths given) (exit 1 if any).
     #[arg(long)]
     pub unused_deps: bool,
 
@@ -77,7 +80,8 @@ pub struct Cli {
     /// stays); move each misplaced one to the [dev-dependencies] beside it
     /// (its spec kept, less `optional`); remove unused entries of
     /// [workspace.dependencies]. Formatting and comments are kept; an
-    /// entry's own comments go with it. Only manifests under the paths
+    /// entry's own comments go with it, and so does a dependency table the
+    /// fix empties (unless its header carries a comment). Only manifests under the paths
     /// given are rewritten, each atomically, never one that is or lies
     /// behind a symbolic link, or that does not parse.
     #[arg(long, conflicts_with_all = ["by_crate", "dot", "cycles", "explain"])]

@@ -9,7 +9,8 @@
 //!
 //! An entry's comments are the ones toml_edit attaches to it: those on
 //! its line and the ones between the entry before it and itself. They go
-//! with it.
+//! with it. A dependency table the fix empties goes too, unless comments
+//! sit on its header.
 
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
@@ -87,6 +88,11 @@ fn is_optional(item: &Item) -> bool {
 /// Apply `changes` to the manifest `text`. An error if it is not TOML.
 pub fn apply(text: &str, changes: &[Change]) -> Result<String, toml_edit::TomlError> {
     let mut doc: DocumentMut = text.parse()?;
+    let mut filled: Vec<Vec<String>> = [DepKind::Normal, DepKind::Dev, DepKind::Build]
+        .into_iter()
+        .flat_map(|k| table_paths(doc.as_table(), k))
+        .collect();
+    filled.retain(|p| table_at(&mut doc, p).is_some_and(|t| !t.is_empty()));
     // Dependencies gone from the normal and build tables: their features
     // references are cleaned after all removals.
     let mut gone: Vec<(String, bool)> = Vec::new();
@@ -128,7 +134,30 @@ pub fn apply(text: &str, changes: &[Change]) -> Result<String, toml_edit::TomlEr
             clean_features(&mut doc, &key, optional);
         }
     }
+    drop_emptied(&mut doc, &filled);
     Ok(doc.to_string())
+}
+
+/// A `[..dependencies]` table the fix emptied goes, header and all,
+/// unless comments sit on its header (they stay, with the empty table).
+fn drop_emptied(doc: &mut DocumentMut, filled: &[Vec<String>]) {
+    for path in filled {
+        let Some((name, parent_path)) = path.split_last() else {
+            continue;
+        };
+        let Some(parent) = table_at(doc, parent_path) else {
+            continue;
+        };
+        let emptied = parent.get(name).and_then(Item::as_table).is_some_and(|t| {
+            let commented = |r: Option<&toml_edit::RawString>| {
+                r.and_then(|r| r.as_str()).is_some_and(|s| s.contains('#'))
+            };
+            t.is_empty() && !commented(t.decor().prefix()) && !commented(t.decor().suffix())
+        });
+        if emptied {
+            parent.remove(name);
+        }
+    }
 }
 
 /// Move normal dependency `key` to the dev-dependencies beside each table
@@ -354,10 +383,7 @@ mod tests {
         );
         let text = "[dependencies]\nx = { version = \"1\", optional = true }\n[features]\nx = [\"dep:x\"]\nall = [\"x\", \"other\"]\nother = []\n";
         let out = apply(text, &[rm(DepKind::Normal, "x")]).expect("apply");
-        assert_eq!(
-            out,
-            "[dependencies]\n[features]\nall = [\"other\"]\nother = []\n"
-        );
+        assert_eq!(out, "[features]\nall = [\"other\"]\nother = []\n");
     }
 
     #[test]
