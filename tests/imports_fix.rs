@@ -1475,3 +1475,24 @@ fn oracle_fix_removes_exactly_what_the_generator_knows_is_unused() {
         }
     }
 }
+
+#[test]
+fn package_with_a_file_that_could_not_be_analysed_is_not_fixed() {
+    // A dependency only that file uses would look unused: removing it
+    // would break the build.
+    let manifest =
+        "[package]\nname = \"p\"\nedition = \"2021\"\n[dependencies]\nonly-in-deep = \"1\"\n";
+    let dir = package(manifest, "mod deep;\n", "");
+    let deep = format!(
+        "fn f() -> u32 {{ {}only_in_deep::call(){} }}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    dir.create("src/deep.rs", &deep);
+    let stderr = stderr_of(&dir, &["--fix"], 2);
+    assert!(
+        stderr.contains("Cargo.toml: not fixed: src/deep.rs could not be analysed"),
+        "{stderr}"
+    );
+    assert_eq!(read(&dir, "Cargo.toml"), manifest);
+}

@@ -52,6 +52,9 @@ pub struct Context<'a> {
     pub manifests: &'a [PathBuf],
     /// The paths given, absolute.
     pub roots: &'a [PathBuf],
+    /// Files that could not be read or scanned: a dependency only they
+    /// use looks unused, so their packages' manifests are not fixed.
+    pub unanalysed: &'a [PathBuf],
     pub display: &'a dyn Fn(&Path) -> String,
 }
 
@@ -220,6 +223,14 @@ pub fn unused_deps(
             .push(i.change());
     }
     for (manifest, (shown, changes)) in plans {
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        if let Some(f) = ctx.unanalysed.iter().find(|f| f.starts_with(dir)) {
+            diag.error(format_args!(
+                "{shown}: not fixed: {} could not be analysed, so what it uses is unknown",
+                (ctx.display)(f)
+            ));
+            continue;
+        }
         match fix_one(manifest, &changes, ctx.roots) {
             Ok((old, new)) if mode == Mode::DryRun => {
                 let (a, b) = if Path::new(&shown).is_absolute() {

@@ -135,6 +135,8 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     let mut bytes = 0u64;
     let mut failures = 0usize;
     let mut done = 0usize;
+    // Files that could not be analysed: `--fix` leaves their packages be.
+    let mut unanalysed: Vec<PathBuf> = Vec::new();
     let engine = config.engine;
     // Files that `mod` declarations lead to are compiled whatever ignore
     // rules, hidden names or build-directory rules say: after the walk's
@@ -164,6 +166,7 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                         if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
                             // An error of this file (exit 2); the run goes on.
                             progress.finish();
+                            unanalysed.push(path.clone());
                             diag.error(format_args!(
                                 "{}:{}:{}: {}",
                                 display(&cwd, path),
@@ -192,10 +195,12 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                     }
                     Ok(Err(e)) => {
                         progress.finish();
+                        unanalysed.push(path.clone());
                         diag.error(format_args!("{}: {e}", display(&cwd, path)));
                     }
                     Err(panic) => {
                         progress.finish();
+                        unanalysed.push(path.clone());
                         diag.error(format_args!("{}: {panic}", display(&cwd, path)));
                     }
                 }
@@ -247,6 +252,7 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                 packages: &packages,
                 manifests: &manifests,
                 roots: &abs_roots,
+                unanalysed: &unanalysed,
                 display: &|p: &Path| display(&cwd, p),
             };
             let json = config.report == Report::UnusedDepsJson;

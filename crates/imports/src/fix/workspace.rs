@@ -119,7 +119,12 @@ pub fn unused(
     let mut ws_dirs: Vec<PathBuf> = Vec::new();
     let mut roots_found: Vec<(PathBuf, toml::Table)> = Vec::new();
     for m in manifests {
-        if let Some(t) = get(m)
+        // Most manifests (all of a vendor directory's) name no workspace:
+        // a substring test spares parsing them a second time.
+        let mentions =
+            std::fs::read(m).is_ok_and(|b| memchr::memmem::find(&b, b"workspace").is_some());
+        if mentions
+            && let Some(t) = get(m)
             && t.get("workspace").is_some_and(|w| w.is_table())
         {
             let dir = m.parent().unwrap_or(Path::new(".")).to_path_buf();
