@@ -23,7 +23,7 @@ _pimports() {
 
     case "${cmd}" in
         pimports)
-            opts="-j -g -q -h -V --focus --only-focus --json --by-crate --dot --cycles --unused-deps --explain --stats --full-parse --threads --glob --quiet --hidden --no-ignore --generate --help --version"
+            opts="-j -g -q -h -V --focus --only-focus --json --by-crate --dot --cycles --unused-deps --fix --dry-run --explain --stats --full-parse --threads --glob --quiet --hidden --no-ignore --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -209,7 +209,17 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
         match std::fs::read_to_string(m) {
             Ok(text) => match text.parse::<toml::Table>() {
                 Ok(t) => parsed.push((m.clone(), t)),
-                Err(e) => errors.push(err(m, format!("not valid TOML: {}", e.message()))),
+                Err(e) => {
+                    // `path:line:column:` like a compiler, so editors jump there.
+                    let (line, col) =
+                        crate::fix::edit::line_col(&text, e.span().map_or(0, |s| s.start));
+                    let mut at = m.clone().into_os_string();
+                    at.push(format!(":{line}:{col}"));
+                    errors.push(err(
+                        Path::new(&at),
+                        format!("not valid TOML: {}", e.message().trim()),
+                    ));
+                }
             },
             Err(e) => errors.push(err(m, e.to_string())),
         }

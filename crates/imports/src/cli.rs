@@ -14,6 +14,10 @@ pub use workdist::cli::Generate;
 ///
 /// Exit status: 0 success, 1 findings in a check mode (--unused-deps,
 /// --cycles), 2 errors (bad arguments, unreadable files or manifests).
+/// With --fix, as cargo-machete and cargo-shear do: 1 when something was
+/// found (and fixed), so that CI fails on a tree that needed fixing; 0
+/// when nothing was; 2 when a manifest could not be read, parsed or
+/// rewritten (the others are still fixed).
 /// A file that does not lex, or whose import items syn cannot parse, is
 /// reported and scanned partially; that alone is not an error.
 #[derive(Debug, Parser)]
@@ -39,8 +43,12 @@ pub struct Cli {
     pub only_focus: bool,
 
     /// JSON Lines: one object per file with every import site (see the
-    /// README for the schema).
-    #[arg(long, conflicts_with_all = ["by_crate", "dot", "unused_deps", "cycles"])]
+    /// README for the schema). With --unused-deps: one object per finding,
+    /// with the manifest, the line and column of the entry, the package,
+    /// the dependency's key and package name, its kind (`normal`, `dev`,
+    /// `build`, or `workspace` for an entry of [workspace.dependencies])
+    /// and the verdict (`unused`, `misplaced`).
+    #[arg(long, conflicts_with_all = ["by_crate", "dot", "cycles", "explain", "dry_run"])]
     pub json: bool,
 
     /// Each external crate with the files and sites that use it and the
@@ -66,10 +74,32 @@ pub struct Cli {
     #[arg(long, conflicts_with = "unused_deps")]
     pub cycles: bool,
 
-    /// Report dependencies nothing uses, and normal dependencies used only
-    /// from tests, benches or examples (exit 1 if any).
+    /// Report dependencies nothing uses, normal dependencies used only
+    /// from tests, benches or examples, and entries of
+    /// [workspace.dependencies] that no member entry left inherits (judged
+    /// only when the workspace root and all its members are under the
+    /// paths given) (exit 1 if any).
     #[arg(long)]
     pub unused_deps: bool,
+
+    /// Edit the manifests (implies --unused-deps): remove each unused
+    /// dependency, from every table of its kind (target-specific ones
+    /// too), with the [features] entries that only served it (`dep:x`,
+    /// `x/feat`, `x?/feat`, the implicit feature `x`; a feature left empty
+    /// stays); move each misplaced one to the [dev-dependencies] beside it
+    /// (its spec kept, less `optional`); remove unused entries of
+    /// [workspace.dependencies]. Formatting and comments are kept; an
+    /// entry's own comments go with it, and so does a dependency table the
+    /// fix empties (unless its header carries a comment). Only manifests under the paths
+    /// given are rewritten, each atomically, never one that is or lies
+    /// behind a symbolic link, or that does not parse.
+    #[arg(long, conflicts_with_all = ["by_crate", "dot", "cycles", "explain"])]
+    pub fix: bool,
+
+    /// With --fix: print the unified diff of what it would change (for
+    /// `patch -p1` or `git apply`), write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 
     /// With --unused-deps: show the sites that count as uses of DEP.
     #[arg(long, value_name = "DEP", requires = "unused_deps")]

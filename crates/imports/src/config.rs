@@ -20,6 +20,8 @@ pub enum Report {
     Dot,
     Cycles,
     UnusedDeps,
+    /// `--unused-deps --json`.
+    UnusedDepsJson,
     /// `--unused-deps --explain DEP`.
     Explain(String),
 }
@@ -41,11 +43,15 @@ pub struct Config {
     pub globs: Vec<String>,
     /// `-q`: no warnings (errors are still printed).
     pub quiet: bool,
+    /// `--fix`, `--fix --dry-run`; `Check` otherwise.
+    pub fix: crate::fix::Mode,
 }
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> anyhow::Result<Config> {
-        let report = if cli.json {
+        let report = if cli.json && (cli.unused_deps || cli.fix) {
+            Report::UnusedDepsJson
+        } else if cli.json {
             Report::Json
         } else if cli.by_crate {
             Report::ByCrate
@@ -53,7 +59,7 @@ impl Config {
             Report::Dot
         } else if cli.cycles {
             Report::Cycles
-        } else if cli.unused_deps {
+        } else if cli.unused_deps || cli.fix {
             match &cli.explain {
                 Some(dep) => Report::Explain(dep.clone()),
                 None => Report::UnusedDeps,
@@ -87,6 +93,11 @@ impl Config {
             no_ignore: cli.no_ignore,
             globs: cli.glob.clone(),
             quiet: cli.quiet,
+            fix: match (cli.fix, cli.dry_run) {
+                (true, true) => crate::fix::Mode::DryRun,
+                (true, false) => crate::fix::Mode::Fix,
+                _ => crate::fix::Mode::Check,
+            },
         })
     }
 }

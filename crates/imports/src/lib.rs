@@ -8,6 +8,8 @@
 //! * [`registry`]: the manifests of dependencies Cargo unpacked or vendored;
 //! * [`analyze`]: module paths and the classification of every site;
 //! * [`report`]: inventory, by-crate, unused dependencies, DOT, cycles;
+//! * [`fix`]: unused-dependency findings located (`--json`) and fixed
+//!   in the manifests (`--fix`, `--fix --dry-run`);
 //! * [`cli`]: the command line, read once into a [`config::Config`];
 //! * [`run`]: one run, from discovery to the report.
 //!
@@ -29,6 +31,7 @@ pub mod build_dir;
 pub mod cargo;
 pub mod cli;
 pub mod config;
+pub mod fix;
 pub mod registry;
 pub mod report;
 pub mod run;

@@ -11,7 +11,7 @@ use std::time::Instant;
 use workdist::{Discovery, DiscoveryOptions, ExitStatus, Flow, StreamOptions};
 
 use crate::config::{Config, Report};
-use crate::{analyze, build_dir, cargo, report, scan};
+use crate::{analyze, build_dir, cargo, fix, report, scan};
 
 /// Stack size of the parsing threads: deeply nested generated code makes
 /// syn (and its visitor) recurse thousands of frames deep.
@@ -168,6 +168,8 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     let mut bytes = 0u64;
     let mut failures = 0usize;
     let mut done = 0usize;
+    // Files that could not be analysed: `--fix` leaves their packages be.
+    let mut unanalysed: Vec<PathBuf> = Vec::new();
     let engine = config.engine;
     // Files that `mod` declarations lead to are compiled whatever ignore
     // rules, hidden names or build-directory rules say: after the walk's
@@ -197,6 +199,7 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                         if let Some(f) = s.failure.as_ref().filter(|_| s.too_deep) {
                             // An error of this file (exit 2); the run goes on.
                             progress.finish();
+                            unanalysed.push(path.clone());
                             diag.error(format_args!(
                                 "{}:{}:{}: {}",
                                 display(&cwd, path),
@@ -227,10 +230,12 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                     }
                     Ok(Err(e)) => {
                         progress.finish();
+                        unanalysed.push(path.clone());
                         diag.error(format_args!("{}: {e}", display(&cwd, path)));
                     }
                     Err(panic) => {
                         progress.finish();
+                        unanalysed.push(path.clone());
                         diag.error(format_args!("{}: {panic}", display(&cwd, path)));
                     }
                 }
@@ -264,30 +269,32 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     }
     // Verdicts drawn from absence (nothing uses this dependency) only for
     // packages whose code was all read.
-    let judged: Vec<cargo::Package> =
-        if matches!(config.report, Report::UnusedDeps | Report::Explain(_)) {
-            let why_unseen = |f: &Path| {
-                if !abs_roots.iter().any(|r| f.starts_with(r)) {
-                    "outside the given paths"
-                } else if glob_excludes(f) {
-                    "excluded by --glob"
-                } else {
-                    "unreadable"
-                }
-            };
-            let note = |m: std::fmt::Arguments<'_>| {
-                if !config.quiet {
-                    diag.warn(m);
-                }
-            };
-            judged_packages(&packages, &scans, &why_unseen, &|p| display(&cwd, p), &note)
-        } else {
-            Vec::new()
+    let judged: Vec<cargo::Package> = if matches!(
+        config.report,
+        Report::UnusedDeps | Report::UnusedDepsJson | Report::Explain(_)
+    ) {
+        let why_unseen = |f: &Path| {
+            if !abs_roots.iter().any(|r| f.starts_with(r)) {
+                "outside the given paths"
+            } else if glob_excludes(f) {
+                "excluded by --glob"
+            } else {
+                "unreadable"
+            }
         };
+        let note = |m: std::fmt::Arguments<'_>| {
+            if !config.quiet {
+                diag.warn(m);
+            }
+        };
+        judged_packages(&packages, &scans, &why_unseen, &|p| display(&cwd, p), &note)
+    } else {
+        Vec::new()
+    };
     // The sites each report reads: the others are dropped as soon as
     // they are classified.
     let keep: &(dyn Fn(&analyze::Class) -> bool + Sync) = match &config.report {
-        Report::UnusedDeps | Report::Explain(_) => {
+        Report::UnusedDeps | Report::UnusedDepsJson | Report::Explain(_) => {
             &|c| matches!(c, analyze::Class::Dependency { .. })
         }
         Report::ByCrate => &|c| !matches!(c, analyze::Class::Local),
@@ -314,10 +321,19 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
             report::render_cycles(&cycles)
         }
         Report::Explain(dep) => report::explain(&files, &judged, dep),
-        Report::UnusedDeps => {
+        Report::UnusedDeps | Report::UnusedDepsJson => {
             let f = report::unused_deps(&files, &judged, &|p: &Path| display(&cwd, p));
-            findings = !f.is_empty();
-            report::render_findings(&f)
+            let ctx = fix::Context {
+                packages: &packages,
+                manifests: &manifests,
+                roots: &abs_roots,
+                unanalysed: &unanalysed,
+                display: &|p: &Path| display(&cwd, p),
+            };
+            let json = config.report == Report::UnusedDepsJson;
+            let (out, found) = fix::unused_deps(&ctx, &f, json, config.fix, &diag);
+            findings = found;
+            out
         }
         Report::Inventory => report::text(&files, focus, config.only_focus),
     };
