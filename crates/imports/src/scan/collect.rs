@@ -169,6 +169,12 @@ impl Collector {
             {
                 apply_cfg(&mut cfg, list.tokens.clone());
                 changed = true;
+            } else if is_test_attribute(a.path()) && !cfg.test {
+                // A `#[test]` function is compiled only for tests, as if
+                // under `#[cfg(test)]` (its attribute itself is a site of
+                // ordinary code: the macro runs in every build).
+                cfg.test = true;
+                changed = true;
             }
         }
         if changed {
@@ -402,6 +408,16 @@ fn apply_predicates(cfg: &mut Cfg, tokens: TokenStream, in_any: bool) {
         }
         i += 1;
     }
+}
+
+/// `#[test]`, `#[bench]`, and the test attributes of async runtimes and
+/// test libraries (`#[tokio::test]`, `#[test_log::test]`): the item exists
+/// only when tests are built.
+fn is_test_attribute(path: &syn::Path) -> bool {
+    if path.is_ident("test") || path.is_ident("bench") {
+        return true;
+    }
+    path.segments.len() > 1 && path.segments.last().is_some_and(|s| s.ident == "test")
 }
 
 /// `#[macro_use]` among an `extern crate`'s attributes.

@@ -132,20 +132,22 @@ impl<'a> Trees<'a> for Walker<'_, 'a> {
 impl<'a> Walker<'_, 'a> {
     /// Parse `#[..]`/`#![..]` at `lv[a..b]` with syn, unless it is plain.
     fn syn_attr(&mut self, lv: &[u32], a: usize, b: usize, inner: bool) -> Option<Attr> {
-        // Most attributes (`#[inline]`, `#[derive(Debug)]`, `#[test]`)
-        // hold no path, no string and no cfg: they are worth nothing to
-        // the collector but the end of a doc comment, and parsing them is a
-        // fifth of the work.
+        // Most attributes (`#[inline]`, `#[derive(Debug)]`) hold no path,
+        // no string and no cfg: they are worth nothing to the collector but
+        // the end of a doc comment, and parsing them is a fifth of the
+        // work. `#[test]` and `#[bench]` make their item test code.
         let open = lv[b - 1] as usize;
         let close = self.t.toks[open].close as usize;
         let plain = match self.t.toks.get(open + 1) {
             Some(first) if first.kind == Kind::Ident => {
-                !matches!(self.t.str(open + 1), "cfg" | "doc" | "path" | "macro_use")
-                    && (open + 1..close).all(|k| match self.t.toks[k].kind {
-                        Kind::Punct(b':') => !self.t.toks[k].joint,
-                        Kind::Literal => !self.t.str(k).contains("::"),
-                        _ => true,
-                    })
+                !matches!(
+                    self.t.str(open + 1),
+                    "cfg" | "doc" | "path" | "macro_use" | "test" | "bench"
+                ) && (open + 1..close).all(|k| match self.t.toks[k].kind {
+                    Kind::Punct(b':') => !self.t.toks[k].joint,
+                    Kind::Literal => !self.t.str(k).contains("::"),
+                    _ => true,
+                })
             }
             _ => false,
         };

@@ -256,3 +256,29 @@ fn any_of_test_and_something_else_is_not_test_code() {
         assert!(!cfg.test && cfg.other, "{attr}: {cfg:?}");
     }
 }
+
+/// regalloc2 calls `arbtest::arbtest` only in `#[test] fn smoke()` bodies
+/// of library code, which exist only when tests are built: test code (the
+/// compiler called arbtest unused, pimports called it used).
+#[test]
+fn a_test_function_is_test_code() {
+    for engine in [Engine::Full, Engine::Fast] {
+        let src = "#[test]\nfn smoke() { arbtest::arbtest(|u| Ok(())); }\n#[tokio::test]\nasync fn t() { a::b(); }\nfn plain() { c::d(); }\n#[inline]\nfn e() { f::g(); }";
+        let got: Vec<(String, bool)> = scan_with(src.as_bytes(), engine)
+            .sites
+            .into_iter()
+            .map(|s| (s.path, s.cfg.test))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("arbtest::arbtest".to_string(), true),
+                ("tokio::test".to_string(), false),
+                ("a::b".to_string(), true),
+                ("c::d".to_string(), false),
+                ("f::g".to_string(), false),
+            ],
+            "{engine:?}"
+        );
+    }
+}
