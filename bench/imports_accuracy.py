@@ -97,6 +97,7 @@ KINDS = {None: "normal", "build": "build", "dev": "dev"}
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 SHIMS = ("rustc-std-workspace-",)
 SHIM_NAMES = {"compiler_builtins"}
+CACHE_FORMAT = 2  # bump when a verdict records more fields
 HIDDEN = re.compile(
     r"pkg (\S+) v(\S+) \((Normal|Build|Development)\): ignoring unused extern `([^`]+)`, (.*)$"
 )
@@ -318,8 +319,24 @@ def entries_of(meta):
                     continue
                 e["built"] = True
                 e["extern"] = rd["name"]
+                e["links"] = pkg.get("links")
+                e["native_link"] = emits_link_directives(pkg)
     graph = build_graph_size(meta)
     return root, entries, graph
+
+
+def emits_link_directives(pkg):
+    """Whether the package's build script emits `rustc-link-lib`/`rustc-link-search`: a
+    crate that exists to link a native library, whose use no Rust path shows."""
+    for t in pkg.get("targets", []):
+        if "custom-build" in t.get("kind", []):
+            try:
+                with open(t["src_path"], errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                return False
+            return bool(re.search(r"rustc-link-(lib|search)", text))
+    return False
 
 
 def build_graph_size(meta):
@@ -448,12 +465,41 @@ CFG_ATTR = re.compile(r"#\s*!?\[\s*cfg\s*\((.*)\)\s*\]")
 
 def attrs_cfgs(lines, j):
     """cfg(..) attributes on line j itself and on the attribute lines right above it."""
-    out = [m.group(1) for m in CFG_ATTR.finditer(lines[j])]
+    out = attr_cfgs_on(lines[j])
     k = j - 1
     while k >= 0 and lines[k].strip().startswith("#"):
-        out += [m.group(1) for m in CFG_ATTR.finditer(lines[k])]
+        out += attr_cfgs_on(lines[k])
         k -= 1
     return out
+
+
+def attr_cfgs_on(line):
+    """cfg(..) attributes of one line; `#[test]` (and `#[tokio::test]`, `#[bench]`) count
+    as cfg(test): the item is compiled only for tests."""
+    out = [m.group(1) for m in CFG_ATTR.finditer(line)]
+    if re.search(r"#\[\s*(\w+::)?(test|bench)\s*[\](]", line):
+        out.append("test")
+    return out
+
+
+def dev_references(copy, ext):
+    """The first mention of EXT under tests/, benches/ or examples/ (or None)."""
+    pat = re.compile(r"(?<![\w:])(?:::)?%s\s*::|\buse\s+%s\b" % (re.escape(ext), re.escape(ext)))
+    for top in ("tests", "benches", "examples"):
+        for dirpath, _, filenames in os.walk(os.path.join(copy, top)):
+            for f in sorted(filenames):
+                if not f.endswith(".rs"):
+                    continue
+                path = os.path.join(dirpath, f)
+                try:
+                    with open(path, errors="replace") as fh:
+                        lines = strip_comments(fh.read()).splitlines()
+                except OSError:
+                    continue
+                for i, line in enumerate(lines):
+                    if pat.search(line):
+                        return os.path.relpath(path, copy), i + 1
+    return None
 
 
 def governing_cfg(lines, i):
@@ -526,6 +572,18 @@ def module_cfgs(copy):
     return out
 
 
+def build_script_reads(copy, links):
+    var = "DEP_%s_" % links.upper().replace("-", "_")
+    for f in ("build.rs", os.path.join("build", "main.rs")):
+        try:
+            with open(os.path.join(copy, f), errors="replace") as fh:
+                if var in fh.read():
+                    return True
+        except OSError:
+            pass
+    return False
+
+
 def classify(copy, v):
     """Judged entries with the compiler's verdict, and the excluded ones with a reason."""
     unused = {tuple(x) for x in v["lint"]} | {tuple(x) for x in v["hidden"]}
@@ -557,6 +615,16 @@ def classify(copy, v):
             if fwd:
                 excluded[ent] = "compiler: unused; kept to forward features (%s)" % ", ".join(
                     sorted(set(fwd))[:3])
+                continue
+            if e.get("links") and build_script_reads(copy, e["links"]):
+                excluded[ent] = ("compiler: unused, but the build script reads DEP_%s_* which "
+                                 "only this dependency (links = \"%s\") provides: the lint is "
+                                 "wrong" % (e["links"].upper().replace("-", "_"), e["links"]))
+                continue
+            if e.get("native_link"):
+                excluded[ent] = ("compiler: unused in Rust code; the dependency's build script "
+                                 "links a native library (rustc-link-*), a use the lint cannot "
+                                 "see")
                 continue
             refs = references(copy, e["extern"] or e["key"].replace("-", "_"))
             gated = [r for r in refs if r[2] and not is_test_cfg(r[2])]
@@ -659,15 +727,20 @@ def reason_for(copy, crate, ent, info, verdicts, v):
     key, kind = ent
     ext = info["extern"] or key.replace("-", "_")
     if info["unused"]:
-        if info["hidden"]:
-            return "compiler: unused; another dependency also depends on it (cargo hides it)"
         refs = references(copy, ext)
         test = [r for r in refs if r[2] and is_test_cfg(r[2])]
+        if info["hidden"]:
+            dev = test[0][:2] if test else dev_references(copy, ext)
+            return "cargo hides it (another dependency also depends on it)%s" % (
+                "; used only from tests (%s:%d)" % dev if dev else "")
         if refs and test and len(test) == len(refs):
             return "used only under cfg(test) (%s:%d)" % test[0][:2]
         if refs:
             return "named in source at %s:%d but not used by the compiled code" % refs[0][:2]
-        return ""
+        dev = dev_references(copy, ext)
+        if dev:
+            return "used only from tests, benches or examples (%s:%d)" % dev
+        return "no use of `%s` in the sources" % ext
     refs = references(copy, ext)
     if ext != key.replace("-", "_"):
         return "library name `%s` differs from the key `%s`%s" % (
@@ -828,7 +901,7 @@ def main():
             continue
         with open(os.path.join(args.corpus, name, "Cargo.toml"), "rb") as f:
             ver = tomllib.load(f)["package"]["version"]
-        ckey = f"{name}@{ver}|all,default|{cver}"
+        ckey = f"{name}@{ver}|all,default|{cver}|{CACHE_FORMAT}"
         copy = prepare(args.corpus, args.work, name)
         v = cache.get(ckey)
         if v is None:
@@ -873,6 +946,11 @@ def main():
             r["tools"]["pimports"] = tool_set(pf, judged, False)
             r["tools"]["cargo-machete"] = tool_set({n: "unused" for n in mf}, judged, True)
             r["tools"]["cargo-shear"] = tool_set(sf, judged, False)
+            r["on_excluded"] = {
+                "pimports": tool_set(pf, excluded, False),
+                "cargo-shear": tool_set(sf, excluded, False),
+                "cargo-machete": tool_set({n: "unused" for n in mf}, excluded, True),
+            }
         results.append(r)
         log("%s %s (%s features): %d judged, %d unused, %d excluded" % (
             name, v["version"], v["features"], len(judged),
@@ -958,7 +1036,9 @@ def report(args, results, skipped, versions, elapsed, tool_errors):
         for ent, why in sorted(r["excluded"].items()):
             if why.startswith("not built"):
                 continue
-            out("  %-22s %-26s %s" % (r["crate"], "%s (%s)" % ent, why))
+            said = " ".join("%s=%s" % (t.replace("cargo-", ""), r.get("on_excluded", {})
+                                       .get(t, {}).get(ent) or "-") for t in tools)
+            out("  %-22s %-26s %s [%s]" % (r["crate"], "%s (%s)" % ent, why, said))
     nb = sum(1 for r in results for w in r["excluded"].values() if w.startswith("not built"))
     out("  (and %d entries not built in the checked configuration: optional and off, or "
         "another target's table)" % nb)
