@@ -847,7 +847,8 @@ def select(args, host):
 
 def load_list():
     with open(LIST) as f:
-        return [l.strip() for l in f if l.strip() and not l.startswith("#")]
+        names = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    return list(dict.fromkeys(names))  # a name listed twice is judged once
 
 
 def main():
