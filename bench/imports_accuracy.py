@@ -8,8 +8,10 @@ that another dependency of the same unit also depends on (it cannot tell whether
 kept to enable a feature of that crate). `CARGO_LOG=cargo::core::compiler::unused_deps=debug`
 names those. Truth "unused" = the lint's warnings plus the hidden ones.
 
-Crates: the fixed list bench/imports_accuracy_crates.txt (75 crates), produced by `--select`
-with this rule: every top-level crate of the vendored corpus (~/.cache/pfiles-corpora/rust, a
+Crates: the fixed list bench/imports_accuracy_crates.txt: 75 crates produced by `--select`
+with the rule below, plus 7 crates named by hand at its end (the ones where issue 14 saw
+pimports misjudge a dependency: borsh, cranelift-entity, mio, serde_urlencoded,
+tracing-subscriber, uuid, wasmtime-environ). The rule: every top-level crate of the vendored corpus (~/.cache/pfiles-corpora/rust, a
 `cargo vendor` of ~400 crates) that declares at least --min-entries (5) normal or build
 dependency entries (target-specific tables included; std-build shims and `cfg(any())` pins
 not counted) and whose build graph with all features on this host (packages reachable from
@@ -22,7 +24,8 @@ Per crate:
  1. Copy it to WORK/copies/NAME (the corpus is never modified). In the copy: remove
     .cargo-checksum.json and Cargo.lock (versions are resolved afresh from crates.io), remove
     `rust-version` (nightly cargo's lint is silent for packages whose rust-version is below
-    1.79, its MSRV), append `[lints.cargo] unused_dependencies = "warn"` and an empty
+    1.79, its MSRV) and any rust-toolchain file (rustup would ask for a toolchain that is
+    not installed when the tools run cargo), append `[lints.cargo] unused_dependencies = "warn"` and an empty
     `[workspace]` (so a parent directory's workspace never claims the copy).
  2. `cargo +nightly check -Zcargo-lints --all-features` (lib and bins, the units that judge
     normal and build dependencies); if that fails, again with default features. Which one
@@ -54,24 +57,41 @@ Per crate:
     - std-build shim: rustc-std-workspace-*, compiler_builtins;
     - feature forwarding: the compiler saw no use and `[features]` names `key/feat` or
       `key?/feat` (the entry exists to forward a feature);
-    - cfg-gated use: the compiler saw no use, but the crate's own sources name the
-      dependency under a `#[cfg(..)]`/`cfg_if!` that is not `test` (nearest attribute
-      above the reference, or the module declaration of its file), so another target or
-      cfg would use it: not actionable.
+    - links metadata: the compiler saw no use, the dependency's package declares `links =
+      "x"` and the crate's build script reads `DEP_X_*`, which only a direct dependency
+      provides (native-tls -> openssl-sys): the lint is wrong;
+    - native link: the compiler saw no use in Rust code, and the dependency's build script
+      emits `rustc-link-lib`/`rustc-link-search` (windows-targets' import-library crates):
+      a link-time use the lint cannot see;
+    - cfg-gated use: the compiler saw no use, but the crate's own sources (outside tests/,
+      benches/, examples/) name the dependency, and every mention lies under a cfg: the
+      `#[cfg(..)]` attributes of the line's item and of each enclosing block (found by brace
+      matching), `cfg_if!` blocks, the `#[cfg]` on its file's `mod` declaration, an inner
+      `#![cfg(..)]` of its file or of the crate root; and at least one of those cfgs is not
+      `test` (`#[test]`/`#[bench]` fns count as cfg(test)). Another target or feature set
+      would use it: not actionable. A dependency named only under cfg(test) stays judged
+      (it belongs in dev-dependencies).
  5. Run each tool on the same copy: `pimports --unused-deps .` (lines "unused normal|build
     dependency: X" and "misplaced: X is a normal dependency ..."; unused and misplaced both
     count as "not needed as a normal dependency"), `cargo-machete .` (tab-indented names
-    under "NAME -- PATH:"), `cargo shear` (lines naming an unused or misplaced dependency).
-    Names that the tool gives without a kind count for every judged normal/build entry of
-    that key.
+    under "NAME -- PATH:"), `cargo shear --format json` (findings `shear/unused_dependency`
+    and `shear/misplaced_dependency`, located by byte offset in the manifest and mapped to
+    (key, kind) like the lint's line). Names that a tool gives without a kind (machete)
+    count for every judged normal/build entry of that key. A tool that fails on a crate,
+    or reports findings (exit 1) that the parser cannot read, is listed under "Tool
+    errors".
  6. Compare on the judged set: true positive = tool and compiler say not needed; false
     positive = tool says not needed, compiler saw a use; false negative = compiler saw no
     use, tool says nothing. Every disagreement is printed with a reason found by rules where
-    one applies.
+    one applies (lib name != key, used only under cfg(test) or only from tests/,
+    inside a macro_rules! body, through a derive, hidden by cargo). The tools' verdicts on
+    the left-out entries are printed too.
 
 Caches: the verdict of the compiler per (crate, version, features tried, cargo version) in
 WORK/verdicts.json; the copies in WORK/copies; the builds share one CARGO_TARGET_DIR
-(--build-dir). A re-run rebuilds nothing and only re-runs the three tools.
+(--build-dir), default WORK/cargo-target; WORK defaults to target/imports-accuracy of
+the repository. A re-run rebuilds nothing and only re-runs the three tools. Compiler logs:
+WORK/logs/NAME.FEATURES.log.
 
 Usage: bench/imports_accuracy.py [--crates N] [--only NAME[,NAME]] [--bin PATH] [--jobs N]
          [--work DIR] [--build-dir DIR] [--corpus DIR] [--markdown] [--json FILE]
@@ -934,6 +954,8 @@ def main():
                     continue
                 if rc not in (0, 1):
                     tool_errors.append((name, tool, "exit %d: %s" % (rc, last_error(err))))
+                elif rc == 1 and not found and tool != "cargo-shear":
+                    tool_errors.append((name, tool, "exit 1 but no finding parsed"))
                 if tool == "pimports":
                     pf = found
                 elif tool == "cargo-machete":
@@ -999,7 +1021,7 @@ def report(args, results, skipped, versions, elapsed, tool_errors):
     out("%d crates judged (%d skipped), %d normal/build dependencies judged, %d unused by the "
         "compiler, %d left out as not actionable; %.0f s" % (
             len(results), len(skipped), n_judged, n_unused, n_excl, elapsed))
-    out("compiler: %s" % versions["cargo"])
+    out("compiler: %s; pimports: %s" % (versions["cargo"], args.bin))
     out("")
     if args.markdown:
         out("| tool | true pos. | false pos. | false neg. | precision | recall |")
