@@ -751,8 +751,11 @@ def reason_for(copy, crate, ent, info, verdicts, v):
         test = [r for r in refs if r[2] and is_test_cfg(r[2])]
         if info["hidden"]:
             dev = test[0][:2] if test else dev_references(copy, ext)
-            return "cargo hides it (another dependency also depends on it)%s" % (
-                "; used only from tests (%s:%d)" % dev if dev else "")
+            feats = entry_features(copy, key, kind)
+            return "cargo hides it (another dependency also depends on it)%s%s" % (
+                "; used only from tests (%s:%d)" % dev if dev else "",
+                "; the entry enables features %s, maybe kept for another dependency's copy "
+                "(then the lint is wrong)" % feats if feats else "")
         if refs and test and len(test) == len(refs):
             return "used only under cfg(test) (%s:%d)" % test[0][:2]
         if refs:
@@ -779,6 +782,22 @@ def reason_for(copy, crate, ent, info, verdicts, v):
     if gated:
         return "used under cfg(%s) (%s:%d)" % (gated[0][2][:50], gated[0][0], gated[0][1])
     return "used at %s:%d" % refs[0][:2]
+
+
+def entry_features(copy, key, kind):
+    """The `features = [..]` of the manifest entry (any target table), or []."""
+    try:
+        with open(os.path.join(copy, "Cargo.toml"), "rb") as f:
+            t = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError):
+        return []
+    table = {"normal": "dependencies", "build": "build-dependencies"}[kind]
+    feats = []
+    for tb in [t] + list(t.get("target", {}).values()):
+        d = tb.get(table, {}).get(key)
+        if isinstance(d, dict):
+            feats += d.get("features", [])
+    return sorted(set(feats))
 
 
 def derive_users(copy, ext):
