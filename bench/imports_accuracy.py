@@ -1074,14 +1074,22 @@ def report(args, results, skipped, versions, elapsed, tool_errors):
                     r["crate"], "%s (%s)" % ent, comp, *cells, reason))
     out("")
     out("Left out as not actionable:")
+    if args.markdown:
+        out("")
+        out("| crate | dependency | why left out | pimports | cargo-shear | cargo-machete |")
+        out("|---|---|---|---|---|---|")
     for r in results:
         for ent, why in sorted(r["excluded"].items()):
             if why.startswith("not built"):
                 continue
-            said = " ".join("%s=%s" % (t.replace("cargo-", ""), r.get("on_excluded", {})
-                                       .get(t, {}).get(ent) or "-") for t in tools)
+            cells = [r.get("on_excluded", {}).get(t, {}).get(ent) or "-" for t in tools]
+            if args.markdown:
+                out("| %s | %s (%s) | %s | %s | %s | %s |" % (r["crate"], *ent, why, *cells))
+                continue
+            said = " ".join("%s=%s" % (t.replace("cargo-", ""), c) for t, c in zip(tools, cells))
             out("  %-22s %-26s %s [%s]" % (r["crate"], "%s (%s)" % ent, why, said))
     nb = sum(1 for r in results for w in r["excluded"].values() if w.startswith("not built"))
+    out("")
     out("  (and %d entries not built in the checked configuration: optional and off, or "
         "another target's table)" % nb)
     out("")
