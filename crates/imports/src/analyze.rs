@@ -195,13 +195,13 @@ fn owner(dirs: &HashMap<&Path, usize>, file: &Path) -> Option<usize> {
 
 /// Classify every site of every file, on `threads` threads, keeping the
 /// sites `keep` accepts (a report that reads only dependencies need not
-/// hold the other nine in ten sites: this was most of a run's memory).
+/// hold the other seven in eight sites).
 pub fn analyze(
     packages: &[Package],
     scans: HashMap<PathBuf, FileScan>,
     display: &(dyn Fn(&Path) -> String + Sync),
     threads: usize,
-    keep: &(dyn Fn(&Class) -> bool + Sync),
+    keep: &(dyn Fn(&Site) -> bool + Sync),
 ) -> Vec<FileReport> {
     let places = places(packages, &scans);
     let mut dirs: HashMap<&Path, usize> = HashMap::new();
@@ -254,16 +254,12 @@ pub fn analyze(
             libs: &libs,
             aliases: place.package.and_then(|i| extern_aliases.get(&i)),
         };
-        let test_code = test_file
-            || scan
-                .sites
-                .iter()
-                .any(|s| s.cfg.test || s.kind == SiteKind::DocTest);
+        let test_code = test_file || scan.test_code;
         let sites = scan
             .sites
             .iter()
             .map(|s| ctx.classify(s))
-            .filter(|s| keep(&s.class))
+            .filter(|s| keep(s))
             .collect();
         FileReport {
             path: display(&abs),

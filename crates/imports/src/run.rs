@@ -171,6 +171,14 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     // Files that could not be analysed: `--fix` leaves their packages be.
     let mut unanalysed: Vec<PathBuf> = Vec::new();
     let engine = config.engine;
+    // The sites the report can read, kept from each file as it is read.
+    let prune = match &config.report {
+        Report::UnusedDeps | Report::UnusedDepsJson | Report::Explain(_) => scan::Keep::External,
+        Report::Inventory if config.focus.is_none() => scan::Keep::Imports,
+        Report::Inventory | Report::Json | Report::ByCrate | Report::Dot | Report::Cycles => {
+            scan::Keep::All
+        }
+    };
     // Files that `mod` declarations lead to are compiled whatever ignore
     // rules, hidden names or build-directory rules say: after the walk's
     // files, those (under a directory given) are read too, until no
@@ -188,7 +196,13 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
                 threads,
                 stack_size: PARSE_STACK,
             },
-            |path: PathBuf| std::fs::read(&path).map(|b| scan::scan_with(&b, engine)),
+            |path: PathBuf| {
+                std::fs::read(&path).map(|b| {
+                    let mut s = scan::scan_with(&b, engine);
+                    s.prune(prune);
+                    s
+                })
+            },
             |i, result| {
                 done += 1;
                 progress.tick(done);
@@ -293,11 +307,11 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     };
     // The sites each report reads: the others are dropped as soon as
     // they are classified.
-    let keep: &(dyn Fn(&analyze::Class) -> bool + Sync) = match &config.report {
+    let keep: &(dyn Fn(&analyze::Site) -> bool + Sync) = match &config.report {
         Report::UnusedDeps | Report::UnusedDepsJson | Report::Explain(_) => {
-            &|c| matches!(c, analyze::Class::Dependency { .. })
+            &|s| matches!(s.class, analyze::Class::Dependency { .. })
         }
-        Report::ByCrate => &|c| !matches!(c, analyze::Class::Local),
+        Report::ByCrate => &|s| !matches!(s.class, analyze::Class::Local),
         Report::Json | Report::Inventory | Report::Dot | Report::Cycles => &|_| true,
     };
     let files = analyze::analyze(

@@ -51,7 +51,9 @@ mod site;
 mod tests;
 mod use_tree;
 
-pub use site::{Cfg, FileScan, ModDecl, ParseFailure, RawSite, ScopeId, SiteKind, scope_path};
+pub use site::{
+    Cfg, FileScan, Keep, ModDecl, ParseFailure, RawSite, ScopeId, SiteKind, scope_path,
+};
 
 /// How a file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +73,15 @@ pub fn scan(bytes: &[u8]) -> FileScan {
 
 /// Scan a file's bytes with the given engine.
 pub fn scan_with(bytes: &[u8], engine: Engine) -> FileScan {
+    let mut scan = scan_engine(bytes, engine);
+    scan.test_code = scan
+        .sites
+        .iter()
+        .any(|s| s.cfg.test || s.kind == SiteKind::DocTest);
+    scan
+}
+
+fn scan_engine(bytes: &[u8], engine: Engine) -> FileScan {
     let (text, not_utf8) = match std::str::from_utf8(bytes) {
         Ok(t) => (std::borrow::Cow::Borrowed(t), false),
         Err(_) => (String::from_utf8_lossy(bytes), true),
