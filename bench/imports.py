@@ -6,8 +6,17 @@ pimports -j1, pimports --unused-deps, and cargo-machete. Prints medians and
 ratios, then the comparison of findings (which dependencies each tool calls
 unused).
 
+With --per-crate DIR (each subdirectory a crate with its Cargo.lock, as
+bench/imports_accuracy.py leaves them in WORK/copies): each of pimports
+--unused-deps, cargo-machete and cargo-shear is run on every crate in turn,
+alternating the order of the tools each round, and the total time per tool
+is compared. cargo-shear needs `cargo metadata`, so it cannot run on the
+vendored corpus as one tree; this is where it is measured.
+
 Usage: bench/imports.py [--runs N] [--corpus DIR] [--bin PATH] [--markdown]
-Requires cargo-machete (cargo install cargo-machete).
+                        [--per-crate DIR]
+Requires cargo-machete (cargo install cargo-machete), and cargo-shear for
+--per-crate.
 """
 
 import argparse
@@ -62,6 +71,7 @@ def main():
     ap.add_argument("--corpus")
     ap.add_argument("--bin")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--per-crate", metavar="DIR")
     args = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     pim = args.bin or os.path.join(root, "target", "release", "pimports")
@@ -70,6 +80,8 @@ def main():
     machete = shutil.which("cargo-machete")
     if not machete:
         sys.exit("cargo-machete not found: cargo install cargo-machete")
+    if args.per_crate:
+        return per_crate(args, pim, machete)
     corpus = corpus_dir(args.corpus)
     tools = [
         ("pimports", [pim, "."]),
@@ -104,6 +116,44 @@ def main():
         print("\npimports only:\n")
         for pkg, dep in sorted(mine - theirs):
             print(f"- {pkg}: {dep}")
+
+
+def per_crate(args, pim, machete):
+    shear = shutil.which("cargo-shear")
+    if not shear:
+        sys.exit("cargo-shear not found: cargo install --locked cargo-shear")
+    crates = sorted(
+        os.path.join(args.per_crate, d)
+        for d in os.listdir(args.per_crate)
+        if os.path.isfile(os.path.join(args.per_crate, d, "Cargo.lock"))
+    )
+    tools = [
+        ("pimports --unused-deps", [pim, "--unused-deps", "-q", "."]),
+        ("cargo-machete", [machete, "machete", "."]),
+        ("cargo-shear", [shear, "shear"]),
+    ]
+    # Warm up: cargo-shear's first `cargo metadata` may fetch the index.
+    for c in crates:
+        for _, argv in tools:
+            run_once(argv, c)
+    totals = {t: [] for t, _ in tools}
+    for r in range(args.runs):
+        order = tools if r % 2 == 0 else tools[::-1]
+        round_times = {t: 0.0 for t, _ in tools}
+        for c in crates:
+            for name, argv in order:
+                secs, _, _, _ = run_once(argv, c)
+                round_times[name] += secs
+        for t, v in round_times.items():
+            totals[t].append(v)
+        print(" ".join(f"{t}: {v:.2f}s" for t, v in round_times.items()), file=sys.stderr, flush=True)
+    med = {t: statistics.median(v) for t, v in totals.items()}
+    base = med["pimports --unused-deps"]
+    print(f"{len(crates)} crates, each tool on each crate in turn; {args.runs} alternating rounds, medians of the total.\n")
+    print("| tool | total | per crate | pimports / tool |")
+    print("|---|---|---|---|")
+    for name, _ in tools:
+        print(f"| {name} | {med[name]:.2f} s | {1000 * med[name] / max(len(crates), 1):.1f} ms | {base / med[name]:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -187,6 +187,14 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     let mut attempted: std::collections::HashSet<PathBuf> = sources.iter().cloned().collect();
     let mut batch = sources;
     let mut loaded = None;
+    // The manifests are read on a thread of their own while the files are
+    // scanned: read after the scan, they were serial time.
+    let mut loader = Some({
+        let manifests = manifests.clone();
+        std::thread::Builder::new()
+            .name("pimports-manifests".into())
+            .spawn(move || cargo::load(&manifests))?
+    });
     let (mut t_scan, mut t_manifests) = (t_discover, t_discover);
     loop {
         let indexed = batch.clone();
@@ -259,7 +267,11 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
         let (packages, _) = loaded.get_or_insert_with(|| {
             progress.finish();
             t_scan = started.elapsed();
-            let l = cargo::load(&manifests);
+            let l = match loader.take().map(std::thread::JoinHandle::join) {
+                Some(Ok(l)) => l,
+                // Not reached: `load` does not panic. Read them here then.
+                _ => cargo::load(&manifests),
+            };
             t_manifests = started.elapsed();
             l
         });
