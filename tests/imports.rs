@@ -824,3 +824,33 @@ fn a_module_file_declared_under_cfg_test_is_test_code() {
         "app (Cargo.toml)\n  misplaced: only-tests is a normal dependency used only from tests, benches or examples (make it a dev-dependency)\n"
     );
 }
+
+/// native-tls's build script reads `DEP_OPENSSL_VERSION_NUMBER`, which
+/// only a direct dependency on openssl-sys (`links = "openssl"`) provides:
+/// openssl-sys is needed though no code names it (the compiler's lint
+/// calls it unused; removing it breaks the build). Without the build
+/// script's read, it is unused.
+#[test]
+fn a_links_dependency_whose_metadata_the_build_script_reads_is_used() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"tls\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         [dependencies]\nopenssl-sys = \"0.9\"\n",
+    );
+    dir.create("src/lib.rs", "pub fn f() {}\n");
+    dir.create(
+        "build.rs",
+        "fn main() {\n    if let Ok(v) = std::env::var(\"DEP_OPENSSL_VERSION_NUMBER\") {\n        println!(\"cargo:rustc-cfg=ossl{v}\");\n    }\n}\n",
+    );
+    dir.create(
+        ".cargo-home/registry/src/index.crates.io-0000/openssl-sys-0.9.111/Cargo.toml",
+        "[package]\nname = \"openssl-sys\"\nversion = \"0.9.111\"\nlinks = \"openssl\"\n",
+    );
+    assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
+    dir.create("build.rs", "fn main() {}\n");
+    assert_eq!(
+        dir.stdout(&["--unused-deps"], 1),
+        "tls (Cargo.toml)\n  unused normal dependency: openssl-sys\n"
+    );
+}

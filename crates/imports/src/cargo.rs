@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::registry::Sources;
+use crate::registry::{Sources, read_manifest};
 
 /// The kind of a dependency table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -103,6 +103,9 @@ pub struct Dep {
     /// The version requirement, if one is given.
     #[serde(skip)]
     pub req: Option<String>,
+    /// The dependency's `links = ".."`, when its manifest is at hand.
+    #[serde(skip)]
+    pub links: Option<String>,
     /// The name code uses, once resolved.
     pub code_name: String,
     /// The dependency's own manifest was not found, so `code_name` is the
@@ -145,6 +148,9 @@ pub struct Package {
     pub edition: String,
     /// The crate name of the library target, if there is one.
     pub lib_name: Option<String>,
+    /// `links = ".."`.
+    #[serde(skip)]
+    pub links: Option<String>,
     pub targets: Vec<Target>,
     pub deps: Vec<Dep>,
     /// `[features]`: each feature and what it enables.
@@ -429,6 +435,7 @@ fn package(
                 optional,
                 path,
                 req,
+                links: None,
                 code_name: key.replace('-', "_"),
                 guessed: false,
             });
@@ -462,6 +469,10 @@ fn package(
         manifest: manifest.to_path_buf(),
         edition,
         lib_name,
+        links: pkg
+            .get("links")
+            .and_then(|l| l.as_str())
+            .map(str::to_string),
         targets,
         deps,
         features,
@@ -600,50 +611,54 @@ fn targets(
     (out, lib_name)
 }
 
-/// A dependency whose manifest we have (a path dependency, or a package
-/// found under the same paths) is known by its library's real name.
+/// A dependency whose manifest we have (a path dependency, a package
+/// found under the same paths, a copy Cargo unpacked) is known by its
+/// library's real name, and its `links` is known.
 fn resolve_code_names(packages: &mut [Package]) {
-    let by_name: HashMap<String, Option<String>> = packages
+    type Known = (Option<String>, Option<String>);
+    let known = |p: &Package| -> Known { (p.lib_name.clone(), p.links.clone()) };
+    let by_name: HashMap<String, Known> = packages
         .iter()
-        .map(|p| (p.name.clone(), p.lib_name.clone()))
+        .map(|p| (p.name.clone(), known(p)))
         .collect();
-    let by_dir: HashMap<PathBuf, Option<String>> = packages
-        .iter()
-        .map(|p| (p.dir.clone(), p.lib_name.clone()))
-        .collect();
+    let by_dir: HashMap<PathBuf, Known> =
+        packages.iter().map(|p| (p.dir.clone(), known(p))).collect();
     let mut sources: Option<Sources> = None;
     for p in packages.iter_mut() {
         for d in &mut p.deps {
             if d.key != d.package {
                 continue; // renamed: code uses the key
             }
-            let lib = d
-                .path
-                .as_ref()
-                .and_then(|path| {
-                    by_dir
-                        .get(path)
-                        .cloned()
-                        .flatten()
-                        .or_else(|| lib_name_at(path))
-                })
-                .or_else(|| by_name.get(&d.package).cloned().flatten());
-            match lib {
-                Some(lib) => d.code_name = lib,
-                None if !by_name.contains_key(&d.package) && d.path.is_none() => {
-                    // Read from a copy of the dependency Cargo has
-                    // unpacked or a vendor directory has, else guessed.
-                    let found = sources.get_or_insert_with(Sources::new).lib_name(
-                        &p.dir,
-                        &d.package,
-                        d.req.as_deref(),
-                    );
-                    match found {
-                        Some(lib) => d.code_name = lib,
-                        None => d.guessed = true,
-                    }
+            if let Some(path) = &d.path {
+                let (lib, links) = match by_dir.get(path) {
+                    Some((lib, links)) => (lib.clone(), links.clone()),
+                    None => (lib_name_at(path), read_manifest(path).and_then(|m| m.links)),
+                };
+                d.links = links;
+                if let Some(lib) = lib.or_else(|| by_name.get(&d.package).and_then(|k| k.0.clone()))
+                {
+                    d.code_name = lib;
                 }
-                None => {}
+            } else if let Some((lib, links)) = by_name.get(&d.package) {
+                d.links = links.clone();
+                if let Some(lib) = lib {
+                    d.code_name = lib.clone();
+                }
+            } else {
+                // Read from a copy of the dependency Cargo has unpacked or
+                // a vendor directory has, else guessed.
+                let found = sources.get_or_insert_with(Sources::new).manifest(
+                    &p.dir,
+                    &d.package,
+                    d.req.as_deref(),
+                );
+                match found {
+                    Some(m) => {
+                        d.code_name = m.lib;
+                        d.links = m.links;
+                    }
+                    None => d.guessed = true,
+                }
             }
         }
     }

@@ -22,8 +22,19 @@ pub struct Sources {
     vendors: Vec<PathBuf>,
     /// `Cargo.lock` files read: path -> package name -> versions.
     locks: HashMap<PathBuf, HashMap<String, Vec<Version>>>,
-    /// Library names already read, by manifest directory.
-    libs: HashMap<PathBuf, Option<String>>,
+    /// Manifests already read, by directory.
+    read: HashMap<PathBuf, Option<DepManifest>>,
+}
+
+/// What is read from a dependency's manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepManifest {
+    /// Its library's name: `[lib] name`, else the package name with `-`
+    /// made `_`.
+    pub lib: String,
+    /// `links = ".."`: the native library whose metadata its build script
+    /// passes to dependents' build scripts as `DEP_<LINKS>_*`.
+    pub links: Option<String>,
 }
 
 /// A version's numbers (`1.2.3-beta` is `[1, 2, 3]`).
@@ -144,9 +155,14 @@ impl Sources {
         table.get(package).cloned().unwrap_or_default()
     }
 
-    /// The library name of dependency `package` (requirement `req`) of the
+    /// The manifest of dependency `package` (requirement `req`) of the
     /// package in `dir`, if a copy of it is at hand.
-    pub fn lib_name(&mut self, dir: &Path, package: &str, req: Option<&str>) -> Option<String> {
+    pub fn manifest(
+        &mut self,
+        dir: &Path,
+        package: &str,
+        req: Option<&str>,
+    ) -> Option<DepManifest> {
         for d in dir.ancestors() {
             self.vendor(d);
         }
@@ -163,9 +179,9 @@ impl Sources {
                 .max_by(|a, b| a.0.cmp(&b.0))
         })?;
         let path = pick.1.clone();
-        self.libs
+        self.read
             .entry(path.clone())
-            .or_insert_with(|| lib_name_of(&path))
+            .or_insert_with(|| read_manifest(&path))
             .clone()
     }
 }
@@ -181,20 +197,24 @@ fn manifest_name_version(dir: &Path) -> Option<(String, Version)> {
     ))
 }
 
-/// The library name of the package in `dir`: `[lib] name`, else the
-/// package name with `-` made `_`; `None` if it has no readable manifest.
-fn lib_name_of(dir: &Path) -> Option<String> {
+/// The manifest in `dir`; `None` if it has none that reads.
+pub fn read_manifest(dir: &Path) -> Option<DepManifest> {
     let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
     let t: toml::Table = text.parse().ok()?;
-    if let Some(n) = t
+    let package = t.get("package")?;
+    let links = package
+        .get("links")
+        .and_then(|l| l.as_str())
+        .map(str::to_string);
+    let lib = match t
         .get("lib")
         .and_then(|l| l.get("name"))
         .and_then(|n| n.as_str())
     {
-        return Some(n.to_string());
-    }
-    let name = t.get("package")?.get("name")?.as_str()?;
-    Some(name.replace('-', "_"))
+        Some(n) => n.to_string(),
+        None => package.get("name")?.as_str()?.replace('-', "_"),
+    };
+    Some(DepManifest { lib, links })
 }
 
 fn read_lock(lock: &Path) -> HashMap<String, Vec<Version>> {

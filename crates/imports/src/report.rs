@@ -336,6 +336,14 @@ pub fn unused_deps(
                 verdict,
             };
             if used.is_empty() {
+                // A `links` dependency whose metadata the build script
+                // reads (`DEP_OPENSSL_VERSION_NUMBER`) is needed even if no
+                // code names it: only direct dependents get that metadata
+                // (native-tls and openssl-sys; the compiler's lint calls
+                // it unused, and removing it breaks the build).
+                if d.links.as_deref().is_some_and(|l| build_script_reads(p, l)) {
+                    continue;
+                }
                 out.push(finding("unused"));
             } else if d.kind == DepKind::Normal && used.iter().all(|(f, s)| test_only(f, s)) {
                 out.push(finding("misplaced"));
@@ -343,6 +351,16 @@ pub fn unused_deps(
         }
     }
     out
+}
+
+/// Whether a build script of `p` reads the `DEP_<LINKS>_*` variables that
+/// a dependency with `links = LINKS` gives its direct dependents.
+fn build_script_reads(p: &Package, links: &str) -> bool {
+    let var = format!("DEP_{}_", links.to_uppercase().replace('-', "_"));
+    p.targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::Build)
+        .any(|t| std::fs::read_to_string(&t.root).is_ok_and(|text| text.contains(&var)))
 }
 
 pub fn render_findings(findings: &[Finding]) -> String {
