@@ -8,15 +8,15 @@ that another dependency of the same unit also depends on (it cannot tell whether
 kept to enable a feature of that crate). `CARGO_LOG=cargo::core::compiler::unused_deps=debug`
 names those. Truth "unused" = the lint's warnings plus the hidden ones.
 
-Crates: the fixed list bench/imports_accuracy_crates.txt: 75 crates produced by `--select`
-with the rule below, plus 7 crates named by hand at its end (the ones where issue 14 saw
+Crates: the fixed list bench/imports_accuracy_crates.txt: 94 crates produced by `--select
+--max-graph 70` with the rule below, plus 7 crates named by hand at its end (the ones where issue 14 saw
 pimports misjudge a dependency: borsh, cranelift-entity, mio, serde_urlencoded,
 tracing-subscriber, uuid, wasmtime-environ). The rule: every top-level crate of the vendored corpus (~/.cache/pfiles-corpora/rust, a
 `cargo vendor` of ~400 crates) that declares at least --min-entries (5) normal or build
 dependency entries (target-specific tables included; std-build shims and `cfg(any())` pins
 not counted) and whose build graph with all features on this host (packages reachable from
 the crate through normal and build edges, `cargo metadata --all-features --filter-platform
-HOST` on a fresh lockfile) holds at most --max-graph (40) packages; sorted by name. The size
+HOST` on a fresh lockfile) holds at most --max-graph packages; sorted by name. The size
 bound keeps a cold run near 30 minutes on 2 cores; it drops the rust-analyzer, wasmtime and
 cranelift giants (their dependency lists are judged through their smaller siblings).
 
@@ -66,7 +66,8 @@ Per crate:
     - cfg-gated use: the compiler saw no use, but the crate's own sources (outside tests/,
       benches/, examples/) name the dependency, and every mention lies under a cfg: the
       `#[cfg(..)]` attributes of the line's item and of each enclosing block (found by brace
-      matching), `cfg_if!` blocks, the `#[cfg]` on its file's `mod` declaration, an inner
+      matching), `cfg_if!` blocks and `cfg_select!` arms, the cfg of its file's `mod`
+      declaration (attribute or enclosing block), an inner
       `#![cfg(..)]` of its file or of the crate root; and at least one of those cfgs is not
       `test` (`#[test]`/`#[bench]` fns count as cfg(test)). Another target or feature set
       would use it: not actionable. A dependency named only under cfg(test) stays judged
@@ -459,8 +460,15 @@ def strip_comments(text):
     return re.sub(r"//.*", "", text)
 
 
-def references(copy, ext):
-    """(file, line number, cfg attribute governing it or None) for each mention of EXT."""
+def is_build_script(copy, path):
+    rel = os.path.relpath(path, copy)
+    return rel == "build.rs" or rel.split(os.sep)[0] == "build"
+
+
+def references(copy, ext, kind=None):
+    """(file, line number, cfg attribute governing it or None) for each mention of EXT.
+    With KIND, only the code that can see a dependency of that kind: a build
+    dependency only from the build script, a normal one never from it."""
     pat = re.compile(
         r"(?<![\w:])(?:::)?%s\s*::|\bextern\s+crate\s+%s\b|\buse\s+%s\b|\$crate::%s\b"
         % ((re.escape(ext),) * 4)
@@ -468,6 +476,8 @@ def references(copy, ext):
     modcfg = module_cfgs(copy)
     out = []
     for path in rs_files(copy):
+        if kind is not None and (kind == "build") != is_build_script(copy, path):
+            continue
         try:
             with open(path, errors="replace") as f:
                 lines = strip_comments(f.read()).splitlines()
@@ -524,7 +534,8 @@ def dev_references(copy, ext):
 
 def governing_cfg(lines, i):
     """The cfgs that govern line i: its own attributes, then those of each enclosing block
-    (found by brace matching upwards; a `cfg_if!` block counts as a cfg). A heuristic on
+    (found by brace matching upwards; a `cfg_if!` block, and a `cfg_select!` arm other than
+    `_`, count as a cfg). A heuristic on
     comment-stripped text; returns the cfgs joined, or None."""
     cfgs = attrs_cfgs(lines, i)
     depth = 0
@@ -535,6 +546,9 @@ def governing_cfg(lines, i):
             cfgs += attrs_cfgs(lines, j)
             if re.search(r"\bcfg_if\s*!", line):
                 cfgs.append("cfg_if!")
+            arm = re.match(r"^\s*([^={}]+?)\s*=>\s*\{", line)
+            if arm and arm.group(1).strip() != "_":
+                cfgs.append("cfg_select! " + arm.group(1).strip())
             depth = 0
     return "; ".join(cfgs) if cfgs else None
 
@@ -567,6 +581,8 @@ def module_cfgs(copy):
                     break
                 if not lines[j].strip().startswith("#"):
                     break
+            # a `mod x;` inside a `cfg_if!` or `cfg_select!` block
+            cfg = cfg or governing_cfg(lines, i)
             if cfg:
                 for cand in (os.path.join(moddir, m.group(1) + ".rs"),
                              os.path.join(moddir, m.group(1), "mod.rs")):
@@ -646,7 +662,7 @@ def classify(copy, v):
                                  "links a native library (rustc-link-*), a use the lint cannot "
                                  "see")
                 continue
-            refs = references(copy, e["extern"] or e["key"].replace("-", "_"))
+            refs = references(copy, e["extern"] or e["key"].replace("-", "_"), e["kind"])
             gated = [r for r in refs if r[2] and not is_test_cfg(r[2])]
             plain = [r for r in refs if not r[2]]
             if gated and not plain:
@@ -747,7 +763,7 @@ def reason_for(copy, crate, ent, info, verdicts, v):
     key, kind = ent
     ext = info["extern"] or key.replace("-", "_")
     if info["unused"]:
-        refs = references(copy, ext)
+        refs = references(copy, ext, kind)
         test = [r for r in refs if r[2] and is_test_cfg(r[2])]
         if info["hidden"]:
             dev = test[0][:2] if test else dev_references(copy, ext)
@@ -806,6 +822,8 @@ def derive_users(copy, ext):
     pat = re.compile(r"#\[\s*(derive\s*\([^\]]*\b%s\w*::|%s\s*\()" % (re.escape(ext), re.escape(ext)))
     usepat = re.compile(r"\buse\s+(%s_\w*derive\w*|%s_macros)\b" % (re.escape(ext), re.escape(ext)))
     for path in rs_files(copy):
+        if kind is not None and (kind == "build") != is_build_script(copy, path):
+            continue
         try:
             with open(path, errors="replace") as f:
                 lines = strip_comments(f.read()).splitlines()
