@@ -15,18 +15,6 @@ fn read(dir: &Dir, path: &str) -> String {
     std::fs::read_to_string(dir.path().join(path)).expect("read")
 }
 
-fn stderr_of(dir: &Dir, args: &[&str], code: i32) -> String {
-    let out = dir.run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "args {args:?}\nstdout:\n{}\nstderr:\n{}",
-        util::text(&out.stdout),
-        util::text(&out.stderr)
-    );
-    util::text(&out.stderr)
-}
-
 /// One package at the top of the directory, with `lib` as src/lib.rs and
 /// `test` as tests/it.rs.
 fn package(manifest: &str, lib: &str, test: &str) -> Dir {
@@ -460,7 +448,7 @@ fn symlinked_manifest_is_not_followed() {
     .expect("symlink");
     std::os::unix::fs::symlink(outside.path().join("pkg"), dir.path().join("linked"))
         .expect("symlink");
-    let stderr = stderr_of(&dir, &["--fix"], 2);
+    let stderr = dir.stderr(&["--fix"], 2);
     assert!(
         stderr.contains("app/Cargo.toml: not fixed: is a symbolic link")
             && stderr.contains("linked/Cargo.toml: not fixed: ")
@@ -1489,7 +1477,7 @@ fn package_with_a_file_that_could_not_be_analysed_is_not_fixed() {
         ")".repeat(100_000)
     );
     dir.create("src/deep.rs", &deep);
-    let stderr = stderr_of(&dir, &["--fix"], 2);
+    let stderr = dir.stderr(&["--fix"], 2);
     assert!(
         stderr.contains("Cargo.toml: not fixed: src/deep.rs could not be analysed"),
         "{stderr}"

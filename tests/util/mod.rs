@@ -172,6 +172,20 @@ impl Dir {
         );
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
+
+    /// Run with `args`, expect exit status `code`, return stderr as text.
+    #[allow(dead_code)]
+    pub fn stderr(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "args {args:?}\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    }
 }
 
 /// The lines of an output sorted, each kept with its newline (for outputs
