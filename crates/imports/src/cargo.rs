@@ -218,7 +218,7 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
                 Err(e) => {
                     // `path:line:column:` like a compiler, so editors jump there.
                     let (line, col) =
-                        crate::fix::edit::line_col(&text, e.span().map_or(0, |s| s.start));
+                        line_col(&text, e.span().map_or(0, |s| s.start));
                     let mut at = m.clone().into_os_string();
                     at.push(format!(":{line}:{col}"));
                     errors.push(err(
@@ -662,6 +662,15 @@ fn resolve_code_names(packages: &mut [Package]) {
             }
         }
     }
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
 }
 
 /// The `[lib] name` of the manifest in `dir`, if it sets one.

@@ -294,7 +294,7 @@ fn fix_one(
     atomic::check(manifest, roots)?;
     let old = std::fs::read_to_string(manifest).map_err(FixError::Read)?;
     let new = edit::apply(&old, changes).map_err(|e| {
-        let (line, column) = edit::line_col(&old, e.span().map_or(0, |s| s.start));
+        let (line, column) = crate::cargo::line_col(&old, e.span().map_or(0, |s| s.start));
         FixError::Parse {
             line,
             column,

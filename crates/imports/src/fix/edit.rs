@@ -321,16 +321,7 @@ pub fn locate(text: &str, kind: Option<DepKind>, key: &str) -> Option<(usize, us
             best = Some(best.map_or(at, |b| b.min(at)));
         }
     }
-    best.map(|at| line_col(text, at))
-}
-
-/// 1-based line and column (in characters) of byte offset `at` in `text`.
-pub fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let at = at.min(text.len());
-    let before = text.get(..at).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[start..].chars().count() + 1)
+    best.map(|at| crate::cargo::line_col(text, at))
 }
 
 #[cfg(test)]
