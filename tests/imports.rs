@@ -768,8 +768,9 @@ fn what_the_compiler_counts_as_used_is_not_called_unused() {
     );
 }
 
-/// A `vendor/` directory above the package holds the dependency's
-/// manifest, and the workspace's `Cargo.lock` says which version.
+/// A `vendor/` directory above the package, at the root with the
+/// `Cargo.lock`, holds the dependency's manifest, and the lock file says
+/// which version.
 #[test]
 fn a_vendored_dependency_is_known_by_its_library_name() {
     let dir = Dir::pimports();
@@ -779,7 +780,7 @@ fn a_vendored_dependency_is_known_by_its_library_name() {
     );
     dir.create("app/src/lib.rs", "pub use plain::Thing;\n");
     dir.create(
-        "app/Cargo.lock",
+        "Cargo.lock",
         "version = 4\n[[package]]\nname = \"fancy-pkg\"\nversion = \"1.2.0\"\n",
     );
     dir.create(
@@ -852,5 +853,61 @@ fn a_links_dependency_whose_metadata_the_build_script_reads_is_used() {
     assert_eq!(
         dir.stdout(&["--unused-deps"], 1),
         "tls (Cargo.toml)\n  unused normal dependency: openssl-sys\n"
+    );
+}
+
+/// A `vendor/` directory above the workspace root (someone else's, in
+/// `/tmp`) must not change the verdicts: it made a used `anyhow` unused by
+/// naming its library differently (found in review).
+#[test]
+fn a_vendor_directory_above_the_workspace_is_not_read() {
+    let dir = Dir::pimports();
+    dir.create(
+        "proj/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nanyhow = \"1\"\n",
+    );
+    dir.create("proj/Cargo.lock", "version = 4\n");
+    dir.create(
+        "proj/src/lib.rs",
+        "pub fn f() -> anyhow::Result<()> { Ok(()) }\n",
+    );
+    dir.create(
+        "vendor/anyhow/Cargo.toml",
+        "[package]\nname = \"anyhow\"\nversion = \"1.999.0\"\n[lib]\nname = \"not_anyhow\"\n",
+    );
+    assert_eq!(dir.stdout(&["--unused-deps", "proj"], 0), "");
+}
+
+/// windows-targets' `windows_x86_64_gnu` and the like exist for their
+/// build script's `rustc-link-search`, which Cargo passes on to every
+/// dependent's link; no code names them. They were called unused, and
+/// `--fix` removed them (found in review). One whose build script does not
+/// link is still unused.
+#[test]
+fn a_dependency_that_adds_a_link_search_path_is_used() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"targets\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+         [target.'cfg(windows)'.dependencies]\nimport_lib = \"0.52\"\nplain_lib = \"0.52\"\n",
+    );
+    dir.create("src/lib.rs", "pub fn f() {}\n");
+    let registry = ".cargo-home/registry/src/index.crates.io-0000";
+    dir.create(
+        &format!("{registry}/import_lib-0.52.6/Cargo.toml"),
+        "[package]\nname = \"import_lib\"\nversion = \"0.52.6\"\nbuild = \"build.rs\"\n",
+    );
+    dir.create(
+        &format!("{registry}/import_lib-0.52.6/build.rs"),
+        "fn main() {\n    println!(\"cargo:rustc-link-search=native={}\", std::env::var(\"CARGO_MANIFEST_DIR\").unwrap());\n}\n",
+    );
+    dir.create(
+        &format!("{registry}/plain_lib-0.52.6/Cargo.toml"),
+        "[package]\nname = \"plain_lib\"\nversion = \"0.52.6\"\n",
+    );
+    dir.create(&format!("{registry}/plain_lib-0.52.6/build.rs"), "fn main() {}\n");
+    assert_eq!(
+        dir.stdout(&["--unused-deps"], 1),
+        "targets (Cargo.toml)\n  unused normal dependency: plain_lib\n"
     );
 }

@@ -1484,3 +1484,41 @@ fn package_with_a_file_that_could_not_be_analysed_is_not_fixed() {
     );
     assert_eq!(read(&dir, "Cargo.toml"), manifest);
 }
+
+/// A dev-dependency that repeats a normal one with test features was
+/// called unused (test code's uses resolve to the normal entry), and
+/// `--fix` removed it, so the tests no longer built; and a misplaced normal
+/// dependency whose key already had a dev entry was moved onto it, losing
+/// its features (found in review).
+#[test]
+fn a_dev_dependency_beside_a_normal_one_is_kept_whole() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+         [dependencies]\npd = { path = \"pd\" }\nonly = { path = \"only\", features = [\"extra\"] }\n\n\
+         [dev-dependencies]\npd = { path = \"pd\", features = [\"extra\"] }\nonly = { path = \"only\" }\n",
+    );
+    dir.create("src/lib.rs", "pub use pd as _p;\n");
+    dir.create(
+        "tests/t.rs",
+        "#[test]\nfn t() { pd::extra_fn(); only::extra_fn(); }\n",
+    );
+    for p in ["pd", "only"] {
+        dir.create(
+            &format!("{p}/Cargo.toml"),
+            &format!("[package]\nname = \"{p}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[features]\nextra = []\n"),
+        );
+        dir.create(
+            &format!("{p}/src/lib.rs"),
+            "#[cfg(feature = \"extra\")]\npub fn extra_fn() {}\n",
+        );
+    }
+    let before = read(&dir, "Cargo.toml");
+    assert_eq!(
+        dir.stdout(&["--unused-deps", "."], 1),
+        "app (Cargo.toml)\n  misplaced: only is a normal dependency used only from tests, benches or examples (make it a dev-dependency)\n"
+    );
+    dir.run(&["--fix", "."]);
+    assert_eq!(read(&dir, "Cargo.toml"), before);
+}

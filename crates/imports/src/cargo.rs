@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::registry::{Sources, read_manifest};
+use crate::registry::{DepManifest, Sources, read_manifest};
 
 /// The kind of a dependency table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -106,6 +106,10 @@ pub struct Dep {
     /// The dependency's `links = ".."`, when its manifest is at hand.
     #[serde(skip)]
     pub links: Option<String>,
+    /// Its build script emits `rustc-link-search` (see
+    /// [`crate::registry::build_script_links`]).
+    #[serde(skip)]
+    pub link_search: bool,
     /// The name code uses, once resolved.
     pub code_name: String,
     /// The dependency's own manifest was not found, so `code_name` is the
@@ -151,6 +155,9 @@ pub struct Package {
     /// `links = ".."`.
     #[serde(skip)]
     pub links: Option<String>,
+    /// Its build script emits `rustc-link-search`.
+    #[serde(skip)]
+    pub link_search: bool,
     pub targets: Vec<Target>,
     pub deps: Vec<Dep>,
     /// `[features]`: each feature and what it enables.
@@ -217,8 +224,7 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
                 Ok(t) => parsed.push((m.clone(), t)),
                 Err(e) => {
                     // `path:line:column:` like a compiler, so editors jump there.
-                    let (line, col) =
-                        line_col(&text, e.span().map_or(0, |s| s.start));
+                    let (line, col) = line_col(&text, e.span().map_or(0, |s| s.start));
                     let mut at = m.clone().into_os_string();
                     at.push(format!(":{line}:{col}"));
                     errors.push(err(
@@ -436,6 +442,7 @@ fn package(
                 path,
                 req,
                 links: None,
+                link_search: false,
                 code_name: key.replace('-', "_"),
                 guessed: false,
             });
@@ -473,6 +480,7 @@ fn package(
             .get("links")
             .and_then(|l| l.as_str())
             .map(str::to_string),
+        link_search: crate::registry::build_script_links(dir, &toml::Value::Table(pkg.clone())),
         targets,
         deps,
         features,
@@ -615,13 +623,16 @@ fn targets(
 /// found under the same paths, a copy Cargo unpacked) is known by its
 /// library's real name, and its `links` is known.
 fn resolve_code_names(packages: &mut [Package]) {
-    type Known = (Option<String>, Option<String>);
-    let known = |p: &Package| -> Known { (p.lib_name.clone(), p.links.clone()) };
-    let by_name: HashMap<String, Known> = packages
+    let known = |p: &Package| DepManifest {
+        lib: p.lib_name.clone().unwrap_or_default(),
+        links: p.links.clone(),
+        link_search: p.link_search,
+    };
+    let by_name: HashMap<String, DepManifest> = packages
         .iter()
         .map(|p| (p.name.clone(), known(p)))
         .collect();
-    let by_dir: HashMap<PathBuf, Known> =
+    let by_dir: HashMap<PathBuf, DepManifest> =
         packages.iter().map(|p| (p.dir.clone(), known(p))).collect();
     let mut sources: Option<Sources> = None;
     for p in packages.iter_mut() {
@@ -629,36 +640,28 @@ fn resolve_code_names(packages: &mut [Package]) {
             if d.key != d.package {
                 continue; // renamed: code uses the key
             }
-            if let Some(path) = &d.path {
-                let (lib, links) = match by_dir.get(path) {
-                    Some((lib, links)) => (lib.clone(), links.clone()),
-                    None => (lib_name_at(path), read_manifest(path).and_then(|m| m.links)),
-                };
-                d.links = links;
-                if let Some(lib) = lib.or_else(|| by_name.get(&d.package).and_then(|k| k.0.clone()))
-                {
-                    d.code_name = lib;
-                }
-            } else if let Some((lib, links)) = by_name.get(&d.package) {
-                d.links = links.clone();
-                if let Some(lib) = lib {
-                    d.code_name = lib.clone();
-                }
-            } else {
-                // Read from a copy of the dependency Cargo has unpacked or
-                // a vendor directory has, else guessed.
-                let found = sources.get_or_insert_with(Sources::new).manifest(
-                    &p.dir,
-                    &d.package,
-                    d.req.as_deref(),
-                );
-                match found {
-                    Some(m) => {
+            let found = match &d.path {
+                Some(path) => by_dir.get(path).cloned().or_else(|| read_manifest(path)),
+                None => by_name.get(&d.package).cloned().or_else(|| {
+                    // A copy of the dependency Cargo has unpacked or a
+                    // vendor directory has, else a guess.
+                    sources.get_or_insert_with(Sources::new).manifest(
+                        &p.dir,
+                        &d.package,
+                        d.req.as_deref(),
+                    )
+                }),
+            };
+            match found {
+                Some(m) => {
+                    // A package without a library keeps the key's name.
+                    if !m.lib.is_empty() {
                         d.code_name = m.lib;
-                        d.links = m.links;
                     }
-                    None => d.guessed = true,
+                    d.links = m.links;
+                    d.link_search = m.link_search;
                 }
+                None => d.guessed = d.path.is_none(),
             }
         }
     }
@@ -671,14 +674,6 @@ pub fn line_col(text: &str, at: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[start..].chars().count() + 1)
-}
-
-/// The `[lib] name` of the manifest in `dir`, if it sets one.
-fn lib_name_at(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
-    let t: toml::Table = text.parse().ok()?;
-    let lib = t.get("lib")?.as_table()?;
-    lib.get("name")?.as_str().map(str::to_string)
 }
 
 #[cfg(test)]

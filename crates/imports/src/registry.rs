@@ -1,7 +1,8 @@
 //! The manifests of dependencies that are not under the analysed paths:
 //! Cargo's unpacked registry sources (`$CARGO_HOME/registry/src/*/NAME-VERSION`)
 //! and `vendor/` directories (`vendor/NAME`, `vendor/NAME-VERSION`) in the
-//! package's directory or above it. From them the name a dependency's
+//! package's directory or above it up to its workspace root (the nearest
+//! directory with a `Cargo.lock`; only the package's own without one). From them the name a dependency's
 //! library really has: `redox_syscall` is the library `syscall`,
 //! `md-5` is `md5`, which a guess from the package name gets wrong.
 //!
@@ -35,6 +36,9 @@ pub struct DepManifest {
     /// `links = ".."`: the native library whose metadata its build script
     /// passes to dependents' build scripts as `DEP_<LINKS>_*`.
     pub links: Option<String>,
+    /// Its build script emits `rustc-link-search`, which Cargo passes on
+    /// to the link of every crate that depends on it.
+    pub link_search: bool,
 }
 
 /// A version's numbers (`1.2.3-beta` is `[1, 2, 3]`).
@@ -163,8 +167,19 @@ impl Sources {
         package: &str,
         req: Option<&str>,
     ) -> Option<DepManifest> {
+        // `vendor/` directories of the package and of the directories up
+        // to its workspace root (the nearest with a `Cargo.lock`), never
+        // above: a `vendor/` someone planted in `/tmp` must not change the
+        // verdicts.
+        let root = dir
+            .ancestors()
+            .find(|d| d.join("Cargo.lock").is_file())
+            .unwrap_or(dir);
         for d in dir.ancestors() {
             self.vendor(d);
+            if d == root {
+                break;
+            }
         }
         let locked = self.locked(dir, package);
         let copies = self.copies.get(package)?;
@@ -214,7 +229,24 @@ pub fn read_manifest(dir: &Path) -> Option<DepManifest> {
         Some(n) => n.to_string(),
         None => package.get("name")?.as_str()?.replace('-', "_"),
     };
-    Some(DepManifest { lib, links })
+    Some(DepManifest {
+        lib,
+        links,
+        link_search: build_script_links(dir, package),
+    })
+}
+
+/// Whether the build script of the package in `dir` (`[package] build`,
+/// else `build.rs`) emits `rustc-link-search`: windows-targets'
+/// `windows_x86_64_gnu` and its kind exist only for that; no code names
+/// them.
+pub fn build_script_links(dir: &Path, package: &toml::Value) -> bool {
+    let script = match package.get("build") {
+        Some(toml::Value::String(p)) => dir.join(p),
+        Some(toml::Value::Boolean(false)) => return false,
+        _ => dir.join("build.rs"),
+    };
+    std::fs::read_to_string(script).is_ok_and(|text| text.contains("rustc-link-search"))
 }
 
 fn read_lock(lock: &Path) -> HashMap<String, Vec<Version>> {

@@ -327,6 +327,19 @@ pub fn unused_deps(
             if d.kind == DepKind::Dev && (!has_test_code || p.packaged) {
                 continue;
             }
+            // A dev-dependency that repeats a normal one (to add features
+            // for tests, as `tokio = { features = ["test-util"] }`) is used
+            // whenever the normal one is: test code's uses resolve to the
+            // normal entry, under the dev entry's features.
+            if d.kind == DepKind::Dev
+                && p.deps.iter().any(|n| {
+                    n.kind == DepKind::Normal
+                        && n.key == d.key
+                        && !uses(files, p, &n.key, DepKind::Normal).is_empty()
+                })
+            {
+                continue;
+            }
             let used = uses(files, p, &d.key, d.kind);
             let finding = |verdict| Finding {
                 package: p.name.clone(),
@@ -342,6 +355,13 @@ pub fn unused_deps(
                 // (native-tls and openssl-sys; the compiler's lint calls
                 // it unused, and removing it breaks the build).
                 if d.links.as_deref().is_some_and(|l| build_script_reads(p, l)) {
+                    continue;
+                }
+                // A crate whose build script emits `rustc-link-search` is
+                // used by the link even if no code names it: Cargo passes
+                // the directory on to every dependent (windows-targets'
+                // import-library crates). Removing it breaks the link.
+                if d.link_search {
                     continue;
                 }
                 out.push(finding("unused"));

@@ -165,6 +165,22 @@ fn drop_emptied(doc: &mut DocumentMut, filled: &[Vec<String>]) {
 fn move_to_dev(doc: &mut DocumentMut, key: &str) -> bool {
     let mut optional = false;
     for path in table_paths(doc.as_table(), DepKind::Normal) {
+        // A dev-dependency entry of the same key already there (often with
+        // features for tests): the two specs would have to be merged, and
+        // dropping the normal one's features can break the tests. Left as
+        // it is, and still reported.
+        let parent_path = &path[..path.len() - 1];
+        let has_dev = table_at(doc, parent_path).is_some_and(|parent| {
+            ["dev-dependencies", "dev_dependencies"].iter().any(|name| {
+                parent
+                    .get(name)
+                    .and_then(|d| d.as_table_like())
+                    .is_some_and(|d| d.contains_key(key))
+            })
+        });
+        if has_dev {
+            continue;
+        }
         let Some(item) = table_at(doc, &path).and_then(|t| t.remove(key)) else {
             continue;
         };
@@ -180,7 +196,6 @@ fn move_to_dev(doc: &mut DocumentMut, key: &str) -> bool {
             t.fmt();
         }
         value.decor_mut().clear();
-        let parent_path = &path[..path.len() - 1];
         let Some(parent) = table_at(doc, parent_path) else {
             continue;
         };
