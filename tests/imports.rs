@@ -905,7 +905,10 @@ fn a_dependency_that_adds_a_link_search_path_is_used() {
         &format!("{registry}/plain_lib-0.52.6/Cargo.toml"),
         "[package]\nname = \"plain_lib\"\nversion = \"0.52.6\"\n",
     );
-    dir.create(&format!("{registry}/plain_lib-0.52.6/build.rs"), "fn main() {}\n");
+    dir.create(
+        &format!("{registry}/plain_lib-0.52.6/build.rs"),
+        "fn main() {}\n",
+    );
     assert_eq!(
         dir.stdout(&["--unused-deps"], 1),
         "targets (Cargo.toml)\n  unused normal dependency: plain_lib\n"

@@ -1522,3 +1522,24 @@ fn a_dev_dependency_beside_a_normal_one_is_kept_whole() {
     dir.run(&["--fix", "."]);
     assert_eq!(read(&dir, "Cargo.toml"), before);
 }
+
+/// A manifest with CRLF line ends and a byte-order mark (a Windows
+/// checkout) came back with LF ends and no BOM: every line changed (found
+/// in review). Only the removed line may change.
+#[test]
+fn crlf_and_bom_survive_a_fix() {
+    let dir = Dir::pimports();
+    let manifest = "\u{feff}[package]\r\nname = \"app\"\r\nversion = \"0.1.0\"\r\nedition = \"2021\"\r\n\r\n[dependencies]\r\nused = { path = \"used\" }\r\ngone = \"1\"\r\n# keep me\r\n";
+    dir.create("Cargo.toml", manifest);
+    dir.create("src/lib.rs", "pub use used::X;\n");
+    dir.create(
+        "used/Cargo.toml",
+        "[package]\nname = \"used\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    dir.create("used/src/lib.rs", "pub struct X;\n");
+    dir.run(&["--fix", "."]);
+    assert_eq!(
+        read(&dir, "Cargo.toml"),
+        manifest.replace("gone = \"1\"\r\n", "")
+    );
+}

@@ -87,6 +87,12 @@ fn is_optional(item: &Item) -> bool {
 
 /// Apply `changes` to the manifest `text`. An error if it is not TOML.
 pub fn apply(text: &str, changes: &[Change]) -> Result<String, toml_edit::TomlError> {
+    // toml_edit writes `\n` line ends and no byte-order mark: a manifest
+    // written with CRLF (a Windows checkout) or a BOM gets them back, so
+    // that only the edited lines change.
+    let bom = text.starts_with('\u{feff}');
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let crlf = text.contains("\r\n") && text.matches("\r\n").count() == text.matches('\n').count();
     let mut doc: DocumentMut = text.parse()?;
     let mut filled: Vec<Vec<String>> = [DepKind::Normal, DepKind::Dev, DepKind::Build]
         .into_iter()
@@ -135,7 +141,14 @@ pub fn apply(text: &str, changes: &[Change]) -> Result<String, toml_edit::TomlEr
         }
     }
     drop_emptied(&mut doc, &filled);
-    Ok(doc.to_string())
+    let mut out = doc.to_string();
+    if crlf {
+        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    if bom {
+        out.insert(0, '\u{feff}');
+    }
+    Ok(out)
 }
 
 /// A `[..dependencies]` table the fix emptied goes, header and all,
