@@ -914,3 +914,23 @@ fn a_dependency_that_adds_a_link_search_path_is_used() {
         "targets (Cargo.toml)\n  unused normal dependency: plain_lib\n"
     );
 }
+
+/// A package whose manifest does not read is not judged, and its files are
+/// not the enclosing package's either: the outer package's unused `serde`
+/// was hidden by the inner package's use (found in review).
+#[test]
+fn files_under_a_broken_manifest_belong_to_no_package() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"outer\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nserde = \"1\"\n",
+    );
+    dir.create("src/lib.rs", "pub fn f() {}\n");
+    dir.create("inner/Cargo.toml", "[package\nname = \"inner\"\n");
+    dir.create("inner/src/lib.rs", "pub use serde::Serialize;\n");
+    let out = dir.stdout(&["--unused-deps"], 2);
+    assert_eq!(
+        out,
+        "outer (Cargo.toml)\n  unused normal dependency: serde\n"
+    );
+}

@@ -188,26 +188,36 @@ pub fn package_files(
     out
 }
 
-/// The package whose directory is the nearest ancestor of `file`.
-fn owner(dirs: &HashMap<&Path, usize>, file: &Path) -> Option<usize> {
-    file.ancestors().skip(1).find_map(|d| dirs.get(d).copied())
+/// The package whose directory is the nearest ancestor of `file` (none
+/// when that nearest manifest is one that did not read).
+fn owner(dirs: &HashMap<&Path, Option<usize>>, file: &Path) -> Option<usize> {
+    file.ancestors()
+        .skip(1)
+        .find_map(|d| dirs.get(d).copied())
+        .flatten()
 }
 
 /// Classify every site of every file, on `threads` threads, keeping the
 /// sites `keep` accepts (a report that reads only dependencies need not
-/// hold the other seven in eight sites).
+/// hold the other seven in eight sites). `unread` are the directories of
+/// manifests that did not read: the files under them belong to no
+/// package, not to one further up.
 pub fn analyze(
     packages: &[Package],
     scans: HashMap<PathBuf, FileScan>,
     display: &(dyn Fn(&Path) -> String + Sync),
     threads: usize,
     keep: &(dyn Fn(&Site) -> bool + Sync),
+    unread: &[&Path],
 ) -> Vec<FileReport> {
     let places = places(packages, &scans);
-    let mut dirs: HashMap<&Path, usize> = HashMap::new();
+    let mut dirs: HashMap<&Path, Option<usize>> = HashMap::new();
     for (i, p) in packages.iter().enumerate() {
         // Two manifests in one directory cannot happen; keep the first.
-        dirs.entry(p.dir.as_path()).or_insert(i);
+        dirs.entry(p.dir.as_path()).or_insert(Some(i));
+    }
+    for d in unread {
+        dirs.entry(d).or_insert(None);
     }
     // Library names of every package, for workspace-crate classification.
     let libs: HashMap<&str, &str> = packages
@@ -554,6 +564,7 @@ mod tests {
             &|p: &Path| p.strip_prefix(d).expect("rel").display().to_string(),
             2,
             &|_| true,
+            &[],
         );
         let modules: Vec<(&str, &str)> = reports
             .iter()

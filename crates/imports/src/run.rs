@@ -332,6 +332,10 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
         &|p: &Path| display(&cwd, p),
         threads,
         keep,
+        &manifest_errors
+            .iter()
+            .filter_map(|e| e.path.parent())
+            .collect::<Vec<_>>(),
     );
     let t_analyze = started.elapsed();
 
