@@ -724,3 +724,26 @@ fn judged_packages_oracle() {
         );
     }
 }
+
+/// A target root that is not a regular file (a FIFO) is not read, so its
+/// package is not judged: it was, and its dependency called unused (found
+/// in review).
+#[test]
+fn package_with_a_fifo_for_a_root_is_not_judged() {
+    let dir = Dir::pimports();
+    dir.create(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[dependencies]\nanyhow = \"1\"\n",
+    );
+    dir.mkdir("src");
+    let fifo = dir.path().join("src/lib.rs");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let out = dir.run(&["--unused-deps"]);
+    assert_eq!(util::text(&out.stdout), "");
+    let err = util::text(&out.stderr);
+    assert!(err.contains("not judged: app"), "{err}");
+}

@@ -489,6 +489,13 @@ fn package(
     }))
 }
 
+/// Whether something is at `path` (Cargo discovers a target by its root's
+/// name: a root that is not a regular file, a FIFO, is a target it cannot
+/// read, not a missing one).
+fn is_there(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
 /// Cargo's target discovery.
 fn targets(
     dir: &Path,
@@ -504,7 +511,7 @@ fn targets(
         .and_then(|l| l.get("path"))
         .and_then(|p| p.as_str())
         .map(|p| dir.join(p))
-        .or_else(|| Some(dir.join("src/lib.rs")).filter(|p| p.is_file()));
+        .or_else(|| Some(dir.join("src/lib.rs")).filter(|p| is_there(p)));
     let mut lib_name = None;
     if let Some(root) = lib_path {
         let n = lib
@@ -585,7 +592,7 @@ fn targets(
     };
     if auto("autobins") {
         let main = dir.join("src/main.rs");
-        if main.is_file() && !known.contains(&main) {
+        if is_there(&main) && !known.contains(&main) {
             out.push(Target {
                 kind: TargetKind::Bin,
                 name: name.to_string(),
@@ -607,7 +614,7 @@ fn targets(
     let build = match pkg.get("build") {
         Some(toml::Value::String(p)) => Some(dir.join(p)),
         Some(toml::Value::Boolean(false)) => None,
-        _ => Some(dir.join("build.rs")).filter(|p| p.is_file()),
+        _ => Some(dir.join("build.rs")).filter(|p| is_there(p)),
     };
     if let Some(root) = build {
         out.push(Target {

@@ -431,7 +431,9 @@ fn judged_packages(
     for (p, files) in packages.iter().zip(files) {
         let unseen: Vec<PathBuf> = files
             .into_iter()
-            .filter(|f| !scans.contains_key(f) && f.is_file())
+            // Anything there that was not read (a FIFO, a device, a file
+            // that failed to read) is code not seen.
+            .filter(|f| !scans.contains_key(f) && f.exists())
             .collect();
         let Some(first) = unseen.first() else {
             out.push(p.clone());
