@@ -160,8 +160,9 @@ impl Dir {
         run_bounded(&mut cmd, None)
     }
 
-    /// Run with `args`, expect exit status `code`, return stdout as text.
-    pub fn stdout(&self, args: &[&str], code: i32) -> String {
+    /// Run with `args` and expect exit status `code` (the output in the
+    /// message if not).
+    pub fn expect_status(&self, args: &[&str], code: i32) -> Output {
         let out = self.run(args);
         assert_eq!(
             out.status.code(),
@@ -170,21 +171,18 @@ impl Dir {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
+        out
+    }
+
+    /// Run with `args`, expect exit status `code`, return stdout as text.
+    pub fn stdout(&self, args: &[&str], code: i32) -> String {
+        String::from_utf8(self.expect_status(args, code).stdout).expect("utf-8 stdout")
     }
 
     /// Run with `args`, expect exit status `code`, return stderr as text.
     #[allow(dead_code)]
     pub fn stderr(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "args {args:?}\nstdout:\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stderr).into_owned()
+        String::from_utf8_lossy(&self.expect_status(args, code).stderr).into_owned()
     }
 }
 
