@@ -59,7 +59,7 @@ pub(super) fn path_string(path: &syn::Path) -> String {
 }
 
 impl Collector {
-    fn current_cfg(&self) -> Cfg {
+    pub(super) fn current_cfg(&self) -> Cfg {
         self.cfg.last().cloned().unwrap_or_default()
     }
 
@@ -161,26 +161,48 @@ impl Collector {
         &mut self,
         attrs: impl Iterator<Item = &'a syn::Attribute>,
     ) -> bool {
-        let mut cfg = self.current_cfg();
-        let mut changed = false;
+        let mut cfg = None;
         for a in attrs {
-            if a.path().is_ident("cfg")
-                && let syn::Meta::List(list) = &a.meta
-            {
-                apply_cfg(&mut cfg, list.tokens.clone());
-                changed = true;
-            } else if is_test_attribute(a.path()) && !cfg.test {
-                // A `#[test]` function is compiled only for tests, as if
-                // under `#[cfg(test)]` (its attribute itself is a site of
-                // ordinary code: the macro runs in every build).
-                cfg.test = true;
-                changed = true;
+            self.cfg_attribute(&mut cfg, a);
+        }
+        self.push_cfg(cfg)
+    }
+
+    /// Apply one attribute's cfg to `cfg` (taken from the current context
+    /// when it first changes).
+    pub(super) fn cfg_attribute(&self, cfg: &mut Option<Cfg>, a: &syn::Attribute) {
+        if a.path().is_ident("cfg")
+            && let syn::Meta::List(list) = &a.meta
+        {
+            let c = cfg.get_or_insert_with(|| self.current_cfg());
+            super::cfg::apply_text(c, &list.tokens.to_string());
+        } else if is_test_attribute(a.path()) {
+            self.test_attribute(cfg);
+        }
+    }
+
+    /// A `#[test]` function is compiled only for tests, as if under
+    /// `#[cfg(test)]` (its attribute itself is a site of ordinary code: the
+    /// macro runs in every build).
+    pub(super) fn test_attribute(&self, cfg: &mut Option<Cfg>) {
+        match cfg {
+            Some(c) => c.test = true,
+            None if !self.current_cfg().test => {
+                *cfg = Some(Cfg {
+                    test: true,
+                    ..self.current_cfg()
+                })
             }
+            None => {}
         }
-        if changed {
-            self.cfg.push(cfg);
-        }
-        changed
+    }
+
+    /// Push `cfg`, the context of an item's attributes, if they changed it;
+    /// returns whether a frame was pushed (for [`Collector::leave`]).
+    pub(super) fn push_cfg(&mut self, cfg: Option<Cfg>) -> bool {
+        let pushed = cfg.is_some();
+        self.cfg.extend(cfg);
+        pushed
     }
 
     pub(super) fn leave(&mut self, pushed: bool) {
@@ -341,73 +363,6 @@ fn looks_like_path(s: &str) -> bool {
                     .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && p.chars().all(|c| c.is_alphanumeric() || c == '_')
         })
-}
-
-fn apply_cfg(cfg: &mut Cfg, tokens: TokenStream) {
-    apply_predicates(cfg, tokens, false);
-}
-
-/// Read cfg predicates into `cfg`. Inside `any(..)` of two or more
-/// predicates nothing is required: `#[cfg(any(test, feature = "fuzz"))]`
-/// is built without tests too, so it is "some other condition", not test
-/// code.
-fn apply_predicates(cfg: &mut Cfg, tokens: TokenStream, in_any: bool) {
-    let tts: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut i = 0;
-    while i < tts.len() {
-        match &tts[i] {
-            TokenTree::Ident(id) if id == "test" => {
-                if in_any {
-                    cfg.other = true;
-                } else {
-                    cfg.test = true;
-                }
-            }
-            TokenTree::Ident(id) if id == "feature" => {
-                if let (Some(TokenTree::Punct(p)), Some(TokenTree::Literal(l))) =
-                    (tts.get(i + 1), tts.get(i + 2))
-                    && p.as_char() == '='
-                {
-                    cfg.features
-                        .push(l.to_string().trim_matches('"').to_string());
-                    i += 3;
-                    continue;
-                }
-                cfg.other = true;
-            }
-            TokenTree::Ident(id) if id == "not" => {
-                // `not(..)` inverts: whatever is inside is "some other
-                // condition", never a requirement.
-                cfg.other = true;
-                i += 2;
-                continue;
-            }
-            TokenTree::Ident(id) if id == "any" => {
-                if let Some(TokenTree::Group(g)) = tts.get(i + 1) {
-                    let alternatives = g
-                        .stream()
-                        .into_iter()
-                        .filter(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
-                        .count()
-                        + 1;
-                    // `any(x)` and `any(x,)` are `x`.
-                    let trailing = matches!(
-                        g.stream().into_iter().last(),
-                        Some(TokenTree::Punct(p)) if p.as_char() == ','
-                    );
-                    let several = alternatives - usize::from(trailing) > 1;
-                    apply_predicates(cfg, g.stream(), in_any || several);
-                    i += 2;
-                    continue;
-                }
-            }
-            TokenTree::Ident(id) if id == "all" => {}
-            TokenTree::Ident(_) => cfg.other = true,
-            TokenTree::Group(g) => apply_predicates(cfg, g.stream(), in_any),
-            _ => {}
-        }
-        i += 1;
-    }
 }
 
 /// `#[test]`, `#[bench]`, and the test attributes of async runtimes and

@@ -52,6 +52,13 @@ enum Attr {
     /// An attribute that names no path and no cfg (`#[inline]`,
     /// `#[derive(Debug, Clone)]`): it only ends the doc comment before it.
     Plain,
+    /// `#[cfg(..)]`, read from the tokens: the index of its `(`.
+    Cfg(u32),
+    /// `#[test]` or `#[bench]`: the item is test code.
+    Test,
+    /// `#[doc(..)]` (`hidden`, `alias = ".."`): nothing for the collector,
+    /// and unlike other attributes it does not end a doc comment.
+    Inert,
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -138,6 +145,9 @@ impl<'a> Walker<'_, 'a> {
         // work. `#[test]` and `#[bench]` make their item test code.
         let open = lv[b - 1] as usize;
         let close = self.t.toks[open].close as usize;
+        if let Some(a) = self.native_attr(open, close) {
+            return Some(a);
+        }
         let plain = match self.t.toks.get(open + 1) {
             Some(first) if first.kind == Kind::Ident => {
                 !matches!(
@@ -166,6 +176,39 @@ impl<'a> Walker<'_, 'a> {
                 self.failed = true;
                 None
             }
+        }
+    }
+
+    /// The attributes read from their tokens rather than by syn, for the
+    /// attribute `open..=close` (its brackets): `#[cfg(..)]`, `#[test]`,
+    /// `#[bench]`, `#[doc(..)]`, and `#[doc = ".."]` with a string syn
+    /// would give as written (no escapes). Anything else: `None`, and syn
+    /// reads it (and reports it if it is malformed).
+    fn native_attr(&self, open: usize, close: usize) -> Option<Attr> {
+        let t = self.t;
+        let first = open + 1;
+        if first >= close || t.toks[first].kind != Kind::Ident {
+            return None;
+        }
+        let group_to_end = |k: usize| {
+            k < close
+                && matches!(t.toks[k].kind, Kind::Open(Delim::Paren))
+                && t.toks[k].close as usize + 1 == close
+        };
+        match t.str(first) {
+            "cfg" if group_to_end(first + 1) => Some(Attr::Cfg(first as u32 + 1)),
+            "test" | "bench" if first + 1 == close => Some(Attr::Test),
+            "doc" if group_to_end(first + 1) => Some(Attr::Inert),
+            "doc"
+                if first + 3 == close
+                    && t.toks[first + 1].kind == Kind::Punct(b'=')
+                    && t.toks[first + 2].kind == Kind::Literal =>
+            {
+                let text = plain_string(t.str(first + 2))?;
+                let (line, _) = t.line_col(t.toks[first + 2].start as usize);
+                Some(Attr::Doc(text.to_string(), line))
+            }
+            _ => None,
         }
     }
 
@@ -203,20 +246,32 @@ impl<'a> Walker<'_, 'a> {
                 self.v.attribute(&a);
                 self.v.base = (0, 0);
             }
-            Attr::Plain => self.v.docs_flush(),
+            Attr::Plain | Attr::Cfg(_) | Attr::Test => self.v.docs_flush(),
+            Attr::Inert => {}
         }
     }
 
     /// Enter an item's attributes (see [`Collector::enter`]).
     fn enter(&mut self, attrs: Vec<Attr>) -> (bool, Vec<syn::Attribute>) {
         let mut syn_attrs = Vec::new();
+        let mut cfg = None;
         for a in attrs {
-            if let Attr::Syn(s, _) = &a {
-                syn_attrs.push((**s).clone());
+            match &a {
+                Attr::Syn(s, _) => {
+                    self.v.cfg_attribute(&mut cfg, s);
+                    syn_attrs.push((**s).clone());
+                }
+                &Attr::Cfg(open) => {
+                    let c = cfg.get_or_insert_with(|| self.v.current_cfg());
+                    let close = self.t.toks[open as usize].close as usize;
+                    super::cfg::apply(c, self.t, open as usize + 1, close);
+                }
+                Attr::Test => self.v.test_attribute(&mut cfg),
+                Attr::Doc(..) | Attr::Plain | Attr::Inert => {}
             }
             self.attribute(a);
         }
-        (self.v.cfg_frame(syn_attrs.iter()), syn_attrs)
+        (self.v.push_cfg(cfg), syn_attrs)
     }
 
     /// The keywords that start an item or a statement whose attributes syn
@@ -663,4 +718,22 @@ impl<'a> Walker<'_, 'a> {
                     && self.ident(lv, j + 1).is_some()));
         (j, Some((segs, leading, tok)), macro_call, generics)
     }
+}
+
+/// The value of a string literal that is its text between the quotes: a
+/// plain `".."` without escapes or a raw `r#".."#`, with no carriage
+/// return (which the compiler would normalise). `None` for anything else.
+fn plain_string(lit: &str) -> Option<&str> {
+    let inner = if let Some(raw) = lit.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw[hashes..].strip_prefix('"')?;
+        body.strip_suffix(&raw[..hashes])?.strip_suffix('"')?
+    } else {
+        let inner = lit.strip_prefix('"')?.strip_suffix('"')?;
+        if inner.contains('\\') {
+            return None;
+        }
+        inner
+    };
+    (!inner.contains('\r')).then_some(inner)
 }

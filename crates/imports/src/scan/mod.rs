@@ -37,6 +37,7 @@
 
 use proc_macro2::TokenStream;
 
+mod cfg;
 mod collect;
 mod doctest;
 mod fallback;
