@@ -448,6 +448,9 @@ impl<'a> Walker<'_, 'a> {
         let kw = self.ident(lv, k).unwrap_or("");
         match kw {
             "use" if block != Block::Fields => {
+                if self.native_use(lv, k) {
+                    return;
+                }
                 let (text, base) = self.text(lv, 0, lv.len());
                 match syn::parse_str::<syn::ItemUse>(text) {
                     Ok(u) => {
@@ -528,6 +531,127 @@ impl<'a> Walker<'_, 'a> {
             _ => Block::Code,
         };
         self.tokens(&lv[k..], body);
+    }
+
+    /// A `use` item (`lv`, its keyword at `k`) read from its tokens, as
+    /// syn's `UseTree` and [`super::use_tree`] would flatten it: syn's
+    /// parse of 110,000 `use` items was a twentieth of the crates corpus's
+    /// scan. Returns false, having recorded nothing, for anything but a
+    /// plain `[pub[(..)]] use [::]tree;` of ordinary identifiers: syn reads
+    /// that (and reports it if it is malformed).
+    fn native_use(&mut self, lv: &[u32], k: usize) -> bool {
+        let kind = match k {
+            0 => SiteKind::Use,
+            1 if self.is_ident(lv, 0, "pub") => SiteKind::PubUse,
+            2 if self.is_ident(lv, 0, "pub") && self.group(lv, 1, Delim::Paren) => SiteKind::PubUse,
+            _ => return false,
+        };
+        let Some(end) = lv.len().checked_sub(1).filter(|&e| self.punct(lv, e, b';')) else {
+            return false;
+        };
+        let mut i = k + 1;
+        let leading = self.colons(lv, i);
+        if leading {
+            i += 2;
+        }
+        let mut leaves = Vec::new();
+        let mut prefix = Vec::new();
+        if self
+            .use_tree(&lv[..end], &mut i, leading, &mut prefix, &mut leaves)
+            .is_none()
+            || i != end
+        {
+            return false;
+        }
+        for (path, alias, binds, tok) in leaves {
+            if let Some(name) = binds {
+                self.v.use_name(name);
+            }
+            let (line, col) = self.offset_pos(tok);
+            self.v.site_at(kind, path, alias, line, col);
+        }
+        true
+    }
+
+    /// One use tree at `lv[*i]`, its leaves appended as (path, `as` name,
+    /// name bound, token of the last segment); see [`super::use_tree`].
+    #[allow(clippy::type_complexity)]
+    fn use_tree(
+        &self,
+        lv: &[u32],
+        i: &mut usize,
+        leading: bool,
+        prefix: &mut Vec<&'a str>,
+        out: &mut Vec<(String, Option<String>, Option<String>, u32)>,
+    ) -> Option<()> {
+        let join = |prefix: &[&str], last: Option<&str>| {
+            let mut s = String::from(if leading { "::" } else { "" });
+            for (n, part) in prefix.iter().copied().chain(last).enumerate() {
+                if n > 0 {
+                    s.push_str("::");
+                }
+                s.push_str(part);
+            }
+            s
+        };
+        match self.kind(lv, *i)? {
+            Kind::Punct(b'*') => {
+                out.push((join(prefix, Some("*")), None, None, lv[*i]));
+                *i += 1;
+            }
+            Kind::Open(Delim::Brace) => {
+                let inner = self.inside(lv, *i);
+                let mut j = 0;
+                while j < inner.len() {
+                    self.use_tree(&inner, &mut j, leading, prefix, out)?;
+                    if j < inner.len() {
+                        if !self.punct(&inner, j, b',') {
+                            return None;
+                        }
+                        j += 1;
+                    }
+                }
+                *i += 1;
+            }
+            Kind::Ident => {
+                let name = self.t.str(lv[*i] as usize);
+                if !use_segment(name) {
+                    return None;
+                }
+                let tok = lv[*i];
+                if self.colons(lv, *i + 1) {
+                    prefix.push(name);
+                    *i += 3;
+                    self.use_tree(lv, i, leading, prefix, out)?;
+                    prefix.pop();
+                    return Some(());
+                }
+                let path = if name == "self" {
+                    join(prefix, None)
+                } else {
+                    join(prefix, Some(name))
+                };
+                if self.is_ident(lv, *i + 1, "as") {
+                    let alias = self.ident(lv, *i + 2)?;
+                    if alias != "_" && (!use_segment(alias) || is_path_keyword(alias)) {
+                        return None;
+                    }
+                    let binds = (alias != "_").then(|| alias.to_string());
+                    out.push((path, Some(alias.to_string()), binds, tok));
+                    *i += 3;
+                } else {
+                    let local = if name == "self" {
+                        prefix.last().copied().unwrap_or_default()
+                    } else {
+                        name
+                    };
+                    out.push((path, None, Some(local.to_string()), tok));
+                    *i += 1;
+                }
+            }
+            _ => return None,
+        }
+        Some(())
     }
 
     /// Paths, macro invocations and nested blocks in a run of tokens.
@@ -718,6 +842,40 @@ impl<'a> Walker<'_, 'a> {
                     && self.ident(lv, j + 1).is_some()));
         (j, Some((segs, leading, tok)), macro_call, generics)
     }
+}
+
+/// An identifier syn takes as a `use` path segment: not a keyword or a
+/// reserved word other than `self`, `super`, `crate` and `Self`, nor `_`
+/// or one of those four written raw.
+fn use_segment(s: &str) -> bool {
+    if let Some(raw) = s.strip_prefix("r#") {
+        return !is_path_keyword(raw) && raw != "_";
+    }
+    is_path_keyword(s)
+        || !(s == "_"
+            || is_keyword(s)
+            || matches!(
+                s,
+                "abstract"
+                    | "become"
+                    | "box"
+                    | "do"
+                    | "false"
+                    | "final"
+                    | "gen"
+                    | "macro"
+                    | "override"
+                    | "priv"
+                    | "true"
+                    | "try"
+                    | "typeof"
+                    | "unsized"
+                    | "virtual"
+            ))
+}
+
+fn is_path_keyword(s: &str) -> bool {
+    matches!(s, "self" | "super" | "crate" | "Self")
 }
 
 /// The value of a string literal that is its text between the quotes: a

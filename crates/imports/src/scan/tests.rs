@@ -186,6 +186,11 @@ fn fast_engine_matches_the_full_parse() {
         // Doc tests in an inline module's inner docs, lifetimes in
         // macro tokens, raw strings and nested comments hiding paths.
         "pub mod hint {\n    //! ```\n    //! use dep::hint::spin;\n    //! ```\n    pub fn x() {}\n}\nfn f() { quote!(&'static ::std::ffi::OsStr); let s = r#\"no::path\"#; /* a /* b::c */ */ }",
+        // `use` items and attributes the walk reads from tokens (and the
+        // forms it leaves to syn: escapes, keywords, `unsafe use`).
+        "use a::{self, b::{self as c, *}, d as _,}; pub use ::e::{}; pub(crate) use self::f::g;\nuse super::h as i; use crate::{j, k::l}; use r#type::x; use m::{n::{o, p}, q};\npub(in crate::z) use y::{self as w};\nfn f() { use s::t as u; }",
+        "#[doc = \"```\"]\n#[doc = \"use docdep::X;\"]\n#[doc(hidden)]\n#[doc = \"```\"]\nfn f() {}\n#[doc = r#\"```\nuse rawdep::Y;\n```\"#]\n#[doc = \"```\\nuse escdep::Z;\\n```\"]\nfn g() {}",
+        "#[cfg(any(test, feature = \"a\"))] use a1::b; #[cfg(all(feature = \"b\", not(unix)))] use b1::c;\n#[cfg(any(test,))] use c1::d; #[cfg(test)] #[cfg(feature = \"e\")] use e1::f;\n#[test] fn t() { x::y(); } #[bench] fn b() { z::w(); } mod m { #![cfg(feature = \"c\")] use d1::e; }\n#[cfg_attr(test, derive(serde::Serialize))] struct S;",
     ];
     for src in sources {
         let full = scan_with(src.as_bytes(), Engine::Full);
