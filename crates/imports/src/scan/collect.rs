@@ -34,7 +34,12 @@ pub(super) struct Collector {
     scope_ids: HashMap<(ScopeId, String), ScopeId>,
     cfg: Vec<Cfg>,
     /// Doc text gathered since the last flush, with the line it starts on.
-    pub(super) docs: Vec<(String, usize)>,
+    docs: Vec<(String, usize)>,
+    /// The doc lines of the current run before its first line with a
+    /// fence (which no code block can include, so their text is not
+    /// kept): the line the first of them is on, and how many lines of doc
+    /// text they make (see [`Collector::doc`]).
+    docs_skipped: Option<(usize, usize)>,
     /// Where a doc test nested too deep to be read (the first one).
     pub(super) deep: Option<(usize, usize)>,
     /// Where the text syn parsed starts in the file, when the fast engine
@@ -220,7 +225,8 @@ impl Collector {
                     ..
                 }) = &nv.value
             {
-                self.docs.push((s.value(), self.pos(s.span()).0));
+                let line = self.pos(s.span()).0;
+                self.doc(&s.value(), line);
             }
             return;
         }
@@ -296,13 +302,29 @@ impl Collector {
 
     /// The doc tests in the doc comments seen so far (see
     /// [`super::doctest`]).
+    /// One doc comment (or `#[doc = ".."]`) of the current run, and the
+    /// line it is on. Most doc comments hold no code block: until a line
+    /// with a fence comes, only where the run starts and how many lines it
+    /// has so far are kept, not its text.
+    pub(super) fn doc(&mut self, text: &str, line: usize) {
+        if self.docs.is_empty() && !text.contains("```") {
+            let skipped = self.docs_skipped.get_or_insert((line, 0));
+            // The text's lines as `doc_test_sites` counts them (each doc
+            // line is joined with a newline after it).
+            skipped.1 += text.matches('\n').count() + 1;
+            return;
+        }
+        self.docs.push((text.to_string(), line));
+    }
+
     pub(super) fn docs_flush(&mut self) {
+        let skipped = self.docs_skipped.take();
         if self.docs.is_empty() {
             return;
         }
         let docs = std::mem::take(&mut self.docs);
         let (sites, scope, cfg) = (&mut self.sites, self.scope, self.cfg.last());
-        doctest::doc_test_sites(&docs, &mut self.deep, |path, line, column| {
+        doctest::doc_test_sites(&docs, skipped, &mut self.deep, |path, line, column| {
             sites.push(RawSite {
                 kind: SiteKind::DocTest,
                 path,

@@ -14,15 +14,23 @@ use super::{free, nesting};
 
 /// The sites of the doc tests in `docs` (each doc line's text and the file
 /// line it is on), handed to `site` as path, line and column in the file.
+/// `skipped`: the run of doc lines began before `docs`, with lines holding
+/// no fence (the line it began on, and how many lines of text they were).
 /// The first block nested too deep is recorded in `deep` (if nothing is).
 pub(super) fn doc_test_sites(
     docs: &[(String, usize)],
+    skipped: Option<(usize, usize)>,
     deep: &mut Option<(usize, usize)>,
     mut site: impl FnMut(String, usize, usize),
 ) {
-    let line0 = docs.first().map_or(1, |d| d.1);
-    let text: String = docs.iter().map(|(s, _)| format!("{s}\n")).collect();
+    let (line0, before) = skipped.unwrap_or((docs.first().map_or(1, |d| d.1), 0));
+    let mut text = String::with_capacity(docs.iter().map(|(s, _)| s.len() + 1).sum());
+    for (s, _) in docs {
+        text.push_str(s);
+        text.push('\n');
+    }
     for (code, offset) in doc_code_blocks(&text) {
+        let offset = before + offset;
         if let Some((line, column)) = nesting::too_deep(&code) {
             deep.get_or_insert((line0 + offset + line.saturating_sub(1), column));
             continue;

@@ -24,7 +24,7 @@ use syn::parse::Parser;
 
 use super::collect::{Collector, u_macro_use};
 use super::free;
-use super::level::{Trees, level};
+use super::level::{Trees, level, level_into};
 use super::lex::{Delim, Kind, Toks};
 use super::site::{SiteKind, could_name_a_crate};
 
@@ -46,8 +46,8 @@ enum Block {
 
 /// One attribute of an item, in source order: a doc comment's text and
 /// line, or an attribute syn parsed from its text, with where that starts.
-enum Attr {
-    Doc(String, usize),
+enum Attr<'a> {
+    Doc(&'a str, usize),
     Syn(Box<syn::Attribute>, (usize, usize)),
     /// An attribute that names no path and no cfg (`#[inline]`,
     /// `#[derive(Debug, Clone)]`): it only ends the doc comment before it.
@@ -108,6 +108,7 @@ pub(super) fn scan(t: &Toks) -> Option<Collector> {
         t,
         v: Collector::default(),
         failed: false,
+        levels: Vec::new(),
     };
     w.v.names.entry(0).or_default();
     let top = level(t, 0, t.toks.len());
@@ -128,6 +129,9 @@ struct Walker<'t, 'a> {
     v: Collector,
     /// syn rejected an import item: the full parse must report it.
     failed: bool,
+    /// Level vectors done with, for [`Walker::inside_pooled`] to reuse: a
+    /// vector per group walked was a tenth of the walk's allocations.
+    levels: Vec<Vec<u32>>,
 }
 
 impl<'a> Trees<'a> for Walker<'_, 'a> {
@@ -137,8 +141,18 @@ impl<'a> Trees<'a> for Walker<'_, 'a> {
 }
 
 impl<'a> Walker<'_, 'a> {
+    /// [`Trees::inside`] into a vector of [`Walker::levels`] (give it back
+    /// there when done).
+    fn inside_pooled(&mut self, lv: &[u32], i: usize) -> Vec<u32> {
+        let mut out = self.levels.pop().unwrap_or_default();
+        out.clear();
+        let o = lv[i] as usize;
+        level_into(self.t, o + 1, self.t.toks[o].close as usize, &mut out);
+        out
+    }
+
     /// Parse `#[..]`/`#![..]` at `lv[a..b]` with syn, unless it is plain.
-    fn syn_attr(&mut self, lv: &[u32], a: usize, b: usize, inner: bool) -> Option<Attr> {
+    fn syn_attr(&mut self, lv: &[u32], a: usize, b: usize, inner: bool) -> Option<Attr<'a>> {
         // Most attributes (`#[inline]`, `#[derive(Debug)]`) hold no path,
         // no string and no cfg: they are worth nothing to the collector but
         // the end of a doc comment, and parsing them is a fifth of the
@@ -184,7 +198,7 @@ impl<'a> Walker<'_, 'a> {
     /// `#[bench]`, `#[doc(..)]`, and `#[doc = ".."]` with a string syn
     /// would give as written (no escapes). Anything else: `None`, and syn
     /// reads it (and reports it if it is malformed).
-    fn native_attr(&self, open: usize, close: usize) -> Option<Attr> {
+    fn native_attr(&self, open: usize, close: usize) -> Option<Attr<'a>> {
         let t = self.t;
         let first = open + 1;
         if first >= close || t.toks[first].kind != Kind::Ident {
@@ -206,20 +220,20 @@ impl<'a> Walker<'_, 'a> {
             {
                 let text = plain_string(t.str(first + 2))?;
                 let (line, _) = t.line_col(t.toks[first + 2].start as usize);
-                Some(Attr::Doc(text.to_string(), line))
+                Some(Attr::Doc(text, line))
             }
             _ => None,
         }
     }
 
-    fn doc(&self, tok: u32) -> Attr {
+    fn doc(&self, tok: u32) -> Attr<'a> {
         let (line, _) = self.t.line_col(self.t.toks[tok as usize].start as usize);
-        Attr::Doc(self.t.doc_text(tok as usize).to_string(), line)
+        Attr::Doc(self.t.doc_text(tok as usize), line)
     }
 
     /// The inner attributes (`#![..]`, `//!`) at the start of a block, and
     /// where the rest begins.
-    fn inner_attrs(&mut self, lv: &[u32]) -> (Vec<Attr>, usize) {
+    fn inner_attrs(&mut self, lv: &[u32]) -> (Vec<Attr<'a>>, usize) {
         let mut out = Vec::new();
         let mut s = 0;
         loop {
@@ -238,9 +252,9 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    fn attribute(&mut self, a: Attr) {
+    fn attribute(&mut self, a: Attr<'a>) {
         match a {
-            Attr::Doc(text, line) => self.v.docs.push((text, line)),
+            Attr::Doc(text, line) => self.v.doc(text, line),
             Attr::Syn(a, base) => {
                 self.v.base = base;
                 self.v.attribute(&a);
@@ -252,7 +266,7 @@ impl<'a> Walker<'_, 'a> {
     }
 
     /// Enter an item's attributes (see [`Collector::enter`]).
-    fn enter(&mut self, attrs: Vec<Attr>) -> (bool, Vec<syn::Attribute>) {
+    fn enter(&mut self, attrs: Vec<Attr<'a>>) -> (bool, Vec<syn::Attribute>) {
         let mut syn_attrs = Vec::new();
         let mut cfg = None;
         for a in attrs {
@@ -364,7 +378,7 @@ impl<'a> Walker<'_, 'a> {
         let mut i = 0;
         while i < lv.len() {
             // Outer attributes (and inner ones of a block).
-            let mut attrs: Vec<Attr> = Vec::new();
+            let mut attrs: Vec<Attr<'a>> = Vec::new();
             loop {
                 match self.kind(lv, i) {
                     Some(Kind::Doc { inner: false }) => {
@@ -661,7 +675,7 @@ impl<'a> Walker<'_, 'a> {
         while i < lv.len() {
             match self.kind(lv, i) {
                 Some(Kind::Open(d)) => {
-                    let inner = self.inside(lv, i);
+                    let inner = self.inside_pooled(lv, i);
                     match d {
                         Delim::Brace => {
                             // A block's inner attributes (`#![..]`) apply to
@@ -674,6 +688,7 @@ impl<'a> Walker<'_, 'a> {
                         Delim::Paren if braces == Block::Fields => self.walk(&inner, Block::Fields),
                         _ => self.tokens(&inner, Block::Code),
                     }
+                    self.levels.push(inner);
                     i += 1;
                 }
                 Some(Kind::Doc { .. }) => i += 1,
@@ -692,15 +707,18 @@ impl<'a> Walker<'_, 'a> {
                     for (a, b) in generics {
                         self.tokens(&lv[a..b], Block::Code);
                     }
-                    if let Some((segs, leading, tok)) = path {
-                        let s = format!("{}{}", if leading { "::" } else { "" }, segs.join("::"));
-                        let (line, col) = self.offset_pos(tok);
-                        if macro_call {
-                            if segs.len() > 1 || leading {
-                                self.v.site_at(SiteKind::Macro, s, None, line, col);
-                            }
-                        } else if (segs.len() > 1 || leading) && could_name_a_crate(segs[0]) {
-                            self.v.site_at(SiteKind::Path, s, None, line, col);
+                    if let Some((segs, leading, tok)) = path
+                        && (segs.len() > 1 || leading)
+                    {
+                        let kind = if macro_call {
+                            Some(SiteKind::Macro)
+                        } else {
+                            could_name_a_crate(segs[0]).then_some(SiteKind::Path)
+                        };
+                        if let Some(kind) = kind {
+                            let (line, col) = self.offset_pos(tok);
+                            self.v
+                                .site_at(kind, join_path(&segs, leading), None, line, col);
                         }
                     }
                     if macro_call {
@@ -799,7 +817,8 @@ impl<'a> Walker<'_, 'a> {
             return (i + 1, None, false, Vec::new());
         }
         let tok = lv[j];
-        let mut segs = vec![first];
+        let mut segs = Vec::with_capacity(4);
+        segs.push(first);
         let mut generics = Vec::new();
         j += 1;
         loop {
@@ -842,6 +861,19 @@ impl<'a> Walker<'_, 'a> {
                     && self.ident(lv, j + 1).is_some()));
         (j, Some((segs, leading, tok)), macro_call, generics)
     }
+}
+
+/// `a::b` (`::a::b` when `leading`), built in one allocation.
+fn join_path(segs: &[&str], leading: bool) -> String {
+    let len = segs.iter().map(|s| s.len() + 2).sum::<usize>();
+    let mut s = String::with_capacity(len);
+    for (n, seg) in segs.iter().enumerate() {
+        if n > 0 || leading {
+            s.push_str("::");
+        }
+        s.push_str(seg);
+    }
+    s
 }
 
 /// An identifier syn takes as a `use` path segment: not a keyword or a

@@ -12,6 +12,12 @@ use super::lex::{Delim, Kind, Toks};
 /// its opening token).
 pub(super) fn level(t: &Toks, from: usize, to: usize) -> Vec<u32> {
     let mut out = Vec::new();
+    level_into(t, from, to, &mut out);
+    out
+}
+
+/// [`level`], appended to `out`.
+pub(super) fn level_into(t: &Toks, from: usize, to: usize, out: &mut Vec<u32>) {
     let mut i = from;
     while i < to {
         out.push(i as u32);
@@ -20,7 +26,6 @@ pub(super) fn level(t: &Toks, from: usize, to: usize) -> Vec<u32> {
             _ => i + 1,
         };
     }
-    out
 }
 
 /// Questions about the tree at position `i` of a level `lv` (out of range:
