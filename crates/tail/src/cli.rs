@@ -50,7 +50,8 @@ pub struct Cli {
     /// Merge the inputs by timestamp: the history shown at start is
     /// sorted across files; live lines go out as they arrive, or sorted
     /// within --reorder-window. A line without a timestamp stays with the
-    /// line before it.
+    /// line before it, and -e/-x judge such records whole (see
+    /// --filter-records).
     #[arg(long, visible_alias = "sort-by-time")]
     pub merge: bool,
 

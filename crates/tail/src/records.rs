@@ -145,6 +145,9 @@ impl Records {
             );
             self.deadlines
                 .push(Reverse((now + self.wait, src, self.seq)));
+            if self.deadlines.len() > 2 * self.open.len() + 64 {
+                self.compact();
+            }
         }
         let Some(o) = self.open.get_mut(&src) else {
             // Before the file's first timestamp: a line on its own.
@@ -252,6 +255,19 @@ impl Records {
                 self.judge(src, out);
             }
         }
+    }
+
+    /// Deadlines of records judged or ended early stay in the heap until
+    /// they come up: with a long wait and many records, rebuild it from
+    /// the open records (so it stays within twice their number).
+    fn compact(&mut self) {
+        let wait = self.wait;
+        self.deadlines = self
+            .open
+            .iter()
+            .filter(|(_, o)| o.verdict == Verdict::Open)
+            .map(|(&s, o)| Reverse((o.last + wait, s, o.seq)))
+            .collect();
     }
 
     /// When the next open record's wait may be over.
@@ -379,6 +395,16 @@ mod tests {
         r.line(0, None, N, "after ", 0);
         r.line(0, Some(2), N, "t2 ", 0);
         assert_eq!(r.out, [(Some(1), "t1 UNTIL ".to_string(), true)]);
+    }
+
+    #[test]
+    fn deadlines_of_records_judged_early_do_not_pile_up() {
+        let mut r = Run::new(false, true);
+        for t in 0..10_000 {
+            r.line(0, Some(t), X, "DEBUG ", 0);
+        }
+        assert!(r.r.deadlines.len() <= 2 * r.r.open.len() + 65);
+        assert!(r.texts().is_empty());
     }
 
     #[test]
