@@ -578,21 +578,19 @@ impl Followed {
                     });
                     return hit;
                 }
-                {
-                    if history.is_none() && reorder.is_none() {
-                        return format.line(rec, src, body, offset, sep, time);
-                    }
-                    // Merging: the line is held as part of a record, and
-                    // `--until` is decided when the record is written.
-                    let mut bytes = Vec::new();
-                    let until = format.line(&mut bytes, src, body, offset, sep, time);
-                    if let Some(h) = history.as_mut() {
-                        h.push(s, time, bytes, until);
-                    } else if let Some(r) = reorder.as_mut() {
-                        r.push(s, time, bytes, until, woke, &mut released);
-                    }
-                    false
+                if history.is_none() && reorder.is_none() {
+                    return format.line(rec, src, body, offset, sep, time);
                 }
+                // Merging: the line is held as part of a record, and
+                // `--until` is decided when the record is written.
+                let mut bytes = Vec::new();
+                let until = format.line(&mut bytes, src, body, offset, sep, time);
+                if let Some(h) = history.as_mut() {
+                    h.push(s, time, bytes, until);
+                } else if let Some(r) = reorder.as_mut() {
+                    r.push(s, time, bytes, until, woke, &mut released);
+                }
+                false
             };
         self.clock += 1;
         self.active[s] = self.clock;
