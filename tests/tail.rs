@@ -396,3 +396,89 @@ fn zero_poll_interval_is_refused() {
         "error: invalid value '0ms' for '--poll [<INTERVAL>]': '0ms' is too short a poll interval (at least 10ms) (see 'ptail --help')\n"
     );
 }
+
+// ---------------------------------------------------------------------------
+// tail's habits: -f (by descriptor), -F (by name), -q (no prefixes).
+
+/// A rename then a new file under the old name, followed with `flag`: the
+/// lines ptail shows.
+fn rename_and_recreate(flag: &str) -> Vec<String> {
+    let dir = Dir::ptail();
+    let d = dir.path();
+    dir.create("x.log", "x0\n");
+    let mut run = Ptail::start(&dir, &[flag, "-q", "x.log"]);
+    run.expect(&["x0"]);
+    run.wait_watching(d);
+    std::fs::rename(d.join("x.log"), d.join("x.log.1")).expect("mv");
+    append(&d.join("x.log"), "new1\n");
+    if flag == "-f" {
+        // Stays with the renamed file: its lines, never the new file's.
+        append(&d.join("x.log.1"), "old1\n");
+        run.expect(&["old1"]);
+        append(&d.join("x.log"), "new2\n");
+        append(&d.join("x.log.1"), "old2\n");
+        run.expect(&["old2"]);
+    } else {
+        // Switches to the new file.
+        run.expect(&["new1"]);
+        append(&d.join("x.log"), "new2\n");
+        run.expect(&["new2"]);
+    }
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{flag}: {end:?}");
+    end.stdout
+}
+
+#[test]
+fn dash_f_stays_with_a_renamed_file_and_dash_f_capital_takes_the_new_one() {
+    assert_eq!(rename_and_recreate("-f"), ["x0", "old1", "old2"]);
+    assert_eq!(rename_and_recreate("-F"), ["x0", "new1", "new2"]);
+}
+
+#[test]
+fn dash_q_quiet_and_silent_print_no_prefixes() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "a1\na2\n");
+    dir.create("b.log", "b1\n");
+    for q in ["-q", "--quiet", "--silent", "--no-prefix"] {
+        let out = dir.stdout(&["--no-follow", q, "a.log", "b.log"], 0);
+        assert_eq!(out, "a1\na2\nb1\n", "{q}");
+    }
+    // -f and -F still follow: not with --no-follow.
+    for f in ["-f", "-F"] {
+        let err = dir.stderr(&["--no-follow", f, "a.log"], 2);
+        assert!(err.contains("cannot be used with"), "{f}: {err}");
+    }
+}
+
+#[test]
+fn twelve_sources_get_twelve_colours() {
+    let dir = Dir::ptail();
+    let names: Vec<String> = (0..13).map(|i| format!("s{i:02}.log")).collect();
+    for n in &names {
+        dir.create(n, &format!("line of {n}\n"));
+    }
+    let mut args = vec!["--no-follow", "--color", "always", "-n", "1"];
+    args.extend(names.iter().map(String::as_str));
+    let out = dir.stdout(&args, 0);
+    // `\x1b[CODEm` + label, one per line, in input order.
+    let codes: Vec<&str> = out
+        .lines()
+        .map(|l| {
+            let rest = l.strip_prefix("\x1b[").unwrap_or_else(|| panic!("{l:?}"));
+            &rest[..rest.find('m').expect("m")]
+        })
+        .collect();
+    assert_eq!(codes.len(), 13, "{out:?}");
+    let distinct: BTreeSet<&str> = codes[..12].iter().copied().collect();
+    assert_eq!(distinct.len(), 12, "{codes:?}");
+    // No red: it reads as an error.
+    assert!(
+        !codes
+            .iter()
+            .any(|c| ["31", "91", "38;5;196", "38;5;160"].contains(c))
+    );
+    // The 13th source starts the cycle again; the same run, the same colours.
+    assert_eq!(codes[12], codes[0]);
+    assert_eq!(dir.stdout(&args, 0), out);
+}

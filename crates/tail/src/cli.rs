@@ -50,7 +50,8 @@ pub struct Cli {
     /// Merge the inputs by timestamp: the history shown at start is
     /// sorted across files; live lines go out as they arrive, or sorted
     /// within --reorder-window. A line without a timestamp stays with the
-    /// line before it.
+    /// line before it, and -e/-x judge such records whole (see
+    /// --filter-records).
     #[arg(long, visible_alias = "sort-by-time")]
     pub merge: bool,
 
@@ -71,18 +72,29 @@ pub struct Cli {
     #[arg(short = 'p', long, value_name = "FORM", value_enum, default_value_t = PrefixForm::Name)]
     pub prefix: PrefixForm,
 
-    /// Lines as they are, without a prefix.
-    #[arg(long, conflicts_with = "prefix")]
+    /// Lines as they are, without a prefix (`-q`, `--quiet`, `--silent`:
+    /// like `tail -q`, no file names).
+    #[arg(short = 'q', long, visible_aliases = ["quiet", "silent"], conflicts_with = "prefix")]
     pub no_prefix: bool,
 
     /// Follow by name (like `tail -F`: reopen on rotation and re-creation)
     /// or by descriptor (stay with the file that was opened, wherever it is
-    /// renamed).
-    #[arg(long, value_name = "HOW", value_enum, default_value_t = FollowMode::Name)]
+    /// renamed). Of --follow, -f and -F, the last one given wins.
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = FollowMode::Name,
+          overrides_with_all = ["follow_descriptor", "follow_name"])]
     pub follow: FollowMode,
 
+    /// Follow by descriptor, like `tail -f` (`--follow descriptor`).
+    #[arg(short = 'f', overrides_with_all = ["follow", "follow_name", "follow_descriptor"])]
+    pub follow_descriptor: bool,
+
+    /// Follow by name and retry, like `tail -F` (`--follow name`, the
+    /// default).
+    #[arg(short = 'F', overrides_with_all = ["follow", "follow_descriptor", "follow_name"])]
+    pub follow_name: bool,
+
     /// Print what exists and exit: do not follow.
-    #[arg(long, conflicts_with = "follow")]
+    #[arg(long, conflicts_with_all = ["follow", "follow_descriptor", "follow_name"])]
     pub no_follow: bool,
 
     /// Write status events (rotated, truncated, appeared, gone) into the
@@ -97,6 +109,28 @@ pub struct Cli {
     /// Drop lines matching REGEX (repeatable).
     #[arg(short = 'x', long = "exclude", value_name = "REGEX")]
     pub exclude: Vec<String>,
+
+    /// Apply -e/-x to whole records, not lines (the default with
+    /// --merge). A record is a line with a timestamp and the lines
+    /// without one that follow it in its file (a stack trace): it is kept
+    /// if any of its lines matches an -e (or there is none) and none
+    /// matches an -x, and then written whole. A record is judged when it
+    /// ends: at its file's next timestamped line, after --record-wait
+    /// without a new line from its file, at a rotation or truncation, at
+    /// 1 MiB held, at the end of the history shown at start, or at exit;
+    /// lines of it that come after that follow the same judgement. Lines
+    /// before a file's first timestamp are judged one by one.
+    #[arg(long, conflicts_with = "filter_lines")]
+    pub filter_records: bool,
+
+    /// Apply -e/-x to each line on its own, also with --merge.
+    #[arg(long)]
+    pub filter_lines: bool,
+
+    /// With record filters: how long a record is held, from its last
+    /// line, waiting for more of it before it is judged on what came.
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = parse_duration)]
+    pub record_wait: Duration,
 
     /// Append to FILE instead of writing to stdout (never truncates).
     #[arg(short = 'o', long, value_name = "FILE")]

@@ -52,6 +52,12 @@ pub struct Config {
     pub include: Vec<Regex>,
     pub exclude: Vec<Regex>,
     pub until: Option<Regex>,
+    /// `-e`/`-x` judge whole records (a timestamped line and the untimed
+    /// lines after it), not lines: `--filter-records`, or `--merge`
+    /// without `--filter-lines`. Only true when there is a filter.
+    pub records: bool,
+    /// `--record-wait`: how long an open record waits for more lines.
+    pub record_wait: Duration,
     /// Status events go into the output (`--events`), not to stderr.
     pub events_inline: bool,
     pub color: When,
@@ -96,11 +102,14 @@ impl Config {
             None if since.is_some() => Start::From(1),
             None => Start::Last(10),
         };
+        let merge = cli.merge || cli.reorder_window.is_some();
+        let records = (cli.filter_records || (merge && !cli.filter_lines))
+            && !(include.is_empty() && exclude.is_empty());
         Ok(Config {
             inputs,
             start,
             since,
-            merge: cli.merge || cli.reorder_window.is_some(),
+            merge,
             reorder_window: cli.reorder_window,
             time_format: cli.time_format.clone(),
             zone,
@@ -110,6 +119,8 @@ impl Config {
             include,
             exclude,
             until,
+            records,
+            record_wait: cli.record_wait,
             events_inline: cli.events,
             color: match cli.color {
                 ColorChoice::Auto => When::Auto,
@@ -117,7 +128,8 @@ impl Config {
                 ColorChoice::Never => When::Never,
             },
             follow: !cli.no_follow,
-            by_name: cli.follow == FollowMode::Name,
+            // -f and -F reset --follow (the last one given wins).
+            by_name: !cli.follow_descriptor && (cli.follow_name || cli.follow == FollowMode::Name),
             output: cli.output.clone(),
             pid: cli.pid,
             timeout: cli.timeout,
@@ -184,6 +196,44 @@ mod tests {
         assert!(!c.prefix && !c.by_name && c.follow);
         assert_eq!(c.color, When::Never);
         assert!(!config(&["--no-follow", "a.log"]).follow);
+    }
+
+    #[test]
+    fn tail_habits_last_follow_flag_wins() {
+        let by_name = |args: &[&str]| config(args).by_name;
+        assert!(!by_name(&["-f", "a"]));
+        assert!(by_name(&["-F", "a"]));
+        assert!(by_name(&["-f", "-F", "a"]));
+        assert!(!by_name(&["-F", "-f", "a"]));
+        assert!(by_name(&["-f", "--follow", "name", "a"]));
+        assert!(!by_name(&["--follow", "name", "-f", "a"]));
+        assert!(by_name(&["--follow", "descriptor", "-F", "a"]));
+        assert!(!by_name(&["-F", "--follow", "descriptor", "a"]));
+        assert!(!by_name(&["-f", "-f", "a"]));
+        for q in ["-q", "--quiet", "--silent", "--no-prefix"] {
+            assert!(!config(&[q, "a"]).prefix, "{q}");
+        }
+        for bad in [&["-f", "--no-follow"][..], &["-q", "-p", "path"][..]] {
+            let args = std::iter::once("ptail")
+                .chain(bad.iter().copied())
+                .chain(["a"]);
+            assert!(Cli::try_parse_from(args).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn records_are_the_default_filter_unit_under_merge() {
+        assert!(config(&["--merge", "-e", "E", "a"]).records);
+        assert!(config(&["--reorder-window", "1s", "-x", "D", "a"]).records);
+        assert!(!config(&["--merge", "--filter-lines", "-e", "E", "a"]).records);
+        assert!(!config(&["-e", "E", "a"]).records);
+        assert!(config(&["--filter-records", "-e", "E", "a"]).records);
+        // Nothing to judge: nothing held.
+        assert!(!config(&["--merge", "a"]).records);
+        assert!(!config(&["--filter-records", "--until", "x", "a"]).records);
+        assert_eq!(config(&["a"]).record_wait, Duration::from_millis(100));
+        let args = ["ptail", "--filter-records", "--filter-lines", "a"];
+        assert!(Cli::try_parse_from(args).is_err());
     }
 
     #[test]

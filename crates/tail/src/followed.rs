@@ -28,6 +28,7 @@ use crate::follow::{EventKind, Follower, Id, Out, identity};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
+use crate::records::Records;
 use crate::time::{self, Detector};
 
 /// Output is handed to the writer in batches of about this size (or at the
@@ -60,6 +61,8 @@ pub struct Followed {
     /// `--merge`: the history being collected, then the live window.
     history: Option<History>,
     reorder: Option<Reorder>,
+    /// `-e`/`-x` on whole records: each file's open record.
+    records: Option<Records>,
     /// The history shown at start is done: new lines are live.
     live: bool,
     /// Output not yet handed to the writer.
@@ -100,12 +103,16 @@ impl Followed {
         exclude: Option<Id>,
     ) -> Followed {
         let list_errors = vec![None; inputs.len()];
+        let (include, any_exclude) = format.filters();
         Followed {
             sources: Vec::new(),
             followers: Vec::new(),
             by_path: HashMap::new(),
             inputs,
-            stamping: config.merge || config.since.is_some() || format.wants_time(),
+            stamping: config.merge
+                || config.since.is_some()
+                || format.wants_time()
+                || config.records,
             format,
             sink,
             by_name: config.by_name,
@@ -118,6 +125,9 @@ impl Followed {
             references: Vec::new(),
             history: config.merge.then(History::default),
             reorder: config.reorder_window.map(Reorder::new),
+            records: config
+                .records
+                .then(|| Records::new(include, any_exclude, config.record_wait)),
             live: false,
             pending: Vec::new(),
             draining: BTreeSet::new(),
@@ -216,6 +226,8 @@ impl Followed {
             while self.poll(s, false, started) && rounds > 0 && !self.done() {
                 rounds -= 1;
             }
+            // Its history ends here: its open record is judged on it.
+            self.with_records(started, |r, out| r.judge(s, out));
             if self.done() {
                 break;
             }
@@ -226,6 +238,7 @@ impl Followed {
                 self.finish(s);
             }
         }
+        self.with_records(started, Records::judge_all);
         self.end_history();
         self.live = true;
     }
@@ -245,6 +258,7 @@ impl Followed {
             label: String::new(),
             path: shown,
             input,
+            index: i,
             prefix: Vec::new(),
         });
         let follower = Follower::new(path.clone(), self.by_name, self.max_line);
@@ -517,6 +531,7 @@ impl Followed {
             format,
             history,
             reorder,
+            records,
             references,
             ..
         } = self;
@@ -534,13 +549,35 @@ impl Followed {
             format.prefix_only() && !stamping && history.is_none() && reorder.is_none();
         let events_inline = !self.events_to_stderr;
         let mut matched = self.until_matched;
+        // A line (`None`: an event, which ends the file's record).
         let mut line =
-            |rec: &mut Vec<u8>, det: &mut Detector, body: &[u8], offset: u64, sep: char| -> bool {
+            |rec: &mut Vec<u8>, det: &mut Detector, what: Option<(&[u8], u64, char)>| -> bool {
+                let Some((body, offset, sep)) = what else {
+                    let mut hit = false;
+                    if let Some(r) = records.as_mut() {
+                        r.end(s, &mut |s, t, b, u| {
+                            let to = (&mut *history, &mut *reorder, &mut released);
+                            deliver(s, t, b, u, to, rec, &mut hit, woke);
+                        });
+                    }
+                    return hit;
+                };
                 let time = if stamping {
                     det.stamp(format.zone(), body, reference)
                 } else {
                     None
                 };
+                if let Some(r) = records.as_mut() {
+                    // Judged as part of its record (`records`).
+                    let mut hit = false;
+                    let render = |b: &mut Vec<u8>| format.render(b, src, body, offset, sep, time);
+                    let m = format.matches(body);
+                    r.line(s, time, m, woke, render, &mut |s, t, b, u| {
+                        let to = (&mut *history, &mut *reorder, &mut released);
+                        deliver(s, t, b, u, to, rec, &mut hit, woke);
+                    });
+                    return hit;
+                }
                 if history.is_none() && reorder.is_none() {
                     return format.line(rec, src, body, offset, sep, time);
                 }
@@ -582,7 +619,7 @@ impl Followed {
                     let mut start = 0;
                     for nl in memchr::memchr_iter(b'\n', data) {
                         let body = &data[start..nl];
-                        if line(&mut rec, det, body, offset + start as u64, '|') {
+                        if line(&mut rec, det, Some((body, offset + start as u64, '|'))) {
                             matched = true;
                             return;
                         }
@@ -594,9 +631,14 @@ impl Followed {
                     offset,
                     partial,
                 } => {
-                    matched = line(&mut rec, det, data, offset, if partial { '~' } else { '+' });
+                    let sep = if partial { '~' } else { '+' };
+                    matched = line(&mut rec, det, Some((data, offset, sep)));
                 }
                 Out::Event(kind) => {
+                    if line(&mut rec, det, None) {
+                        matched = true;
+                        return;
+                    }
                     if events_inline {
                         format.event(&mut rec, src, kind);
                     } else {
@@ -676,8 +718,9 @@ impl Followed {
         self.flush();
     }
 
-    /// Live records whose reorder window is over.
+    /// Live records whose reorder window, or record-filter wait, is over.
     pub fn release(&mut self, now: Instant) {
+        self.with_records(now, |r, out| r.release(now, out));
         let mut out = Vec::new();
         if let Some(r) = self.reorder.as_mut() {
             r.release(now, &mut out);
@@ -730,7 +773,41 @@ impl Followed {
 
     /// When the reorder window next lets records go (`--reorder-window`).
     pub fn next_release(&mut self) -> Option<Instant> {
-        self.reorder.as_mut().and_then(Reorder::next_deadline)
+        let judge = self.records.as_ref().and_then(Records::next_deadline);
+        let reorder = self.reorder.as_mut().and_then(Reorder::next_deadline);
+        match (judge, reorder) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Run `step` on the record filters (if any) and send what it judges
+    /// kept where lines go now: the history, the reorder window (arriving
+    /// at `now`) or the writer.
+    fn with_records(
+        &mut self,
+        now: Instant,
+        step: impl FnOnce(&mut Records, &mut crate::records::Deliver),
+    ) {
+        let Some(r) = self.records.as_mut() else {
+            return;
+        };
+        let mut released = Vec::new();
+        let mut rec = std::mem::take(&mut self.pending);
+        let mut hit = self.until_matched;
+        let (history, reorder) = (&mut self.history, &mut self.reorder);
+        step(r, &mut |s, t, b, u| {
+            let to = (&mut *history, &mut *reorder, &mut released);
+            deliver(s, t, b, u, to, &mut rec, &mut hit, now);
+        });
+        self.until_matched = hit;
+        self.pending = rec;
+        if !released.is_empty() {
+            self.send_records(released);
+        }
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
     }
 
     /// The end of following: every file's last partial line, then what
@@ -742,6 +819,7 @@ impl Followed {
             }
             self.finish(s);
         }
+        self.with_records(Instant::now(), Records::judge_all);
         self.flush_held();
         self.flush();
     }
@@ -769,6 +847,38 @@ pub struct Ended {
     pub matched: bool,
     pub sources: Vec<Source>,
     pub followers: Vec<Follower>,
+}
+
+/// Where a line judged with its record goes: the history (`--merge`, at
+/// start), the reorder window, or the batch for the writer (`--until`
+/// matching there ends the run: `hit`).
+#[allow(clippy::too_many_arguments)]
+fn deliver(
+    s: usize,
+    time: Option<time::Micros>,
+    bytes: &[u8],
+    until: bool,
+    to: (
+        &mut Option<History>,
+        &mut Option<Reorder>,
+        &mut Vec<merge::Record>,
+    ),
+    rec: &mut Vec<u8>,
+    hit: &mut bool,
+    now: Instant,
+) {
+    let (history, reorder, released) = to;
+    if bytes.is_empty() && history.is_none() {
+        return; // a dropped record: only the history places it
+    }
+    if let Some(h) = history.as_mut() {
+        h.push(s, time, bytes.to_vec(), until);
+    } else if let Some(r) = reorder.as_mut() {
+        r.push(s, time, bytes.to_vec(), until, now, released);
+    } else if !*hit {
+        rec.extend_from_slice(bytes);
+        *hit = until;
+    }
 }
 
 /// How many descriptors the followers may hold: the soft limit (raised

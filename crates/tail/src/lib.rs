@@ -36,7 +36,8 @@
 //!   refused; found by a glob or directory, it is left out ([`run`]).
 //! * **One writer.** What a poll of a follower reads is formatted
 //!   ([`output`]: prefix, colour, JSON; timestamps from [`time`], ordered by
-//!   [`merge`] with `--merge`) into a pending batch, handed to workdist's
+//!   [`merge`] with `--merge`; `-e`/`-x` judging whole records with
+//!   [`records`]) into a pending batch, handed to workdist's
 //!   bounded sink channel at the end of each wake-up or when the batch is
 //!   full. The writer flushes after every batch, so lines show up at once
 //!   even in a pipe, while a busy file's lines go out in large writes. A
@@ -54,6 +55,7 @@ mod followed;
 pub mod inputs;
 pub mod merge;
 pub mod output;
+pub mod records;
 mod run;
 pub mod time;
 

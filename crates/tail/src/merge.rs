@@ -1,7 +1,10 @@
 //! `--merge`: lines in timestamp order.
 //!
 //! A *record* is a line with a timestamp and the lines without one that
-//! follow it in the same file (a stack trace): it moves as one.
+//! follow it in the same file (a stack trace): it moves as one. With
+//! `-e`/`-x`, records are judged whole before they get here
+//! ([`crate::records`]); a dropped one arrives empty, so that it still
+//! places the lines before its file's first timestamp.
 //!
 //! * [`History`] collects the lines shown at start from every file and
 //!   sorts them by time, stably: records with equal times keep the order of

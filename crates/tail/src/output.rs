@@ -20,6 +20,7 @@ use regex::bytes::Regex;
 
 use crate::config::Config;
 use crate::follow::EventKind;
+use crate::records::Matches;
 use crate::time::{Micros, Zone};
 
 /// A followed file as shown.
@@ -29,6 +30,9 @@ pub struct Source {
     pub path: String,
     /// Which input it came from.
     pub input: usize,
+    /// Which followed file it is (0, 1, ... in the order they were
+    /// found): picks its colour.
+    pub index: usize,
     /// `label | ` as written before a whole line (padded, coloured), made
     /// once: formatting it per line cost more than the rest of the line.
     pub prefix: Vec<u8>,
@@ -46,7 +50,25 @@ pub struct Format {
     zone: Zone,
 }
 
-const COLORS: [&str; 6] = ["32", "33", "34", "35", "36", "31"];
+/// Prefix colours, one per source for up to 12 (then they repeat), by
+/// the source's index. From the 256-colour palette, of middle lightness so
+/// that each reads on dark and light backgrounds alike, hues spread around
+/// the wheel with the most different first; no red (it reads as an
+/// error).
+pub const COLORS: [&str; 12] = [
+    "38;5;33",  // azure     #0087ff
+    "38;5;208", // orange    #ff8700
+    "38;5;34",  // green     #00af00
+    "38;5;170", // orchid    #d75fd7
+    "38;5;37",  // teal      #00afaf
+    "38;5;178", // gold      #d7af00
+    "38;5;99",  // violet    #875fff
+    "38;5;106", // olive     #87af00
+    "38;5;205", // pink      #ff5faf
+    "38;5;67",  // steel     #5f87af
+    "38;5;137", // tan       #af875f
+    "38;5;30",  // sea green #008787
+];
 
 impl Format {
     /// The printer `config` asks for (colour is decided once the output
@@ -125,11 +147,24 @@ impl Format {
         }
         let pad = self.width.saturating_sub(src.label.chars().count());
         if self.color {
-            let c = COLORS[(src.input + src.label.len()) % COLORS.len()];
+            let c = COLORS[src.index % COLORS.len()];
             let _ = write!(rec, "\x1b[{c}m{}\x1b[0m{:pad$} {sep} ", src.label, "");
         } else {
             let _ = write!(rec, "{}{:pad$} {sep} ", src.label, "");
         }
+    }
+
+    /// How a line fares against `-e` and `-x` (for record filters).
+    pub fn matches(&self, line: &[u8]) -> Matches {
+        Matches {
+            include: self.include.iter().any(|r| r.is_match(line)),
+            exclude: self.exclude.iter().any(|r| r.is_match(line)),
+        }
+    }
+
+    /// Whether there are `-e` patterns, and `-x` patterns.
+    pub fn filters(&self) -> (bool, bool) {
+        (!self.include.is_empty(), !self.exclude.is_empty())
     }
 
     /// One line (without its newline) read at `offset`: `sep` is `|` for
@@ -148,6 +183,20 @@ impl Format {
         if !self.keep(body) {
             return false;
         }
+        self.render(rec, src, body, offset, sep, time)
+    }
+
+    /// [`Format::line`] without the filters (a record's line: the record
+    /// is judged as a whole).
+    pub fn render(
+        &self,
+        rec: &mut Vec<u8>,
+        src: &Source,
+        body: &[u8],
+        offset: u64,
+        sep: char,
+        time: Option<Micros>,
+    ) -> bool {
         if self.json {
             let mut obj = serde_json::Map::new();
             obj.insert("source".into(), src.label.clone().into());
@@ -223,6 +272,21 @@ pub fn base64(data: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn twelve_distinct_colours_and_no_red() {
+        let mut seen = std::collections::HashSet::new();
+        for c in super::COLORS {
+            assert!(seen.insert(c), "{c} twice");
+            assert!(
+                ![
+                    "31", "91", "38;5;196", "38;5;160", "38;5;124", "38;5;9", "38;5;1"
+                ]
+                .contains(&c)
+            );
+        }
+        assert_eq!(seen.len(), 12);
+    }
+
     #[test]
     fn base64_matches_the_standard() {
         assert_eq!(super::base64(b""), "");
