@@ -29,16 +29,18 @@
 //!      two of them at least [`WINDOW`] bytes apart whose stamps are out of
 //!      order mean the file is not sorted: the seek falls back to the
 //!      scan, said once on stderr.
-//!   2. The timed lines in the [`WINDOW`] bytes before the answer are read:
-//!      one stamped at or after the time there means the answer is not the
-//!      first such line: the scan again.
+//!   2. The search ends at a crossing: the answer is stamped at or after
+//!      the time, the timed line before it (`prev`) before the time. The
+//!      timed lines from [`WINDOW`] bytes before `prev` up to the answer
+//!      are read: one stamped at or after the time there means the answer
+//!      is not the first such line: the scan again.
 //!
 //!   So the result is exact for a sorted file, and for a file whose
 //!   disorder is local: if every two lines out of order are less than
 //!   [`WINDOW`] bytes apart (threads writing a few milliseconds out of
 //!   order), a line stamped at or after the time that lies before the
-//!   answer is within the window (it precedes the answer's previous timed
-//!   line, stamped before the time), so check 2 sees it. What the seek can
+//!   answer also lies before `prev`, stamped before the time, so it is
+//!   out of order with `prev` and within the window: check 2 sees it. What the seek can
 //!   miss is wider disorder that no probe sees: a stretch stamped at or
 //!   after the time lying wholly between two probes, before lines stamped
 //!   earlier (a clock set back and forward again inside one file). Then
@@ -291,6 +293,8 @@ impl Seek<'_, '_> {
             }
             Probe::Found(o, _) => (o + 1, o),
         };
+        // The timed line just before the answer (stamped before the time).
+        let mut prev = first;
         // Samples, each looking no further than the next one.
         let step = len / SAMPLES;
         if step > 0 {
@@ -312,15 +316,19 @@ impl Seek<'_, '_> {
                     hi = mid;
                     best = Some(o);
                 }
-                Probe::Found(o, _) => lo = o + 1,
+                Probe::Found(o, _) => {
+                    lo = o + 1;
+                    prev = o;
+                }
             }
         }
         if self.out_of_order() {
             return Ok(None);
         }
-        // Check 2: nothing at or after the time in the window before.
+        // Check 2: nothing at or after the time in the window before the
+        // timed line before the answer, nor between the two (untimed).
         let end = best.unwrap_or(self.r.len);
-        let mut at = self.r.line_start(end.saturating_sub(WINDOW), end)?;
+        let mut at = self.r.line_start(prev.saturating_sub(WINDOW), end)?;
         while at < end {
             let (t, next) = self.stamp(at)?;
             if t.is_some_and(|t| t >= self.since) {
