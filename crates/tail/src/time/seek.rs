@@ -39,19 +39,24 @@
 //!   disorder is local: if every two lines out of order are less than
 //!   [`WINDOW`] bytes apart (threads writing a few milliseconds out of
 //!   order), a line stamped at or after the time that lies before the
-//!   answer also lies before `prev`, stamped before the time, so it is
-//!   out of order with `prev` and within the window: check 2 sees it. What the seek can
-//!   miss is wider disorder that no probe sees: a stretch stamped at or
-//!   after the time lying wholly between two probes, before lines stamped
-//!   earlier (a clock set back and forward again inside one file). Then
-//!   the history starts at a later point where the stamps cross the time
-//!   (the timed line before it is still stamped before the time), not at
-//!   the first one. That is acceptable: in such a file "the lines since
-//!   10:00" is no longer one suffix of the file, the scan's answer is only
-//!   one reading of it, and the checks above catch the common shapes of
-//!   disorder (files concatenated out of order, whole blocks swapped, a
-//!   clock jump larger than a sample's spacing) because they put
-//!   out-of-order stamps far apart, where the probes are.
+//!   answer also lies before `prev`, stamped before the time, so it is out
+//!   of order with `prev`, hence within the window: check 2 sees it.
+//!
+//!   What the seek can miss is wider disorder that no probe sees: a
+//!   stretch stamped at or after the time lying wholly between two probes,
+//!   before lines stamped earlier. A clock set back by less than the time
+//!   one sample's spacing covers (a sixteenth of the file's span) is the
+//!   usual cause, and the hour that local times without an offset repeat
+//!   when daylight saving ends is one. Then the history starts at a later
+//!   point where the stamps cross the time (the timed line before it is
+//!   still stamped before the time), not at the first one: the lines
+//!   between are left out. That is acceptable: in such a file "the lines
+//!   since 10:00" is no longer one suffix of the file, the scan's answer
+//!   is only one reading of it, and the checks do catch the shapes of
+//!   disorder that put wrong lines far from the answer (files concatenated
+//!   out of order, blocks swapped, a clock jump larger than a sample's
+//!   span), because those put out-of-order stamps far apart, where the
+//!   probes are.
 //! * **No timestamps** in the file's first lines: nothing to search by,
 //!   so the scan (quietly, as before: a file with no stamps at all shows
 //!   none of its lines).
