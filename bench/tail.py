@@ -691,6 +691,115 @@ def first_lines(b, n=3):
     return " / ".join(lines[:n]) + more
 
 
+# ---------------------------------------------------------- (d) --since
+
+def since_bench(args, ptail, root, say):
+    """(d) `--since 1h` on a big log, against `wc -l` reading it whole.
+
+    One log of --since-gb GB (default 3) in the temp dir, log4j-style lines
+    (`2026-11-28 17:00:00,123 INFO [worker-3] com.example...`, local time,
+    TZ=UTC for every tool), some followed by a stack trace, 48 hours of them
+    ending when the file is made, so the last hour is about 2% of it. The
+    page cache is warmed (one untimed `wc -l`), then the tools alternate,
+    --runs rounds, medians: `ptail --no-follow --no-prefix --since 1h FILE`
+    from spawn to the first output line and to its exit (its output read
+    and counted by this script), and `wc -l FILE` from spawn to exit. The
+    goal (issue 15): ptail's first line in at most 0.05x the time `wc -l`
+    takes. The file is removed afterwards.
+    """
+    path = os.path.join(root, "since.log")
+    size = int(args.since_gb * 1e9)
+    span = 48 * 3600
+    # Sixteen one-second templates; each second of the log is one of them
+    # with its date and time put in (bytes.replace: fast enough for GBs).
+    stamp = b"YYYY-MM-DD HH:MM:SS"
+    def one_second(v, per_sec):
+        lines = []
+        for j in range(per_sec):
+            ms = (j * 1000 // per_sec + v) % 1000
+            lines.append(b"%s,%03d INFO [worker-%d] com.example.OrderService - order %d handled in %d ms\n"
+                         % (stamp, ms, (j + v) % 8, v * 1000 + j, (j * 7 + v) % 300))
+            if (j + v) % 97 == 0:
+                lines.append(b"java.lang.IllegalStateException: retry %d\n\tat com.example.Worker.run(Worker.java:%d)\n"
+                             b"\tat java.base/java.lang.Thread.run(Thread.java:833)\n" % (j, v))
+        return b"".join(lines)
+
+    # Lines per second for the size asked, from what 100 of them weigh.
+    weight = sum(len(one_second(v, 100)) for v in range(16)) / 16 / 100
+    per_sec = max(1, round(size / span / weight))
+    templates = [one_second(v, per_sec) for v in range(16)]
+    progress(f"(d) writing a {args.since_gb:g} GB log to {path}")
+    end = int(time.time())
+    start = end - span
+    written = 0
+    with open(path, "wb") as f:
+        sec = start
+        while sec < end:
+            block = templates[sec % 16].replace(stamp, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sec)).encode())
+            f.write(block)
+            written += len(block)
+            sec += 1
+    env = dict(os.environ, TZ="UTC")
+    ptail_argv = [ptail, "--no-follow", "--no-prefix", "--since", "1h", path]
+    wc_argv = ["wc", "-l", path]
+
+    def timed(argv):
+        t0 = time.monotonic()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env)
+        LIVE.append(proc)
+        fd = proc.stdout.fileno()
+        first = None
+        nbytes = nlines = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            if first is None and b"\n" in chunk:
+                first = time.monotonic() - t0
+            nbytes += len(chunk)
+            nlines += chunk.count(b"\n")
+        err = proc.stderr.read()
+        code = proc.wait(timeout=args.timeout)
+        total = time.monotonic() - t0
+        LIVE.remove(proc)
+        return {"first": first, "total": total, "bytes": nbytes, "lines": nlines, "code": code, "err": err}
+
+    try:
+        progress("(d) warming the page cache")
+        timed(wc_argv)
+        runs = {"ptail": [], "wc": []}
+        for r in range(args.runs):
+            order = [("ptail", ptail_argv), ("wc", wc_argv)]
+            for name, argv in (order if r % 2 == 0 else order[::-1]):
+                res = timed(argv)
+                runs[name].append(res)
+                progress(f"(d) {name:6s} first line {fmt(res['first'], '.4f')} s  exit {res['total']:.4f} s  "
+                         f"{res['lines']} lines  exit code {res['code']}")
+        p_first = median([x["first"] for x in runs["ptail"]])
+        p_total = median([x["total"] for x in runs["ptail"]])
+        w_total = median([x["total"] for x in runs["wc"]])
+        say(f"### (d) `--since 1h` on a {written / 1e9:.2f} GB log, against `wc -l`")
+        say()
+        say(f"48 hours of log4j-style lines ({written:,} bytes), the last hour "
+            f"{runs['ptail'][-1]['lines']:,} lines; page cache warm; {args.runs} alternating runs, medians.")
+        say()
+        say("| command | first line | exit |")
+        say("|---|---|---|")
+        say(f"| {' '.join(ptail_argv[:-1])} FILE | {fmt(p_first, '.4f')} s | {p_total:.4f} s |")
+        say(f"| wc -l FILE | - | {w_total:.4f} s |")
+        say()
+        if p_first and w_total:
+            say(f"- ptail's first line in **{p_first / w_total:.4f}x** the time `wc -l` takes to read the file "
+                f"(goal <= 0.05x); all of the last hour in {p_total / w_total:.3f}x.")
+        errs = [x["err"] for x in runs["ptail"] if x["err"]]
+        if errs:
+            say(f"ptail stderr (first run with any): {first_lines(errs[0])}")
+        say()
+    finally:
+        os.remove(path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -710,6 +819,7 @@ def main():
     ap.add_argument("--idle", type=float, default=2, help="(c) seconds of idle CPU measured")
     ap.add_argument("--timeout", type=float, default=120, help="bound on every wait for output, s")
     ap.add_argument("--tmpdir", help="where the temp dir goes (default: $TMPDIR or /tmp)")
+    ap.add_argument("--since-gb", type=float, default=3.0, help="(d) size of the --since log, GB")
     args = ap.parse_args()
 
     root_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -724,7 +834,7 @@ def main():
     if not os.access(args.tail, os.X_OK):
         sys.exit(f"{args.tail} not found")
     only = set(args.only.split(","))
-    unknown = only - {"throughput", "latency", "startup"}
+    unknown = only - {"throughput", "latency", "startup", "since"}
     if unknown:
         sys.exit(f"--only: unknown {sorted(unknown)}")
     if args.line_len < 20:
@@ -1030,6 +1140,8 @@ def main():
             for name, argv, files in tools:
                 say(f"    {show([a if a != d else 'DIR' for a in argv], n if files else 0, 'DIR', width)}")
             say()
+        if "since" in only:
+            since_bench(args, ptail, root, say)
     finally:
         kill_all()
         shutil.rmtree(root, ignore_errors=True)

@@ -124,6 +124,9 @@ pub struct Open {
     fingerprint: Vec<u8>,
     /// Looked at for binary content (globs and directories only).
     classified: bool,
+    /// What comes up to the next newline is the rest of a line `--since`
+    /// left out: dropped, never shown as a line.
+    skip_line: bool,
 }
 
 /// A file whose descriptor was given back: everything of [`Open`] but
@@ -135,6 +138,7 @@ pub struct Parked {
     partial_at: u64,
     fingerprint: Vec<u8>,
     classified: bool,
+    skip_line: bool,
 }
 
 /// What another follower holds of a file: open (being drained) or parked.
@@ -152,6 +156,7 @@ impl Open {
             partial_at: self.partial_at,
             fingerprint: self.fingerprint,
             classified: self.classified,
+            skip_line: self.skip_line,
         }
     }
 }
@@ -183,6 +188,7 @@ impl Parked {
             partial_at: self.partial_at,
             fingerprint: self.fingerprint,
             classified: self.classified,
+            skip_line: self.skip_line,
         })
     }
 }
@@ -411,6 +417,7 @@ impl Follower {
                     partial_at: start,
                     fingerprint,
                     classified: false,
+                    skip_line: false,
                 });
                 self.seen = true;
                 true
@@ -423,6 +430,19 @@ impl Follower {
                 }
                 false
             }
+        }
+    }
+
+    /// `--since` started the file at `at`, its end, after a last line
+    /// without a newline that is not shown: the rest of that line, when
+    /// the writer completes it, is dropped. Nothing if the file was opened
+    /// elsewhere (it changed in between).
+    pub fn skip_line_at(&mut self, at: u64) {
+        if let Some(open) = self.cur.as_mut()
+            && open.offset == at
+            && open.partial.is_empty()
+        {
+            open.skip_line = true;
         }
     }
 
@@ -528,6 +548,7 @@ impl Follower {
             self.stats.truncations += 1;
             open.offset = 0;
             open.partial_at = 0;
+            open.skip_line = false;
             let _ = open.file.seek(SeekFrom::Start(0));
             open.fingerprint.clear();
         }
@@ -591,6 +612,7 @@ impl Follower {
                             partial_at: 0,
                             fingerprint,
                             classified: false,
+                            skip_line: false,
                         });
                     }
                 }
@@ -816,6 +838,19 @@ fn frame(
 ) {
     let mut rest = chunk;
     let mut rest_at = chunk_at;
+    if open.skip_line {
+        let Some(nl) = memchr::memchr(b'\n', rest) else {
+            open.partial_at = rest_at + rest.len() as u64;
+            return;
+        };
+        open.skip_line = false;
+        rest = &rest[nl + 1..];
+        rest_at += nl as u64 + 1;
+        open.partial_at = rest_at;
+        if rest.is_empty() {
+            return;
+        }
+    }
     if !open.partial.is_empty() || rest.is_empty() {
         // Complete the held line.
         match memchr::memchr(b'\n', rest) {

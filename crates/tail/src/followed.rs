@@ -186,23 +186,34 @@ impl Followed {
             {
                 self.references[s] = time::to_micros(t);
             }
-            let at_least = match config.since {
-                Some(t) if meta.as_ref().is_some_and(|m| m.is_file()) => since_offset(
+            let since = match config.since {
+                Some(t) if meta.as_ref().is_some_and(|m| m.is_file()) => time::since_start(
                     &self.followers[s].path,
                     t,
                     &mut self.detectors[s],
                     self.format.zone(),
                     self.references[s],
                 )
-                .unwrap_or(0),
-                _ => 0,
+                .ok(),
+                _ => None,
             };
+            if since.is_some_and(|x| x.fell_back) {
+                self.diag.warn(format_args!(
+                    "{}: {}",
+                    self.sources[s].path,
+                    time::SinceStart::FELL_BACK
+                ));
+            }
+            let at_least = since.map_or(0, |x| x.offset);
             let mut errs: Vec<String> = Vec::new();
             let opened = self.followers[s].open_initial(last, from, at_least, &mut |o| {
                 if let Out::Error(e) = o {
                     errs.push(e.to_string());
                 }
             });
+            if since.is_some_and(|x| x.skip_line) {
+                self.followers[s].skip_line_at(at_least);
+            }
             self.sync_ids(s);
             for e in errs {
                 self.diag.error_at(Path::new(&self.sources[s].path), e);
@@ -888,33 +899,4 @@ fn fd_budget() -> usize {
     let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     let soft = lim.current.unwrap_or(1 << 20).min(1 << 20) as usize;
     soft.saturating_sub(64).max(8)
-}
-
-/// `--since`: the offset of the first line stamped at or after `since`
-/// (the end if there is none). The lines read train the detector.
-fn since_offset(
-    path: &Path,
-    since: time::Micros,
-    det: &mut Detector,
-    zone: &time::Zone,
-    reference: time::Micros,
-) -> std::io::Result<u64> {
-    use std::io::BufRead;
-    let mut r = std::io::BufReader::with_capacity(256 << 10, std::fs::File::open(path)?);
-    let mut line = Vec::new();
-    let mut at = 0u64;
-    loop {
-        line.clear();
-        let n = r.read_until(b'\n', &mut line)?;
-        if n == 0 || !line.ends_with(b"\n") {
-            return Ok(at);
-        }
-        if det
-            .stamp(zone, &line[..n - 1], reference)
-            .is_some_and(|t| t >= since)
-        {
-            return Ok(at);
-        }
-        at += n as u64;
-    }
 }

@@ -68,6 +68,12 @@ impl Detector {
         self.chosen.is_some() || !self.votes.is_empty()
     }
 
+    /// Whether a (format, field) has been chosen: lines are then stamped
+    /// by it alone, each on its own (what `--since`'s seek needs).
+    pub(super) fn is_chosen(&self) -> bool {
+        self.chosen.is_some()
+    }
+
     /// The instant of a line's timestamp, if it has one. `reference`
     /// decides the year of timestamps without one.
     pub fn stamp(&mut self, zone: &Zone, line: &[u8], reference: Micros) -> Option<Micros> {

@@ -22,18 +22,21 @@
 //!   new lines. So a file running from December into January gets both
 //!   years right.
 //! * **`--since`** ([`since`]): a duration ago, or a timestamp in any of
-//!   the formats.
+//!   the formats; where each file's history starts is found by binary
+//!   search on byte offsets ([`seek`]), or by a scan if its stamps are out
+//!   of order.
 //!
 //! The modules form a chain without cycles: `calendar` and `cursor` are
 //! leaves; `pattern` and `formats` read with the cursor into calendar
 //! values; `zone` makes instants of them; `detect` and `since` use all of
-//! these. Outside this module only the re-exports below are used.
+//! these, and `seek` uses `detect`. Outside this module only the re-exports below are used.
 
 mod calendar;
 mod cursor;
 mod detect;
 mod formats;
 mod pattern;
+mod seek;
 mod since;
 mod zone;
 
@@ -41,5 +44,6 @@ pub use calendar::{Micros, now, to_micros};
 pub use detect::Detector;
 pub use formats::{Fmt, Kind};
 pub use pattern::Pattern;
+pub use seek::{SinceStart, since_start};
 pub use since::parse_since;
 pub use zone::Zone;

@@ -8,10 +8,13 @@ use super::cursor::Cur;
 use super::formats::Kind;
 use super::zone::Zone;
 
-/// `--since`: a duration ago (`10m`, `2h`), or a timestamp in any format
+/// `--since`: a duration ago (`10m`, `2h`, `1d`, `2w`), or a timestamp in any format
 /// ptail detects (`2015-10-18 18:01:47`, `2015-10-18T16:01:47Z`,
 /// `Jun 14 15:16:01`), or a date (`2015-10-18`, midnight local time).
 pub fn parse_since(s: &str, zone: &Zone, now: Micros) -> Result<Micros, String> {
+    if let Some(ago) = days_or_weeks(s)? {
+        return Ok(now.saturating_sub(ago));
+    }
     if let Ok(d) = parse_duration(s) {
         return Ok(now - i64::try_from(d.as_micros()).unwrap_or(i64::MAX / 2));
     }
@@ -46,6 +49,33 @@ pub fn parse_since(s: &str, zone: &Zone, now: Micros) -> Result<Micros, String> 
     ))
 }
 
+/// `1d`, `1.5d`, `2w`: days or weeks ago, in microseconds (`None` if `s`
+/// is not written so). The shared duration grammar stops at hours (a
+/// timeout in days is a typo); `--since` reaches further back. The number
+/// is read by that grammar (as seconds), so it is exact and bounded the
+/// same way: at most 10^9 of them.
+fn days_or_weeks(s: &str) -> Result<Option<Micros>, String> {
+    let t = s.trim();
+    let (num, per) = if let Some(n) = t.strip_suffix('d') {
+        (n, 86_400)
+    } else if let Some(n) = t.strip_suffix('w') {
+        (n, 7 * 86_400)
+    } else {
+        return Ok(None);
+    };
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Ok(None);
+    }
+    let d = parse_duration(num).map_err(|_| {
+        format!("'{s}' is not a duration: expected a number of days or weeks, e.g. 1d or 2w")
+    })?;
+    Ok(Some(
+        i64::try_from(d.as_micros())
+            .unwrap_or(i64::MAX)
+            .saturating_mul(per),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::calendar::SEC;
@@ -56,6 +86,14 @@ mod tests {
         let zone = Zone::utc();
         let now = 1_000_000 * SEC;
         assert_eq!(parse_since("10m", &zone, now), Ok(now - 600 * SEC));
+        assert_eq!(parse_since("1d", &zone, now), Ok(now - 86_400 * SEC));
+        assert_eq!(parse_since(" 1.5d", &zone, now), Ok(now - 129_600 * SEC));
+        assert_eq!(parse_since("2w", &zone, now), Ok(now - 14 * 86_400 * SEC));
+        assert!(parse_since("1e5d", &zone, now).is_err());
+        assert!(parse_since("d", &zone, now).is_err());
+        assert!(parse_since("1.2.3d", &zone, now).is_err());
+        // Far back saturates, never overflows.
+        assert!(parse_since("999999999w", &zone, now).is_ok());
         assert_eq!(
             parse_since("2015-10-18T18:01:47Z", &zone, now).map(|t| zone.rfc3339(t)),
             Ok("2015-10-18T18:01:47+00:00".into())
