@@ -380,7 +380,7 @@ fn impossible_since_date_is_an_error() {
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "error: '{date}' is not a time: use a duration ago (10m, 2h) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z)\n"
+                "error: '{date}' is not a time: use a duration ago (10m, 2h, 1d, 2w) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z, 2015-10-18)\n"
             )
         );
         assert!(out.stdout.is_empty());

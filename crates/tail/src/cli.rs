@@ -42,8 +42,8 @@ pub struct Cli {
     pub lines: Option<Lines>,
 
     /// Start each input's history at its first line stamped at or after
-    /// TIME: a duration ago (`10m`, `2h`) or a timestamp (`2015-10-18
-    /// 18:01:47`, `2015-10-18T16:01:47Z`, `2015-10-18`).
+    /// TIME: a duration ago (`10m`, `2h`, `1d`, `2w`) or a timestamp
+    /// (`2015-10-18 18:01:47`, `2015-10-18T16:01:47Z`, `2015-10-18`).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
 

@@ -45,7 +45,7 @@ pub fn parse_since(s: &str, zone: &Zone, now: Micros) -> Result<Micros, String> 
         }
     }
     Err(format!(
-        "'{s}' is not a time: use a duration ago (10m, 2h) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z)"
+        "'{s}' is not a time: use a duration ago (10m, 2h, 1d, 2w) or a timestamp (2015-10-18 18:01:47, 2015-10-18T16:01:47Z, 2015-10-18)"
     ))
 }
 
