@@ -718,6 +718,27 @@ fn modules_the_walk_skips_are_still_analysed() {
     assert_eq!(dir.stdout(&["--unused-deps"], 0), "");
 }
 
+#[test]
+fn glob_members_the_walk_skips_are_still_analysed() {
+    // `members = ["crates/*"]` with `crates/` ignored: Cargo builds every
+    // directory the glob matches. Only non-glob members were read, so the
+    // member was no package and its files belonged to none.
+    let dir = Dir::pimports();
+    dir.create(".git/HEAD", "ref: refs/heads/main\n");
+    dir.create(".gitignore", "crates/\n");
+    dir.create("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
+    dir.create(
+        "crates/app/Cargo.toml",
+        "[package]\nname = \"app\"\nedition = \"2021\"\n\n[dependencies]\nused = \"1\"\nunused = \"1\"\n",
+    );
+    dir.create("crates/app/src/lib.rs", "use used::A;\n");
+    dir.create("crates/notes/README", "not a package\n");
+    assert_eq!(
+        dir.stdout(&["--unused-deps"], 1),
+        "app (crates/app/Cargo.toml)\n  unused normal dependency: unused\n"
+    );
+}
+
 /// The four false alarms the compiler's verdict showed (issue 14), each as
 /// the crate that had it: a runtime crate used only through a derive's
 /// expansion (wasmtime's `serde` beside `serde_derive`, borsh); a name

@@ -29,6 +29,46 @@ pub enum DepKind {
     Build,
 }
 
+/// The dependency tables of a manifest and their kinds (Cargo accepts both
+/// spellings), in the order the analysis and `--fix` read them.
+pub const DEP_TABLES: [(&str, DepKind); 5] = [
+    ("dependencies", DepKind::Normal),
+    ("dev-dependencies", DepKind::Dev),
+    ("dev_dependencies", DepKind::Dev),
+    ("build-dependencies", DepKind::Build),
+    ("build_dependencies", DepKind::Build),
+];
+
+/// `cfg(any())` is never true: a `[target.'cfg(any())'.dependencies]`
+/// table only pins versions; nothing under it is built. The analysis does
+/// not read it and `--fix` leaves it alone.
+pub fn never_built(cfg: &str) -> bool {
+    let s: String = cfg.chars().filter(|c| !c.is_whitespace()).collect();
+    s == "cfg(any())"
+}
+
+/// Every dependency table of a manifest, `[target.'cfg(..)'.x]` ones
+/// included: (kind, under `cfg(any())`, table).
+pub fn dep_tables(t: &toml::Table) -> Vec<(DepKind, bool, &toml::Table)> {
+    let mut out = Vec::new();
+    for (name, kind) in DEP_TABLES {
+        if let Some(d) = t.get(name).and_then(|d| d.as_table()) {
+            out.push((kind, false, d));
+        }
+        for (cfg, tt) in t
+            .get("target")
+            .and_then(|d| d.as_table())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(d) = tt.get(name).and_then(|d| d.as_table()) {
+                out.push((kind, never_built(cfg), d));
+            }
+        }
+    }
+    out
+}
+
 impl DepKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -281,8 +321,8 @@ pub fn load(manifests: &[PathBuf]) -> (Vec<Package>, Vec<ManifestError>) {
     (packages, errors)
 }
 
-/// The manifests of the (non-glob) `[workspace] members` of these
-/// manifests that exist: Cargo builds them whatever ignore rules say.
+/// The manifests of the `[workspace] members` of these manifests that
+/// exist: Cargo builds them whatever ignore rules say.
 pub fn member_manifests(manifests: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for m in manifests {
@@ -292,17 +332,49 @@ pub fn member_manifests(manifests: &[PathBuf]) -> Vec<PathBuf> {
         else {
             continue;
         };
-        let root = m.parent().unwrap_or(Path::new("."));
-        let members = t
-            .get("workspace")
-            .and_then(|w| w.get("members"))
-            .and_then(|m| m.as_array());
-        for member in members.into_iter().flatten().filter_map(|v| v.as_str()) {
-            let path = workdist::cli::lexical_join(root, &Path::new(member).join("Cargo.toml"));
-            if !member.contains(['*', '?', '[']) && path.is_file() {
-                out.push(path);
+        if let Some(ws) = t.get("workspace").and_then(|w| w.as_table()) {
+            out.extend(workspace_members(m.parent().unwrap_or(Path::new(".")), ws));
+        }
+    }
+    out
+}
+
+/// `[workspace] members` of the root in `root_dir` (its `[workspace]`
+/// table `ws`), globs expanded as Cargo expands them, as manifest paths
+/// that exist.
+pub fn workspace_members(root_dir: &Path, ws: &toml::Table) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let list = ws.get("members").and_then(|m| m.as_array());
+    for m in list.into_iter().flatten().filter_map(|v| v.as_str()) {
+        let mut dirs = vec![root_dir.to_path_buf()];
+        for comp in Path::new(m).components() {
+            let c = comp.as_os_str().to_string_lossy();
+            if c.contains(['*', '?', '[']) {
+                let Ok(glob) = globset::Glob::new(&c) else {
+                    continue;
+                };
+                let glob = glob.compile_matcher();
+                let mut next = Vec::new();
+                for d in &dirs {
+                    for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
+                        if glob.is_match(e.file_name()) && e.path().is_dir() {
+                            next.push(e.path());
+                        }
+                    }
+                }
+                dirs = next;
+            } else {
+                dirs = dirs
+                    .iter()
+                    .map(|d| workdist::cli::lexical_join(d, Path::new(comp.as_os_str())))
+                    .collect();
             }
         }
+        out.extend(
+            dirs.into_iter()
+                .map(|d| d.join("Cargo.toml"))
+                .filter(|p| p.is_file()),
+        );
     }
     out
 }
@@ -363,33 +435,12 @@ fn package(
         .and_then(|e| e.as_str().map(str::to_string))
         .unwrap_or_else(|| "2015".to_string());
     let mut deps = Vec::new();
-    let mut tables: Vec<(&toml::Table, DepKind)> = Vec::new();
-    for (key, kind) in [
-        ("dependencies", DepKind::Normal),
-        ("dev-dependencies", DepKind::Dev),
-        ("dev_dependencies", DepKind::Dev),
-        ("build-dependencies", DepKind::Build),
-        ("build_dependencies", DepKind::Build),
-    ] {
-        if let Some(d) = t.get(key).and_then(|d| d.as_table()) {
-            tables.push((d, kind));
+    for (kind, never, table) in dep_tables(t) {
+        // `cfg(any())` is never true: such a table only pins a version
+        // (serde_json pins serde so), nothing is built.
+        if never {
+            continue;
         }
-        // `[target.'cfg(..)'.dependencies]`
-        if let Some(targets) = t.get("target").and_then(|d| d.as_table()) {
-            for (cfg, tt) in targets {
-                // `cfg(any())` is never true: such a table only pins a
-                // version (serde_json pins serde so), nothing is built.
-                let never: String = cfg.chars().filter(|c| !c.is_whitespace()).collect();
-                if never == "cfg(any())" {
-                    continue;
-                }
-                if let Some(d) = tt.get(key).and_then(|d| d.as_table()) {
-                    tables.push((d, kind));
-                }
-            }
-        }
-    }
-    for (table, kind) in tables {
         for (key, spec) in table {
             let spec = match spec {
                 toml::Value::Table(s)

@@ -14,7 +14,7 @@
 
 use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
 
-use crate::cargo::DepKind;
+use crate::cargo::{DEP_TABLES, DepKind, never_built};
 
 /// One edit.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,19 +29,11 @@ pub enum Change {
 }
 
 /// The table names of a dependency kind (Cargo accepts both spellings).
-fn names(kind: DepKind) -> &'static [&'static str] {
-    match kind {
-        DepKind::Normal => &["dependencies"],
-        DepKind::Dev => &["dev-dependencies", "dev_dependencies"],
-        DepKind::Build => &["build-dependencies", "build_dependencies"],
-    }
-}
-
-/// `cfg(any())` is never true: a table under it only pins versions, and
-/// the analysis does not read it (see `cargo::package`); it is left alone.
-pub fn never_built(cfg: &str) -> bool {
-    let s: String = cfg.chars().filter(|c| !c.is_whitespace()).collect();
-    s == "cfg(any())"
+fn names(kind: DepKind) -> impl Iterator<Item = &'static str> {
+    DEP_TABLES
+        .into_iter()
+        .filter(move |&(_, k)| k == kind)
+        .map(|(name, _)| name)
 }
 
 /// The paths (from the document root) of the existing tables of `kind`.

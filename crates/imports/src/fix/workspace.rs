@@ -14,8 +14,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::cargo::DepKind;
-use crate::fix::edit::never_built;
+use crate::cargo::{DepKind, dep_tables, workspace_members};
 
 /// An unused `[workspace.dependencies]` entry.
 #[derive(Clone, Debug)]
@@ -29,74 +28,6 @@ pub struct Unused {
 
 fn parse(path: &Path) -> Option<toml::Table> {
     std::fs::read_to_string(path).ok()?.parse().ok()
-}
-
-const TABLES: [(&str, DepKind); 5] = [
-    ("dependencies", DepKind::Normal),
-    ("dev-dependencies", DepKind::Dev),
-    ("dev_dependencies", DepKind::Dev),
-    ("build-dependencies", DepKind::Build),
-    ("build_dependencies", DepKind::Build),
-];
-
-/// Every dependency table of a manifest: (kind, under `cfg(any())`, table).
-fn dep_tables(t: &toml::Table) -> Vec<(DepKind, bool, &toml::Table)> {
-    let mut out = Vec::new();
-    for (name, kind) in TABLES {
-        if let Some(d) = t.get(name).and_then(|d| d.as_table()) {
-            out.push((kind, false, d));
-        }
-        for (cfg, tt) in t
-            .get("target")
-            .and_then(|d| d.as_table())
-            .into_iter()
-            .flatten()
-        {
-            if let Some(d) = tt.get(name).and_then(|d| d.as_table()) {
-                out.push((kind, never_built(cfg), d));
-            }
-        }
-    }
-    out
-}
-
-/// `[workspace] members` of the root in `root_dir`, globs expanded, as
-/// manifest paths that exist.
-fn members(root_dir: &Path, ws: &toml::Table) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let list = ws.get("members").and_then(|m| m.as_array());
-    for m in list.into_iter().flatten().filter_map(|v| v.as_str()) {
-        let mut dirs = vec![root_dir.to_path_buf()];
-        for comp in Path::new(m).components() {
-            let c = comp.as_os_str().to_string_lossy();
-            if c.contains(['*', '?', '[']) {
-                let Ok(glob) = globset::Glob::new(&c) else {
-                    continue;
-                };
-                let glob = glob.compile_matcher();
-                let mut next = Vec::new();
-                for d in &dirs {
-                    for e in std::fs::read_dir(d).into_iter().flatten().flatten() {
-                        if glob.is_match(e.file_name()) && e.path().is_dir() {
-                            next.push(e.path());
-                        }
-                    }
-                }
-                dirs = next;
-            } else {
-                dirs = dirs
-                    .iter()
-                    .map(|d| workdist::cli::lexical_join(d, Path::new(comp.as_os_str())))
-                    .collect();
-            }
-        }
-        out.extend(
-            dirs.into_iter()
-                .map(|d| d.join("Cargo.toml"))
-                .filter(|p| p.is_file()),
-        );
-    }
-    out
 }
 
 /// The unused `[workspace.dependencies]` entries of the workspace roots
@@ -159,7 +90,7 @@ pub fn unused(
             .filter(|m| m.starts_with(&root_dir) && !nested(m))
             .cloned()
             .collect();
-        todo.extend(members(&root_dir, ws));
+        todo.extend(workspace_members(&root_dir, ws));
         let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
         let mut inherited: BTreeSet<String> = BTreeSet::new();
         let mut judged = true;
