@@ -188,13 +188,18 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
     let mut batch = sources;
     let mut loaded = None;
     // The manifests are read on a thread of their own while the files are
-    // scanned: read after the scan, they were serial time.
-    let mut loader = Some({
+    // scanned: read after the scan, they were serial time. With `-j1` they
+    // are read after the scan, on the one thread asked for.
+    let mut loader = if threads > 1 {
         let manifests = manifests.clone();
-        std::thread::Builder::new()
-            .name("pimports-manifests".into())
-            .spawn(move || cargo::load(&manifests))?
-    });
+        Some(
+            std::thread::Builder::new()
+                .name("pimports-manifests".into())
+                .spawn(move || cargo::load(&manifests))?,
+        )
+    } else {
+        None
+    };
     let (mut t_scan, mut t_manifests) = (t_discover, t_discover);
     loop {
         let indexed = batch.clone();
@@ -269,7 +274,8 @@ pub fn execute(config: &Config) -> anyhow::Result<ExitStatus> {
             t_scan = started.elapsed();
             let l = match loader.take().map(std::thread::JoinHandle::join) {
                 Some(Ok(l)) => l,
-                // Not reached: `load` does not panic. Read them here then.
+                // `-j1`, or (not reached: `load` does not panic) the
+                // thread failed: read them here.
                 _ => cargo::load(&manifests),
             };
             t_manifests = started.elapsed();
