@@ -76,7 +76,8 @@ fn predicates(cfg: &mut Cfg, t: &Toks, from: usize, to: usize, in_any: bool) {
                 "all" => {}
                 _ => cfg.other = true,
             },
-            Kind::Lifetime => cfg.other = true,
+            // A doc comment is `#[doc = ".."]` to syn: an `other`.
+            Kind::Lifetime | Kind::Doc { .. } => cfg.other = true,
             Kind::Open(_) => predicates(cfg, t, k + 1, t.toks[k].close as usize, in_any),
             _ => {}
         }

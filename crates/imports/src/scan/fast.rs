@@ -557,7 +557,7 @@ impl<'a> Walker<'_, 'a> {
         let kind = match k {
             0 => SiteKind::Use,
             1 if self.is_ident(lv, 0, "pub") => SiteKind::PubUse,
-            2 if self.is_ident(lv, 0, "pub") && self.group(lv, 1, Delim::Paren) => SiteKind::PubUse,
+            2 if self.is_ident(lv, 0, "pub") && self.restricted(lv, 1) => SiteKind::PubUse,
             _ => return false,
         };
         let Some(end) = lv.len().checked_sub(1).filter(|&e| self.punct(lv, e, b';')) else {
@@ -585,6 +585,20 @@ impl<'a> Walker<'_, 'a> {
             self.v.site_at(kind, path, alias, line, col);
         }
         true
+    }
+
+    /// `(crate)`, `(self)`, `(super)` or `(in path)` at `lv[i]`: the forms of
+    /// `pub(..)` syn accepts (others it rejects, and reports).
+    fn restricted(&self, lv: &[u32], i: usize) -> bool {
+        if !self.group(lv, i, Delim::Paren) {
+            return false;
+        }
+        let inner = self.inside(lv, i);
+        match inner.len() {
+            1 => matches!(self.ident(&inner, 0), Some("crate" | "self" | "super")),
+            0 => false,
+            _ => self.is_ident(&inner, 0, "in"),
+        }
     }
 
     /// One use tree at `lv[*i]`, its leaves appended as (path, `as` name,
@@ -877,14 +891,15 @@ fn join_path(segs: &[&str], leading: bool) -> String {
 }
 
 /// An identifier syn takes as a `use` path segment: not a keyword or a
-/// reserved word other than `self`, `super`, `crate` and `Self`, nor `_`
-/// or one of those four written raw.
+/// reserved word other than `self`, `super` and `crate`, nor `Self`, `_`
+/// or one of those written raw.
 fn use_segment(s: &str) -> bool {
     if let Some(raw) = s.strip_prefix("r#") {
-        return !is_path_keyword(raw) && raw != "_";
+        return !is_path_keyword(raw) && raw != "_" && raw != "Self";
     }
     is_path_keyword(s)
         || !(s == "_"
+            || s == "Self"
             || is_keyword(s)
             || matches!(
                 s,
@@ -906,8 +921,9 @@ fn use_segment(s: &str) -> bool {
             ))
 }
 
+/// `Self` is not one: syn rejects it in a `use` path.
 fn is_path_keyword(s: &str) -> bool {
-    matches!(s, "self" | "super" | "crate" | "Self")
+    matches!(s, "self" | "super" | "crate")
 }
 
 /// The value of a string literal that is its text between the quotes: a

@@ -205,6 +205,45 @@ fn fast_engine_matches_the_full_parse() {
     }
 }
 
+/// Items syn rejects are the file's parse failure in both engines: the
+/// fast walk reads only the `use` items syn would accept (it took
+/// `pub(foo) use` and `use Self::a` silently; found in review).
+#[test]
+fn use_items_syn_rejects_fail_in_both_engines() {
+    for src in [
+        "use Self::a;",
+        "use a::{Self};",
+        "use r#Self::a;",
+        "pub(foo) use a::b;",
+        "pub() use a::b;",
+        "pub(in) use a::b;",
+        "pub(crate x) use a::b;",
+        "pub(crate::x) use a::b;",
+        "pub(super, x) use a::b;",
+        "use a::b as c::d;",
+    ] {
+        let full = scan_with(src.as_bytes(), Engine::Full);
+        let fast = scan_with(src.as_bytes(), Engine::Fast);
+        assert!(
+            full.failure.is_some() && full.partial,
+            "{src}: full {full:?}"
+        );
+        assert_eq!(fast.failure, full.failure, "{src}");
+        assert_eq!(key(&fast), key(&full), "{src}");
+    }
+}
+
+/// A doc comment inside a cfg predicate is `#[doc = ".."]` to syn: some
+/// other condition in both engines.
+#[test]
+fn a_doc_comment_in_a_cfg_is_some_other_condition() {
+    let src = "#[cfg(all(feature = \"a\", /** doc */ test))] use a::b;";
+    let full = scan_with(src.as_bytes(), Engine::Full);
+    let fast = scan_with(src.as_bytes(), Engine::Fast);
+    assert!(full.sites[0].cfg.other, "{:?}", full.sites);
+    assert_eq!(key(&fast), key(&full));
+}
+
 /// mio writes `log::$level!(..)` inside a `macro_rules!` body: the crate is
 /// named even though the path ends in a metavariable (it was called
 /// misplaced, its only other use being in an example).
