@@ -268,6 +268,14 @@ fn check_history(seed: u64, rng: &mut Rng) {
     let f = Filters::random(rng);
     let dir = fixture();
     write_logs(&dir, &logs, false);
+    // Some files end without a newline: their last line still belongs to
+    // its record (it was judged before it was read).
+    for log in &logs {
+        if rng.below(2) == 0 {
+            let text: String = log.lines.iter().map(|l| format!("{}\n", l.text)).collect();
+            dir.create(&log.name, text.trim_end_matches('\n'));
+        }
+    }
     let names: Vec<String> = logs.iter().map(|l| l.name.clone()).collect();
     let whole: Vec<Log> = logs
         .iter()
@@ -412,7 +420,7 @@ fn check_live(seed: u64, rng: &mut Rng) {
 #[test]
 fn oracle_records_are_judged_whole_in_history_and_live() {
     let seed = seed_from_env("PTAIL_RECORDS_SEED", 0x7265_636f_7264);
-    let iters = seed_from_env("PTAIL_RECORDS_ITERS", 4);
+    let iters = seed_from_env("PTAIL_RECORDS_ITERS", 8);
     for i in 0..iters {
         let s = seed.wrapping_add(i);
         let mut rng = Rng::new(s);

@@ -74,7 +74,7 @@ pub struct Cli {
 
     /// Lines as they are, without a prefix (`-q`, `--quiet`, `--silent`:
     /// like `tail -q`, no file names).
-    #[arg(short = 'q', long, visible_aliases = ["quiet", "silent"], conflicts_with = "prefix")]
+    #[arg(short = 'q', long, visible_aliases = ["quiet", "silent"], conflicts_with = "prefix", overrides_with = "no_prefix")]
     pub no_prefix: bool,
 
     /// Follow by name (like `tail -F`: reopen on rotation and re-creation)

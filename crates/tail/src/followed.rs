@@ -237,6 +237,11 @@ impl Followed {
             while self.poll(s, false, started) && rounds > 0 && !self.done() {
                 rounds -= 1;
             }
+            // Not following: the file ends here, its last line too (one
+            // without a newline belongs to the record being judged).
+            if !config.follow && !self.done() {
+                self.finish(s);
+            }
             // Its history ends here: its open record is judged on it.
             self.with_records(started, |r, out| r.judge(s, out));
             if self.done() {

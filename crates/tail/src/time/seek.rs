@@ -67,6 +67,7 @@
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use super::calendar::Micros;
@@ -117,8 +118,17 @@ pub fn since_start(
     zone: &Zone,
     reference: Micros,
 ) -> io::Result<SinceStart> {
-    let file = File::open(path)?;
-    let len = file.metadata()?.len();
+    // Non-blocking, and only a regular file: a path swapped for a FIFO
+    // since it was looked at must not block the start.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let len = meta.len();
     let mut s = Seek {
         r: Reader {
             file: &file,
