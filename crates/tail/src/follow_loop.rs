@@ -135,6 +135,9 @@ pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
         if let Some(at) = tail.next_release() {
             wait = wait.min(at.saturating_duration_since(now));
         }
+        if let Some(at) = tail.state_due() {
+            wait = wait.min(at.saturating_duration_since(now));
+        }
         if !dirty.is_empty() {
             wait = Duration::ZERO;
         }
@@ -232,6 +235,7 @@ pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
         }
         tail.release(Instant::now());
         tail.flush();
+        tail.save_state(false);
     }
 }
 

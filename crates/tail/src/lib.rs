@@ -55,6 +55,7 @@ pub mod inputs;
 pub mod merge;
 pub mod output;
 mod run;
+pub mod state;
 pub mod time;
 
 use std::ffi::OsString;
