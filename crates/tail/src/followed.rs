@@ -190,8 +190,9 @@ impl Followed {
                     })
                     .collect();
                 let (plans, order, warnings, rest) = state::plan(saved, &paths);
-                for w in warnings {
-                    self.diag.warn(w);
+                for (s, w) in warnings {
+                    self.diag
+                        .warn(format_args!("{}: {w}", self.sources[s].path));
                 }
                 if let Some(t) = self.state.as_mut() {
                     t.carry(rest);

@@ -29,6 +29,10 @@
 //!   go through it), synced, renamed over the state, the directory synced
 //!   ([`workdist::atomic`]). At most every 100 ms while lines flow, and
 //!   at every exit.
+//! * **Rotated files beside a followed one** (`app.log.1`) that this run
+//!   found at start or let go after reading them are listed by identity
+//!   and fingerprint: a next run tells them from files rotated there
+//!   unseen, which it reads whole.
 //! * **The format** is text, versioned (`ptail-state 1`), one file per
 //!   line, paths in hex, and a last line with the count of entries and a
 //!   hash of everything before it: a truncated or corrupt state is
@@ -760,6 +764,15 @@ fn rotated_name(base: &[u8], name: &[u8]) -> bool {
             .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// What [`plan`] decides: a plan per file, the order to start them in,
+/// warnings (per file) and the entries no file matched.
+pub type Planned = (
+    Vec<Plan>,
+    Vec<usize>,
+    Vec<(usize, &'static str)>,
+    Vec<Entry>,
+);
+
 /// Decide how every followed file (`paths`, in follower order, each with
 /// whether a directory or glob found it) starts, given the saved state.
 /// Returns the plans, the order to start them in (a file renamed from
@@ -772,19 +785,19 @@ fn rotated_name(base: &[u8], name: &[u8]) -> bool {
 /// * The files a followed name held that are no longer there were rotated
 ///   away: they are looked for beside it (`app.log.1`, `app.log-20261128`,
 ///   not compressed ones) and drained from their offsets, oldest first.
-///   Files beside it that the state does not know and that were written
-///   after it was saved were rotated there while ptail was down (two
-///   rotations between two states): they are drained whole, in the order
-///   they were last written, after the known ones. The file now at the
-///   name is new: read whole.
-/// * A file a directory or glob found that the state does not know and
-///   that was written after the state was saved appeared while ptail was
-///   down: read whole. Any other file the state does not know gets the
-///   usual start (`-n`, `--since`).
-pub fn plan(
-    saved: Saved,
-    paths: &[(&Path, bool)],
-) -> (Vec<Plan>, Vec<usize>, Vec<String>, Vec<Entry>) {
+///   If the file the name held last is gone from it (renamed), the files
+///   beside it that the state does not know (neither an entry nor a
+///   sibling it listed as accounted for) were rotated there unseen (two
+///   rotations between two looks, or while ptail was down): they are
+///   drained whole, oldest first, after the known ones. The file now at
+///   the name is new: read whole.
+/// * Truncated while down (copytruncate): the copy beside it that starts
+///   like the file did and is long enough is drained from the offset
+///   first (closing copytruncate's gap when ptail was down).
+/// * A file a directory or glob found that the state does not know
+///   appeared while ptail was down: read whole. Any other file the state
+///   does not know gets the usual start (`-n`, `--since`).
+pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     let mut plans: Vec<Plan> = paths.iter().map(|_| Plan::default()).collect();
     let mut warnings = Vec::new();
     // Every file the state knows, by identity and fingerprint (an inode
@@ -885,9 +898,9 @@ pub fn plan(
                 .find(|(_, id, len, head, _)| *id == e.id && *len >= e.offset && same_start(head, e.fp))
             {
                 Some((q, _, _, _, mtime)) => found.push((*mtime, q.clone(), e)),
-                None => warnings.push(format!(
-                    "{}: rotated or deleted while ptail was down, and the old file was not found beside it: what was written to it after the last state is lost",
-                    p.display()
+                None => warnings.push((
+                    s,
+                    "rotated or deleted while ptail was down, and the old file was not found beside it: what was written to it after the last state is lost",
                 )),
             }
         }
