@@ -748,3 +748,22 @@ fn the_output_is_cut_back_to_what_the_state_covers() {
         "1\n2\n3\n"
     );
 }
+
+#[test]
+fn after_until_matched_the_next_run_goes_on_after_the_matching_line() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "1\nSTOP\n3\n4\n");
+    let until = [
+        "--state",
+        "S",
+        "--until",
+        "STOP",
+        "--no-prefix",
+        "-n",
+        "+1",
+        "a.log",
+    ];
+    assert_eq!(dir.stdout(&until, 0), "1\nSTOP\n");
+    let next = ["--state", "S", "--no-follow", "--no-prefix", "a.log"];
+    assert_eq!(dir.stdout(&next, 0), "3\n4\n");
+}

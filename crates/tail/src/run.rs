@@ -81,7 +81,12 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
 
     let inputs = std::mem::take(&mut config.inputs);
     let mut tail = Followed::new(&config, inputs, format, sink.sender(), exclude);
+    // With --state, a stop during the history must still end the run
+    // properly (the state saved): the signals are caught from here on,
+    // and following, seeing the stop, ends at once.
+    let mut signals = None;
     if let (Some(path), Some(prior)) = (&config.state, prior) {
+        signals = Some(follow_loop::Signals::register()?);
         let mut tracker = Tracker::new(path.clone(), written, output_file, config.state_retention);
         if matches!(prior, Loaded::None) {
             tracker.save_initial(&|m| eprintln!("ptail: {m}"));
@@ -91,7 +96,7 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
     tail.start(&config);
     let followed = config.follow && !tail.done();
     if followed {
-        follow_loop::follow(&config, &mut tail)?;
+        follow_loop::follow(&config, &mut tail, signals)?;
         tail.finish_all();
     }
     let mut ended = tail.end();

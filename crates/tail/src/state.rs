@@ -1052,6 +1052,27 @@ mod tests {
     }
 
     #[test]
+    fn entries_of_files_gone_longer_than_the_retention_are_dropped() {
+        let mut t = Tracker::new(
+            PathBuf::from("/nonexistent/S"),
+            Arc::new(AtomicU64::new(0)),
+            None,
+            Duration::from_secs(3600),
+        );
+        let now = unix_now();
+        let e = |seen, ino| Entry {
+            id: (1, ino),
+            fp: fingerprint(b""),
+            offset: 0,
+            seen,
+            path: PathBuf::from("/x"),
+        };
+        t.carry(vec![e(now - 10, 1), e(now - 7200, 2)]);
+        let ids: Vec<u64> = t.snapshot(&[], 0).entries.iter().map(|e| e.id.1).collect();
+        assert_eq!(ids, [1]);
+    }
+
+    #[test]
     fn rotated_names() {
         for n in ["a.log.1", "a.log-20261128", "a.log.2026-11-28", "a.log.10"] {
             assert!(rotated_name(b"a.log", n.as_bytes()), "{n}");
