@@ -155,11 +155,12 @@ impl Fate {
     }
 }
 
-/// Wait (bounded) until `out` holds `text`: ptail caught up.
-fn catch_up(out: Option<&Path>, text: &str) {
+/// Wait (bounded) until `out` holds `text`: ptail caught up; or until
+/// ptail is stopped (`down`).
+fn catch_up(out: Option<&Path>, down: &Path, text: &str) {
     let Some(out) = out else { return };
-    let deadline = Instant::now() + Duration::from_millis(500);
-    while Instant::now() < deadline {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && !down.exists() {
         if std::fs::read(out).is_ok_and(|b| String::from_utf8_lossy(&b).contains(text)) {
             return;
         }
@@ -198,11 +199,9 @@ fn run_writer(spec: &Spec) {
         // Following by name cannot see a file that lived between two of
         // its looks at the name (two rotations at once): while ptail runs,
         // a rotation waits (bounded) for it to catch up, as in
-        // tail_oracle. While it is down, rotations go ahead: that is what
-        // is checked.
-        if !spec.down.exists() {
-            catch_up(spec.out.as_deref(), &line(w, seq - 1));
-        }
+        // tail_oracle. While it is down (or being stopped), rotations go
+        // ahead: that is what is checked.
+        catch_up(spec.out.as_deref(), &spec.down, &line(w, seq - 1));
         let half_done = Duration::from_millis(rng.below(20) as u64);
         match (w, rng.chance(50)) {
             (0, _) => {
