@@ -172,10 +172,11 @@ pub fn load(path: &Path) -> Loaded {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
 }
@@ -605,15 +606,21 @@ impl Tracker {
                 });
             }
         }
-        let live: std::collections::HashSet<Id> = entries.iter().map(|e| e.id).collect();
-        let paths: std::collections::HashSet<&Path> =
-            followers.iter().map(|f| f.path.as_path()).collect();
-        entries.extend(
-            self.carried
+        if !self.carried.is_empty() {
+            let live: std::collections::HashSet<Id> = entries.iter().map(|e| e.id).collect();
+            let paths: std::collections::HashSet<&[u8]> = followers
                 .iter()
-                .filter(|e| !live.contains(&e.id) && !paths.contains(e.path.as_path()))
-                .cloned(),
-        );
+                .map(|f| f.path.as_os_str().as_bytes())
+                .collect();
+            entries.extend(
+                self.carried
+                    .iter()
+                    .filter(|e| {
+                        !live.contains(&e.id) && !paths.contains(e.path.as_os_str().as_bytes())
+                    })
+                    .cloned(),
+            );
+        }
         Saved {
             saved_ms: SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
@@ -818,9 +825,11 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     };
     // The file each name held last (a follower's entries end with its
     // current file).
-    let mut last_at: HashMap<PathBuf, Id> = HashMap::new();
+    // Paths are keyed by their bytes: hashing a Path walks its components.
+    let key = |p: &Path| p.as_os_str().as_bytes().to_vec();
+    let mut last_at: HashMap<Vec<u8>, Id> = HashMap::new();
     for e in &saved.entries {
-        last_at.insert(e.path.clone(), e.id);
+        last_at.insert(key(&e.path), e.id);
     }
     let mut now_at: Vec<Option<Id>> = vec![None; paths.len()];
     let mut by_id: HashMap<Id, Entry> = HashMap::new();
@@ -833,9 +842,9 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     // Truncated while ptail was down (copytruncate): the copy beside it
     // holds what was not read yet.
     let mut cut: HashMap<usize, Entry> = HashMap::new();
-    let mut named: HashMap<&Path, usize> = HashMap::new();
+    let mut named: HashMap<&[u8], usize> = HashMap::new();
     for (s, &(p, found)) in paths.iter().enumerate() {
-        named.insert(p, s);
+        named.insert(p.as_os_str().as_bytes(), s);
         let Some((id, len, head, mtime)) = look(p) else {
             continue;
         };
@@ -861,22 +870,24 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         }
     }
     // Pass 2: the files a name held that are no longer there.
-    let mut by_path: HashMap<PathBuf, Vec<Entry>> = HashMap::new();
+    let mut by_path: HashMap<Vec<u8>, Vec<Entry>> = HashMap::new();
     let mut rest = Vec::new();
     for (_, e) in by_id {
-        if named.contains_key(e.path.as_path()) {
-            by_path.entry(e.path.clone()).or_default().push(e);
+        if named.contains_key(e.path.as_os_str().as_bytes()) {
+            by_path.entry(key(&e.path)).or_default().push(e);
         } else {
             rest.push(e);
         }
     }
     for (s, &(p, _)) in paths.iter().enumerate() {
-        let olds = by_path.remove(p).unwrap_or_default();
+        let olds = by_path.remove(p.as_os_str().as_bytes()).unwrap_or_default();
         let cut = cut.remove(&s);
         // Files rotated there unseen are looked for only after a rotation
         // by rename (a copy made by copytruncate holds what the original
         // showed).
-        let renamed = last_at.get(p).is_some_and(|id| now_at[s] != Some(*id));
+        let renamed = last_at
+            .get(p.as_os_str().as_bytes())
+            .is_some_and(|id| now_at[s] != Some(*id));
         if olds.is_empty() && cut.is_none() {
             continue;
         }
@@ -936,7 +947,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     // A file renamed to another followed name (pass 1) also makes the
     // file now at its old name new: it was not in the state.
     for p in moved_from {
-        if let Some(&s) = named.get(p.as_path())
+        if let Some(&s) = named.get(p.as_os_str().as_bytes())
             && plans[s].start == PlanStart::Fresh
         {
             plans[s].start = PlanStart::New;
@@ -963,7 +974,7 @@ fn age_order(mtime: u64, q: &Path) -> (u64, i64, PathBuf) {
 
 /// The files beside `p` named like its rotations, not followed under
 /// their own name.
-fn rotated_siblings(p: &Path, named: &HashMap<&Path, usize>) -> Vec<Sibling> {
+fn rotated_siblings(p: &Path, named: &HashMap<&[u8], usize>) -> Vec<Sibling> {
     let (Some(dir), Some(base)) = (p.parent(), p.file_name()) else {
         return Vec::new();
     };
@@ -982,7 +993,7 @@ fn rotated_siblings(p: &Path, named: &HashMap<&Path, usize>) -> Vec<Sibling> {
             continue;
         }
         let q = dir.join(&name);
-        if named.contains_key(q.as_path()) {
+        if named.contains_key(q.as_os_str().as_bytes()) {
             continue;
         }
         if let Some((id, len, head, mtime)) = look(&q) {
