@@ -818,10 +818,12 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     {
         known_fp.entry(id).or_default().push(fp);
     }
+    // An empty file's fingerprint matches anything: such a file is not
+    // known (read whole, it shows what it got since, which is right).
     let known = |id: &Id, head: &[u8]| {
         known_fp
             .get(id)
-            .is_some_and(|fps| fps.iter().any(|&fp| same_start(head, fp)))
+            .is_some_and(|fps| fps.iter().any(|&fp| fp.0 > 0 && same_start(head, fp)))
     };
     // The file each name held last (a follower's entries end with its
     // current file).
