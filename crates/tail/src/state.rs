@@ -809,21 +809,24 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     let mut warnings = Vec::new();
     // Every file the state knows, by identity and fingerprint (an inode
     // recycled for a new file is not the file the state knew).
+    // An entry's empty fingerprint matches anything: an inode recycled
+    // from an empty file the state had (deleted since) is not known. (A
+    // sibling's is kept: it was read to its end, fingerprinted when it
+    // was last marked, possibly still empty then.)
     let mut known_fp: HashMap<Id, Vec<(u32, u64)>> = HashMap::new();
     for (id, fp) in saved
         .entries
         .iter()
         .map(|e| (e.id, e.fp))
+        .filter(|(_, fp)| fp.0 > 0)
         .chain(saved.siblings.iter().copied())
     {
         known_fp.entry(id).or_default().push(fp);
     }
-    // An empty file's fingerprint matches anything: such a file is not
-    // known (read whole, it shows what it got since, which is right).
     let known = |id: &Id, head: &[u8]| {
         known_fp
             .get(id)
-            .is_some_and(|fps| fps.iter().any(|&fp| fp.0 > 0 && same_start(head, fp)))
+            .is_some_and(|fps| fps.iter().any(|&fp| same_start(head, fp)))
     };
     // The file each name held last (a follower's entries end with its
     // current file).
@@ -922,7 +925,10 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
             .iter()
             .filter(|_| renamed)
             .filter(|(_, id, _, head, _)| {
-                !known(id, head) && copy != Some(*id) && !binary_start(head)
+                !known(id, head)
+                    && copy != Some(*id)
+                    && !found.iter().any(|(_, _, e)| e.id == *id)
+                    && !binary_start(head)
             })
             .map(|(q, id, _, _, mtime)| {
                 (
