@@ -40,8 +40,11 @@ noise on this shared machine hits all of them alike), medians of --runs:
     VmRSS and VmHWM; then the CPU time it burns over --idle seconds of no
     writes.
 
+(d) Restart with --state on the same number of files: time to ready vs a
+    fresh start (see restart_section).
+
 Usage: bench/tail.py [--runs N] [--bin PATH] [--tail PATH] [--markdown]
-                     [--only throughput,latency,startup] [--lines N] ...
+                     [--only throughput,latency,startup,restart] [--lines N] ...
 
 The ptail binary defaults to target/release/ptail (build it first:
 `cargo build --release --locked --bin ptail`); this script never builds. Needs python3, GNU
@@ -679,6 +682,81 @@ def startup_run(argv, d, paths, args, token):
     return res
 
 
+# --------------------------------------------- (d) restart with --state
+
+def restart_section(args, ptail, root, say):
+    """(d) Restart with --state on --many files: time to ready vs a fresh
+    start, the same "ready" as (c). Each round: a priming run with
+    `--state S -n 1` shows the history, follows, and is stopped (SIGTERM:
+    it saves the state); then one line is appended to every file (written
+    while ptail was down); then the restart (`--state S`) is timed: its
+    "history" is those N lines (each file resumed where the state says, so
+    nothing else), "ready" as in (c). The fresh start (`-n 1`, no state,
+    the same files) alternates with it."""
+    n = args.many
+    width = len(str(n - 1))
+    d = os.path.join(root, "restart")
+    progress(f"(d) creating {n} files")
+    paths = make_files(d, n, width, lambda i: b"history line of file %d\n" % i)
+    state = os.path.join(root, "restart.state")
+    fresh = [ptail, "-n", "1", "--no-prefix"] + paths
+    restart = [ptail, "-n", "1", "--no-prefix", "--state", state] + paths
+    runs = {"fresh": [], "restart": []}
+    for r in range(args.runs):
+        order = ("fresh", "restart") if r % 2 == 0 else ("restart", "fresh")
+        for name in order:
+            token = f"d{r}{name[0]}"
+            if name == "restart":
+                if os.path.exists(state):
+                    os.remove(state)
+                prime = startup_run(restart, d, paths, args, token + "p")
+                if not prime["ok"]:
+                    progress(f"(d) priming FAILED: {prime.get('error')} {first_lines(prime.get('stderr', b''))}")
+                    runs[name].append(prime)
+                    continue
+                for i, p in enumerate(paths):
+                    append(p, b"while down, file %d\n" % i)
+                res = startup_run(restart, d, paths, args, token)
+            else:
+                res = startup_run(fresh, d, paths, args, token)
+            runs[name].append(res)
+            if res["ok"]:
+                progress(f"(d) {name:8s} history {res['hist']:.3f} s  ready {res['ready']:.3f} s  "
+                         f"RSS {res['rss'] / 1024:.1f} MiB  HWM {res['hwm'] / 1024:.1f} MiB  exit {res['code']}")
+            else:
+                progress(f"(d) {name:8s} FAILED: {res.get('error')} {first_lines(res.get('stderr', b''))}")
+    say(f"### (d) Restart with `--state`, {n:,} files: time to ready vs a fresh start")
+    say()
+    say("fresh: `-n 1`, no state (as (c)). restart: `--state S`, after a priming run stopped with SIGTERM "
+        f"and one line appended to each file meanwhile; its history is those {n:,} lines. history and ready "
+        "as in (c).")
+    say()
+    say("| start | history | ready | VmHWM | completed runs |")
+    say("|---|---|---|---|---|")
+    med = {}
+    for name in ("fresh", "restart"):
+        good = [x for x in runs[name] if x["ok"]]
+        m = {k: median([x[k] for x in good]) for k in ("hist", "ready", "hwm")}
+        med[name] = m
+        say(f"| {name} | {fmt(m['hist'], '.3f')} s | {fmt(m['ready'], '.3f')} s | "
+            f"{fmt(m['hwm'] and m['hwm'] / 1024, '.1f')} MiB | {len(good)} of {len(runs[name])} |")
+    say()
+    if med["fresh"]["ready"] and med["restart"]["ready"]:
+        say(f"- restart / fresh: ready time **{med['restart']['ready'] / med['fresh']['ready']:.2f}x** "
+            "(goal: <= 1.00x)")
+    for name in ("fresh", "restart"):
+        fails = [x.get("error") for x in runs[name] if not x["ok"]]
+        if fails:
+            say(f"{name} failures: {fails}")
+    say()
+    say("Commands (FILES = the paths in name order):")
+    say()
+    say(f"    {show([ptail, '-n', '1', '--no-prefix'], n, 'DIR', width)}")
+    say(f"    {show([ptail, '-n', '1', '--no-prefix', '--state', 'S'], n, 'DIR', width)}")
+    say()
+    shutil.rmtree(d, ignore_errors=True)
+
+
 # ------------------------------------------------------------------ main
 
 def progress(msg):
@@ -806,7 +884,7 @@ def main():
     ap.add_argument("--bin", help="ptail binary (default target/release/ptail)")
     ap.add_argument("--tail", default="/usr/bin/tail")
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--only", default="throughput,latency,startup")
+    ap.add_argument("--only", default="throughput,latency,startup,restart")
     ap.add_argument("--files", type=int, default=64, help="(a) files")
     ap.add_argument("--lines", type=int, default=200000, help="(a) lines per file")
     ap.add_argument("--line-len", type=int, default=50, help="bytes per line, newline included")
@@ -834,7 +912,7 @@ def main():
     if not os.access(args.tail, os.X_OK):
         sys.exit(f"{args.tail} not found")
     only = set(args.only.split(","))
-    unknown = only - {"throughput", "latency", "startup", "since"}
+    unknown = only - {"throughput", "latency", "startup", "restart", "since"}
     if unknown:
         sys.exit(f"--only: unknown {sorted(unknown)}")
     if args.line_len < 20:
@@ -1140,6 +1218,12 @@ def main():
             for name, argv, files in tools:
                 say(f"    {show([a if a != d else 'DIR' for a in argv], n if files else 0, 'DIR', width)}")
             say()
+
+        # ---------------------------------------------------------- (d)
+        if "restart" in only:
+            restart_section(args, ptail, root, say)
+
+        # ---------------------------------------------------------- (e)
         if "since" in only:
             since_bench(args, ptail, root, say)
     finally:

@@ -36,6 +36,8 @@ Register-ArgumentCompleter -Native -CommandName 'ptail' -ScriptBlock {
             [CompletionResult]::new('--record-wait', '--record-wait', [CompletionResultType]::ParameterName, 'With record filters: how long a record is held, from its last line, waiting for more of it before it is judged on what came')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Append to FILE instead of writing to stdout (never truncates)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Append to FILE instead of writing to stdout (never truncates)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Remember in FILE how far each file was written out, and go on from there on the next run: nothing lost or repeated across restarts (with -o, even after SIGKILL: the output is cut back to what the state covers). See the README')
+            [CompletionResult]::new('--state-retention', '--state-retention', [CompletionResultType]::ParameterName, 'With --state: forget files not seen for DURATION (default 168h, 7 days)')
             [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Exit when process PID has exited')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)')

@@ -23,7 +23,7 @@ _ptail() {
 
     case "${cmd}" in
         ptail)
-            opts="-n -p -q -f -F -e -x -o -h -V --lines --since --sort-by-time --merge --reorder-window --time-format --prefix --quiet --silent --no-prefix --follow --no-follow --events --include --exclude --filter-records --filter-lines --record-wait --output --json --pid --until --timeout --poll --max-line-length --color --stats --generate --help --version"
+            opts="-n -p -q -f -F -e -x -o -h -V --lines --since --sort-by-time --merge --reorder-window --time-format --prefix --quiet --silent --no-prefix --follow --no-follow --events --include --exclude --filter-records --filter-lines --record-wait --output --state --state-retention --json --pid --until --timeout --poll --max-line-length --color --stats --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -86,6 +86,14 @@ _ptail() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-retention)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

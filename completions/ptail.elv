@@ -33,6 +33,8 @@ set edit:completion:arg-completer[ptail] = {|@words|
             cand --record-wait 'With record filters: how long a record is held, from its last line, waiting for more of it before it is judged on what came'
             cand -o 'Append to FILE instead of writing to stdout (never truncates)'
             cand --output 'Append to FILE instead of writing to stdout (never truncates)'
+            cand --state 'Remember in FILE how far each file was written out, and go on from there on the next run: nothing lost or repeated across restarts (with -o, even after SIGKILL: the output is cut back to what the state covers). See the README'
+            cand --state-retention 'With --state: forget files not seen for DURATION (default 168h, 7 days)'
             cand --pid 'Exit when process PID has exited'
             cand --until 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first'
             cand --timeout 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)'

@@ -10,6 +10,8 @@ complete -c ptail -s e -l include -d 'Keep only lines matching REGEX (repeatable
 complete -c ptail -s x -l exclude -d 'Drop lines matching REGEX (repeatable)' -r
 complete -c ptail -l record-wait -d 'With record filters: how long a record is held, from its last line, waiting for more of it before it is judged on what came' -r
 complete -c ptail -s o -l output -d 'Append to FILE instead of writing to stdout (never truncates)' -r -F
+complete -c ptail -l state -d 'Remember in FILE how far each file was written out, and go on from there on the next run: nothing lost or repeated across restarts (with -o, even after SIGKILL: the output is cut back to what the state covers). See the README' -r -F
+complete -c ptail -l state-retention -d 'With --state: forget files not seen for DURATION (default 168h, 7 days)' -r
 complete -c ptail -l pid -d 'Exit when process PID has exited' -r
 complete -c ptail -l until -d 'Exit 0 after the first line (that passes the filters) matching REGEX; exit 1 if the inputs end first' -r
 complete -c ptail -l timeout -d 'Exit after DURATION (`500ms`, `10s`, `2m`, `1h`)' -r

@@ -136,6 +136,18 @@ pub struct Cli {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Remember in FILE how far each file was written out, and go on from
+    /// there on the next run: nothing lost or repeated across restarts
+    /// (with -o, even after SIGKILL: the output is cut back to what the
+    /// state covers). See the README.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// With --state: forget files not seen for DURATION (default 168h,
+    /// 7 days).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "state")]
+    pub state_retention: Option<Duration>,
+
     /// JSON Lines: one object per line or event (see the README).
     #[arg(long)]
     pub json: bool,

@@ -74,6 +74,10 @@ pub struct Config {
     pub poll: Option<Duration>,
     pub max_line: u64,
     pub stats: bool,
+    /// `--state FILE` (resolved against the current directory) and how
+    /// long its entries of files not seen are kept.
+    pub state: Option<PathBuf>,
+    pub state_retention: Duration,
 }
 
 impl Config {
@@ -136,6 +140,8 @@ impl Config {
             poll: cli.poll,
             max_line: cli.max_line_length,
             stats: cli.stats,
+            state: cli.state.as_ref().map(|p| cwd.join(p)),
+            state_retention: cli.state_retention.unwrap_or(crate::state::RETENTION),
         })
     }
 }

@@ -106,6 +106,27 @@ pub struct Stats {
 /// (device, inode).
 pub type Id = (u64, u64);
 
+/// Where one file stands for `--state` ([`Follower::marks_into`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub id: Id,
+    /// How many of its first bytes are fingerprinted, and their hash
+    /// (see [`crate::state::fingerprint`]).
+    pub fp: (u32, u64),
+    /// Just past the last whole line emitted.
+    pub offset: u64,
+}
+
+impl Mark {
+    fn of(id: Id, fingerprint: &[u8], offset: u64) -> Mark {
+        Mark {
+            id,
+            fp: crate::state::fingerprint(fingerprint),
+            offset,
+        }
+    }
+}
+
 /// The identity of the file `m` describes.
 pub fn identity(m: &std::fs::Metadata) -> Id {
     (m.dev(), m.ino())
@@ -689,6 +710,58 @@ impl Follower {
         }
     }
 
+    /// `--state`: where each file this follower holds stands, in the
+    /// order its lines go out (files being drained first, then the
+    /// current one, open or parked): its identity, its fingerprint and
+    /// the offset just past its last whole line emitted (a held partial
+    /// line is not counted: it is read again, whole, after a restart).
+    pub fn marks_into(&self, out: &mut Vec<Mark>) {
+        out.clear();
+        for r in &self.retiring {
+            out.push(Mark::of(r.open.id, &r.open.fingerprint, r.open.partial_at));
+        }
+        if let Some(o) = &self.cur {
+            out.push(Mark::of(o.id, &o.fingerprint, o.partial_at));
+        } else if let Some(p) = &self.parked {
+            out.push(Mark::of(p.id, &p.fingerprint, p.partial_at));
+        }
+    }
+
+    /// `--state`, at start: a file this follower's path named when the
+    /// state was saved, rotated away while ptail was down and found at
+    /// `path`: drained from `offset` before the current file, like a file
+    /// rotated while following. False if `path` is no longer that file.
+    pub fn resume_rotated(&mut self, path: &Path, id: Id, fp: (u32, u64), offset: u64) -> bool {
+        let Ok(mut file) = open_for_reading(path) else {
+            return false;
+        };
+        match file.metadata() {
+            Ok(m) if m.is_file() && identity(&m) == id && m.len() >= offset => {}
+            _ => return false,
+        }
+        let fingerprint = read_fingerprint(&file);
+        if !crate::state::same_start(&fingerprint, fp)
+            || file.seek(SeekFrom::Start(offset)).is_err()
+        {
+            return false;
+        }
+        self.retiring.push(Retiring {
+            open: Open {
+                file,
+                id,
+                offset,
+                partial: Vec::new(),
+                partial_at: offset,
+                fingerprint,
+                classified: true,
+                skip_line: false,
+            },
+            until: Instant::now() + GRACE,
+        });
+        self.seen = true;
+        true
+    }
+
     /// The file does not exist and this was not yet said.
     pub fn take_missing_report(&mut self) -> bool {
         if self.cur.is_none() && !self.missing_reported {
@@ -706,7 +779,7 @@ impl Follower {
 /// With O_NONBLOCK the open returns at once and an empty FIFO reads as
 /// `WouldBlock` (or EOF without a writer), which `read_more` takes as "no
 /// more for now". Regular files ignore the flag.
-fn open_for_reading(path: &Path) -> io::Result<File> {
+pub(crate) fn open_for_reading(path: &Path) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
@@ -744,7 +817,7 @@ fn looks_binary(file: &File) -> Option<bool> {
     Some(head.contains(&0) || MAGIC.iter().any(|m| head.starts_with(m)))
 }
 
-fn read_fingerprint(file: &File) -> Vec<u8> {
+pub(crate) fn read_fingerprint(file: &File) -> Vec<u8> {
     use std::os::unix::fs::FileExt;
     let mut buf = vec![0u8; FINGERPRINT];
     match file.read_at(&mut buf, 0) {

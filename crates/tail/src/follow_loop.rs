@@ -53,17 +53,39 @@ const FALLBACK_POLL: Duration = Duration::from_millis(250);
 
 type Watcher = Option<(DirWatches, Events)>;
 
-/// Follow until the run is over (see the module comment).
-pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
-    // Signals set `stop` and write to a pipe the loop waits on.
-    let stop = Arc::new(AtomicBool::new(false));
-    let (sig_read, sig_write) = std::os::unix::net::UnixStream::pair()?;
-    sig_read.set_nonblocking(true)?;
-    sig_write.set_nonblocking(true)?;
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-        signal_hook::low_level::pipe::register(sig, sig_write.try_clone()?)?;
+/// SIGINT and SIGTERM, caught: they set `stop` and write to a pipe the
+/// loop waits on. Registered when following starts, or (`--state`) before
+/// the history, so that a stop during it still ends the run properly
+/// (the state saved).
+pub struct Signals {
+    stop: Arc<AtomicBool>,
+    sig_read: std::os::unix::net::UnixStream,
+}
+
+impl Signals {
+    pub fn register() -> std::io::Result<Signals> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (sig_read, sig_write) = std::os::unix::net::UnixStream::pair()?;
+        sig_read.set_nonblocking(true)?;
+        sig_write.set_nonblocking(true)?;
+        for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            signal_hook::flag::register(sig, Arc::clone(&stop))?;
+            signal_hook::low_level::pipe::register(sig, sig_write.try_clone()?)?;
+        }
+        Ok(Signals { stop, sig_read })
     }
+}
+
+/// Follow until the run is over (see the module comment).
+pub fn follow(
+    config: &Config,
+    tail: &mut Followed,
+    signals: Option<Signals>,
+) -> anyhow::Result<()> {
+    let Signals { stop, sig_read } = match signals {
+        Some(s) => s,
+        None => Signals::register()?,
+    };
 
     // Notifications on the directories, unless polling.
     let mut polling = config.poll;
@@ -133,6 +155,9 @@ pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
             wait = wait.min(Duration::from_millis(100));
         }
         if let Some(at) = tail.next_release() {
+            wait = wait.min(at.saturating_duration_since(now));
+        }
+        if let Some(at) = tail.state_due() {
             wait = wait.min(at.saturating_duration_since(now));
         }
         if !dirty.is_empty() {
@@ -232,6 +257,7 @@ pub fn follow(config: &Config, tail: &mut Followed) -> anyhow::Result<()> {
         }
         tail.release(Instant::now());
         tail.flush();
+        tail.save_state(false);
     }
 }
 

@@ -24,11 +24,12 @@ use workdist::Diagnostics;
 use workdist::sink::SinkSender;
 
 use crate::config::{Config, Start};
-use crate::follow::{EventKind, Follower, Id, Out, identity};
+use crate::follow::{EventKind, Follower, Id, Mark, Out, identity};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
 use crate::records::Records;
+use crate::state::{self, Loaded, PlanStart, Tracker};
 use crate::time::{self, Detector};
 
 /// Output is handed to the writer in batches of about this size (or at the
@@ -90,6 +91,12 @@ pub struct Followed {
     input_error: bool,
     /// Per input: the last listing error reported.
     list_errors: Vec<Option<std::io::ErrorKind>>,
+    /// `--state`: what is written, saved; the state found at start.
+    state: Option<Tracker>,
+    prior: Option<Loaded>,
+    /// `--state` with `--until` (not merging): where the matching
+    /// follower stopped is pinned.
+    pin_until: bool,
 }
 
 impl Followed {
@@ -142,6 +149,66 @@ impl Followed {
             exclude,
             input_error: false,
             list_errors,
+            state: None,
+            prior: None,
+            pin_until: false,
+        }
+    }
+
+    /// `--state`: record what is written with `tracker`, and start from
+    /// `prior`, the state found (see [`crate::state`]).
+    pub fn set_state(&mut self, config: &Config, tracker: Tracker, prior: Loaded) {
+        self.pin_until = config.until.is_some() && !config.merge;
+        self.state = Some(tracker);
+        self.prior = Some(prior);
+    }
+
+    /// How each follower starts with a saved state, and in which order;
+    /// `None` without `--state` or on a first run.
+    fn plans(&mut self) -> Option<(Vec<state::Plan>, Vec<usize>)> {
+        let n = self.followers.len();
+        if let Some(t) = self.state.as_mut() {
+            let paths: Vec<&Path> = self.followers.iter().map(|f| f.path.as_path()).collect();
+            t.account(&paths);
+        }
+        match self.prior.take()? {
+            Loaded::None => None,
+            Loaded::Bad(why) => {
+                let path = self.state.as_ref().map(|t| t.path().display().to_string());
+                self.diag.warn(format_args!(
+                    "{}: {why}; starting from the end of each file",
+                    path.unwrap_or_default()
+                ));
+                let plans = (0..n)
+                    .map(|_| state::Plan {
+                        rotated: Vec::new(),
+                        start: PlanStart::End,
+                    })
+                    .collect();
+                Some((plans, (0..n).collect()))
+            }
+            Loaded::Saved(saved) => {
+                let paths: Vec<(&Path, bool)> = self
+                    .followers
+                    .iter()
+                    .zip(&self.sources)
+                    .map(|(f, src)| {
+                        (
+                            f.path.as_path(),
+                            self.inputs[src.input].kind != InputKind::File,
+                        )
+                    })
+                    .collect();
+                let (plans, order, warnings, rest) = state::plan(saved, &paths);
+                for (s, w) in warnings {
+                    self.diag
+                        .warn(format_args!("{}: {w}", self.sources[s].path));
+                }
+                if let Some(t) = self.state.as_mut() {
+                    t.carry(rest);
+                }
+                Some((plans, order))
+            }
         }
     }
 
@@ -179,22 +246,45 @@ impl Followed {
         }
         self.assign_labels();
         let started = Instant::now();
-        for s in 0..self.followers.len() {
+        let (mut plans, order) = match self.plans() {
+            Some((p, o)) => (Some(p), o),
+            None => (None, (0..self.followers.len()).collect()),
+        };
+        for s in order {
             let meta = std::fs::metadata(&self.followers[s].path).ok();
             if let Some(m) = &meta
                 && let Ok(t) = m.modified()
             {
                 self.references[s] = time::to_micros(t);
             }
+            let plan = plans
+                .as_mut()
+                .map(|p| std::mem::take(&mut p[s]))
+                .unwrap_or_default();
+            let (last, from) = match plan.start {
+                PlanStart::Fresh => (last, from),
+                PlanStart::End => (Some(0), None),
+                PlanStart::Resume(_) => (None, None),
+                PlanStart::Truncated | PlanStart::New => (None, Some(1)),
+            };
+            for (q, e) in &plan.rotated {
+                self.followers[s].resume_rotated(q, e.id, e.fp, e.offset);
+            }
+            // A file the state knows resumes where it was: no --since.
             let since = match config.since {
-                Some(t) if meta.as_ref().is_some_and(|m| m.is_file()) => time::since_start(
-                    &self.followers[s].path,
-                    t,
-                    &mut self.detectors[s],
-                    self.format.zone(),
-                    self.references[s],
-                )
-                .ok(),
+                Some(t)
+                    if plan.start == PlanStart::Fresh
+                        && meta.as_ref().is_some_and(|m| m.is_file()) =>
+                {
+                    time::since_start(
+                        &self.followers[s].path,
+                        t,
+                        &mut self.detectors[s],
+                        self.format.zone(),
+                        self.references[s],
+                    )
+                    .ok()
+                }
                 _ => None,
             };
             if since.is_some_and(|x| x.fell_back) {
@@ -204,7 +294,11 @@ impl Followed {
                     time::SinceStart::FELL_BACK
                 ));
             }
-            let at_least = since.map_or(0, |x| x.offset);
+            let at_least = match plan.start {
+                PlanStart::Resume(at) => at,
+                PlanStart::Fresh => since.map_or(0, |x| x.offset),
+                _ => 0,
+            };
             let mut errs: Vec<String> = Vec::new();
             let opened = self.followers[s].open_initial(last, from, at_least, &mut |o| {
                 if let Out::Error(e) = o {
@@ -215,8 +309,24 @@ impl Followed {
                 self.followers[s].skip_line_at(at_least);
             }
             self.sync_ids(s);
+            if let Some(t) = self.state.as_mut() {
+                t.started(s, &self.followers[s]);
+            }
             for e in errs {
                 self.diag.error_at(Path::new(&self.sources[s].path), e);
+            }
+            // Said once, as when following: what happened while ptail
+            // was down.
+            let happened = match plan.start {
+                PlanStart::Truncated if opened => Some(EventKind::Truncated),
+                _ if !plan.rotated.is_empty() => Some(EventKind::Rotated),
+                _ => None,
+            };
+            if let Some(kind) = happened {
+                self.read(s, started, |_, emit| {
+                    emit(Out::Event(kind));
+                    false
+                });
             }
             if !opened && self.followers[s].take_missing_report() {
                 if !config.follow {
@@ -238,8 +348,9 @@ impl Followed {
                 rounds -= 1;
             }
             // Not following: the file ends here, its last line too (one
-            // without a newline belongs to the record being judged).
-            if !config.follow && !self.done() {
+            // without a newline belongs to the record being judged). With
+            // --state that line is not shown (see below).
+            if !config.follow && !self.done() && self.state.is_none() {
                 self.finish(s);
             }
             // Its history ends here: its open record is judged on it.
@@ -249,7 +360,9 @@ impl Followed {
             }
             self.within_fd_budget();
         }
-        if !config.follow && !self.done() {
+        // With --state a partial last line is not shown: it is read
+        // again, whole, by the next run.
+        if !config.follow && !self.done() && self.state.is_none() {
             for s in 0..self.followers.len() {
                 self.finish(s);
             }
@@ -262,6 +375,13 @@ impl Followed {
     fn add(&mut self, path: PathBuf, input: usize) -> Option<usize> {
         if self.by_path.contains_key(&path) {
             return None;
+        }
+        if self
+            .state
+            .as_ref()
+            .is_some_and(|t| t.paths().contains(&path.as_path()))
+        {
+            return None; // our own state, in a followed directory
         }
         if self.exclude.is_some()
             && std::fs::metadata(&path).is_ok_and(|m| Some(identity(&m)) == self.exclude)
@@ -534,6 +654,14 @@ impl Followed {
         woke: Instant,
         step: impl FnOnce(&mut Follower, &mut dyn FnMut(Out)) -> bool,
     ) -> bool {
+        let mut before_marks = Vec::new();
+        if let Some(t) = self.state.as_mut() {
+            t.touch(s);
+            if self.pin_until && !self.until_matched {
+                self.followers[s].marks_into(&mut before_marks);
+            }
+        }
+        let mut match_end: Option<u64> = None;
         // Output goes straight into the pending batch (no second copy).
         let mut rec = std::mem::take(&mut self.pending);
         let before = rec.len();
@@ -637,6 +765,7 @@ impl Followed {
                         let body = &data[start..nl];
                         if line(&mut rec, det, Some((body, offset + start as u64, '|'))) {
                             matched = true;
+                            match_end = Some(offset + nl as u64 + 1);
                             return;
                         }
                         start = nl + 1;
@@ -649,6 +778,9 @@ impl Followed {
                 } => {
                     let sep = if partial { '~' } else { '+' };
                     matched = line(&mut rec, det, Some((data, offset, sep)));
+                    if matched {
+                        match_end = Some(offset + data.len() as u64);
+                    }
                 }
                 Out::Event(kind) => {
                     if line(&mut rec, det, None) {
@@ -665,6 +797,9 @@ impl Followed {
             }
         });
         self.until_matched = matched;
+        if let (Some(end), Some(t)) = (match_end, self.state.as_mut()) {
+            t.pin(s, pin_at(&self.followers[s], &before_marks, end));
+        }
         if self.followers[s].draining() {
             self.draining.insert(s);
         } else {
@@ -676,7 +811,7 @@ impl Followed {
         if wrote {
             self.followers[s].note_lag(woke.elapsed());
             if self.pending.len() >= BATCH {
-                self.flush();
+                self.send_pending();
             }
         }
         if !released.is_empty() {
@@ -693,14 +828,52 @@ impl Followed {
     fn out(&mut self, bytes: &[u8]) {
         self.pending.extend_from_slice(bytes);
         if self.pending.len() >= BATCH {
-            self.flush();
+            self.send_pending();
         }
     }
 
+    /// Hand what is pending to the writer and, with `--state`, note
+    /// where the followers read since the last batch stand: everything
+    /// they emitted is in what was sent (unless the reorder window still
+    /// holds some of it: then later).
     pub fn flush(&mut self) {
-        if !self.pending.is_empty() {
-            let _ = self.sink.send(std::mem::take(&mut self.pending));
+        self.send_pending();
+        if let Some(t) = self.state.as_mut()
+            && self
+                .reorder
+                .as_mut()
+                .is_none_or(|r| r.next_deadline().is_none())
+        {
+            t.mark(&self.followers);
         }
+    }
+
+    fn send_pending(&mut self) {
+        if !self.pending.is_empty() {
+            let batch = std::mem::take(&mut self.pending);
+            if let Some(t) = self.state.as_mut() {
+                t.sent(batch.len());
+            }
+            let _ = self.sink.send(batch);
+        }
+    }
+
+    /// `--state`: save it if it is due (`force`: now).
+    pub fn save_state(&mut self, force: bool) {
+        let Followed {
+            state,
+            followers,
+            diag,
+            ..
+        } = self;
+        if let Some(t) = state.as_mut() {
+            t.save(followers, force, &|m| diag.warn(m));
+        }
+    }
+
+    /// When the state is next due, if anything is to be saved.
+    pub fn state_due(&self) -> Option<Instant> {
+        self.state.as_ref().and_then(Tracker::due)
     }
 
     /// Merged records to the writer, in order, up to one `--until`
@@ -828,9 +1001,11 @@ impl Followed {
 
     /// The end of following: every file's last partial line, then what
     /// the reorder window still holds.
+    /// With `--state`, partial lines are left for the next run to read
+    /// whole.
     pub fn finish_all(&mut self) {
         for s in 0..self.followers.len() {
-            if self.done() {
+            if self.done() || self.state.is_some() {
                 break;
             }
             self.finish(s);
@@ -849,6 +1024,7 @@ impl Followed {
             matched: self.until_matched,
             sources: self.sources,
             followers: self.followers,
+            state: self.state,
         }
     }
 }
@@ -863,6 +1039,29 @@ pub struct Ended {
     pub matched: bool,
     pub sources: Vec<Source>,
     pub followers: Vec<Follower>,
+    /// `--state`: saved once more after the writer finished.
+    pub state: Option<Tracker>,
+}
+
+/// `--until` matched in a read of `f` at byte `end` of one of its files:
+/// where each of its files stands as far as lines were written. Its files
+/// are read in order; those before the matching one were written whole,
+/// the matching one up to `end`, those after not at all (as they were
+/// before the read: `before`).
+fn pin_at(f: &Follower, before: &[Mark], end: u64) -> Vec<Mark> {
+    let mut now = Vec::new();
+    f.marks_into(&mut now);
+    let mut hit = false;
+    for m in &mut now {
+        let was = before.iter().find(|b| b.id == m.id).map_or(0, |b| b.offset);
+        if hit {
+            m.offset = was;
+        } else if was < end && end <= m.offset {
+            m.offset = end;
+            hit = true;
+        }
+    }
+    now
 }
 
 /// Where a line judged with its record goes: the history (`--merge`, at

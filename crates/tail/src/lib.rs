@@ -44,6 +44,17 @@
 //!   slow consumer blocks the loop (back-pressure), never grows memory; a
 //!   closed pipe ends the run with status 0, noticed even while every input
 //!   is idle (the loop polls stdout for POLLERR/POLLHUP).
+//! * **`--state FILE` remembers what was written** ([`state`]): per file
+//!   held, its identity, a fingerprint of its start and the offset past
+//!   the last whole line the writer wrote (the writer counts its bytes; a
+//!   batch's positions are committed once it is written, and with `-o`
+//!   once the output is synced: write-ahead). Saved atomically at most
+//!   every 100 ms while lines flow and at every exit; partial last lines
+//!   are left for the next run. On start each file goes on from its
+//!   offset (no `-n` history), files rotated while ptail was down are
+//!   found beside their name by identity and fingerprint and drained
+//!   first, and `-o` is cut back to the length the state covers: exactly
+//!   once across any stop with `-o`, across any but SIGKILL on stdout.
 //! * **Problems with one file** are one line on stderr, `ptail: PATH: what`
 //!   (`workdist::Diagnostics`), and the run goes on.
 
@@ -57,6 +68,7 @@ pub mod merge;
 pub mod output;
 pub mod records;
 mod run;
+pub mod state;
 pub mod time;
 
 use std::ffi::OsString;

@@ -22,9 +22,14 @@ use crate::follow_loop;
 use crate::followed::{Ended, Followed};
 use crate::inputs::InputKind;
 use crate::output::Format;
+use crate::state::{self, Loaded, Tracker};
 
 pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
     raise_fd_limit();
+    // --state: the state found, before the output is touched (it says
+    // how long the output should be).
+    let prior = config.state.as_deref().map(state::load);
+    let mut output_file = None;
     // The writer: stdout, or a file opened for appending (never one of
     // the inputs: ptail would read its own output, without end).
     let mut exclude = None;
@@ -50,11 +55,17 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
                 );
             }
             exclude = Some(id);
+            if let Some(prior) = &prior {
+                output_file = Some(cut_back(&file, p, id, prior)?);
+            }
             (Box::new(file), false)
         }
         None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
     };
     let format = Format::new(&config).with_color(use_color(config.color, tty));
+    // With --state the writer counts what it writes: the state commits
+    // only lines that were written.
+    let (out, written) = state::Counted::new(out);
     let sink = Sink::spawn(
         out,
         SinkConfig {
@@ -70,18 +81,72 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
 
     let inputs = std::mem::take(&mut config.inputs);
     let mut tail = Followed::new(&config, inputs, format, sink.sender(), exclude);
+    // With --state, a stop during the history must still end the run
+    // properly (the state saved): the signals are caught from here on,
+    // and following, seeing the stop, ends at once.
+    let mut signals = None;
+    if let (Some(path), Some(prior)) = (&config.state, prior) {
+        signals = Some(follow_loop::Signals::register()?);
+        let mut tracker = Tracker::new(path.clone(), written, output_file, config.state_retention);
+        if matches!(prior, Loaded::None) {
+            tracker.save_initial(&|m| eprintln!("ptail: {m}"));
+        }
+        tail.set_state(&config, tracker, prior);
+    }
     tail.start(&config);
     let followed = config.follow && !tail.done();
     if followed {
-        follow_loop::follow(&config, &mut tail)?;
+        follow_loop::follow(&config, &mut tail, signals)?;
         tail.finish_all();
     }
-    let ended = tail.end();
+    let mut ended = tail.end();
     let output = finish_output(sink);
+    if let Some(mut t) = ended.state.take() {
+        // The last state, once the writer is done: it covers every line
+        // written, and only those (a closed pipe dropped the rest).
+        t.save(&ended.followers, true, &|m| eprintln!("ptail: {m}"));
+    }
     if config.stats {
         print_stats(&ended);
     }
     Ok(output.unwrap_or_else(|| exit_status(&config, &ended, followed)))
+}
+
+/// `--state` with `-o`: cut the output back to the length the state
+/// recorded (what was written after the last state is written again), if
+/// it is the same file the state names. The one case where `-o`
+/// truncates.
+fn cut_back(
+    file: &std::fs::File,
+    path: &std::path::Path,
+    id: crate::follow::Id,
+    prior: &Loaded,
+) -> anyhow::Result<state::OutputFile> {
+    let len = file.metadata()?.len();
+    let mut base = len;
+    if let Loaded::Saved(saved) = prior
+        && let Some(o) = saved.output
+        && o.id == id
+    {
+        if len > o.len {
+            file.set_len(o.len).map_err(|e| {
+                anyhow::anyhow!("{}: cannot cut the output back: {e}", path.display())
+            })?;
+            file.sync_data()?;
+            base = o.len;
+        } else if len < o.len {
+            eprintln!(
+                "ptail: {}: shorter ({len} bytes) than the state says ({} bytes): truncated by someone else?",
+                path.display(),
+                o.len
+            );
+        }
+    }
+    Ok(state::OutputFile {
+        file: file.try_clone()?,
+        id,
+        base,
+    })
 }
 
 /// Wait for the writer. A closed pipe ends the run successfully whatever

@@ -54,6 +54,7 @@
 //! fails and producers stop within one item. A panicking work item is caught
 //! and reported as that item's error; nothing hangs on it.
 
+pub mod atomic;
 pub mod cli;
 pub mod color;
 pub mod diag;

@@ -1,7 +1,6 @@
 //! Replacing a manifest so that a crash leaves the old file or the new one,
 //! never half of one, and nothing is written through a symbolic link.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Why a manifest may not be rewritten.
@@ -49,25 +48,11 @@ pub fn check(manifest: &Path, roots: &[PathBuf]) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Write `bytes` to `path` atomically: a new file beside it (created with
-/// O_EXCL under a random name), written and synced, given the old file's
-/// permissions, then renamed over it (a rename replaces the directory
-/// entry; it never writes through a link), and the directory synced.
+/// Write `bytes` to `path` atomically, keeping its permissions: see
+/// `workdist::atomic` (a new file beside it created with O_EXCL and
+/// O_NOFOLLOW, synced, renamed over it, the directory synced).
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let perms = std::fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".Cargo.toml.")
-        .suffix(".pimports")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(perms)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    // The rename itself durable; not every file system can sync a
-    // directory, and the file is in place either way.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode() & 0o7777;
+    workdist::atomic::replace(path, bytes, mode)
 }

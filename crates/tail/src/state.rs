@@ -1,0 +1,1110 @@
+//! `--state FILE`: resume after a restart with nothing lost or repeated.
+//!
+//! # What is recorded
+//!
+//! For each file a follower holds (the current one, and rotated-away ones
+//! still being drained): its identity (device, inode), a fingerprint of
+//! its start, the offset just past the last whole line ptail *wrote*
+//! (not read), the name it was followed under, and when it was last seen.
+//! With `-o FILE`, the output's identity and its length at that moment.
+//!
+//! * **The fingerprint** is a hash of the file's first bytes (up to 64)
+//!   together with how many there were. A file shorter than 64 bytes when
+//!   the state is saved is fingerprinted on what it had (say 10 bytes,
+//!   hashed with the length 10); after a restart the first 10 bytes of the
+//!   file are hashed and compared, so a file that grew meanwhile is still
+//!   recognised, while a recycled inode (another file under the same
+//!   device and inode) almost never starts with the same bytes. An empty
+//!   file is fingerprinted on nothing: its offset is 0, so reading it from
+//!   the start is right whatever it is.
+//! * **Written, not read.** The writer counts the bytes it hands to the
+//!   output ([`Counted`]). Each batch the reading thread sends is noted
+//!   with the byte count at its end and where its followers then stood
+//!   ([`Tracker::mark`]); a batch's marks are committed only once the
+//!   writer has written past it. With `-o`, the output is synced
+//!   (fdatasync) before the state that covers it is written: write-ahead
+//!   order, so the state never claims a line the output could lose.
+//! * **Atomic**: the state goes to `.NAME.tmp` beside it (created with
+//!   `O_EXCL|O_NOFOLLOW`, so a planted link makes the write fail, never
+//!   go through it), synced, renamed over the state, the directory synced
+//!   ([`workdist::atomic`]). At most every 100 ms while lines flow, and
+//!   at every exit.
+//! * **Rotated files beside a followed one** (`app.log.1`) that this run
+//!   found at start or let go after reading them are listed by identity
+//!   and fingerprint: a next run tells them from files rotated there
+//!   unseen, which it reads whole.
+//! * **The format** is text, versioned (`ptail-state 1`), one file per
+//!   line, paths in hex, and a last line with the count of entries and a
+//!   hash of everything before it: a truncated or corrupt state is
+//!   detected, said once, and ptail starts from the end of each file
+//!   (never a crash, never a replay of whole files).
+//!
+//! # What it guarantees
+//!
+//! With `-o FILE`: every line exactly once across any stop, SIGKILL
+//! included. At start, the output is cut back to the length the state
+//! recorded (what was written after the last state is written again) —
+//! the one case where `-o` truncates, and only the same file (same device
+//! and inode) the state names. With standard output: exactly once across
+//! SIGINT, SIGTERM, `--until`, `--timeout`, `--pid` and a closed pipe;
+//! after SIGKILL at least once, repeating at most what was written after
+//! the last state (about 100 ms of lines).
+
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::follow::{Follower, Id, Mark};
+
+/// The format written; a state of another version is not read.
+pub const VERSION: u32 = 1;
+const MAGIC: &str = "ptail-state";
+/// The state is written at most this often while lines flow.
+pub const EVERY: Duration = Duration::from_millis(100);
+/// Entries of files not seen for this long are dropped (`--state-retention`).
+pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The largest state read (a million files' entries): a bigger one is
+/// taken as corrupt rather than read into memory.
+const MAX_STATE: u64 = 256 << 20;
+
+/// FNV-1a, 64 bits: stable across Rust versions and runs (the state
+/// outlives the binary that wrote it), and plenty to tell two files'
+/// starts apart.
+fn fnv(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The fingerprint of a file whose first bytes are `head` (at most 64):
+/// how many, and their hash with that length.
+pub fn fingerprint(head: &[u8]) -> (u32, u64) {
+    let len = head.len() as u32;
+    (len, fnv(fnv(FNV_START, &len.to_le_bytes()), head))
+}
+
+/// Whether a file whose first bytes now are `head` is the file
+/// fingerprinted `fp` (it may have grown since).
+pub fn same_start(head: &[u8], fp: (u32, u64)) -> bool {
+    let n = fp.0 as usize;
+    head.len() >= n && fingerprint(&head[..n]) == fp
+}
+
+/// One file of a saved state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: Id,
+    pub fp: (u32, u64),
+    pub offset: u64,
+    /// Seconds since the epoch.
+    pub seen: u64,
+    /// The name it was followed under.
+    pub path: PathBuf,
+}
+
+/// The `-o` file as the state saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputMark {
+    pub id: Id,
+    pub len: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// When it was saved, in milliseconds since the epoch.
+    pub saved_ms: u64,
+    pub output: Option<OutputMark>,
+    pub entries: Vec<Entry>,
+    /// The files named like rotations of a followed file (`app.log.1`)
+    /// when it was saved, by identity: a file beside a followed one that
+    /// is neither these nor an entry was rotated there after the save.
+    pub siblings: Vec<(Id, (u32, u64))>,
+}
+
+/// What was found at the state's path.
+#[derive(Debug)]
+pub enum Loaded {
+    /// No state yet: a first run.
+    None,
+    Saved(Saved),
+    /// Unreadable, corrupt, truncated, another version, a link: why.
+    Bad(String),
+}
+
+/// Read the state at `path`, never through a symbolic link.
+pub fn load(path: &Path) -> Loaded {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
+        .open(path);
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Loaded::None,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Loaded::Bad("is a symbolic link; not read".into());
+        }
+        Err(e) => return Loaded::Bad(e.to_string()),
+    };
+    match file.metadata() {
+        Ok(m) if !m.is_file() => return Loaded::Bad("is not a regular file".into()),
+        Ok(m) if m.len() > MAX_STATE => return Loaded::Bad("is too large to be a state".into()),
+        Ok(_) => {}
+        Err(e) => return Loaded::Bad(e.to_string()),
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = (&mut file).take(MAX_STATE).read_to_end(&mut bytes) {
+        return Loaded::Bad(e.to_string());
+    }
+    match parse(&bytes) {
+        Ok(s) => Loaded::Saved(s),
+        Err(why) => Loaded::Bad(why),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The state as text (see the module comment).
+pub fn serialize(saved: &Saved) -> Vec<u8> {
+    use std::fmt::Write;
+    let mut s = format!("{MAGIC} {VERSION}\nsaved {}\n", saved.saved_ms);
+    match saved.output {
+        Some(o) => {
+            let _ = writeln!(s, "output {} {} {}", o.id.0, o.id.1, o.len);
+        }
+        None => s.push_str("output -\n"),
+    }
+    for e in &saved.entries {
+        let _ = writeln!(
+            s,
+            "file {} {} {} {} {:016x} {} {}",
+            e.id.0,
+            e.id.1,
+            e.offset,
+            e.fp.0,
+            e.fp.1,
+            e.seen,
+            hex(e.path.as_os_str().as_bytes())
+        );
+    }
+    for (id, fp) in &saved.siblings {
+        let _ = writeln!(s, "sibling {} {} {} {:016x}", id.0, id.1, fp.0, fp.1);
+    }
+    let sum = fnv(FNV_START, s.as_bytes());
+    let _ = writeln!(s, "end {} {sum:016x}", saved.entries.len());
+    s.into_bytes()
+}
+
+/// The state `bytes` hold, or why they hold none.
+pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "is not a ptail state (not text)")?;
+    let mut lines = text.split_inclusive('\n');
+    let head = lines.next().unwrap_or("");
+    let version = head
+        .strip_prefix(MAGIC)
+        .and_then(|v| v.strip_prefix(' '))
+        .and_then(|v| v.strip_suffix('\n'))
+        .ok_or("is not a ptail state")?;
+    if version != VERSION.to_string() {
+        return Err(format!(
+            "is a state of another version ({version}; this ptail reads {VERSION})"
+        ));
+    }
+    let bad = |what: &str| format!("is corrupt ({what})");
+    let mut saved = Saved::default();
+    let mut consumed = head.len();
+    let mut ended = false;
+    for line in lines {
+        if ended {
+            return Err(bad("text after its end"));
+        }
+        let body = line.strip_suffix('\n').ok_or_else(|| bad("truncated"))?;
+        let f: Vec<&str> = body.split(' ').collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+        match f.first().copied() {
+            Some("saved") if f.len() == 2 => {
+                saved.saved_ms = num(1).ok_or_else(|| bad("saved line"))?;
+            }
+            Some("output") if f.get(1) == Some(&"-") && f.len() == 2 => {}
+            Some("output") if f.len() == 4 => {
+                let (Some(d), Some(i), Some(len)) = (num(1), num(2), num(3)) else {
+                    return Err(bad("output line"));
+                };
+                saved.output = Some(OutputMark { id: (d, i), len });
+            }
+            Some("file") if f.len() == 8 => {
+                let (Some(d), Some(i), Some(offset), Some(fplen), Some(seen)) =
+                    (num(1), num(2), num(3), num(4), num(6))
+                else {
+                    return Err(bad("file line"));
+                };
+                let hash = u64::from_str_radix(f[5], 16).map_err(|_| bad("file line"))?;
+                let path = unhex(f[7]).ok_or_else(|| bad("file path"))?;
+                if fplen > 64 {
+                    return Err(bad("fingerprint length"));
+                }
+                saved.entries.push(Entry {
+                    id: (d, i),
+                    fp: (fplen as u32, hash),
+                    offset,
+                    seen,
+                    path: PathBuf::from(std::ffi::OsStr::from_bytes(&path)),
+                });
+            }
+            Some("sibling") if f.len() == 5 => {
+                let (Some(d), Some(i), Some(fplen)) = (num(1), num(2), num(3)) else {
+                    return Err(bad("sibling line"));
+                };
+                let hash = u64::from_str_radix(f[4], 16).map_err(|_| bad("sibling line"))?;
+                if fplen > 64 {
+                    return Err(bad("fingerprint length"));
+                }
+                saved.siblings.push(((d, i), (fplen as u32, hash)));
+            }
+            Some("end") if f.len() == 3 => {
+                let sum = fnv(FNV_START, &bytes[..consumed]);
+                if num(1) != Some(saved.entries.len() as u64)
+                    || u64::from_str_radix(f[2], 16).ok() != Some(sum)
+                {
+                    return Err(bad("its checksum does not match"));
+                }
+                ended = true;
+            }
+            _ => return Err(bad("unknown line")),
+        }
+        consumed += line.len();
+    }
+    if !ended {
+        return Err(bad("truncated"));
+    }
+    Ok(saved)
+}
+
+/// The output writer, counting what it hands to the output: the state
+/// commits only what was written.
+pub struct Counted<W> {
+    inner: W,
+    count: Arc<AtomicU64>,
+}
+
+impl<W> Counted<W> {
+    pub fn new(inner: W) -> (Counted<W>, Arc<AtomicU64>) {
+        let count = Arc::new(AtomicU64::new(0));
+        (
+            Counted {
+                inner,
+                count: Arc::clone(&count),
+            },
+            count,
+        )
+    }
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count.fetch_add(n as u64, Ordering::SeqCst);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The `-o` file, for the state: synced before each state, its length
+/// recorded.
+pub struct OutputFile {
+    pub file: File,
+    pub id: Id,
+    /// Its length when the run started (after cutting it back).
+    pub base: u64,
+}
+
+/// Where the followers stood when one batch was sent.
+struct Batch {
+    /// Bytes sent to the writer up to the end of this batch.
+    end: u64,
+    marks: Vec<(usize, Vec<Mark>)>,
+}
+
+/// The run's side of `--state`: see the module comment.
+pub struct Tracker {
+    path: PathBuf,
+    tmp: PathBuf,
+    written: Arc<AtomicU64>,
+    sent: u64,
+    batches: VecDeque<Batch>,
+    /// Followers read since the last batch was noted.
+    touched: Vec<bool>,
+    touched_list: Vec<usize>,
+    /// After `--until` matched: where a follower stops (later lines of
+    /// the same read were not written).
+    pinned: HashMap<usize, Vec<Mark>>,
+    /// Per follower: its files as of the last batch written.
+    committed: Vec<Vec<Mark>>,
+    /// Entries of the saved state no file matched at start (kept until
+    /// the retention period ends).
+    carried: Vec<Entry>,
+    /// Files whose every line is accounted for (rotated files present at
+    /// start, files this run let go): the state lists those still beside
+    /// a followed file, so that a next run tells them from files rotated
+    /// there unseen (read whole). A file rotated past unseen (ptail
+    /// stopped, or behind) is not accounted for.
+    accounted: HashMap<Id, (u32, u64)>,
+    output: Option<OutputFile>,
+    retention: Duration,
+    last_write: Option<Instant>,
+    created: Instant,
+    changed: bool,
+    /// The last error writing the state (said once per kind).
+    failed: Option<io::ErrorKind>,
+    scratch: Vec<Mark>,
+}
+
+impl Tracker {
+    pub fn new(
+        path: PathBuf,
+        written: Arc<AtomicU64>,
+        output: Option<OutputFile>,
+        retention: Duration,
+    ) -> Tracker {
+        Tracker {
+            tmp: workdist::atomic::temp_name(&path),
+            path,
+            written,
+            sent: 0,
+            batches: VecDeque::new(),
+            touched: Vec::new(),
+            touched_list: Vec::new(),
+            pinned: HashMap::new(),
+            committed: Vec::new(),
+            carried: Vec::new(),
+            accounted: HashMap::new(),
+            output,
+            retention,
+            last_write: None,
+            created: Instant::now(),
+            changed: true,
+            failed: None,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// A first run (or one after a corrupt state): a state with the
+    /// output's length and no file, before anything is written, so that a
+    /// run killed before its first state still has its output cut back
+    /// (and every file started as this run starts it) by the next.
+    pub fn save_initial(&mut self, warn: &dyn Fn(String)) {
+        let saved = Saved {
+            saved_ms: 0,
+            output: self.output.as_ref().map(|o| OutputMark {
+                id: o.id,
+                len: o.base,
+            }),
+            entries: Vec::new(),
+            siblings: Vec::new(),
+        };
+        if let Err(e) =
+            workdist::atomic::replace_via(&self.path, &self.tmp, &serialize(&saved), 0o600)
+        {
+            self.failed = Some(e.kind());
+            warn(format!(
+                "{}: cannot save the state: {e}",
+                self.path.display()
+            ));
+        }
+    }
+
+    /// The state file and its temporary name: never followed.
+    pub fn paths(&self) -> [&Path; 2] {
+        [&self.path, &self.tmp]
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Entries of the saved state no input matched: kept (unless older
+    /// than the retention period) for a later run that follows them.
+    pub fn carry(&mut self, entries: Vec<Entry>) {
+        let now = unix_now();
+        let keep = self.retention.as_secs();
+        self.carried = entries
+            .into_iter()
+            .filter(|e| now.saturating_sub(e.seen) <= keep)
+            .collect();
+        self.changed = true;
+    }
+
+    /// Follower `s` was just opened where it starts, nothing of it
+    /// written yet: that is where it stands until a batch says otherwise
+    /// (a state saved before anything is written keeps every file where
+    /// this run started it).
+    pub fn started(&mut self, s: usize, f: &Follower) {
+        if self.committed.len() <= s {
+            self.committed.resize(s + 1, Vec::new());
+        }
+        f.marks_into(&mut self.committed[s]);
+    }
+
+    /// Follower `s` was read: note it with the next batch.
+    pub fn touch(&mut self, s: usize) {
+        if self.touched.len() <= s {
+            self.touched.resize(s + 1, false);
+        }
+        if !self.touched[s] {
+            self.touched[s] = true;
+            self.touched_list.push(s);
+        }
+    }
+
+    /// `bytes` go to the writer.
+    pub fn sent(&mut self, bytes: usize) {
+        self.sent += bytes as u64;
+    }
+
+    /// After `--until` matched in follower `s`: these are its files as
+    /// far as they were written.
+    pub fn pin(&mut self, s: usize, marks: Vec<Mark>) {
+        self.pinned.insert(s, marks);
+        self.touch(s);
+    }
+
+    /// Everything read so far was sent: note where the followers read
+    /// since the last batch stand.
+    pub fn mark(&mut self, followers: &[Follower]) {
+        if self.touched_list.is_empty() {
+            return;
+        }
+        let mut marks = Vec::with_capacity(self.touched_list.len());
+        for s in self.touched_list.drain(..) {
+            self.touched[s] = false;
+            let m = match self.pinned.get(&s) {
+                Some(p) => p.clone(),
+                None => {
+                    followers[s].marks_into(&mut self.scratch);
+                    self.scratch.clone()
+                }
+            };
+            marks.push((s, m));
+        }
+        self.batches.push_back(Batch {
+            end: self.sent,
+            marks,
+        });
+    }
+
+    /// When the state is next due (None: nothing new to save).
+    pub fn due(&self) -> Option<Instant> {
+        if self.batches.is_empty() && !self.changed {
+            return None;
+        }
+        Some(self.last_write.map_or(self.created, |t| t + EVERY))
+    }
+
+    /// Save the state if it is due (`force`: at exit, whatever the time).
+    /// Errors are said once per kind, on stderr through `warn`.
+    pub fn save(&mut self, followers: &[Follower], force: bool, warn: &dyn Fn(String)) {
+        let now = Instant::now();
+        if !force && self.due().is_none_or(|at| now < at) {
+            return;
+        }
+        // What the writer has written, then the output synced (it covers
+        // at least that), then the batches it covers committed.
+        let written = self.written.load(Ordering::SeqCst);
+        let mut sync_error = None;
+        if let Some(o) = &self.output
+            && let Err(e) = o.file.sync_data()
+        {
+            sync_error = Some(e);
+        }
+        while self.batches.front().is_some_and(|b| b.end <= written) {
+            if let Some(b) = self.batches.pop_front() {
+                for (s, m) in b.marks {
+                    if self.committed.len() <= s {
+                        self.committed.resize(s + 1, Vec::new());
+                    }
+                    // A file no longer held was read to its end and let go.
+                    for old in &self.committed[s] {
+                        if !m.iter().any(|n| n.id == old.id) {
+                            self.accounted.insert(old.id, old.fp);
+                        }
+                    }
+                    self.committed[s] = m;
+                }
+                self.changed = true;
+            }
+        }
+        self.last_write = Some(now);
+        if !self.changed {
+            return;
+        }
+        let result = match sync_error {
+            Some(e) => Err(e),
+            None => {
+                let bytes = serialize(&self.snapshot(followers, written));
+                workdist::atomic::replace_via(&self.path, &self.tmp, &bytes, 0o600)
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.changed = false;
+                self.failed = None;
+            }
+            Err(e) => {
+                if self.failed != Some(e.kind()) {
+                    self.failed = Some(e.kind());
+                    warn(format!(
+                        "{}: cannot save the state: {e}",
+                        self.path.display()
+                    ));
+                }
+            }
+        }
+    }
+
+    fn snapshot(&self, followers: &[Follower], written: u64) -> Saved {
+        let now = unix_now();
+        let mut entries = Vec::new();
+        for (s, marks) in self.committed.iter().enumerate() {
+            let Some(f) = followers.get(s) else { continue };
+            for m in marks {
+                entries.push(Entry {
+                    id: m.id,
+                    fp: m.fp,
+                    offset: m.offset,
+                    seen: now,
+                    path: f.path.clone(),
+                });
+            }
+        }
+        if !self.carried.is_empty() {
+            let live: std::collections::HashSet<Id> = entries.iter().map(|e| e.id).collect();
+            let paths: std::collections::HashSet<&[u8]> = followers
+                .iter()
+                .map(|f| f.path.as_os_str().as_bytes())
+                .collect();
+            entries.extend(
+                self.carried
+                    .iter()
+                    .filter(|e| {
+                        !live.contains(&e.id) && !paths.contains(e.path.as_os_str().as_bytes())
+                    })
+                    .cloned(),
+            );
+        }
+        Saved {
+            saved_ms: SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
+            output: self.output.as_ref().map(|o| OutputMark {
+                id: o.id,
+                len: o.base + written,
+            }),
+            entries,
+            siblings: rotated_ids(followers.iter().map(|f| f.path.as_path()))
+                .into_iter()
+                .filter_map(|(id, _)| self.accounted.get(&id).map(|&fp| (id, fp)))
+                .collect(),
+        }
+    }
+
+    /// The rotated files beside the followed ones at start: accounted
+    /// for (known to the state, drained now, or history not shown).
+    pub fn account(&mut self, paths: &[&Path]) {
+        for (id, q) in rotated_ids(paths.iter().copied()) {
+            if let Ok(file) = crate::follow::open_for_reading(&q) {
+                let head = crate::follow::read_fingerprint(&file);
+                self.accounted.insert(id, fingerprint(&head));
+            }
+        }
+    }
+}
+
+/// The identities and paths of the files named like rotations of `paths`
+/// (see [`rotated_name`]) beside them, not themselves followed: one
+/// listing per directory, no stat per file.
+fn rotated_ids<'a>(paths: impl Iterator<Item = &'a Path>) -> Vec<(Id, PathBuf)> {
+    use std::os::unix::fs::{DirEntryExt, MetadataExt};
+    let mut dirs: HashMap<&Path, std::collections::HashSet<&[u8]>> = HashMap::new();
+    for p in paths {
+        if let (Some(d), Some(n)) = (p.parent(), p.file_name()) {
+            dirs.entry(d).or_default().insert(n.as_bytes());
+        }
+    }
+    let mut out = Vec::new();
+    for (dir, bases) in dirs {
+        let shown = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let (Ok(meta), Ok(rd)) = (std::fs::metadata(shown), std::fs::read_dir(shown)) else {
+            continue;
+        };
+        for d in rd.flatten() {
+            let name = d.file_name();
+            let name = name.as_bytes();
+            if bases.contains(name) {
+                continue;
+            }
+            let rotation = name.iter().enumerate().any(|(i, &b)| {
+                (b == b'.' || b == b'-')
+                    && bases.contains(&name[..i])
+                    && rotated_name(&name[..i], name)
+            });
+            if rotation {
+                out.push(((meta.dev(), d.ino()), shown.join(d.file_name())));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// At start, with a saved state: how each followed file starts.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files this one's name held when the state was saved, rotated away
+    /// while ptail was down and found beside it: drained from their
+    /// offsets first (path, entry).
+    pub rotated: Vec<(PathBuf, Entry)>,
+    pub start: PlanStart,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PlanStart {
+    /// Not in the state: the usual history (`-n`, `--since`).
+    #[default]
+    Fresh,
+    /// The state could not be read: from the end.
+    End,
+    /// The same file: on from this offset.
+    Resume(u64),
+    /// The same file, now shorter than the offset or starting
+    /// differently: from its start, said once.
+    Truncated,
+    /// A file created under this name while ptail was down: whole.
+    New,
+}
+
+/// What is at `path` now: its identity, length, first bytes and when it
+/// was last written (milliseconds since the epoch).
+fn look(path: &Path) -> Option<(Id, u64, Vec<u8>, u64)> {
+    let file = crate::follow::open_for_reading(path).ok()?;
+    let m = file.metadata().ok()?;
+    if !m.is_file() {
+        return None;
+    }
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_millis() as u64);
+    Some((
+        crate::follow::identity(&m),
+        m.len(),
+        crate::follow::read_fingerprint(&file),
+        mtime,
+    ))
+}
+
+/// Whether a file starting with `head` looks compressed or binary (a
+/// rotated file compressed in place is not drained).
+fn binary_start(head: &[u8]) -> bool {
+    head.contains(&0)
+        || head.starts_with(b"\x1f\x8b")
+        || head.starts_with(b"BZh")
+        || head.starts_with(b"\xfd7zXZ")
+        || head.starts_with(b"\x28\xb5\x2f\xfd")
+}
+
+/// Names a rotated `app.log` may have beside it: `app.log.1`,
+/// `app.log-20261128`, `app.log.2026-11-28` (a suffix of digits, `-`,
+/// `_` and `.` after a `.` or `-`), never compressed ones.
+fn rotated_name(base: &[u8], name: &[u8]) -> bool {
+    let Some(rest) = name.strip_prefix(base) else {
+        return false;
+    };
+    let Some((&sep, suffix)) = rest.split_first() else {
+        return false;
+    };
+    (sep == b'.' || sep == b'-')
+        && !suffix.is_empty()
+        && suffix.iter().any(u8::is_ascii_digit)
+        && suffix
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// What [`plan`] decides: a plan per file, the order to start them in,
+/// warnings (per file) and the entries no file matched.
+pub type Planned = (
+    Vec<Plan>,
+    Vec<usize>,
+    Vec<(usize, &'static str)>,
+    Vec<Entry>,
+);
+
+/// Decide how every followed file (`paths`, in follower order, each with
+/// whether a directory or glob found it) starts, given the saved state.
+/// Returns the plans, the order to start them in (a file renamed from
+/// another's name goes before that one, so it is drained before the new
+/// file), warnings, and the entries nothing matched.
+///
+/// * A file that is (by identity and fingerprint) one the state has goes
+///   on from its offset, or from its start if it is now shorter than the
+///   offset or starts differently (truncated while ptail was down).
+/// * The files a followed name held that are no longer there were rotated
+///   away: they are looked for beside it (`app.log.1`, `app.log-20261128`,
+///   not compressed ones) and drained from their offsets, oldest first.
+///   If the file the name held last is gone from it (renamed), the files
+///   beside it that the state does not know (neither an entry nor a
+///   sibling it listed as accounted for) were rotated there unseen (two
+///   rotations between two looks, or while ptail was down): they are
+///   drained whole, oldest first, after the known ones. The file now at
+///   the name is new: read whole.
+/// * Truncated while down (copytruncate): the copy beside it that starts
+///   like the file did and is long enough is drained from the offset
+///   first (closing copytruncate's gap when ptail was down).
+/// * A file a directory or glob found that the state does not know
+///   appeared while ptail was down: read whole. Any other file the state
+///   does not know gets the usual start (`-n`, `--since`).
+pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
+    let mut plans: Vec<Plan> = paths.iter().map(|_| Plan::default()).collect();
+    let mut warnings = Vec::new();
+    // Every file the state knows, by identity and fingerprint (an inode
+    // recycled for a new file is not the file the state knew).
+    // An entry's empty fingerprint matches anything: an inode recycled
+    // from an empty file the state had (deleted since) is not known. (A
+    // sibling's is kept: it was read to its end, fingerprinted when it
+    // was last marked, possibly still empty then.)
+    let mut known_fp: HashMap<Id, Vec<(u32, u64)>> = HashMap::new();
+    for (id, fp) in saved
+        .entries
+        .iter()
+        .map(|e| (e.id, e.fp))
+        .filter(|(_, fp)| fp.0 > 0)
+        .chain(saved.siblings.iter().copied())
+    {
+        known_fp.entry(id).or_default().push(fp);
+    }
+    let known = |id: &Id, head: &[u8]| {
+        known_fp
+            .get(id)
+            .is_some_and(|fps| fps.iter().any(|&fp| same_start(head, fp)))
+    };
+    // The file each name held last (a follower's entries end with its
+    // current file).
+    // Paths are keyed by their bytes: hashing a Path walks its components.
+    let key = |p: &Path| p.as_os_str().as_bytes().to_vec();
+    let mut last_at: HashMap<Vec<u8>, Id> = HashMap::new();
+    for e in &saved.entries {
+        last_at.insert(key(&e.path), e.id);
+    }
+    let mut now_at: Vec<Option<Id>> = vec![None; paths.len()];
+    let mut by_id: HashMap<Id, Entry> = HashMap::new();
+    for e in saved.entries {
+        by_id.insert(e.id, e);
+    }
+    // Pass 1: a file that is (by identity and start) one the state has.
+    let mut first = vec![false; paths.len()];
+    let mut moved_from: Vec<PathBuf> = Vec::new();
+    // Truncated while ptail was down (copytruncate): the copy beside it
+    // holds what was not read yet.
+    let mut cut: HashMap<usize, Entry> = HashMap::new();
+    let mut named: HashMap<&[u8], usize> = HashMap::new();
+    for (s, &(p, found)) in paths.iter().enumerate() {
+        named.insert(p.as_os_str().as_bytes(), s);
+        let Some((id, len, head, mtime)) = look(p) else {
+            continue;
+        };
+        now_at[s] = Some(id);
+        let Some(e) = by_id.remove(&id) else {
+            let _ = mtime;
+            if found && saved.saved_ms > 0 && !known(&id, &head) {
+                plans[s].start = PlanStart::New;
+            }
+            continue;
+        };
+        plans[s].start = if same_start(&head, e.fp) && len >= e.offset {
+            PlanStart::Resume(e.offset)
+        } else {
+            PlanStart::Truncated
+        };
+        if e.path.as_path() != p {
+            first[s] = true;
+            moved_from.push(e.path.clone());
+        }
+        if plans[s].start == PlanStart::Truncated && e.offset > 0 {
+            cut.insert(s, e);
+        }
+    }
+    // Pass 2: the files a name held that are no longer there.
+    let mut by_path: HashMap<Vec<u8>, Vec<Entry>> = HashMap::new();
+    let mut rest = Vec::new();
+    for (_, e) in by_id {
+        if named.contains_key(e.path.as_os_str().as_bytes()) {
+            by_path.entry(key(&e.path)).or_default().push(e);
+        } else {
+            rest.push(e);
+        }
+    }
+    for (s, &(p, _)) in paths.iter().enumerate() {
+        let olds = by_path.remove(p.as_os_str().as_bytes()).unwrap_or_default();
+        let cut = cut.remove(&s);
+        // Files rotated there unseen are looked for only after a rotation
+        // by rename (a copy made by copytruncate holds what the original
+        // showed).
+        let renamed = last_at
+            .get(p.as_os_str().as_bytes())
+            .is_some_and(|id| now_at[s] != Some(*id));
+        if olds.is_empty() && cut.is_none() {
+            continue;
+        }
+        let siblings = rotated_siblings(p, &named);
+        let mut found: Vec<(u64, PathBuf, Entry)> = Vec::new();
+        let mut copy = None;
+        if let Some(e) = cut
+            && let Some((q, id, _, _, mtime)) = siblings.iter().find(|(_, id, len, head, _)| {
+                !known(id, head) && *len >= e.offset && same_start(head, e.fp)
+            })
+        {
+            // Copied then truncated: the copy is the old file.
+            copy = Some(*id);
+            found.push((*mtime, q.clone(), Entry { id: *id, ..e }));
+        }
+        for e in olds {
+            match siblings
+                .iter()
+                .find(|(_, id, len, head, _)| *id == e.id && *len >= e.offset && same_start(head, e.fp))
+            {
+                Some((q, _, _, _, mtime)) => found.push((*mtime, q.clone(), e)),
+                None => warnings.push((
+                    s,
+                    "rotated or deleted while ptail was down, and the old file was not found beside it: what was written to it after the last state is lost",
+                )),
+            }
+        }
+        found.sort_by_key(|(mtime, q, _)| age_order(*mtime, q));
+        let mut born: Vec<(u64, PathBuf, Entry)> = siblings
+            .iter()
+            .filter(|_| renamed)
+            .filter(|(_, id, _, head, _)| {
+                !known(id, head)
+                    && copy != Some(*id)
+                    && !found.iter().any(|(_, _, e)| e.id == *id)
+                    && !binary_start(head)
+            })
+            .map(|(q, id, _, _, mtime)| {
+                (
+                    *mtime,
+                    q.clone(),
+                    Entry {
+                        id: *id,
+                        fp: fingerprint(&[]),
+                        offset: 0,
+                        seen: 0,
+                        path: p.to_path_buf(),
+                    },
+                )
+            })
+            .collect();
+        born.sort_by_key(|(mtime, q, _)| age_order(*mtime, q));
+        plans[s]
+            .rotated
+            .extend(found.into_iter().chain(born).map(|(_, q, e)| (q, e)));
+        if plans[s].start == PlanStart::Fresh {
+            plans[s].start = PlanStart::New;
+        }
+    }
+    // A file renamed to another followed name (pass 1) also makes the
+    // file now at its old name new: it was not in the state.
+    for p in moved_from {
+        if let Some(&s) = named.get(p.as_os_str().as_bytes())
+            && plans[s].start == PlanStart::Fresh
+        {
+            plans[s].start = PlanStart::New;
+        }
+    }
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&s| !first[s]);
+    (plans, order, warnings, rest)
+}
+
+type Sibling = (PathBuf, Id, u64, Vec<u8>, u64);
+
+/// Oldest first: by the time last written, then (same tick) by name,
+/// numbered rotations by their number, higher is older (`app.log.2`
+/// before `app.log.1`), other names (dates) in order.
+fn age_order(mtime: u64, q: &Path) -> (u64, i64, PathBuf) {
+    let n = q
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(|e| e.parse::<i64>().ok())
+        .map_or(0, |n| -n);
+    (mtime, n, q.to_path_buf())
+}
+
+/// The files beside `p` named like its rotations, not followed under
+/// their own name.
+fn rotated_siblings(p: &Path, named: &HashMap<&[u8], usize>) -> Vec<Sibling> {
+    let (Some(dir), Some(base)) = (p.parent(), p.file_name()) else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for d in rd.flatten() {
+        let name = d.file_name();
+        if !rotated_name(base.as_bytes(), name.as_bytes()) {
+            continue;
+        }
+        let q = dir.join(&name);
+        if named.contains_key(q.as_os_str().as_bytes()) {
+            continue;
+        }
+        if let Some((id, len, head, mtime)) = look(&q) {
+            out.push((q, id, len, head, mtime));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Saved {
+        Saved {
+            saved_ms: 1_700_000_000_123,
+            output: Some(OutputMark {
+                id: (2049, 77),
+                len: 12345,
+            }),
+            entries: vec![Entry {
+                id: (2049, 12),
+                fp: fingerprint(b"first line\n"),
+                offset: 11,
+                seen: 1_700_000_000,
+                path: PathBuf::from("/var/log/a b\n.log"),
+            }],
+            siblings: vec![((2049, 13), fingerprint(b"x"))],
+        }
+    }
+
+    #[test]
+    fn the_format_round_trips_and_detects_damage() {
+        let s = sample();
+        let bytes = serialize(&s);
+        assert_eq!(parse(&bytes), Ok(s));
+        // Every truncation is detected.
+        for n in 0..bytes.len() {
+            assert!(parse(&bytes[..n]).is_err(), "truncated at {n}");
+        }
+        // Every one-byte change is detected.
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0x01;
+            assert!(parse(&b).is_err(), "changed at {i}");
+        }
+        let other = String::from_utf8(bytes)
+            .expect("text")
+            .replace("ptail-state 1", "ptail-state 9");
+        assert!(
+            parse(other.as_bytes())
+                .expect_err("version")
+                .contains("another version")
+        );
+    }
+
+    #[test]
+    fn a_short_file_is_recognised_as_it_grows() {
+        let fp = fingerprint(b"ab\n");
+        assert!(same_start(b"ab\n", fp));
+        assert!(same_start(b"ab\ncd\n", fp));
+        assert!(!same_start(b"ab", fp));
+        assert!(!same_start(b"xb\ncd\n", fp));
+        // The length is part of the hash: an empty start matches anything.
+        assert!(same_start(b"anything", fingerprint(b"")));
+    }
+
+    #[test]
+    fn entries_of_files_gone_longer_than_the_retention_are_dropped() {
+        let mut t = Tracker::new(
+            PathBuf::from("/nonexistent/S"),
+            Arc::new(AtomicU64::new(0)),
+            None,
+            Duration::from_secs(3600),
+        );
+        let now = unix_now();
+        let e = |seen, ino| Entry {
+            id: (1, ino),
+            fp: fingerprint(b""),
+            offset: 0,
+            seen,
+            path: PathBuf::from("/x"),
+        };
+        t.carry(vec![e(now - 10, 1), e(now - 7200, 2)]);
+        let ids: Vec<u64> = t.snapshot(&[], 0).entries.iter().map(|e| e.id.1).collect();
+        assert_eq!(ids, [1]);
+    }
+
+    #[test]
+    fn rotated_names() {
+        for n in ["a.log.1", "a.log-20261128", "a.log.2026-11-28", "a.log.10"] {
+            assert!(rotated_name(b"a.log", n.as_bytes()), "{n}");
+        }
+        for n in [
+            "a.log.1.gz",
+            "a.log",
+            "a.log.",
+            "a.logx1",
+            "a.log.old",
+            "b.log.1",
+        ] {
+            assert!(!rotated_name(b"a.log", n.as_bytes()), "{n}");
+        }
+    }
+}
