@@ -111,7 +111,7 @@ pub type Id = (u64, u64);
 pub struct Mark {
     pub id: Id,
     /// How many of its first bytes are fingerprinted, and their hash
-    /// (see [`crate::state::fingerprint`]).
+    /// (see [`crate::fingerprint::fingerprint`]).
     pub fp: (u32, u64),
     /// Just past the last whole line emitted.
     pub offset: u64,
@@ -121,7 +121,7 @@ impl Mark {
     fn of(id: Id, fingerprint: &[u8], offset: u64) -> Mark {
         Mark {
             id,
-            fp: crate::state::fingerprint(fingerprint),
+            fp: crate::fingerprint::fingerprint(fingerprint),
             offset,
         }
     }
@@ -740,7 +740,7 @@ impl Follower {
             _ => return false,
         }
         let fingerprint = read_fingerprint(&file);
-        if !crate::state::same_start(&fingerprint, fp)
+        if !crate::fingerprint::same_start(&fingerprint, fp)
             || file.seek(SeekFrom::Start(offset)).is_err()
         {
             return false;

@@ -60,6 +60,7 @@
 
 pub mod cli;
 pub mod config;
+mod fingerprint;
 pub mod follow;
 mod follow_loop;
 mod followed;

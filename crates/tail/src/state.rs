@@ -60,6 +60,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::fingerprint::{FNV_START, fingerprint, fnv, same_start};
 use crate::follow::{Follower, Id, Mark};
 
 /// The format written; a state of another version is not read.
@@ -72,33 +73,6 @@ pub const RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The largest state read (a million files' entries): a bigger one is
 /// taken as corrupt rather than read into memory.
 const MAX_STATE: u64 = 256 << 20;
-
-/// FNV-1a, 64 bits: stable across Rust versions and runs (the state
-/// outlives the binary that wrote it), and plenty to tell two files'
-/// starts apart.
-fn fnv(seed: u64, bytes: &[u8]) -> u64 {
-    let mut h = seed;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// The fingerprint of a file whose first bytes are `head` (at most 64):
-/// how many, and their hash with that length.
-pub fn fingerprint(head: &[u8]) -> (u32, u64) {
-    let len = head.len() as u32;
-    (len, fnv(fnv(FNV_START, &len.to_le_bytes()), head))
-}
-
-/// Whether a file whose first bytes now are `head` is the file
-/// fingerprinted `fp` (it may have grown since).
-pub fn same_start(head: &[u8], fp: (u32, u64)) -> bool {
-    let n = fp.0 as usize;
-    head.len() >= n && fingerprint(&head[..n]) == fp
-}
 
 /// One file of a saved state.
 #[derive(Clone, Debug, PartialEq, Eq)]
