@@ -792,8 +792,12 @@ fn same_start(open: &Open) -> bool {
     if open.fingerprint.is_empty() {
         return true;
     }
-    let now = read_fingerprint(&open.file);
-    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(&now)
+    use std::os::unix::fs::FileExt;
+    // On the stack: this runs on every read of every file.
+    let mut buf = [0u8; FINGERPRINT];
+    let n = open.file.read_at(&mut buf, 0).unwrap_or(0);
+    let now = &buf[..n];
+    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(now)
 }
 
 /// Whether a file is binary, from its first bytes: a NUL (as grep
