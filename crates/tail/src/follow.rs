@@ -226,7 +226,8 @@ pub struct Follower {
     cur: Option<Open>,
     retiring: Vec<Retiring>,
     /// The current file, its descriptor given back (see `park`).
-    parked: Option<Parked>,
+    /// Boxed: rare, and 10,000 followers should stay small.
+    parked: Option<Box<Parked>>,
     /// Skip binary files (found by a glob or directory), and the one
     /// skipped at this path.
     skip_binary: bool,
@@ -304,7 +305,7 @@ impl Follower {
                 .ok()
                 .map(|m| (m.dev(), m.ino()));
             if here != Some(id) {
-                return self.parked.take().map(Held::Parked);
+                return self.parked.take().map(|p| Held::Parked(*p));
             }
         }
         None
@@ -345,7 +346,7 @@ impl Follower {
         }
         match self.cur.take() {
             Some(o) => {
-                self.parked = Some(o.park());
+                self.parked = Some(Box::new(o.park()));
                 true
             }
             None => false,
@@ -366,7 +367,7 @@ impl Follower {
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // keep its place.
-                    self.parked = Some(p);
+                    self.parked = Some(Box::new(p));
                 }
             }
         }

@@ -53,7 +53,8 @@ pub struct Followed {
     diag: Diagnostics,
     until_matched: bool,
     events_to_stderr: bool,
-    /// Per follower: timestamp detection (for --merge, --since, --json).
+    /// Per follower when `stamping`: timestamp detection (for --merge,
+    /// --since, --json, records).
     detectors: Vec<Detector>,
     stamping: bool,
     time_format: Option<time::Fmt>,
@@ -423,7 +424,10 @@ impl Followed {
         self.registered.push(Vec::new());
         self.fds.push(0);
         self.active.push(0);
-        self.detectors.push(Detector::new(self.time_format.clone()));
+        if self.stamping {
+            // Only lines that are stamped need one (10,000 files).
+            self.detectors.push(Detector::new(self.time_format.clone()));
+        }
         self.references.push(time::now());
         self.by_path.insert(path, i);
         Some(i)
@@ -698,7 +702,9 @@ impl Followed {
         let stamping = self.stamping;
         let src = &sources[s];
         let format = &*format;
-        let det = &mut detectors[s];
+        // Not stamping: no detector per file, and none is used.
+        let mut unused = Detector::default();
+        let det = detectors.get_mut(s).unwrap_or(&mut unused);
         let reference = if self.live {
             time::now()
         } else {

@@ -136,7 +136,7 @@ struct Piece {
 /// Emptied buffers the writer hands back (see
 /// [`SinkSender::send_recycling`]): at most this many wait, and none
 /// bigger than `RECYCLE_MAX`, so that memory stays bounded.
-const RECYCLED: usize = 4;
+const RECYCLED: usize = 2;
 const RECYCLE_MAX: usize = 1 << 20;
 
 /// The writer thread and the first handle to it. Clone senders with
