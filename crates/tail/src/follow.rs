@@ -226,7 +226,8 @@ pub struct Follower {
     cur: Option<Open>,
     retiring: Vec<Retiring>,
     /// The current file, its descriptor given back (see `park`).
-    parked: Option<Parked>,
+    /// Boxed: rare, and 10,000 followers should stay small.
+    parked: Option<Box<Parked>>,
     /// Skip binary files (found by a glob or directory), and the one
     /// skipped at this path.
     skip_binary: bool,
@@ -304,7 +305,7 @@ impl Follower {
                 .ok()
                 .map(|m| (m.dev(), m.ino()));
             if here != Some(id) {
-                return self.parked.take().map(Held::Parked);
+                return self.parked.take().map(|p| Held::Parked(*p));
             }
         }
         None
@@ -345,7 +346,7 @@ impl Follower {
         }
         match self.cur.take() {
             Some(o) => {
-                self.parked = Some(o.park());
+                self.parked = Some(Box::new(o.park()));
                 true
             }
             None => false,
@@ -366,7 +367,7 @@ impl Follower {
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // keep its place.
-                    self.parked = Some(p);
+                    self.parked = Some(Box::new(p));
                 }
             }
         }
@@ -792,8 +793,12 @@ fn same_start(open: &Open) -> bool {
     if open.fingerprint.is_empty() {
         return true;
     }
-    let now = read_fingerprint(&open.file);
-    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(&now)
+    use std::os::unix::fs::FileExt;
+    // On the stack: this runs on every read of every file.
+    let mut buf = [0u8; FINGERPRINT];
+    let n = open.file.read_at(&mut buf, 0).unwrap_or(0);
+    let now = &buf[..n];
+    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(now)
 }
 
 /// Whether a file is binary, from its first bytes: a NUL (as grep

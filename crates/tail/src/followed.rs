@@ -53,7 +53,8 @@ pub struct Followed {
     diag: Diagnostics,
     until_matched: bool,
     events_to_stderr: bool,
-    /// Per follower: timestamp detection (for --merge, --since, --json).
+    /// Per follower when `stamping`: timestamp detection (for --merge,
+    /// --since, --json, records).
     detectors: Vec<Detector>,
     stamping: bool,
     time_format: Option<time::Fmt>,
@@ -223,8 +224,11 @@ impl Followed {
             Start::Last(n) => (Some(n), None),
             Start::From(n) => (None, Some(n)),
         };
+        self.reserve(self.inputs.len());
         for i in 0..self.inputs.len() {
             let found = self.list(i);
+            // Sized once: 10,000 files grow no table by doubling.
+            self.reserve(found.len().saturating_sub(1));
             if found.is_empty() && self.inputs[i].kind == InputKind::File {
                 let path = self.inputs[i].path.clone();
                 if !config.follow {
@@ -372,6 +376,19 @@ impl Followed {
         self.live = true;
     }
 
+    /// Room for `n` more followers in every per-follower table.
+    fn reserve(&mut self, n: usize) {
+        self.sources.reserve(n);
+        self.followers.reserve(n);
+        self.registered.reserve(n);
+        self.fds.reserve(n);
+        self.active.reserve(n);
+        self.detectors.reserve(n);
+        self.references.reserve(n);
+        self.by_path.reserve(n);
+        self.held.reserve(n);
+    }
+
     fn add(&mut self, path: PathBuf, input: usize) -> Option<usize> {
         if self.by_path.contains_key(&path) {
             return None;
@@ -407,7 +424,10 @@ impl Followed {
         self.registered.push(Vec::new());
         self.fds.push(0);
         self.active.push(0);
-        self.detectors.push(Detector::new(self.time_format.clone()));
+        if self.stamping {
+            // Only lines that are stamped need one (10,000 files).
+            self.detectors.push(Detector::new(self.time_format.clone()));
+        }
         self.references.push(time::now());
         self.by_path.insert(path, i);
         Some(i)
@@ -682,7 +702,9 @@ impl Followed {
         let stamping = self.stamping;
         let src = &sources[s];
         let format = &*format;
-        let det = &mut detectors[s];
+        // Not stamping: no detector per file, and none is used.
+        let mut unused = Detector::default();
+        let det = detectors.get_mut(s).unwrap_or(&mut unused);
         let reference = if self.live {
             time::now()
         } else {
@@ -748,11 +770,21 @@ impl Followed {
                     rec.extend_from_slice(data);
                 }
                 Out::Lines { data, .. } if prefix_only => {
-                    let prefix = &src.prefix;
+                    // Sized once, then filled: no capacity check or
+                    // growth per line.
+                    let prefix = &src.prefix[..];
+                    let lines = memchr::memchr_iter(b'\n', data).count();
+                    let at = rec.len();
+                    rec.resize(at + data.len() + lines * prefix.len(), 0);
+                    let mut to = &mut rec[at..];
                     let mut start = 0;
                     for nl in memchr::memchr_iter(b'\n', data) {
-                        rec.extend_from_slice(prefix);
-                        rec.extend_from_slice(&data[start..=nl]);
+                        let line = &data[start..=nl];
+                        let (p, rest) = to.split_at_mut(prefix.len());
+                        p.copy_from_slice(prefix);
+                        let (l, rest) = rest.split_at_mut(line.len());
+                        l.copy_from_slice(line);
+                        to = rest;
                         start = nl + 1;
                     }
                 }
@@ -850,11 +882,12 @@ impl Followed {
 
     fn send_pending(&mut self) {
         if !self.pending.is_empty() {
-            let batch = std::mem::take(&mut self.pending);
             if let Some(t) = self.state.as_mut() {
-                t.sent(batch.len());
+                t.sent(self.pending.len());
             }
-            let _ = self.sink.send(batch);
+            // The writer hands emptied batches back: no new buffer (and
+            // no page faults) per batch.
+            let _ = self.sink.send_recycling(&mut self.pending);
         }
     }
 
