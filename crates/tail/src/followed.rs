@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use workdist::Diagnostics;
-use workdist::sink::SinkSender;
 
 use crate::config::{Config, Start};
 use crate::follow::{EventKind, Follower, Id, Mark, Out, identity};
@@ -31,6 +30,7 @@ use crate::output::{Format, Source};
 use crate::records::Records;
 use crate::state::{self, Loaded, PlanStart, Tracker};
 use crate::time::{self, Detector};
+use crate::writer::Writer;
 
 /// Output is handed to the writer in batches of about this size (or at the
 /// end of a wake-up).
@@ -46,7 +46,7 @@ pub struct Followed {
     by_path: HashMap<PathBuf, usize>,
     inputs: Vec<Input>,
     format: Format,
-    sink: SinkSender,
+    writer: Writer,
     by_name: bool,
     max_line: u64,
     /// Per-file errors and warnings; whether any error was reported.
@@ -98,6 +98,8 @@ pub struct Followed {
     /// `--state` with `--until` (not merging): where the matching
     /// follower stopped is pinned.
     pin_until: bool,
+    /// `--stats`: lines are counted (see [`crate::follow::Stats`]).
+    count_lines: bool,
 }
 
 impl Followed {
@@ -107,7 +109,7 @@ impl Followed {
         config: &Config,
         inputs: Vec<Input>,
         format: Format,
-        sink: SinkSender,
+        writer: Writer,
         exclude: Option<Id>,
     ) -> Followed {
         let list_errors = vec![None; inputs.len()];
@@ -122,7 +124,7 @@ impl Followed {
                 || format.wants_time()
                 || config.records,
             format,
-            sink,
+            writer,
             by_name: config.by_name,
             max_line: config.max_line,
             diag: Diagnostics::new("ptail", false),
@@ -153,6 +155,7 @@ impl Followed {
             state: None,
             prior: None,
             pin_until: false,
+            count_lines: config.stats,
         }
     }
 
@@ -414,7 +417,8 @@ impl Followed {
             index: i,
             prefix: Vec::new(),
         });
-        let follower = Follower::new(path.clone(), self.by_name, self.max_line);
+        let mut follower = Follower::new(path.clone(), self.by_name, self.max_line);
+        follower.stats.count_lines = self.count_lines;
         self.followers
             .push(if self.inputs[input].kind == InputKind::File {
                 follower
@@ -770,23 +774,7 @@ impl Followed {
                     rec.extend_from_slice(data);
                 }
                 Out::Lines { data, .. } if prefix_only => {
-                    // Sized once, then filled: no capacity check or
-                    // growth per line.
-                    let prefix = &src.prefix[..];
-                    let lines = memchr::memchr_iter(b'\n', data).count();
-                    let at = rec.len();
-                    rec.resize(at + data.len() + lines * prefix.len(), 0);
-                    let mut to = &mut rec[at..];
-                    let mut start = 0;
-                    for nl in memchr::memchr_iter(b'\n', data) {
-                        let line = &data[start..=nl];
-                        let (p, rest) = to.split_at_mut(prefix.len());
-                        p.copy_from_slice(prefix);
-                        let (l, rest) = rest.split_at_mut(line.len());
-                        l.copy_from_slice(line);
-                        to = rest;
-                        start = nl + 1;
-                    }
+                    crate::output::prefix_lines(&mut rec, data, &src.prefix);
                 }
                 Out::Lines { data, offset } => {
                     if stamping {
@@ -855,7 +843,7 @@ impl Followed {
 
     /// Output for the writer. It goes out in batches: at the end of each
     /// wake-up (so every file read in one wake-up is one write), or when a
-    /// batch is full. A failed send means the writer stopped (closed pipe
+    /// batch is full. A failed write means the writer stopped (closed pipe
     /// or write error): `done` sees it, and `finish_output` says which.
     fn out(&mut self, bytes: &[u8]) {
         self.pending.extend_from_slice(bytes);
@@ -885,9 +873,8 @@ impl Followed {
             if let Some(t) = self.state.as_mut() {
                 t.sent(self.pending.len());
             }
-            // The writer hands emptied batches back: no new buffer (and
-            // no page faults) per batch.
-            let _ = self.sink.send_recycling(&mut self.pending);
+            // Written here, and the buffer kept for the next batch.
+            self.writer.write(&mut self.pending);
         }
     }
 
@@ -929,7 +916,7 @@ impl Followed {
             return;
         };
         for (s, d) in self.detectors.iter().enumerate() {
-            if !d.found_any() && self.followers[s].stats.lines > 0 {
+            if !d.found_any() && self.followers[s].stats.bytes > 0 {
                 self.diag.warn(format_args!(
                     "{}: no timestamps recognised; its lines are merged first, in file order (see --time-format)",
                     self.sources[s].path
@@ -975,7 +962,7 @@ impl Followed {
     /// Whether the run is over: `--until` matched, or the writer stopped
     /// (a closed pipe, a write error).
     pub fn done(&self) -> bool {
-        self.until_matched || self.sink.is_closed()
+        self.until_matched || self.writer.is_closed()
     }
 
     /// Something worth knowing on stderr (`ptail: ...`), not an error.
@@ -1048,8 +1035,8 @@ impl Followed {
         self.flush();
     }
 
-    /// What the run leaves for its exit status and `--stats`. The writer's
-    /// sender goes with the rest, so the writer can finish.
+    /// What the run leaves for its exit status and `--stats`, and the
+    /// writer, to be finished.
     pub fn end(self) -> Ended {
         Ended {
             errored: self.diag.errored(),
@@ -1058,6 +1045,7 @@ impl Followed {
             sources: self.sources,
             followers: self.followers,
             state: self.state,
+            writer: self.writer,
         }
     }
 }
@@ -1074,6 +1062,8 @@ pub struct Ended {
     pub followers: Vec<Follower>,
     /// `--state`: saved once more after the writer finished.
     pub state: Option<Tracker>,
+    /// The output, to be finished.
+    pub writer: Writer,
 }
 
 /// `--until` matched in a read of `f` at byte `end` of one of its files:

@@ -37,10 +37,10 @@
 //! * **One writer.** What a poll of a follower reads is formatted
 //!   ([`output`]: prefix, colour, JSON; timestamps from [`time`], ordered by
 //!   [`merge`] with `--merge`; `-e`/`-x` judging whole records with
-//!   [`records`]) into a pending batch, handed to workdist's
-//!   bounded sink channel at the end of each wake-up or when the batch is
-//!   full. The writer flushes after every batch, so lines show up at once
-//!   even in a pipe, while a busy file's lines go out in large writes. A
+//!   [`records`]) into a pending batch, written by the reading thread
+//!   itself ([`writer`]) at the end of each wake-up or when the batch is
+//!   full, so lines show up at once even in a pipe, while a busy file's
+//!   lines go out in large writes. A
 //!   slow consumer blocks the loop (back-pressure), never grows memory; a
 //!   closed pipe ends the run with status 0, noticed even while every input
 //!   is idle (the loop polls stdout for POLLERR/POLLHUP).
@@ -71,6 +71,7 @@ pub mod records;
 mod run;
 pub mod state;
 pub mod time;
+mod writer;
 
 use std::ffi::OsString;
 use std::io::Write;

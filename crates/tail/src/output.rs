@@ -270,8 +270,62 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
+/// Append the whole lines `data` holds (it ends with a newline) to `out`,
+/// each after `prefix`: the hot path of prefixed output, one pass over
+/// `data`. (Measured against a vectorised 16-byte block test and SWAR
+/// scans: `memchr_iter` was the fastest at 50-byte lines.)
+pub fn prefix_lines(out: &mut Vec<u8>, data: &[u8], prefix: &[u8]) {
+    // About one line per 32 bytes; `extend_from_slice` grows past it.
+    out.reserve(data.len() + (data.len() / 32 + 1) * prefix.len());
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', data) {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(&data[start..=nl]);
+        start = nl + 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// `prefix_lines` against the obvious split-and-join, on seeded random
+    /// lines of every length around the block size.
+    #[test]
+    fn prefix_lines_puts_the_prefix_before_every_line() {
+        let mut seed: u64 = std::env::var("PTAIL_PREFIX_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x5eed_f11e);
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let mut data = Vec::new();
+            for _ in 0..(next() % 40) {
+                let len = (next() % 70) as usize;
+                data.extend((0..len).map(|_| b'a' + (next() % 26) as u8));
+                data.push(b'\n');
+            }
+            let prefix: Vec<u8> = (0..(next() % 20))
+                .map(|_| b'A' + (next() % 26) as u8)
+                .collect();
+            let mut want = b"already there".to_vec();
+            for line in data.split_inclusive(|&b| b == b'\n') {
+                want.extend_from_slice(&prefix);
+                want.extend_from_slice(line);
+            }
+            let mut got = b"already there".to_vec();
+            super::prefix_lines(&mut got, &data, &prefix);
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want),
+                "round {round}"
+            );
+        }
+    }
+
     #[test]
     fn twelve_distinct_colours_and_no_red() {
         let mut seen = std::collections::HashSet::new();

@@ -14,7 +14,6 @@ use std::io::{IsTerminal, Write};
 use workdist::ExitStatus;
 use workdist::color::use_color;
 use workdist::pipe::BROKEN_PIPE_STATUS;
-use workdist::sink::{Buffering, Sink, SinkConfig, SinkOutcome};
 
 use crate::config::Config;
 use crate::follow::identity;
@@ -23,6 +22,7 @@ use crate::followed::{Ended, Followed};
 use crate::inputs::InputKind;
 use crate::output::Format;
 use crate::state::{self, Loaded, Tracker};
+use crate::writer::{Ending, RawStdout, Writer};
 
 pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
     raise_fd_limit();
@@ -60,27 +60,19 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
             }
             (Box::new(file), false)
         }
-        None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+        None => {
+            crate::writer::widen_pipe();
+            (Box::new(RawStdout), std::io::stdout().is_terminal())
+        }
     };
     let format = Format::new(&config).with_color(use_color(config.color, tty));
     // With --state the writer counts what it writes: the state commits
     // only lines that were written.
     let (out, written) = state::Counted::new(out);
-    let sink = Sink::spawn(
-        out,
-        SinkConfig {
-            // Records are whole polls (up to a few MiB); a short queue keeps
-            // memory bounded when the consumer is slow.
-            capacity: 16,
-            // Flush after every record: a follower's output must not wait
-            // for a buffer to fill, even in a pipe. Records batch the lines.
-            buffering: Buffering::Line,
-            separator: None,
-        },
-    );
+    let writer = Writer::new(Box::new(out));
 
     let inputs = std::mem::take(&mut config.inputs);
-    let mut tail = Followed::new(&config, inputs, format, sink.sender(), exclude);
+    let mut tail = Followed::new(&config, inputs, format, writer, exclude);
     // With --state, a stop during the history must still end the run
     // properly (the state saved): the signals are caught from here on,
     // and following, seeing the stop, ends at once.
@@ -100,7 +92,7 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
         tail.finish_all();
     }
     let mut ended = tail.end();
-    let output = finish_output(sink);
+    let output = finish_output(&mut ended.writer);
     if let Some(mut t) = ended.state.take() {
         // The last state, once the writer is done: it covers every line
         // written, and only those (a closed pipe dropped the rest).
@@ -149,14 +141,14 @@ fn cut_back(
     })
 }
 
-/// Wait for the writer. A closed pipe ends the run successfully whatever
+/// The end of the output. A closed pipe ends the run successfully whatever
 /// else happened; a write error (a full disk under `-o`) is an error.
 /// `None`: everything was written, the run's own status stands.
-fn finish_output(sink: Sink) -> Option<ExitStatus> {
-    match sink.finish() {
-        Ok(SinkOutcome::Completed) => None,
-        Ok(SinkOutcome::BrokenPipe) => Some(BROKEN_PIPE_STATUS),
-        Err(e) => {
+fn finish_output(writer: &mut Writer) -> Option<ExitStatus> {
+    match writer.finish() {
+        Ending::Completed => None,
+        Ending::BrokenPipe => Some(BROKEN_PIPE_STATUS),
+        Ending::Failed(e) => {
             eprintln!("ptail: cannot write the output: {e}");
             Some(ExitStatus::Error)
         }
