@@ -128,22 +128,12 @@ impl Shared {
 struct Piece {
     bytes: Vec<u8>,
     continues: bool,
-    /// Sent with [`SinkSender::send_recycling`]: the writer hands the
-    /// emptied buffer back.
-    recycle: bool,
 }
-
-/// Emptied buffers the writer hands back (see
-/// [`SinkSender::send_recycling`]): at most this many wait, and none
-/// bigger than `RECYCLE_MAX`, so that memory stays bounded.
-const RECYCLED: usize = 2;
-const RECYCLE_MAX: usize = 1 << 20;
 
 /// The writer thread and the first handle to it. Clone senders with
 /// [`Sink::sender`]; call [`Sink::finish`] to wait for the writer.
 pub struct Sink {
     tx: Option<Sender<Piece>>,
-    back: Receiver<Vec<u8>>,
     shared: Arc<Shared>,
     handle: Option<JoinHandle<io::Result<SinkOutcome>>>,
 }
@@ -152,7 +142,6 @@ pub struct Sink {
 #[derive(Clone)]
 pub struct SinkSender {
     tx: Sender<Piece>,
-    back: Receiver<Vec<u8>>,
     shared: Arc<Shared>,
 }
 
@@ -182,13 +171,12 @@ impl Sink {
     /// Start a writer that writes records in the order they arrive.
     pub fn spawn<W: Write + Send + 'static>(out: W, config: SinkConfig) -> Sink {
         let (tx, rx) = bounded::<Piece>(config.capacity.max(1));
-        let (back_tx, back) = bounded::<Vec<u8>>(RECYCLED);
         let shared = Shared::new();
         let thread_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name("workdist-sink".into())
             .spawn(move || {
-                let result = write_loop(out, &config, &rx, &back_tx);
+                let result = write_loop(out, &config, &rx);
                 if !matches!(result, Ok(SinkOutcome::Completed)) {
                     thread_shared.closed.store(true, Ordering::SeqCst);
                 }
@@ -200,7 +188,6 @@ impl Sink {
         match handle {
             Ok(handle) => Sink {
                 tx: Some(tx),
-                back,
                 shared,
                 handle: Some(handle),
             },
@@ -211,7 +198,6 @@ impl Sink {
                 let err_handle = std::thread::spawn(move || Err(err));
                 Sink {
                     tx: Some(tx),
-                    back,
                     shared,
                     handle: Some(err_handle),
                 }
@@ -223,7 +209,6 @@ impl Sink {
     pub fn sender(&self) -> SinkSender {
         SinkSender {
             tx: self.tx.clone().expect("sender taken only by finish"),
-            back: self.back.clone(),
             shared: Arc::clone(&self.shared),
         }
     }
@@ -258,39 +243,17 @@ impl SinkSender {
     /// the channel is full or another producer's stream is open. An empty
     /// record writes nothing.
     pub fn send(&self, record: Vec<u8>) -> Result<(), SinkClosed> {
-        self.send_record(record, false, false)
-    }
-
-    /// [`SinkSender::send`] the bytes of `record`, leaving in it an empty
-    /// buffer to fill next: one the writer handed back once written, when
-    /// there is one. A producer that sends batch after batch then reuses
-    /// a few buffers instead of allocating (and faulting in) new ones.
-    pub fn send_recycling(&self, record: &mut Vec<u8>) -> Result<(), SinkClosed> {
-        if record.is_empty() {
-            return if self.is_closed() {
-                Err(SinkClosed)
-            } else {
-                Ok(())
-            };
-        }
-        let next = self.back.try_recv().unwrap_or_default();
-        let bytes = std::mem::replace(record, next);
-        self.send_record(bytes, false, true)
+        self.send_record(record, false)
     }
 
     /// Send a record that gets no separator before it (ripgrep writes none
     /// before a file whose only output is "binary file matches" when it
     /// searches on one thread). It still counts as printed for the next.
     pub fn send_unseparated(&self, record: Vec<u8>) -> Result<(), SinkClosed> {
-        self.send_record(record, true, false)
+        self.send_record(record, true)
     }
 
-    fn send_record(
-        &self,
-        record: Vec<u8>,
-        continues: bool,
-        recycle: bool,
-    ) -> Result<(), SinkClosed> {
+    fn send_record(&self, record: Vec<u8>, continues: bool) -> Result<(), SinkClosed> {
         if self.is_closed() {
             return Err(SinkClosed);
         }
@@ -304,7 +267,6 @@ impl SinkSender {
             .send(Piece {
                 bytes: record,
                 continues,
-                recycle,
             })
             .map_err(|_| SinkClosed)
     }
@@ -345,7 +307,6 @@ impl SinkStream {
             .send(Piece {
                 bytes: piece,
                 continues,
-                recycle: false,
             })
             .map_err(|_| SinkClosed)
     }
@@ -474,7 +435,6 @@ fn write_loop<W: Write>(
     out: W,
     config: &SinkConfig,
     rx: &Receiver<Piece>,
-    back: &Sender<Vec<u8>>,
 ) -> io::Result<SinkOutcome> {
     let mut out = Out {
         w: BufWriter::with_capacity(64 * 1024, out),
@@ -485,11 +445,6 @@ fn write_loop<W: Write>(
     let result = (|| -> io::Result<()> {
         for piece in rx.iter() {
             out.record(&piece.bytes, piece.continues)?;
-            if piece.recycle && piece.bytes.capacity() <= RECYCLE_MAX {
-                let mut bytes = piece.bytes;
-                bytes.clear();
-                let _ = back.try_send(bytes); // enough waiting: dropped
-            }
         }
         out.w.flush()
     })();
@@ -530,32 +485,6 @@ mod tests {
             *self.flushes.lock().expect("lock") += 1;
             Ok(())
         }
-    }
-
-    #[test]
-    fn recycled_buffers_come_back_empty_and_records_stay_whole() {
-        let probe = Probe::default();
-        let sink = Sink::spawn(probe.clone(), SinkConfig::default());
-        let tx = sink.sender();
-        let mut expected = Vec::new();
-        let mut buf = Vec::new();
-        let mut reused = false;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut i = 0u32;
-        // Until a buffer came back (bounded), and at least 100 records.
-        while i < 100 || (!reused && Instant::now() < deadline) {
-            assert!(buf.is_empty(), "a recycled buffer holds old bytes");
-            reused |= buf.capacity() > 0;
-            let rec = format!("record {i}\n");
-            buf.extend_from_slice(rec.as_bytes());
-            expected.extend_from_slice(rec.as_bytes());
-            tx.send_recycling(&mut buf).expect("send");
-            i += 1;
-        }
-        drop(tx);
-        assert_eq!(sink.finish().expect("finish"), SinkOutcome::Completed);
-        assert!(reused, "no buffer came back within the deadline");
-        assert_eq!(*probe.data.lock().expect("lock"), expected);
     }
 
     #[test]
