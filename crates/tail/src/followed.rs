@@ -393,11 +393,7 @@ impl Followed {
         if self.by_path.contains_key(&path) {
             return None;
         }
-        if self
-            .state
-            .as_ref()
-            .is_some_and(|t| t.paths().contains(&path.as_path()))
-        {
+        if self.state.as_ref().is_some_and(|t| t.is_own(&path)) {
             return None; // our own state, in a followed directory
         }
         if self.exclude.is_some()

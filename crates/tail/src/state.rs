@@ -417,9 +417,18 @@ impl Tracker {
         }
     }
 
-    /// The state file and its temporary name: never followed.
-    pub fn paths(&self) -> [&Path; 2] {
+    /// Whether `p` names the state file or its temporary name, however
+    /// it is spelled (`logs/S` and `logs/../logs/S`, a linked directory):
+    /// the same name in the same directory (by identity). Never followed:
+    /// each save would be a new file at the name, read whole, whose lines
+    /// change the state again.
+    pub fn is_own(&self, p: &Path) -> bool {
+        let Some(name) = p.file_name() else {
+            return false;
+        };
         [&self.path, &self.tmp]
+            .into_iter()
+            .any(|own| own.file_name() == Some(name) && same_dir(own, p))
     }
 
     pub fn path(&self) -> &Path {
@@ -662,6 +671,24 @@ fn rotated_ids<'a>(paths: impl Iterator<Item = &'a Path>) -> Vec<(Id, PathBuf)> 
     }
     out.sort_unstable();
     out
+}
+
+/// Whether `a` and `b` are in the same directory (by identity, so that
+/// `..`, `.` and linked directories make no difference).
+fn same_dir(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dir = |p: &Path| match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let (da, db) = (dir(a), dir(b));
+    if da == db {
+        return true;
+    }
+    match (std::fs::metadata(&da), std::fs::metadata(&db)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => false,
+    }
 }
 
 fn unix_now() -> u64 {
