@@ -182,3 +182,40 @@ fn copytruncated_and_refilled_past_the_offset_with_the_same_header_is_a_truncati
         format!("old 2\n{header}newer 1\n")
     );
 }
+
+/// Copied and truncated while ptail was down, beside an older copy
+/// (`app.log-20261127`, made while ptail ran, so not known to the state)
+/// of a file that begins with the same header: the copy to drain from the
+/// offset was the first by name, the older one: its lines shown again
+/// ("old 9" to "old 20"), the new copy's ("new 9") lost.
+#[test]
+fn of_two_copies_with_the_same_header_the_one_copied_after_the_state_is_drained() {
+    let dir = Dir::ptail();
+    let header =
+        "#Software: Microsoft Internet Information Services 10.0 (header)\n#Version: 1.0\n";
+    let old: String = (1..=20).map(|i| format!("old {i}\n")).collect();
+    let log = dir.create("a.log", &format!("{header}new 1\n"));
+    let run = |d: &Dir| {
+        let mut cmd = d.command();
+        cmd.args(["--state", "S", "--no-follow", "--no-prefix", "a.log"]);
+        util::run_bounded(&mut cmd, None)
+    };
+    run(&dir);
+    // An old copy, last written a day ago.
+    let older = dir.create("a.log-20261127", &format!("{header}{old}"));
+    let day_ago = std::time::SystemTime::now() - Duration::from_secs(24 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&older)
+        .and_then(|f| f.set_modified(day_ago))
+        .expect("mtime");
+    // Down: a line, then copytruncate.
+    util::append(&log, "new 9\n");
+    std::fs::copy(&log, dir.path().join("a.log-20261128")).expect("copy");
+    std::fs::write(&log, header).expect("truncate");
+    let out = run(&dir);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("new 9\n{header}")
+    );
+}

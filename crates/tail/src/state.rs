@@ -835,6 +835,7 @@ pub type Planned = (
 ///   does not know gets the usual start (`-n`, `--since`).
 pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     let mut plans: Vec<Plan> = paths.iter().map(|_| Plan::default()).collect();
+    let saved_ms = saved.saved_ms;
     let mut warnings = Vec::new();
     // Every file the state knows, by identity and fingerprint (an inode
     // recycled for a new file is not the file the state knew).
@@ -929,9 +930,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         let mut found: Vec<(u64, PathBuf, Entry)> = Vec::new();
         let mut copy = None;
         if let Some(e) = cut
-            && let Some((q, id, _, _, mtime)) = siblings.iter().find(|(_, id, len, head, _)| {
-                !known(id, head) && *len >= e.offset && same_start(head, e.fp)
-            })
+            && let Some((q, id, _, _, mtime)) = copy_of(&siblings, &e, saved_ms, &known)
         {
             // Copied then truncated: the copy is the old file.
             copy = Some(*id);
@@ -996,6 +995,30 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
 }
 
 type Sibling = (PathBuf, Id, u64, Vec<u8>, u64);
+
+/// The copy copytruncate made of `e`'s file while ptail was down, among
+/// the files beside it the state does not know that start like it and
+/// are long enough. Files that all begin alike (a fixed header) leave
+/// several such: older copies (made before the save) were last written
+/// before it, so the oldest written since the save is the one; if none
+/// was (the copy kept the original's time, or was made just before the
+/// save), the newest.
+fn copy_of<'a>(
+    siblings: &'a [Sibling],
+    e: &Entry,
+    saved_ms: u64,
+    known: &dyn Fn(&Id, &[u8]) -> bool,
+) -> Option<&'a Sibling> {
+    let candidates = siblings.iter().filter(|(_, id, len, head, _)| {
+        !known(id, head) && *len >= e.offset && same_start(head, e.fp)
+    });
+    let age = |(q, _, _, _, mtime): &&Sibling| age_order(*mtime, q);
+    candidates
+        .clone()
+        .filter(|(_, _, _, _, mtime)| *mtime >= saved_ms)
+        .min_by_key(age)
+        .or_else(|| candidates.max_by_key(age))
+}
 
 /// Oldest first: by the time last written, then (same tick) by name,
 /// numbered rotations by their number, higher is older (`app.log.2`
