@@ -100,6 +100,13 @@ pub struct Followed {
     pin_until: bool,
     /// `--stats`: lines are counted (see [`crate::follow::Stats`]).
     count_lines: bool,
+    /// `--state` with record filters: followers pinned at the start of
+    /// the record they hold unjudged (by its sequence number), whose
+    /// lines are not written yet.
+    record_pins: HashMap<usize, u64>,
+    /// `--state` with `--merge` and `--until`: per follower, where the
+    /// first merged record left unwritten starts.
+    unsent_at: HashMap<usize, u64>,
 }
 
 impl Followed {
@@ -156,6 +163,8 @@ impl Followed {
             prior: None,
             pin_until: false,
             count_lines: config.stats,
+            record_pins: HashMap::new(),
+            unsent_at: HashMap::new(),
         }
     }
 
@@ -396,11 +405,7 @@ impl Followed {
         if self.by_path.contains_key(&path) {
             return None;
         }
-        if self
-            .state
-            .as_ref()
-            .is_some_and(|t| t.paths().contains(&path.as_path()))
-        {
+        if self.state.as_ref().is_some_and(|t| t.is_own(&path)) {
             return None; // our own state, in a followed directory
         }
         if self.exclude.is_some()
@@ -681,11 +686,14 @@ impl Followed {
         let mut before_marks = Vec::new();
         if let Some(t) = self.state.as_mut() {
             t.touch(s);
-            if self.pin_until && !self.until_matched {
+            if (self.pin_until && !self.until_matched) || self.records.is_some() {
                 self.followers[s].marks_into(&mut before_marks);
             }
         }
         let mut match_end: Option<u64> = None;
+        // With record filters: where the last record this read opened
+        // starts (what a record held unjudged leaves unwritten).
+        let mut record_at: Option<u64> = None;
         // Output goes straight into the pending batch (no second copy).
         let mut rec = std::mem::take(&mut self.pending);
         let before = rec.len();
@@ -739,6 +747,9 @@ impl Followed {
                 };
                 if let Some(r) = records.as_mut() {
                     // Judged as part of its record (`records`).
+                    if time.is_some() {
+                        record_at = Some(offset);
+                    }
                     let mut hit = false;
                     let render = |b: &mut Vec<u8>| format.render(b, src, body, offset, sep, time);
                     let m = format.matches(body);
@@ -756,9 +767,9 @@ impl Followed {
                 let mut bytes = Vec::new();
                 let until = format.line(&mut bytes, src, body, offset, sep, time);
                 if let Some(h) = history.as_mut() {
-                    h.push(s, time, bytes, until);
+                    h.push_at(s, time, bytes, until, Some(offset));
                 } else if let Some(r) = reorder.as_mut() {
-                    r.push(s, time, bytes, until, woke, &mut released);
+                    r.push_at(s, time, bytes, until, woke, &mut released, Some(offset));
                 }
                 false
             };
@@ -820,6 +831,27 @@ impl Followed {
         if let (Some(end), Some(t)) = (match_end, self.state.as_mut()) {
             t.pin(s, pin_at(&self.followers[s], &before_marks, end));
         }
+        if let (Some(t), Some(r)) = (self.state.as_mut(), self.records.as_ref()) {
+            match r.holding(s) {
+                Some(seq) if self.record_pins.get(&s) != Some(&seq) => {
+                    // A record opened in this read is held: the state
+                    // stops where it starts (nothing of this read, if
+                    // that is not known).
+                    let marks = match record_at {
+                        Some(h) => pin_held(&self.followers[s], &before_marks, h),
+                        None => before_marks,
+                    };
+                    t.pin(s, marks);
+                    self.record_pins.insert(s, seq);
+                }
+                Some(_) => {}
+                None => {
+                    if self.record_pins.remove(&s).is_some() {
+                        t.unpin(s);
+                    }
+                }
+            }
+        }
         if self.followers[s].draining() {
             self.draining.insert(s);
         } else {
@@ -858,6 +890,17 @@ impl Followed {
     /// holds some of it: then later).
     pub fn flush(&mut self) {
         self.send_pending();
+        // Records judged since they were pinned (their wait over, at
+        // exit) were handed on: their followers are marked as they stand.
+        if let (Some(t), Some(r)) = (self.state.as_mut(), self.records.as_ref()) {
+            self.record_pins.retain(|&s, seq| {
+                let held = r.holding(s) == Some(*seq);
+                if !held {
+                    t.unpin(s);
+                }
+                held
+            });
+        }
         if let Some(t) = self.state.as_mut()
             && self
                 .reorder
@@ -899,13 +942,32 @@ impl Followed {
     /// Merged records to the writer, in order, up to one `--until`
     /// matched.
     fn send_records(&mut self, records: Vec<merge::Record>) {
-        for r in records {
+        let mut records = records.into_iter();
+        for r in records.by_ref() {
             if self.until_matched {
+                self.unsent(r.at);
                 break;
             }
             self.out(&r.bytes);
             self.until_matched = r.until;
         }
+        for r in records {
+            self.unsent(r.at);
+        }
+    }
+
+    /// `--state`: a merged record `--until` left unwritten, from
+    /// follower `s` at byte `h`: the state stops `s` there at the latest
+    /// (a file whose times go back may then repeat a few lines, never
+    /// lose one).
+    fn unsent(&mut self, at: Option<(usize, u64)>) {
+        let (Some(t), Some((s, h))) = (self.state.as_mut(), at) else {
+            return;
+        };
+        let h = self.unsent_at.get(&s).map_or(h, |&was| was.min(h));
+        self.unsent_at.insert(s, h);
+        let before = t.last_marks(s);
+        t.pin(s, pin_held(&self.followers[s], &before, h));
     }
 
     /// The history read at start, sorted (`--merge`); from now on lines
@@ -1083,6 +1145,32 @@ fn pin_at(f: &Follower, before: &[Mark], end: u64) -> Vec<Mark> {
             m.offset = end;
             hit = true;
         }
+    }
+    now
+}
+
+/// A record filter holds, unjudged, a record of follower `f` that starts
+/// at byte `h` of one of its files, read in the last read: where each of
+/// its files stands as far as lines were written. Its files are read in
+/// order: those before the one holding `h` were written whole, that one
+/// up to `h`, those after not at all (as they were before the read:
+/// `before`). If no file read in that read holds `h` (a truncation in
+/// between), the current file stops at `h` at the latest.
+fn pin_held(f: &Follower, before: &[Mark], h: u64) -> Vec<Mark> {
+    let mut now = Vec::new();
+    f.marks_into(&mut now);
+    let mut hit = false;
+    for m in &mut now {
+        let was = before.iter().find(|b| b.id == m.id).map_or(0, |b| b.offset);
+        if hit {
+            m.offset = was;
+        } else if was <= h && h < m.offset {
+            m.offset = h;
+            hit = true;
+        }
+    }
+    if !hit && let Some(m) = now.last_mut() {
+        m.offset = m.offset.min(h);
     }
     now
 }

@@ -33,6 +33,9 @@ pub struct Record {
     /// `--until` matched one of its lines (nothing after that line was
     /// added).
     pub until: bool,
+    /// Its source and the offset of its first line, when known: a record
+    /// `--until` leaves unwritten is where `--state` stops that source.
+    pub at: Option<(usize, u64)>,
 }
 
 impl Record {
@@ -55,6 +58,19 @@ pub struct History {
 
 impl History {
     pub fn push(&mut self, src: usize, time: Option<Micros>, bytes: Vec<u8>, until: bool) {
+        self.push_at(src, time, bytes, until, None);
+    }
+
+    /// [`History::push`] a line that starts at byte `at` of its file.
+    pub fn push_at(
+        &mut self,
+        src: usize,
+        time: Option<Micros>,
+        bytes: Vec<u8>,
+        until: bool,
+        at: Option<u64>,
+    ) {
+        let at = at.map(|a| (src, a));
         match (time, self.last.get(&src)) {
             (None, Some(&i)) => self.records[i].append(&bytes, until),
             (None, None) => {
@@ -62,14 +78,24 @@ impl History {
                     .entry(src)
                     .or_default()
                     .push(self.records.len());
-                self.records.push(Record { time, bytes, until });
+                self.records.push(Record {
+                    time,
+                    bytes,
+                    until,
+                    at,
+                });
             }
             (Some(t), _) => {
                 for i in self.leading.remove(&src).unwrap_or_default() {
                     self.records[i].time = Some(t);
                 }
                 self.last.insert(src, self.records.len());
-                self.records.push(Record { time, bytes, until });
+                self.records.push(Record {
+                    time,
+                    bytes,
+                    until,
+                    at,
+                });
             }
         }
     }
@@ -114,18 +140,50 @@ impl Reorder {
         now: Instant,
         out: &mut Vec<Record>,
     ) {
+        self.push_at(src, time, bytes, until, now, out, None);
+    }
+
+    /// [`Reorder::push`] a line that starts at byte `at` of its file.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_at(
+        &mut self,
+        src: usize,
+        time: Option<Micros>,
+        bytes: Vec<u8>,
+        until: bool,
+        now: Instant,
+        out: &mut Vec<Record>,
+        at: Option<u64>,
+    ) {
+        let at = at.map(|a| (src, a));
         match time {
             Some(t) => {
                 let seq = self.seq;
                 self.seq += 1;
-                self.held.insert(seq, (src, Record { time, bytes, until }));
+                self.held.insert(
+                    seq,
+                    (
+                        src,
+                        Record {
+                            time,
+                            bytes,
+                            until,
+                            at,
+                        },
+                    ),
+                );
                 self.heap.push(Reverse((t, seq)));
                 self.arrivals.push_back((now, seq));
                 self.open.insert(src, seq);
             }
             None => match self.open.get(&src).and_then(|k| self.held.get_mut(k)) {
                 Some((_, r)) => r.append(&bytes, until),
-                None => out.push(Record { time, bytes, until }),
+                None => out.push(Record {
+                    time,
+                    bytes,
+                    until,
+                    at,
+                }),
             },
         }
     }

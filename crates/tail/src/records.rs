@@ -270,6 +270,16 @@ impl Records {
             .collect();
     }
 
+    /// The record file `src` holds unjudged (its lines not yet handed
+    /// on), by its sequence number: `--state` must not count its lines
+    /// as written.
+    pub fn holding(&self, src: usize) -> Option<u64> {
+        self.open
+            .get(&src)
+            .filter(|o| o.verdict == Verdict::Open)
+            .map(|o| o.seq)
+    }
+
     /// When the next open record's wait may be over.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.deadlines.peek().map(|Reverse((at, _, _))| *at)

@@ -1,0 +1,221 @@
+//! `ptail --state`: regressions found by reviewing the feature, each
+//! named after what broke. The general restart oracle is in
+//! `tail_state.rs`; these pin down cases it does not reach (record
+//! filters, `--merge` with `--until`, a state spelled another way inside
+//! a followed directory, files that begin alike).
+
+mod util;
+
+use std::path::Path;
+use std::time::Duration;
+
+use util::{Child, Dir, Signal};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// The state's `output` length and the offset of its entry for `name`.
+fn state_fields(state: &Path, name: &str) -> Option<(u64, u64)> {
+    let text = std::fs::read_to_string(state).ok()?;
+    let out = text
+        .lines()
+        .find_map(|l| l.strip_prefix("output "))?
+        .split(' ')
+        .nth(2)?
+        .parse()
+        .ok()?;
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    let offset = text
+        .lines()
+        .map(|l| l.split(' ').collect::<Vec<_>>())
+        .filter(|f| f.first() == Some(&"file") && f.get(7).is_some_and(|p| p.ends_with(&hex)))
+        .find_map(|f| f.get(3)?.parse().ok())?;
+    Some((out, offset))
+}
+
+/// A record held by a record filter (`-x` cannot judge it before it
+/// ends) was counted as written: a state saved while it was held covered
+/// it, and after SIGKILL the next run went on past it. With `-o` that is
+/// a line lost, where exactly once is promised.
+#[test]
+fn a_record_held_by_a_filter_is_not_covered_by_the_state() {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "");
+    let args = [
+        "--state",
+        "S",
+        "-o",
+        "OUT",
+        "--no-prefix",
+        "--filter-records",
+        "-x",
+        "DEBUG",
+        "--record-wait",
+        "1h",
+        "a.log",
+    ];
+    let mut ptail = Child::spawn(dir.command().args(args));
+    util::wait_until(WAIT, "the first state", || dir.path().join("S").exists());
+    let one = "2026-11-28T10:00:01 INFO one\n";
+    let two = "2026-11-28T10:00:02 INFO two\n";
+    // One write: "one" ends at "two"'s timestamp and is written; "two"
+    // is held (a later line of it could match -x).
+    util::append(&log, format!("{one}{two}"));
+    util::wait_until(WAIT, "a state covering the first record", || {
+        state_fields(&dir.path().join("S"), "a.log").is_some_and(|(out, _)| out >= one.len() as u64)
+    });
+    ptail.signal(Signal::KILL).expect("kill");
+    ptail.wait_bounded(WAIT);
+    // The next run ends the held record at its exit: written once.
+    let mut next = dir.command();
+    next.args(args).args(["--timeout", "300ms"]);
+    let out = util::run_bounded(&mut next, None);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("OUT")).expect("OUT"),
+        format!("{one}{two}")
+    );
+}
+
+/// `--merge --until`: the history is sorted across files and cut after
+/// the matching record; the records after it were read but not written,
+/// and the state must not cover them (the next run shows them, once).
+#[test]
+fn after_until_matched_in_a_merged_history_the_next_run_shows_the_rest() {
+    let dir = Dir::ptail();
+    dir.create(
+        "a.log",
+        "2026-11-28T10:00:01 a1\n2026-11-28T10:00:03 STOP\n2026-11-28T10:00:05 a5\n",
+    );
+    dir.create("b.log", "2026-11-28T10:00:02 b2\n2026-11-28T10:00:04 b4\n");
+    let first = dir.stdout(
+        &[
+            "--state",
+            "S",
+            "--merge",
+            "--until",
+            "STOP",
+            "--no-prefix",
+            "-n",
+            "+1",
+            "a.log",
+            "b.log",
+        ],
+        0,
+    );
+    assert_eq!(
+        first,
+        "2026-11-28T10:00:01 a1\n2026-11-28T10:00:02 b2\n2026-11-28T10:00:03 STOP\n"
+    );
+    let next = dir.stdout(
+        &[
+            "--state",
+            "S",
+            "--merge",
+            "--no-follow",
+            "--no-prefix",
+            "a.log",
+            "b.log",
+        ],
+        0,
+    );
+    assert_eq!(next, "2026-11-28T10:00:04 b4\n2026-11-28T10:00:05 a5\n");
+}
+
+/// The state was told from the followed files by its path as spelled:
+/// `--state ../logs/S` in `logs`, following `.`, or a state in a linked
+/// directory, was followed as a log (its text shown, each save a
+/// "rotation" whose lines changed the state again).
+#[test]
+fn a_state_spelled_another_way_in_a_followed_directory_is_not_followed() {
+    let dir = Dir::ptail();
+    let logs = dir.mkdir("logs");
+    dir.create("logs/a.log", "a\n");
+    std::os::unix::fs::symlink(&logs, dir.path().join("link")).expect("symlink");
+    for (cwd, state, input) in [
+        (logs.as_path(), "../logs/S", "."),
+        (dir.path(), "link/S", "logs"),
+        (dir.path(), "logs/./S", "logs"),
+    ] {
+        let _ = std::fs::remove_file(logs.join("S"));
+        for _ in 0..2 {
+            let out = util::run_bounded(
+                dir.command().current_dir(cwd).args([
+                    "--state",
+                    state,
+                    "--no-follow",
+                    "--no-prefix",
+                    input,
+                ]),
+                None,
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(!text.contains("ptail-state"), "{state} in {input}: {text}");
+            assert!(out.status.success(), "{state}: {out:?}");
+        }
+    }
+}
+
+/// Copied and truncated while ptail was down, then written again past
+/// the old offset, by a logger whose files all begin with the same
+/// header (IIS, CSV): the fingerprint of the first 64 bytes cannot tell
+/// the new content from the old, the next run went on from the old
+/// offset in the middle of a new line ("1" of "newer 1"), and the copy's
+/// unread lines were lost.
+#[test]
+fn copytruncated_and_refilled_past_the_offset_with_the_same_header_is_a_truncation() {
+    let dir = Dir::ptail();
+    let header =
+        "#Software: Microsoft Internet Information Services 10.0 (header)\n#Version: 1.0\n";
+    let log = dir.create("a.log", &format!("{header}old 1\n"));
+    let run = |d: &Dir| {
+        let mut cmd = d.command();
+        cmd.args(["--state", "S", "--no-follow", "--no-prefix", "a.log"]);
+        util::run_bounded(&mut cmd, None)
+    };
+    run(&dir);
+    util::append(&log, "old 2\n");
+    std::fs::copy(&log, dir.path().join("a.log.1")).expect("copy");
+    std::fs::write(&log, format!("{header}newer 1\n")).expect("refill");
+    let out = run(&dir);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("old 2\n{header}newer 1\n")
+    );
+}
+
+/// Copied and truncated while ptail was down, beside an older copy
+/// (`app.log-20261127`, made while ptail ran, so not known to the state)
+/// of a file that begins with the same header: the copy to drain from the
+/// offset was the first by name, the older one: its lines shown again
+/// ("old 9" to "old 20"), the new copy's ("new 9") lost.
+#[test]
+fn of_two_copies_with_the_same_header_the_one_copied_after_the_state_is_drained() {
+    let dir = Dir::ptail();
+    let header =
+        "#Software: Microsoft Internet Information Services 10.0 (header)\n#Version: 1.0\n";
+    let old: String = (1..=20).map(|i| format!("old {i}\n")).collect();
+    let log = dir.create("a.log", &format!("{header}new 1\n"));
+    let run = |d: &Dir| {
+        let mut cmd = d.command();
+        cmd.args(["--state", "S", "--no-follow", "--no-prefix", "a.log"]);
+        util::run_bounded(&mut cmd, None)
+    };
+    run(&dir);
+    // An old copy, last written a day ago.
+    let older = dir.create("a.log-20261127", &format!("{header}{old}"));
+    let day_ago = std::time::SystemTime::now() - Duration::from_secs(24 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&older)
+        .and_then(|f| f.set_modified(day_ago))
+        .expect("mtime");
+    // Down: a line, then copytruncate.
+    util::append(&log, "new 9\n");
+    std::fs::copy(&log, dir.path().join("a.log-20261128")).expect("copy");
+    std::fs::write(&log, header).expect("truncate");
+    let out = run(&dir);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("new 9\n{header}")
+    );
+}
