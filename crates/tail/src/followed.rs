@@ -1134,6 +1134,19 @@ pub struct Ended {
 /// the matching one up to `end`, those after not at all (as they were
 /// before the read: `before`).
 fn pin_at(f: &Follower, before: &[Mark], end: u64) -> Vec<Mark> {
+    pin_where(f, before, |was, now| was < end && end <= now, end).0
+}
+
+/// Each of `f`'s files as far as lines were written, when the first file
+/// whose range read in the last read (`was..now`) `holds` the cut stops
+/// at `cut`: files before it written whole, files after it as they were
+/// before the read (`before`). Also whether some file held the cut.
+fn pin_where(
+    f: &Follower,
+    before: &[Mark],
+    holds: impl Fn(u64, u64) -> bool,
+    cut: u64,
+) -> (Vec<Mark>, bool) {
     let mut now = Vec::new();
     f.marks_into(&mut now);
     let mut hit = false;
@@ -1141,12 +1154,12 @@ fn pin_at(f: &Follower, before: &[Mark], end: u64) -> Vec<Mark> {
         let was = before.iter().find(|b| b.id == m.id).map_or(0, |b| b.offset);
         if hit {
             m.offset = was;
-        } else if was < end && end <= m.offset {
-            m.offset = end;
+        } else if holds(was, m.offset) {
+            m.offset = cut;
             hit = true;
         }
     }
-    now
+    (now, hit)
 }
 
 /// A record filter holds, unjudged, a record of follower `f` that starts
@@ -1157,18 +1170,7 @@ fn pin_at(f: &Follower, before: &[Mark], end: u64) -> Vec<Mark> {
 /// `before`). If no file read in that read holds `h` (a truncation in
 /// between), the current file stops at `h` at the latest.
 fn pin_held(f: &Follower, before: &[Mark], h: u64) -> Vec<Mark> {
-    let mut now = Vec::new();
-    f.marks_into(&mut now);
-    let mut hit = false;
-    for m in &mut now {
-        let was = before.iter().find(|b| b.id == m.id).map_or(0, |b| b.offset);
-        if hit {
-            m.offset = was;
-        } else if was <= h && h < m.offset {
-            m.offset = h;
-            hit = true;
-        }
-    }
+    let (mut now, hit) = pin_where(f, before, |was, now| was <= h && h < now, h);
     if !hit && let Some(m) = now.last_mut() {
         m.offset = m.offset.min(h);
     }
