@@ -24,8 +24,12 @@
 //!   run wake its consumer, and be woken by it, for every 64 KiB. With
 //!   1 MiB both sides move data in larger pieces: at 64 busy files, 1.3-1.6x
 //!   the lines per second into a reader that reads 1 MiB at a time
-//!   (`bench/tail.py`). The kernel holds the pages only while data waits
-//!   in the pipe.
+//!   (`bench/tail.py`). Memory is used only while data waits in the pipe,
+//!   but the user's pipe quota (`fs.pipe-user-pages-soft`, 64 MiB by
+//!   default) is charged the full 1 MiB at once: past about 60 widened
+//!   pipes, the kernel refuses (ignored) and makes that user's new pipes
+//!   small. A reader that exits without reading (`| head`) can leave up
+//!   to 1 MiB it never saw; `--state` counts it as written (README).
 
 use std::io::{self, Write};
 use std::os::fd::AsFd;
