@@ -34,17 +34,19 @@
 //!   partial. A line longer than `max_line` is emitted in pieces marked
 //!   split, so memory stays bounded and the reader never stalls.
 
+use crate::fingerprint::Head;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long a rotated-away or deleted file is still read after its last
 /// write (or after the switch, if nothing more was written).
 pub const GRACE: Duration = Duration::from_secs(2);
 /// Bytes of the start of a file kept to recognise it.
-const FINGERPRINT: usize = 64;
+const FINGERPRINT: usize = crate::fingerprint::HEAD;
 /// At most this much is read from one file per call, so that one busy file
 /// cannot starve the others; the caller polls again while there is more.
 const READ_BUDGET: usize = 4 << 20;
@@ -145,7 +147,7 @@ pub struct Open {
     /// The bytes of an incomplete line, and the offset where it starts.
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Vec<u8>,
+    fingerprint: Head,
     /// Looked at for binary content (globs and directories only).
     classified: bool,
     /// What comes up to the next newline is the rest of a line `--since`
@@ -160,7 +162,7 @@ pub struct Parked {
     offset: u64,
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Vec<u8>,
+    fingerprint: Head,
     classified: bool,
     skip_line: bool,
 }
@@ -168,7 +170,7 @@ pub struct Parked {
 /// What another follower holds of a file: open (being drained) or parked.
 pub enum Held {
     Open(Open),
-    Parked(Parked),
+    Parked(Box<Parked>),
 }
 
 impl Open {
@@ -187,7 +189,7 @@ impl Open {
 
 impl Parked {
     /// Reopen through `path`, if it still names the same file.
-    fn reopen(self, path: &Path) -> Result<Open, Parked> {
+    fn reopen(self: Box<Self>, path: &Path) -> Result<Open, Box<Parked>> {
         let Ok(mut file) = open_for_reading(path) else {
             return Err(self);
         };
@@ -223,7 +225,8 @@ struct Retiring {
 }
 
 pub struct Follower {
-    pub path: PathBuf,
+    /// Shared with the follower table's index (and a named file's input).
+    pub path: Arc<Path>,
     by_name: bool,
     max_line: usize,
     cur: Option<Open>,
@@ -234,13 +237,15 @@ pub struct Follower {
     /// Skip binary files (found by a glob or directory), and the one
     /// skipped at this path.
     skip_binary: bool,
-    skipped: Option<Id>,
+    /// Boxed, as `moved_here`: rare, and 10,000 followers should stay
+    /// small.
+    skipped: Option<Box<Id>>,
     /// A parked file was replaced at the path: what opens next is a
     /// rotation.
     replaced: bool,
     /// The path was found naming a file another follower holds: the
     /// caller hands it over ([`Follower::take_moved_here`]).
-    moved_here: Option<Id>,
+    moved_here: Option<Box<Id>>,
     /// The file existed at some point (so a new one "appeared").
     seen: bool,
     missing_reported: bool,
@@ -249,9 +254,9 @@ pub struct Follower {
 }
 
 impl Follower {
-    pub fn new(path: PathBuf, by_name: bool, max_line: u64) -> Follower {
+    pub fn new(path: impl Into<Arc<Path>>, by_name: bool, max_line: u64) -> Follower {
         Follower {
-            path,
+            path: path.into(),
             by_name,
             max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
@@ -308,7 +313,7 @@ impl Follower {
                 .ok()
                 .map(|m| (m.dev(), m.ino()));
             if here != Some(id) {
-                return self.parked.take().map(|p| Held::Parked(*p));
+                return self.parked.take().map(Held::Parked);
             }
         }
         None
@@ -370,7 +375,7 @@ impl Follower {
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // keep its place.
-                    self.parked = Some(Box::new(p));
+                    self.parked = Some(p);
                 }
             }
         }
@@ -521,7 +526,7 @@ impl Follower {
                 None => return false, // empty: nothing to read yet
                 Some(false) => open.classified = true,
                 Some(true) => {
-                    self.skipped = Some(open.id);
+                    self.skipped = Some(Box::new(open.id));
                     self.cur = None;
                     emit(Out::Event(EventKind::Binary));
                     return false;
@@ -582,7 +587,7 @@ impl Follower {
     /// A file another follower holds was found at the path, and left to
     /// the caller to hand over.
     pub fn take_moved_here(&mut self) -> Option<Id> {
-        self.moved_here.take()
+        self.moved_here.take().map(|id| *id)
     }
 
     fn check(&mut self, now: Instant, held: &dyn Fn(Id) -> bool, emit: &mut dyn FnMut(Out)) {
@@ -596,7 +601,7 @@ impl Follower {
                 let id = (meta.dev(), meta.ino());
                 match self.cur.as_ref().map(|o| o.id) {
                     Some(cur) if cur == id => self.check_content(emit),
-                    _ if self.skipped == Some(id) => {}
+                    _ if self.skipped.as_deref() == Some(&id) => {}
                     _ => {
                         self.skipped = None;
                         let Ok(file) = open_for_reading(&self.path) else {
@@ -605,7 +610,7 @@ impl Follower {
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
                         if held(id) {
-                            self.moved_here = Some(id);
+                            self.moved_here = Some(Box::new(id));
                             return;
                         }
                         if let Some(mut old) = self.cur.take() {
@@ -825,15 +830,12 @@ fn looks_binary(file: &File) -> Option<bool> {
     Some(head.contains(&0) || MAGIC.iter().any(|m| head.starts_with(m)))
 }
 
-pub(crate) fn read_fingerprint(file: &File) -> Vec<u8> {
+pub(crate) fn read_fingerprint(file: &File) -> Head {
     use std::os::unix::fs::FileExt;
-    let mut buf = vec![0u8; FINGERPRINT];
+    let mut buf = [0u8; FINGERPRINT];
     match file.read_at(&mut buf, 0) {
-        Ok(n) => {
-            buf.truncate(n);
-            buf
-        }
-        Err(_) => Vec::new(),
+        Ok(n) => Head::of(&buf[..n]),
+        Err(_) => Head::empty(),
     }
 }
 

@@ -16,8 +16,10 @@
 //! (every input's history) is [`Followed::start`]; the loop that keeps
 //! reading afterwards is [`crate::follow_loop`].
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use workdist::Diagnostics;
@@ -43,7 +45,8 @@ const MOVES_DEEP: u32 = 8;
 pub struct Followed {
     sources: Vec<Source>,
     followers: Vec<Follower>,
-    by_path: HashMap<PathBuf, usize>,
+    /// Keys shared with the followers' paths.
+    by_path: HashMap<Arc<Path>, usize>,
     inputs: Vec<Input>,
     format: Format,
     writer: Writer,
@@ -58,7 +61,8 @@ pub struct Followed {
     detectors: Vec<Detector>,
     stamping: bool,
     time_format: Option<time::Fmt>,
-    /// Per follower: the year reference of its history (its mtime).
+    /// Per follower when `stamping`: the year reference of its history
+    /// (its mtime).
     references: Vec<time::Micros>,
     /// `--merge`: the history being collected, then the live window.
     history: Option<History>,
@@ -74,7 +78,7 @@ pub struct Followed {
     /// Which follower holds each file (current, parked or draining), and
     /// what each follower registered.
     held: HashMap<Id, usize>,
-    registered: Vec<Vec<Id>>,
+    registered: Vec<Registered>,
     scratch_ids: Vec<Id>,
     /// Descriptors the followers hold, per follower and in all, and how
     /// many they may hold (see `fd_budget`).
@@ -107,6 +111,32 @@ pub struct Followed {
     /// `--state` with `--merge` and `--until`: per follower, where the
     /// first merged record left unwritten starts.
     unsent_at: HashMap<usize, u64>,
+}
+
+/// The files one follower registered in `held`: almost always one, kept
+/// inline (10,000 followers would otherwise be 10,000 small vectors).
+enum Registered {
+    None,
+    One(Id),
+    Many(Vec<Id>),
+}
+
+impl Registered {
+    fn of(ids: &[Id]) -> Registered {
+        match ids {
+            [] => Registered::None,
+            [id] => Registered::One(*id),
+            _ => Registered::Many(ids.to_vec()),
+        }
+    }
+
+    fn as_slice(&self) -> &[Id] {
+        match self {
+            Registered::None => &[],
+            Registered::One(id) => std::slice::from_ref(id),
+            Registered::Many(ids) => ids,
+        }
+    }
 }
 
 impl Followed {
@@ -181,7 +211,7 @@ impl Followed {
     fn plans(&mut self) -> Option<(Vec<state::Plan>, Vec<usize>)> {
         let n = self.followers.len();
         if let Some(t) = self.state.as_mut() {
-            let paths: Vec<&Path> = self.followers.iter().map(|f| f.path.as_path()).collect();
+            let paths: Vec<&Path> = self.followers.iter().map(|f| &*f.path).collect();
             t.account(&paths);
         }
         match self.prior.take()? {
@@ -205,12 +235,7 @@ impl Followed {
                     .followers
                     .iter()
                     .zip(&self.sources)
-                    .map(|(f, src)| {
-                        (
-                            f.path.as_path(),
-                            self.inputs[src.input].kind != InputKind::File,
-                        )
-                    })
+                    .map(|(f, src)| (&*f.path, self.inputs[src.input].kind != InputKind::File))
                     .collect();
                 let (plans, order, warnings, rest) = state::plan(saved, &paths);
                 for (s, w) in warnings {
@@ -239,8 +264,10 @@ impl Followed {
         self.reserve(self.inputs.len());
         for i in 0..self.inputs.len() {
             let found = self.list(i);
-            // Sized once: 10,000 files grow no table by doubling.
-            self.reserve(found.len().saturating_sub(1));
+            // Sized once: 10,000 files grow no table by doubling (room
+            // is reserved past the length, not past the one reserved
+            // above).
+            self.reserve(found.len());
             if found.is_empty() && self.inputs[i].kind == InputKind::File {
                 let path = self.inputs[i].path.clone();
                 if !config.follow {
@@ -250,7 +277,7 @@ impl Followed {
                         _ => "No such file or directory".to_string(),
                     };
                     let shown = self.inputs[i].shown(&path);
-                    self.diag.error_at(Path::new(&shown), why);
+                    self.diag.error_at(Path::new(&*shown), why);
                 } else {
                     // Followed until it appears.
                     self.add(path, i);
@@ -270,8 +297,9 @@ impl Followed {
             let meta = std::fs::metadata(&self.followers[s].path).ok();
             if let Some(m) = &meta
                 && let Ok(t) = m.modified()
+                && let Some(r) = self.references.get_mut(s)
             {
-                self.references[s] = time::to_micros(t);
+                *r = time::to_micros(t);
             }
             let plan = plans
                 .as_mut()
@@ -297,7 +325,7 @@ impl Followed {
                         t,
                         &mut self.detectors[s],
                         self.format.zone(),
-                        self.references[s],
+                        self.references.get(s).copied().unwrap_or_else(time::now),
                     )
                     .ok()
                 }
@@ -329,7 +357,7 @@ impl Followed {
                 t.started(s, &self.followers[s]);
             }
             for e in errs {
-                self.diag.error_at(Path::new(&self.sources[s].path), e);
+                self.diag.error_at(Path::new(&*self.sources[s].path), e);
             }
             // Said once, as when following: what happened while ptail
             // was down.
@@ -347,7 +375,7 @@ impl Followed {
             if !opened && self.followers[s].take_missing_report() {
                 if !config.follow {
                     self.diag.error_at(
-                        Path::new(&self.sources[s].path),
+                        Path::new(&*self.sources[s].path),
                         "No such file or directory",
                     );
                 } else {
@@ -395,13 +423,15 @@ impl Followed {
         self.registered.reserve(n);
         self.fds.reserve(n);
         self.active.reserve(n);
-        self.detectors.reserve(n);
-        self.references.reserve(n);
+        if self.stamping {
+            self.detectors.reserve(n);
+            self.references.reserve(n);
+        }
         self.by_path.reserve(n);
         self.held.reserve(n);
     }
 
-    fn add(&mut self, path: PathBuf, input: usize) -> Option<usize> {
+    fn add(&mut self, path: Arc<Path>, input: usize) -> Option<usize> {
         if self.by_path.contains_key(&path) {
             return None;
         }
@@ -415,14 +445,8 @@ impl Followed {
         }
         let i = self.followers.len();
         let shown = self.inputs[input].shown(&path);
-        self.sources.push(Source {
-            label: String::new(),
-            path: shown,
-            input,
-            index: i,
-            prefix: Vec::new(),
-        });
-        let mut follower = Follower::new(path.clone(), self.by_name, self.max_line);
+        self.sources.push(Source::new(shown, input, i));
+        let mut follower = Follower::new(Arc::clone(&path), self.by_name, self.max_line);
         follower.stats.count_lines = self.count_lines;
         self.followers
             .push(if self.inputs[input].kind == InputKind::File {
@@ -430,14 +454,14 @@ impl Followed {
             } else {
                 follower.skipping_binary()
             });
-        self.registered.push(Vec::new());
+        self.registered.push(Registered::None);
         self.fds.push(0);
         self.active.push(0);
         if self.stamping {
             // Only lines that are stamped need one (10,000 files).
             self.detectors.push(Detector::new(self.time_format.clone()));
+            self.references.push(time::now());
         }
-        self.references.push(time::now());
         self.by_path.insert(path, i);
         Some(i)
     }
@@ -445,25 +469,35 @@ impl Followed {
     /// Labels: the input's own, else the file name, else (names that
     /// collide, or `--prefix path`) the path.
     fn assign_labels(&mut self) {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for (s, f) in self.sources.iter().zip(&self.followers) {
-            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
-            *counts.entry(name).or_default() += 1;
-        }
-        for (s, f) in self.sources.iter_mut().zip(&self.followers) {
-            let name = self.inputs[s.input].label_for(&f.path, &s.path, self.format.path_labels());
-            s.label = if counts.get(&name).copied().unwrap_or(0) > 1
-                && self.inputs[s.input].label.is_none()
-            {
-                s.path.clone()
+        let path_labels = self.format.path_labels();
+        // Names borrowed where they can be: 10,000 files are not 10,000
+        // more strings, even for a moment.
+        let dup: Vec<bool> = {
+            let names: Vec<Cow<str>> = (self.sources.iter().zip(&self.followers))
+                .map(|(s, f)| self.inputs[s.input].label_for(&f.path, &s.path, path_labels))
+                .collect();
+            let mut counts: HashMap<&str, u32> = HashMap::with_capacity(names.len());
+            for n in &names {
+                *counts.entry(n).or_default() += 1;
+            }
+            names
+                .iter()
+                .map(|n| counts.get(n.as_ref()).copied().unwrap_or(0) > 1)
+                .collect()
+        };
+        for ((s, f), dup) in self.sources.iter_mut().zip(&self.followers).zip(dup) {
+            let input = &self.inputs[s.input];
+            let path = Arc::clone(&s.path);
+            if dup && input.label.is_none() {
+                s.set_label(&path);
             } else {
-                name
-            };
+                s.set_label(&input.label_for(&f.path, &path, path_labels));
+            }
         }
         self.format.set_width(
             self.sources
                 .iter()
-                .map(|s| s.label.chars().count())
+                .map(|s| s.label().chars().count())
                 .max()
                 .unwrap_or(0),
         );
@@ -478,8 +512,15 @@ impl Followed {
         for input in &self.inputs {
             dirs.extend(input.watch_dirs());
         }
+        // Files of one directory are mostly found together: each parent
+        // is taken once per run of them (10,000 files are not 10,000
+        // paths to sort).
+        let mut last: Option<&Path> = None;
         for f in &self.followers {
-            if let Some(p) = f.path.parent() {
+            if let Some(p) = f.path.parent()
+                && last != Some(p)
+            {
+                last = Some(p);
                 dirs.push(p.to_path_buf());
             }
         }
@@ -517,7 +558,7 @@ impl Followed {
             let before = self.followers.len();
             for i in 0..self.inputs.len() {
                 if self.inputs[i].matches_new(p) {
-                    self.add(p.to_path_buf(), i);
+                    self.add(Arc::from(p), i);
                     break;
                 }
             }
@@ -544,7 +585,7 @@ impl Followed {
     /// The files input `i` names now. A directory (or a glob's base)
     /// that cannot be listed is reported once with its path (again if
     /// the reason changes), and is an input error.
-    fn list(&mut self, i: usize) -> Vec<PathBuf> {
+    fn list(&mut self, i: usize) -> Vec<Arc<Path>> {
         match self.inputs[i].expand() {
             Ok(found) => {
                 self.list_errors[i] = None;
@@ -555,7 +596,7 @@ impl Followed {
                     self.list_errors[i] = Some(e.kind());
                     self.input_error = true;
                     let input = &self.inputs[i];
-                    self.diag.error_at(Path::new(&input.shown(&input.path)), e);
+                    self.diag.error_at(Path::new(&*input.shown(&input.path)), e);
                 }
                 Vec::new()
             }
@@ -625,8 +666,8 @@ impl Followed {
         // Called after every read: no allocation when nothing changed.
         let mut ids = std::mem::take(&mut self.scratch_ids);
         self.followers[s].ids_into(&mut ids);
-        if ids != self.registered[s] {
-            for &id in &self.registered[s] {
+        if ids[..] != *self.registered[s].as_slice() {
+            for &id in self.registered[s].as_slice() {
                 if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
                     self.held.remove(&id);
                 }
@@ -634,7 +675,7 @@ impl Followed {
             for &id in &ids {
                 self.held.insert(id, s);
             }
-            std::mem::swap(&mut self.registered[s], &mut ids);
+            self.registered[s] = Registered::of(&ids);
         }
         self.scratch_ids = ids;
         let n = self.followers[s].open_count();
@@ -717,10 +758,11 @@ impl Followed {
         // Not stamping: no detector per file, and none is used.
         let mut unused = Detector::default();
         let det = detectors.get_mut(s).unwrap_or(&mut unused);
-        let reference = if self.live {
-            time::now()
-        } else {
-            references[s]
+        // Only stamped lines use it (not stamping: no clock read per read).
+        let reference = match references.get(s) {
+            Some(&r) if !self.live => r,
+            _ if stamping => time::now(),
+            _ => 0,
         };
         let raw = format.raw() && !stamping;
         let prefix_only =
@@ -1011,7 +1053,7 @@ impl Followed {
     }
 
     fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
-        let path = Path::new(&self.sources[s].path);
+        let path = Path::new(&*self.sources[s].path);
         for e in events {
             self.diag
                 .warn(format_args!("{}: {}", path.display(), e.as_str()));

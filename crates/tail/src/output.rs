@@ -15,6 +15,7 @@
 //! and for events `{"source", "path", "event"}`.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use regex::bytes::Regex;
 
@@ -26,8 +27,10 @@ use crate::time::{Micros, Zone};
 /// A followed file as shown.
 #[derive(Clone, Debug)]
 pub struct Source {
-    pub label: String,
-    pub path: String,
+    /// The file as shown in messages and `--prefix path`: as typed for a
+    /// named file (shared with its input).
+    pub path: Arc<str>,
+    label: Label,
     /// Which input it came from.
     pub input: usize,
     /// Which followed file it is (0, 1, ... in the order they were
@@ -36,6 +39,45 @@ pub struct Source {
     /// `label | ` as written before a whole line (padded, coloured), made
     /// once: formatting it per line cost more than the rest of the line.
     pub prefix: Vec<u8>,
+}
+
+/// A source's label: mostly the end of its path (the file name, or all
+/// of it), kept as a length rather than a second string per file.
+#[derive(Clone, Debug)]
+enum Label {
+    Tail(u32),
+    Own(Box<str>),
+}
+
+impl Source {
+    /// A source labelled with its whole path until
+    /// [`Source::set_label`].
+    pub fn new(path: Arc<str>, input: usize, index: usize) -> Source {
+        let label = Label::Tail(u32::try_from(path.len()).unwrap_or(0));
+        Source {
+            path,
+            label,
+            input,
+            index,
+            prefix: Vec::new(),
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match &self.label {
+            // Always a char boundary: set only where `path` ends with a
+            // whole string of that length.
+            Label::Tail(n) => &self.path[self.path.len() - *n as usize..],
+            Label::Own(s) => s,
+        }
+    }
+
+    pub fn set_label(&mut self, label: &str) {
+        self.label = match u32::try_from(label.len()) {
+            Ok(n) if self.path.ends_with(label) => Label::Tail(n),
+            _ => Label::Own(Box::from(label)),
+        };
+    }
 }
 
 pub struct Format {
@@ -136,6 +178,9 @@ impl Format {
     /// The prefix of a whole line from `src`, for [`Source::prefix`].
     pub fn line_prefix(&self, src: &Source) -> Vec<u8> {
         let mut p = Vec::new();
+        if !self.prefix || self.json {
+            return p; // never written: 10,000 files need no 10,000 prefixes
+        }
         self.prefix_into(&mut p, src, '|');
         p
     }
@@ -145,12 +190,13 @@ impl Format {
             rec.extend_from_slice(&src.prefix);
             return;
         }
-        let pad = self.width.saturating_sub(src.label.chars().count());
+        let label = src.label();
+        let pad = self.width.saturating_sub(label.chars().count());
         if self.color {
             let c = COLORS[src.index % COLORS.len()];
-            let _ = write!(rec, "\x1b[{c}m{}\x1b[0m{:pad$} {sep} ", src.label, "");
+            let _ = write!(rec, "\x1b[{c}m{label}\x1b[0m{:pad$} {sep} ", "");
         } else {
-            let _ = write!(rec, "{}{:pad$} {sep} ", src.label, "");
+            let _ = write!(rec, "{label}{:pad$} {sep} ", "");
         }
     }
 
@@ -199,8 +245,8 @@ impl Format {
     ) -> bool {
         if self.json {
             let mut obj = serde_json::Map::new();
-            obj.insert("source".into(), src.label.clone().into());
-            obj.insert("path".into(), src.path.clone().into());
+            obj.insert("source".into(), src.label().into());
+            obj.insert("path".into(), (*src.path).into());
             obj.insert("offset".into(), offset.into());
             if let Some(t) = time {
                 obj.insert("timestamp".into(), self.zone.rfc3339(t).into());
@@ -235,8 +281,7 @@ impl Format {
     /// A status event in the stream (`--events`).
     pub fn event(&self, rec: &mut Vec<u8>, src: &Source, kind: EventKind) {
         if self.json {
-            let v =
-                serde_json::json!({"source": src.label, "path": src.path, "event": kind.as_str()});
+            let v = serde_json::json!({"source": src.label(), "path": &*src.path, "event": kind.as_str()});
             let _ = serde_json::to_writer(&mut *rec, &v);
             rec.push(b'\n');
         } else if self.prefix {
@@ -287,6 +332,37 @@ pub fn prefix_lines(out: &mut Vec<u8>, data: &[u8], prefix: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use super::Source;
+
+    /// A label kept as the end of the path reads back as given; one that
+    /// is not (an input's own label, a name the path does not end with)
+    /// is kept whole.
+    #[test]
+    fn a_label_reads_back_as_it_was_set() {
+        let path: Arc<str> = Arc::from("logs/app.log");
+        let mut s = Source::new(Arc::clone(&path), 0, 0);
+        assert_eq!(s.label(), "logs/app.log");
+        for label in [
+            "app.log",
+            "logs/app.log",
+            "",
+            "web",
+            "ppp.log",
+            "é.log",
+            "g",
+        ] {
+            s.set_label(label);
+            assert_eq!(s.label(), label);
+        }
+        let mut u = Source::new(Arc::from("dir/é"), 0, 0);
+        for label in ["é", "\u{301}", "r/é", "x/dir/é"] {
+            u.set_label(label);
+            assert_eq!(u.label(), label);
+        }
+    }
+
     /// `prefix_lines` against the obvious split-and-join, on seeded random
     /// lines of every length around the block size.
     #[test]

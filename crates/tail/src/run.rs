@@ -188,7 +188,7 @@ fn print_stats(end: &Ended) {
     let width = end
         .sources
         .iter()
-        .map(|s| s.label.chars().count())
+        .map(|s| s.label().chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -199,7 +199,7 @@ fn print_stats(end: &Ended) {
     for (s, f) in end.sources.iter().zip(&end.followers) {
         eprintln!(
             "{:<width$}  {:>10}  {:>12}  {:>9}  {:>11}  {:>8.3} ms",
-            s.label,
+            s.label(),
             f.stats.lines,
             f.stats.bytes,
             f.stats.rotations,

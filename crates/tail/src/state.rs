@@ -701,7 +701,7 @@ impl Tracker {
                     offset: m.offset,
                     tail,
                     seen: now,
-                    path: f.path.clone(),
+                    path: f.path.to_path_buf(),
                 });
             }
         }
@@ -729,7 +729,7 @@ impl Tracker {
                 len: o.base + written,
             }),
             entries,
-            siblings: rotated_ids(followers.iter().map(|f| f.path.as_path()))
+            siblings: rotated_ids(followers.iter().map(|f| &*f.path))
                 .into_iter()
                 .filter_map(|(id, _)| self.accounted.get(&id).map(|&fp| (id, fp)))
                 .collect(),
@@ -881,7 +881,13 @@ fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64)> {
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_millis() as u64);
     let head = crate::follow::read_fingerprint(&file);
-    Some((file, crate::follow::identity(&m), m.len(), head, mtime))
+    Some((
+        file,
+        crate::follow::identity(&m),
+        m.len(),
+        head.to_vec(),
+        mtime,
+    ))
 }
 
 /// Whether a file starting with `head` looks compressed or binary (a
