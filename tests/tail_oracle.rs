@@ -35,7 +35,9 @@
 //!
 //! `PTAIL_ORACLE_SEED` (default fixed) and `PTAIL_ORACLE_ITERS` (default
 //! 3: each input mode once, every scheme in each, with notifications;
-//! runs 3-5 of each 6 poll instead) select the runs;
+//! runs 3-5 of each 6 poll instead; every other run is `--no-prefix`,
+//! where whole lines are spliced from the files to the output pipe)
+//! select the runs;
 //! `bench/tail_oracle.sh` runs it for minutes with fresh seeds.
 
 mod util;
@@ -91,6 +93,29 @@ struct OutLine {
     /// ptail could have written.
     sep: char,
     text: String,
+}
+
+/// A line of `--no-prefix` output: an event (`==> PATH: KIND <==`,
+/// labelled with the file's name, as prefixes are) or a line as it was
+/// (`|`; a partial piece is not marked, so [`check`] takes a line no
+/// writer wrote for one).
+fn parse_bare(raw: &[u8]) -> OutLine {
+    let s = String::from_utf8_lossy(raw);
+    let s = s.strip_suffix('\n').unwrap_or(&s);
+    if let Some(inner) = s.strip_prefix("==> ").and_then(|r| r.strip_suffix(" <=="))
+        && let Some((path, kind)) = inner.rsplit_once(": ")
+    {
+        return OutLine {
+            label: path.rsplit('/').next().unwrap_or(path).to_string(),
+            sep: '!',
+            text: kind.to_string(),
+        };
+    }
+    OutLine {
+        label: String::new(),
+        sep: '|',
+        text: s.to_string(),
+    }
 }
 
 fn parse(raw: &[u8]) -> OutLine {
@@ -436,7 +461,9 @@ struct Outcome {
     mismatches: Vec<String>,
 }
 
-fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
+/// `bare`: with `--no-prefix`, where whole lines are spliced from the
+/// files to the output pipe.
+fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
     let fixture = Dir::ptail();
     let dir = fixture.mkdir("logs");
     let shared = Arc::new(Shared::default());
@@ -451,6 +478,9 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
     let mut args: Vec<String> = ["--events", "-n", "+1"].map(String::from).to_vec();
     if poll {
         args.push("--poll=50ms".into());
+    }
+    if bare {
+        args.push("--no-prefix".into());
     }
     match mode {
         Mode::Named => {
@@ -478,7 +508,7 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
                     shared.changed.notify_all();
                     return;
                 }
-                let l = parse(&raw);
+                let l = if bare { parse_bare(&raw) } else { parse(&raw) };
                 if l.sep == '|' {
                     *seen.count.entry(l.text.clone()).or_default() += 1;
                 }
@@ -539,7 +569,7 @@ fn run_once(seed: u64, mode: Mode, poll: bool) -> Outcome {
     let stderr = errors.join().expect("stderr reader");
     let seen = std::mem::take(&mut *shared.seen.lock().expect("lock"));
 
-    let gap_lost = check(&seen, &expect, &writers, &mut mismatches);
+    let gap_lost = check(&seen, &expect, &writers, bare, &mut mismatches);
     if !mismatches.is_empty() {
         // Everything ptail wrote, for whoever replays the seed.
         let kept = std::env::temp_dir().join(format!("ptail-oracle-{seed}-{mode:?}.out"));
@@ -568,12 +598,19 @@ fn check(
     seen: &Seen,
     expect: &HashMap<String, Expect>,
     writers: &[Writer],
+    bare: bool,
     bad: &mut Vec<String>,
 ) -> u64 {
-    // Whole, known lines only; partial pieces only of gap lines.
+    // Whole, known lines only; partial pieces only of gap lines (without
+    // prefixes a piece is not marked: any other line must be one).
     let mut truncated_events: HashMap<&str, u32> = HashMap::new();
     for l in &seen.lines {
-        match l.sep {
+        let sep = if bare && l.sep == '|' && !expect.contains_key(&l.text) {
+            '~'
+        } else {
+            l.sep
+        };
+        match sep {
             '|' if expect.contains_key(&l.text) => {}
             '!' => {
                 if l.text == "truncated" {
@@ -650,14 +687,16 @@ fn every_line_once_whole_and_in_order_through_every_rotation_scheme() {
         let mode = [Mode::Named, Mode::Dir, Mode::Glob][(i % 3) as usize];
         // Notifications, then (past the default runs) polling too.
         let poll = (i / 3) % 2 == 1;
+        // Every other run without prefixes (whole lines spliced).
+        let bare = i % 2 == 1;
         let run_seed = seed.wrapping_add(i);
-        let out = run_once(run_seed, mode, poll);
+        let out = run_once(run_seed, mode, poll, bare);
         ops += out.ops;
         lines += out.lines;
         gap_lost += out.gap_lost;
         assert!(
             out.mismatches.is_empty(),
-            "PTAIL_ORACLE_SEED={seed} iteration {i} (seed {run_seed}, {mode:?}, poll {poll}): {} mismatches:\n{}",
+            "PTAIL_ORACLE_SEED={seed} iteration {i} (seed {run_seed}, {mode:?}, poll {poll}, no prefix {bare}): {} mismatches:\n{}",
             out.mismatches.len() - 1,
             shorten(&out.mismatches)
         );

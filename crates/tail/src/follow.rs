@@ -35,6 +35,7 @@
 //!   split, so memory stays bounded and the reader never stalls.
 
 use crate::fingerprint::Head;
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::MetadataExt;
@@ -94,6 +95,16 @@ pub enum Out<'a> {
     Event(EventKind),
     /// An error reading the file (reported once per kind of failure).
     Error(io::Error),
+    /// Whole lines to be moved from `file` (at its position) to the
+    /// output by the kernel (see [`Follower::splicing`]). The consumer
+    /// sets `moved`: `None` if it cannot splice from this file (nothing
+    /// moved: the follower reads instead from then on), else how many
+    /// bytes it moved (fewer than `len` only if the file shrank).
+    Splice {
+        file: &'a File,
+        len: u64,
+        moved: &'a Cell<Option<u64>>,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -250,6 +261,8 @@ pub struct Follower {
     seen: bool,
     missing_reported: bool,
     last_error: Option<io::ErrorKind>,
+    /// Whole lines may go out as [`Out::Splice`] ([`Follower::splicing`]).
+    splice: bool,
     pub stats: Stats,
 }
 
@@ -269,8 +282,18 @@ impl Follower {
             seen: false,
             missing_reported: false,
             last_error: None,
+            splice: false,
             stats: Stats::default(),
         }
+    }
+
+    /// Let whole lines of the current file go out as [`Out::Splice`]: the
+    /// kernel moves them from the file to the output pipe, never copied
+    /// through ptail. Only for output that is the lines as they are (no
+    /// prefix, filter, timestamp or state), which the caller decides.
+    pub fn splicing(mut self, on: bool) -> Follower {
+        self.splice = on;
+        self
     }
 
     /// Skip this file if it turns out binary (it was found by a glob or a
@@ -534,15 +557,29 @@ impl Follower {
             }
         }
         if let Some(open) = self.cur.as_mut() {
+            let mut size = None;
             if !check {
                 // A cheap truncation check on every read: the size, and
                 // the first bytes (a file truncated and written past our
                 // offset before we looked is as long as before).
                 if let Ok(m) = open.file.metadata()
                     && m.is_file()
-                    && (m.len() < open.offset || !same_start(open))
                 {
-                    self.truncated(emit);
+                    if m.len() < open.offset || !same_start(open) {
+                        self.truncated(emit);
+                    } else {
+                        size = Some(m.len());
+                    }
+                }
+            }
+            if self.splice
+                && let Some(size) = size
+                && let Some(open) = self.cur.as_mut()
+            {
+                match splice_lines(open, size, self.max_line, &mut self.stats, emit) {
+                    Spliced::Moved { more } => return more,
+                    Spliced::Unsupported => self.splice = false,
+                    Spliced::Read => {}
                 }
             }
             if let Some(open) = self.cur.as_mut() {
@@ -853,6 +890,86 @@ fn flush_partial(open: &mut Open, stats: &mut Stats, emit: &mut dyn FnMut(Out)) 
     open.partial_at = open.offset;
 }
 
+/// What [`splice_lines`] did.
+enum Spliced {
+    /// Whole lines went out; `more`: more may be waiting (the budget ran
+    /// out).
+    Moved { more: bool },
+    /// Nothing: read the file instead (a held partial line, its first
+    /// bytes not fingerprinted yet, no newline near).
+    Read,
+    /// The output cannot take this file's pages: read it from now on.
+    Unsupported,
+}
+
+/// How far back from the end of what is there a newline is looked for
+/// before [`splice_lines`] leaves a file to be read.
+const SPLICE_PROBE: u64 = 64 << 10;
+
+/// Hand the whole lines between the file's position and `size` (the last
+/// newline found by reading back from the end, in small pieces) to the
+/// output as one [`Out::Splice`]: no byte of them is copied through
+/// ptail. A line still being written stays in the file, for the next
+/// read. At most [`READ_BUDGET`] bytes, and never more than `max_line`
+/// at once: no line spliced can be longer than `max_line`, so none needs
+/// splitting.
+fn splice_lines(
+    open: &mut Open,
+    size: u64,
+    max_line: usize,
+    stats: &mut Stats,
+    emit: &mut dyn FnMut(Out),
+) -> Spliced {
+    use std::os::unix::fs::FileExt;
+    if !open.partial.is_empty()
+        || open.skip_line
+        || open.fingerprint.len() < FINGERPRINT
+        || open.offset < FINGERPRINT as u64
+    {
+        return Spliced::Read;
+    }
+    if size <= open.offset {
+        return Spliced::Moved { more: false };
+    }
+    let cap = (READ_BUDGET as u64).min(max_line as u64);
+    let end = size.min(open.offset + cap);
+    // The last newline before `end`, looked for backwards.
+    let mut probe = [0u8; 4096];
+    let mut hi = end;
+    let mut last = None;
+    while last.is_none() && hi > open.offset && end - hi < SPLICE_PROBE {
+        let lo = hi.saturating_sub(probe.len() as u64).max(open.offset);
+        let want = (hi - lo) as usize;
+        match open.file.read_at(&mut probe[..want], lo) {
+            Ok(n) if n == want => {}
+            _ => return Spliced::Read, // shrank, or failed: reading finds out
+        }
+        last = memchr::memrchr(b'\n', &probe[..want]).map(|i| lo + i as u64);
+        hi = lo;
+    }
+    let Some(last) = last else {
+        return Spliced::Read;
+    };
+    let len = last + 1 - open.offset;
+    let moved = Cell::new(None);
+    emit(Out::Splice {
+        file: &open.file,
+        len,
+        moved: &moved,
+    });
+    match moved.get() {
+        None => Spliced::Unsupported,
+        Some(n) => {
+            open.offset += n;
+            open.partial_at = open.offset;
+            stats.bytes += n;
+            Spliced::Moved {
+                more: n == len && end < size,
+            }
+        }
+    }
+}
+
 /// Read up to `budget` bytes (whole chunks) and emit whole lines. Returns
 /// whether the budget ran out before EOF.
 fn read_more(
@@ -1101,8 +1218,108 @@ mod tests {
             )),
             Out::Event(e) => events.push(e),
             Out::Error(e) => panic!("{e}"),
+            Out::Splice { .. } => panic!("not splicing"),
         });
         (lines, events)
+    }
+
+    /// With splicing on, what a follower hands out (spliced ranges, taken
+    /// here from the file's position as the kernel would, and lines it
+    /// read) is every byte of every whole line written, once and in
+    /// order; a spliced range is whole lines, none longer than
+    /// `max_line`; a line still being written waits. Seeded random
+    /// appends in random pieces (`PTAIL_SPLICE_SEED`).
+    #[test]
+    fn spliced_and_read_lines_are_every_whole_line_once() {
+        let mut seed: u64 = std::env::var("PTAIL_SPLICE_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0x0059_11ce);
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut splices = 0;
+        for round in 0..40 {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let p = dir.path().join("a.log");
+            std::fs::write(&p, "").expect("create");
+            let max_line = 16 + next(200);
+            let mut f = Follower::new(p.clone(), true, max_line).splicing(true);
+            assert!(f.open_initial(Some(0), None, 0, &mut |_| {}));
+            let mut w = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&p)
+                .expect("open");
+            let mut written = Vec::new();
+            let mut got = Vec::new();
+            for _ in 0..60 {
+                for _ in 0..next(6) {
+                    let bound = if next(8) == 0 { 3 * max_line } else { 40 };
+                    let len = next(bound);
+                    let mut line: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    line.push(b'\n');
+                    // Written in up to three pieces.
+                    let cut = next(line.len() as u64 + 1) as usize;
+                    let poll_between = next(2) == 0;
+                    w.write_all(&line[..cut]).expect("write");
+                    written.extend_from_slice(&line[..cut]);
+                    if poll_between {
+                        poll_into(&mut f, &mut got, &mut splices, max_line);
+                    }
+                    w.write_all(&line[cut..]).expect("write");
+                    written.extend_from_slice(&line[cut..]);
+                }
+                poll_into(&mut f, &mut got, &mut splices, max_line);
+            }
+            let whole = written
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            assert!(
+                got == written[..whole],
+                "round {round}, max_line {max_line}: {} bytes handed out, {whole} expected",
+                got.len()
+            );
+        }
+        assert!(splices > 0, "nothing was spliced");
+    }
+
+    /// Poll until the follower has nothing more (as the follow loop does).
+    fn poll_into(f: &mut Follower, got: &mut Vec<u8>, splices: &mut u32, max_line: u64) {
+        for _ in 0..100_000 {
+            if !poll_once(f, got, splices, max_line) {
+                return;
+            }
+        }
+        panic!("the follower always has more");
+    }
+
+    fn poll_once(f: &mut Follower, got: &mut Vec<u8>, splices: &mut u32, max_line: u64) -> bool {
+        f.poll(false, &mut |o| match o {
+            Out::Lines { data, .. } => got.extend_from_slice(data),
+            Out::Piece { data, partial, .. } => {
+                assert!(!partial, "a partial line before the end");
+                got.extend_from_slice(data);
+            }
+            Out::Splice { file, len, moved } => {
+                let mut buf = vec![0u8; len as usize];
+                (&*file).read_exact(&mut buf).expect("the spliced range");
+                assert!(buf.ends_with(b"\n"), "a spliced range ends a line");
+                let longest = buf.split(|&b| b == b'\n').map(<[u8]>::len).max();
+                assert!(
+                    longest.unwrap_or(0) as u64 <= max_line,
+                    "a spliced line over max_line"
+                );
+                got.extend_from_slice(&buf);
+                *splices += 1;
+                moved.set(Some(len));
+            }
+            Out::Event(e) => panic!("event {e:?}"),
+            Out::Error(e) => panic!("{e}"),
+        })
     }
 
     #[test]

@@ -104,6 +104,10 @@ pub struct Followed {
     pin_until: bool,
     /// `--stats`: lines are counted (see [`crate::follow::Stats`]).
     count_lines: bool,
+    /// Whole lines are spliced from the files to the output pipe (see
+    /// [`crate::writer`]): the output is the lines as they are, nothing
+    /// counts them and no state records them.
+    splice: bool,
     /// `--state` with record filters: followers pinned at the start of
     /// the record they hold unjudged (by its sequence number), whose
     /// lines are not written yet.
@@ -151,15 +155,15 @@ impl Followed {
     ) -> Followed {
         let list_errors = vec![None; inputs.len()];
         let (include, any_exclude) = format.filters();
+        let stamping =
+            config.merge || config.since.is_some() || format.wants_time() || config.records;
+        let splice = writer.can_splice() && format.raw() && !stamping && !config.stats;
         Followed {
             sources: Vec::new(),
             followers: Vec::new(),
             by_path: HashMap::new(),
             inputs,
-            stamping: config.merge
-                || config.since.is_some()
-                || format.wants_time()
-                || config.records,
+            stamping,
             format,
             writer,
             by_name: config.by_name,
@@ -193,6 +197,7 @@ impl Followed {
             prior: None,
             pin_until: false,
             count_lines: config.stats,
+            splice,
             record_pins: HashMap::new(),
             unsent_at: HashMap::new(),
         }
@@ -201,6 +206,9 @@ impl Followed {
     /// `--state`: record what is written with `tracker`, and start from
     /// `prior`, the state found (see [`crate::state`]).
     pub fn set_state(&mut self, config: &Config, tracker: Tracker, prior: Loaded) {
+        // Before any follower exists (`start`): the state counts what the
+        // writer writes, and spliced lines bypass it.
+        self.splice = false;
         self.pin_until = config.until.is_some() && !config.merge;
         self.state = Some(tracker);
         self.prior = Some(prior);
@@ -446,7 +454,8 @@ impl Followed {
         let i = self.followers.len();
         let shown = self.inputs[input].shown(&path);
         self.sources.push(Source::new(shown, input, i));
-        let mut follower = Follower::new(Arc::clone(&path), self.by_name, self.max_line);
+        let mut follower =
+            Follower::new(Arc::clone(&path), self.by_name, self.max_line).splicing(self.splice);
         follower.stats.count_lines = self.count_lines;
         self.followers
             .push(if self.inputs[input].kind == InputKind::File {
@@ -750,6 +759,7 @@ impl Followed {
             reorder,
             records,
             references,
+            writer,
             ..
         } = self;
         let stamping = self.stamping;
@@ -817,11 +827,16 @@ impl Followed {
             };
         self.clock += 1;
         self.active[s] = self.clock;
+        let mut spliced = false;
         let more = step(&mut followers[s], &mut |o| {
             if matched {
                 return;
             }
             match o {
+                Out::Splice { file, len, moved } => {
+                    moved.set(writer.splice(&mut rec, file, len));
+                    spliced = true;
+                }
                 Out::Lines { data, offset } if raw => {
                     let _ = offset;
                     rec.extend_from_slice(data);
@@ -900,7 +915,7 @@ impl Followed {
             self.draining.remove(&s);
         }
         self.emit_side(s, &events, &errors);
-        let wrote = rec.len() > before;
+        let wrote = spliced || rec.len() > before;
         self.pending = rec;
         if wrote {
             self.followers[s].note_lag(woke.elapsed());

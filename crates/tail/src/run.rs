@@ -69,7 +69,11 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
     // With --state the writer counts what it writes: the state commits
     // only lines that were written.
     let (out, written) = state::Counted::new(out);
-    let writer = Writer::new(Box::new(out));
+    let writer = if config.output.is_none() {
+        Writer::stdout(Box::new(out))
+    } else {
+        Writer::new(Box::new(out))
+    };
 
     let inputs = std::mem::take(&mut config.inputs);
     let mut tail = Followed::new(&config, inputs, format, writer, exclude);

@@ -30,6 +30,17 @@
 //!   pipes, the kernel refuses (ignored) and makes that user's new pipes
 //!   small. A reader that exits without reading (`| head`) can leave up
 //!   to 1 MiB it never saw; `--state` counts it as written (README).
+//! * **Whole lines are spliced** when standard output is a pipe and the
+//!   lines go out as they are (no prefix, filter, timestamp, `--state` or
+//!   `--stats`): `splice(2)` moves them from the file's pages to the pipe,
+//!   so they are never copied into ptail and out again ([`Writer::splice`],
+//!   `follow::splice_lines`). What is pending is written first, so the
+//!   order is kept. The pipe holds references to the file's pages until
+//!   the reader takes them: a file overwritten in place (not appended to,
+//!   not truncated: no logger does this) within that time shows the new
+//!   bytes. `PTAIL_NO_SPLICE=1` turns splicing off (the lines are read
+//!   and written, as for every other output); a file the kernel cannot
+//!   splice from is read.
 
 use std::io::{self, Write};
 use std::os::fd::AsFd;
@@ -49,11 +60,78 @@ pub enum Ending {
 pub struct Writer {
     out: Box<dyn Write + Send>,
     ended: Option<Ending>,
+    /// `out` is standard output, and a pipe: [`Writer::splice`] works.
+    splice: bool,
 }
 
 impl Writer {
     pub fn new(out: Box<dyn Write + Send>) -> Writer {
-        Writer { out, ended: None }
+        Writer {
+            out,
+            ended: None,
+            splice: false,
+        }
+    }
+
+    /// A writer to standard output (written through `out`) that may also
+    /// splice into it, when it is a pipe and `PTAIL_NO_SPLICE` is not set.
+    pub fn stdout(out: Box<dyn Write + Send>) -> Writer {
+        let splice = stdout_is_pipe() && std::env::var_os("PTAIL_NO_SPLICE").is_none();
+        Writer {
+            out,
+            ended: None,
+            splice,
+        }
+    }
+
+    /// Whether [`Writer::splice`] can be used.
+    pub fn can_splice(&self) -> bool {
+        self.splice
+    }
+
+    /// Write `batch` (emptied), then move `len` bytes of `file`, from its
+    /// position on, into the output pipe. Returns how many bytes were
+    /// moved (fewer only if the file shrank meanwhile: a line cut that
+    /// way is ended with a newline, as the reading path ends a partial
+    /// line), or `None` if nothing could be (the kernel cannot splice
+    /// from this file: read it instead). Once the writer is closed,
+    /// everything counts as moved, as batches are dropped.
+    pub fn splice(&mut self, batch: &mut Vec<u8>, file: &std::fs::File, len: u64) -> Option<u64> {
+        use rustix::io::Errno;
+        self.write(batch);
+        if self.ended.is_some() {
+            return Some(len);
+        }
+        let stdout = io::stdout();
+        let mut done = 0u64;
+        while done < len {
+            let want = usize::try_from(len - done).unwrap_or(usize::MAX);
+            match rustix::pipe::splice(
+                file,
+                None,
+                stdout.as_fd(),
+                None,
+                want,
+                rustix::pipe::SpliceFlags::empty(),
+            ) {
+                Ok(0) => break, // the file shrank
+                Ok(n) => done += n as u64,
+                Err(Errno::INTR) => {}
+                Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) if done == 0 => return None,
+                Err(e) => {
+                    self.ended = Some(if e == Errno::PIPE {
+                        Ending::BrokenPipe
+                    } else {
+                        Ending::Failed(e.into())
+                    });
+                    return Some(len);
+                }
+            }
+        }
+        if done > 0 && done < len {
+            self.write(&mut b"\n".to_vec());
+        }
+        Some(done)
     }
 
     /// Write `batch` whole and empty it (its buffer is kept for the next).
@@ -93,14 +171,19 @@ impl Writer {
 /// The size `widen_pipe` asks for.
 const PIPE_SIZE: usize = 1 << 20;
 
+fn stdout_is_pipe() -> bool {
+    rustix::fs::fstat(io::stdout()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    })
+}
+
 /// Widen standard output to [`PIPE_SIZE`] when it is a pipe narrower than
 /// that (see the module comment).
 pub fn widen_pipe() {
     let stdout = io::stdout();
-    let is_pipe = rustix::fs::fstat(&stdout).is_ok_and(|st| {
-        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
-    });
-    if is_pipe && rustix::pipe::fcntl_getpipe_size(&stdout).is_ok_and(|size| size < PIPE_SIZE) {
+    if stdout_is_pipe()
+        && rustix::pipe::fcntl_getpipe_size(&stdout).is_ok_and(|size| size < PIPE_SIZE)
+    {
         let _ = rustix::pipe::fcntl_setpipe_size(&stdout, PIPE_SIZE);
     }
 }

@@ -331,15 +331,16 @@ mod linux {
                         }
                         continue;
                     }
-                    let Some(dir) = m.by_wd.get(&ev.wd).cloned() else {
+                    // Joined under the lock: one allocation per event, not
+                    // a copy of the directory and then the join.
+                    let Some(path) = m.by_wd.get(&ev.wd).map(|dir| match ev.name {
+                        Some(name) => dir.join(name),
+                        None => dir.clone(),
+                    }) else {
                         continue;
                     };
                     drop(m);
                     let dir_flag = ev.mask.contains(EventMask::ISDIR);
-                    let path = match ev.name {
-                        Some(name) => dir.join(name),
-                        None => dir,
-                    };
                     let change = if ev.mask.contains(EventMask::CREATE) {
                         Change::Created {
                             path,
