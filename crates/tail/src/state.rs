@@ -6,7 +6,8 @@
 //! still being drained): its identity (device, inode), a fingerprint of
 //! its start, the offset just past the last whole line ptail *wrote*
 //! (not read), the name it was followed under, and when it was last seen.
-//! With `-o FILE`, the output's identity and its length at that moment.
+//! With `-o FILE`, the output's identity, its length at that moment, a
+//! fingerprint of its bytes before that length and when it was created.
 //!
 //! * **The fingerprint** is a hash of the file's first bytes (up to 64)
 //!   together with how many there were. A file shorter than 64 bytes when
@@ -40,20 +41,29 @@
 //!   every file of its logger begins with the same header, but does not
 //!   end its last line there. It is then read from its start, and of the
 //!   copies beside it, the one with those bytes is drained.
-//! * **The format** is text, versioned (`ptail-state 2`; version 1, the
-//!   same without the bytes before the offsets, is still read), one file per
-//!   line, paths in hex, and a last line with the count of entries and a
-//!   hash of everything before it: a truncated or corrupt state is
-//!   detected, said once, and ptail starts from the end of each file
-//!   (never a crash, never a replay of whole files).
+//! * **The output's last bytes** (up to 64 before the recorded length)
+//!   are fingerprinted at each save, with the output's creation time
+//!   (where the filesystem keeps one): the output is cut back only if it
+//!   is still the file ptail wrote, with those bytes there. An output
+//!   deleted while ptail was down and created again at its name (often on
+//!   the same inode), or rewritten by another program, is left whole,
+//!   appended to, said once.
+//! * **The format** is text, versioned (`ptail-state 3`; version 2, the
+//!   same without the output's last bytes and creation time, and version
+//!   1, also without the bytes before the offsets, are still read), one
+//!   file per line, paths in hex, and a last line with the count of
+//!   entries and a hash of everything before it: a truncated or corrupt
+//!   state is detected, said once, and ptail starts from the end of each
+//!   file (never a crash, never a replay of whole files).
 //!
 //! # What it guarantees
 //!
 //! With `-o FILE`: every line exactly once across any stop, SIGKILL
 //! included. At start, the output is cut back to the length the state
 //! recorded (what was written after the last state is written again) —
-//! the one case where `-o` truncates, and only the same file (same device
-//! and inode) the state names. With standard output: exactly once across
+//! the one case where `-o` truncates, and only the same file the state
+//! names (same device and inode, same creation time where known, the
+//! same bytes before that length). With standard output: exactly once across
 //! SIGINT, SIGTERM, `--until`, `--timeout`, `--pid` and a closed pipe;
 //! after SIGKILL at least once, repeating at most what was written after
 //! the last state (about 100 ms of lines).
@@ -71,9 +81,9 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::fingerprint::{FNV_START, fingerprint, fnv, same_start};
 use crate::follow::{Follower, Id, Mark};
 
-/// The format written; a state of another version is not read (version
-/// 1, the same without the bytes before each offset, is).
-pub const VERSION: u32 = 2;
+/// The format written; a state of another version is not read (versions
+/// 1 and 2, older forms of this one, are).
+pub const VERSION: u32 = 3;
 const MAGIC: &str = "ptail-state";
 /// The state is written at most this often while lines flow.
 pub const EVERY: Duration = Duration::from_millis(100);
@@ -116,6 +126,41 @@ pub struct Entry {
 pub struct OutputMark {
     pub id: Id,
     pub len: u64,
+    /// The fingerprint of its bytes before `len` (at most 64; none,
+    /// `fingerprint(&[])`, when not known: a state of version 2 or
+    /// older, an output that could not be read).
+    pub tail: (u32, u64),
+    /// When it was created, in nanoseconds since the epoch (0: not
+    /// known).
+    pub born: u64,
+}
+
+impl OutputMark {
+    /// Whether `file` (at least `len` long, created `born`) is the output
+    /// this mark describes, with the bytes ptail wrote before `len`;
+    /// if not, why. What is not known (an older state, a filesystem
+    /// without creation times) is not held against it.
+    pub fn same_output(&self, file: &File, born: u64) -> Result<(), String> {
+        if self.born != 0 && born != 0 && self.born != born {
+            return Err("created anew since the state was saved (not the file it records)".into());
+        }
+        if self.tail.0 != 0 && tail_of(file, self.len) != Some(self.tail) {
+            return Err(format!(
+                "its bytes before byte {} are not what ptail wrote there (rewritten since the state was saved?)",
+                self.len
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// When the file of `meta` was created, in nanoseconds since the epoch
+/// (0 where the filesystem does not say).
+pub fn birth(meta: &std::fs::Metadata) -> u64 {
+    meta.created()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -196,7 +241,11 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
     let mut s = format!("{MAGIC} {VERSION}\nsaved {}\n", saved.saved_ms);
     match saved.output {
         Some(o) => {
-            let _ = writeln!(s, "output {} {} {}", o.id.0, o.id.1, o.len);
+            let _ = writeln!(
+                s,
+                "output {} {} {} {} {:016x} {}",
+                o.id.0, o.id.1, o.len, o.tail.0, o.tail.1, o.born
+            );
         }
         None => s.push_str("output -\n"),
     }
@@ -234,7 +283,9 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
         .and_then(|v| v.strip_suffix('\n'))
         .ok_or("is not a ptail state")?;
     let v1 = version == "1";
-    if version != VERSION.to_string() && !v1 {
+    // Versions 1 and 2: the output without its last bytes and birth.
+    let old = v1 || version == "2";
+    if version != VERSION.to_string() && !old {
         return Err(format!(
             "is a state of another version ({version}; this ptail reads {VERSION})"
         ));
@@ -255,11 +306,29 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                 saved.saved_ms = num(1).ok_or_else(|| bad("saved line"))?;
             }
             Some("output") if f.get(1) == Some(&"-") && f.len() == 2 => {}
-            Some("output") if f.len() == 4 => {
+            Some("output") if f.len() == if old { 4 } else { 7 } => {
                 let (Some(d), Some(i), Some(len)) = (num(1), num(2), num(3)) else {
                     return Err(bad("output line"));
                 };
-                saved.output = Some(OutputMark { id: (d, i), len });
+                let (tail, born) = if old {
+                    (fingerprint(&[]), 0)
+                } else {
+                    let (Some(n), Ok(h), Some(born)) =
+                        (num(4), u64::from_str_radix(f[5], 16), num(6))
+                    else {
+                        return Err(bad("output line"));
+                    };
+                    if n > TAIL || n > len {
+                        return Err(bad("fingerprint length"));
+                    }
+                    ((n as u32, h), born)
+                };
+                saved.output = Some(OutputMark {
+                    id: (d, i),
+                    len,
+                    tail,
+                    born,
+                });
             }
             Some("file") if f.len() == 8 + if v1 { 0 } else { 2 } => {
                 let (Some(d), Some(i), Some(offset), Some(fplen), Some(seen)) =
@@ -359,10 +428,26 @@ impl<W: Write> Write for Counted<W> {
 /// The `-o` file, for the state: synced before each state, its length
 /// recorded.
 pub struct OutputFile {
+    /// Open for appending, and for reading where it could be (its last
+    /// bytes are fingerprinted at each save).
     pub file: File,
     pub id: Id,
     /// Its length when the run started (after cutting it back).
     pub base: u64,
+    /// When it was created ([`birth`]).
+    pub born: u64,
+}
+
+impl OutputFile {
+    /// The state's record of the output, `len` bytes long.
+    fn mark(&self, len: u64) -> OutputMark {
+        OutputMark {
+            id: self.id,
+            len,
+            tail: tail_of(&self.file, len).unwrap_or_else(|| fingerprint(&[])),
+            born: self.born,
+        }
+    }
 }
 
 /// Where the followers stood when one batch was sent.
@@ -488,10 +573,7 @@ impl Tracker {
     pub fn save_initial(&mut self, warn: &dyn Fn(String)) {
         let saved = Saved {
             saved_ms: 0,
-            output: self.output.as_ref().map(|o| OutputMark {
-                id: o.id,
-                len: o.base,
-            }),
+            output: self.output.as_ref().map(|o| o.mark(o.base)),
             entries: Vec::new(),
             siblings: Vec::new(),
         };
@@ -724,10 +806,7 @@ impl Tracker {
             saved_ms: SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
-            output: self.output.as_ref().map(|o| OutputMark {
-                id: o.id,
-                len: o.base + written,
-            }),
+            output: self.output.as_ref().map(|o| o.mark(o.base + written)),
             entries,
             siblings: rotated_ids(followers.iter().map(|f| f.path.as_path()))
                 .into_iter()
@@ -1189,6 +1268,8 @@ mod tests {
             output: Some(OutputMark {
                 id: (2049, 77),
                 len: 12345,
+                tail: fingerprint(b"the last line\n"),
+                born: 1_700_000_000_123_456_789,
             }),
             entries: vec![Entry {
                 id: (2049, 12),
@@ -1219,7 +1300,7 @@ mod tests {
         }
         let other = String::from_utf8(bytes)
             .expect("text")
-            .replace("ptail-state 2", "ptail-state 9");
+            .replace("ptail-state 3", "ptail-state 9");
         assert!(
             parse(other.as_bytes())
                 .expect_err("version")
@@ -1242,6 +1323,37 @@ mod tests {
         let v2 = "ptail-state 1\nsaved 5\noutput -\nfile 1 2 3 3 0000000000000007 4 61 0 0\n";
         let sum = fnv(FNV_START, v2.as_bytes());
         assert!(parse(format!("{v2}end 1 {sum:016x}\n").as_bytes()).is_err());
+    }
+
+    /// A state of the second version (the output without its last bytes
+    /// and creation time) is still read: its output is then told by
+    /// device and inode alone, as that version did.
+    #[test]
+    fn a_state_of_version_2_is_read_without_the_output_fingerprint() {
+        let state = |version: u32, output: &str| {
+            let text = format!(
+                "ptail-state {version}\nsaved 5\noutput {output}\nfile 1 2 3 3 0000000000000007 4 61 0 0\n"
+            );
+            let sum = fnv(FNV_START, text.as_bytes());
+            parse(format!("{text}end 1 {sum:016x}\n").as_bytes())
+        };
+        let s = state(2, "8 9 10").expect("version 2");
+        assert_eq!(
+            s.output,
+            Some(OutputMark {
+                id: (8, 9),
+                len: 10,
+                tail: fingerprint(&[]),
+                born: 0
+            })
+        );
+        assert_eq!(s.entries[0].offset, 3);
+        // Each version's output line in the other is damage.
+        assert!(state(3, "8 9 10").is_err());
+        assert!(state(2, "8 9 10 0 0 0").is_err());
+        // The fingerprint cannot cover more than the recorded length.
+        assert!(state(3, "8 9 10 11 0 0").is_err());
+        assert!(state(3, "8 9 10 10 0 0").is_ok());
     }
 
     #[test]
@@ -1321,6 +1433,7 @@ mod tests {
         let words: &[&[u8]] = &[
             b"ptail-state 1\n",
             b"ptail-state 2\n",
+            b"ptail-state 3\n",
             b"saved ",
             b"output ",
             b"file ",
