@@ -313,3 +313,31 @@ fn an_output_shorter_than_the_state_says_is_said_once_and_appended_to() {
     assert_eq!(warnings.len(), 1, "{err}");
     assert!(warnings[0].contains("shorter"), "{err}");
 }
+
+/// While ptail was down, an input was deleted (its logger still writing
+/// to it), a new file was written at its name and rotated (`a.log.1`),
+/// and a third file at the name got the deleted file's inode (freed when
+/// the logger let go: ext4 and tmpfs reuse it at once). The third was
+/// taken for the deleted file, truncated, so the files rotated in between
+/// were never looked for: `a.log.1`'s lines lost.
+#[test]
+fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_between() {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "a1\n");
+    let args = ["--state", "S", "--no-follow", "--no-prefix", "a.log"];
+    assert_eq!(dir.stdout(&args, 0), "a1\n");
+    let old = inode(&log);
+    let held = std::fs::File::open(&log).expect("the logger's descriptor");
+    std::fs::remove_file(&log).expect("delete");
+    std::fs::write(&log, "b1\n").expect("create");
+    drop(held);
+    std::fs::rename(&log, dir.path().join("a.log.1")).expect("rotate");
+    // The precondition: the new file has the deleted one's inode
+    // (another test creating files may take it first: tried again).
+    util::wait_until(WAIT, "the filesystem to give the inode back", || {
+        let _ = std::fs::remove_file(&log);
+        std::fs::write(&log, "c1\n").expect("create");
+        inode(&log) == old
+    });
+    assert_eq!(dir.stdout(&args, 0), "b1\nc1\n");
+}

@@ -48,9 +48,15 @@
 //!   deleted while ptail was down and created again at its name (often on
 //!   the same inode), or rewritten by another program, is left whole,
 //!   appended to, said once.
+//! * **When a file was created** (where the filesystem keeps it) is
+//!   recorded with the bytes before its offset: a file at a followed name
+//!   on the inode of one the state knew, created at another time, is not
+//!   that file (deleted while ptail was down, its inode reused at once by
+//!   ext4 or tmpfs). It is read whole, and the files rotated beside it in
+//!   between are looked for, as after a rename.
 //! * **The format** is text, versioned (`ptail-state 3`; version 2, the
-//!   same without the output's last bytes and creation time, and version
-//!   1, also without the bytes before the offsets, are still read), one
+//!   same without the output's last bytes and the creation times, and
+//!   version 1, also without the bytes before the offsets, are still read), one
 //!   file per line, paths in hex, and a last line with the count of
 //!   entries and a hash of everything before it: a truncated or corrupt
 //!   state is detected, said once, and ptail starts from the end of each
@@ -119,6 +125,10 @@ pub struct Entry {
     pub seen: u64,
     /// The name it was followed under.
     pub path: PathBuf,
+    /// When the file was created, in nanoseconds since the epoch (0: not
+    /// known), read with [`Entry::tail`]: a file at the name on this
+    /// inode created at another time is another file (the inode reused).
+    pub born: u64,
 }
 
 /// The `-o` file as the state saw it.
@@ -252,7 +262,7 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
     for e in &saved.entries {
         let _ = writeln!(
             s,
-            "file {} {} {} {} {:016x} {} {} {} {:016x}",
+            "file {} {} {} {} {:016x} {} {} {} {:016x} {}",
             e.id.0,
             e.id.1,
             e.offset,
@@ -261,7 +271,8 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
             e.seen,
             hex(e.path.as_os_str().as_bytes()),
             e.tail.0,
-            e.tail.1
+            e.tail.1,
+            e.born
         );
     }
     for (id, fp) in &saved.siblings {
@@ -283,7 +294,8 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
         .and_then(|v| v.strip_suffix('\n'))
         .ok_or("is not a ptail state")?;
     let v1 = version == "1";
-    // Versions 1 and 2: the output without its last bytes and birth.
+    // Versions 1 and 2: the output without its last bytes and birth,
+    // files without their birth.
     let old = v1 || version == "2";
     if version != VERSION.to_string() && !old {
         return Err(format!(
@@ -330,7 +342,16 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     born,
                 });
             }
-            Some("file") if f.len() == 8 + if v1 { 0 } else { 2 } => {
+            Some("file")
+                if f.len()
+                    == if v1 {
+                        8
+                    } else if old {
+                        10
+                    } else {
+                        11
+                    } =>
+            {
                 let (Some(d), Some(i), Some(offset), Some(fplen), Some(seen)) =
                     (num(1), num(2), num(3), num(4), num(6))
                 else {
@@ -352,6 +373,11 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     }
                     (n as u32, h)
                 };
+                let born = if old {
+                    0
+                } else {
+                    num(10).ok_or_else(|| bad("file line"))?
+                };
                 saved.entries.push(Entry {
                     id: (d, i),
                     fp: (fplen as u32, hash),
@@ -359,6 +385,7 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     tail,
                     seen,
                     path: PathBuf::from(std::ffi::OsStr::from_bytes(&path)),
+                    born,
                 });
             }
             Some("sibling") if f.len() == 5 => {
@@ -494,6 +521,11 @@ pub struct Tracker {
     /// and read again to the same offset has other bytes before it), and
     /// that fingerprint ([`Entry::tail`]).
     tails: HashMap<Id, (u64, u64, (u32, u64))>,
+    /// Per file seen at its followed name: its fingerprint then, and
+    /// when it was created ([`Entry::born`]). A property of the file, not
+    /// of an offset: kept while the file's fingerprint stays the same (a
+    /// reused inode is another file, starting otherwise).
+    born: HashMap<Id, ((u32, u64), u64)>,
 }
 
 impl Tracker {
@@ -523,6 +555,7 @@ impl Tracker {
             failed: None,
             scratch: Vec::new(),
             tails: HashMap::new(),
+            born: HashMap::new(),
         }
     }
 
@@ -551,18 +584,21 @@ impl Tracker {
             let Ok(file) = crate::follow::open_for_reading(&f.path) else {
                 continue;
             };
-            if file
-                .metadata()
-                .is_ok_and(|meta| meta.is_file() && crate::follow::identity(&meta) == m.id)
-                && let Some(t) = tail_of(&file, m.offset)
+            if let Ok(meta) = file.metadata()
+                && meta.is_file()
+                && crate::follow::identity(&meta) == m.id
             {
-                self.tails.insert(m.id, (m.offset, cut, t));
+                self.born.insert(m.id, (m.fp, birth(&meta)));
+                if let Some(t) = tail_of(&file, m.offset) {
+                    self.tails.insert(m.id, (m.offset, cut, t));
+                }
             }
         }
-        if self.tails.len() > 2 * self.committed.len() + 64 {
+        if self.tails.len().max(self.born.len()) > 2 * self.committed.len() + 64 {
             let live: std::collections::HashSet<Id> =
                 self.committed.iter().flatten().map(|m| m.id).collect();
             self.tails.retain(|id, _| live.contains(id));
+            self.born.retain(|id, _| live.contains(id));
         }
     }
 
@@ -777,6 +813,10 @@ impl Tracker {
                     Some(&(at, cut, t)) if at == m.offset && cut == f.stats.truncations => t,
                     _ => fingerprint(&[]),
                 };
+                let born = match self.born.get(&m.id) {
+                    Some(&(fp, born)) if fp == m.fp => born,
+                    _ => 0,
+                };
                 entries.push(Entry {
                     id: m.id,
                     fp: m.fp,
@@ -784,6 +824,7 @@ impl Tracker {
                     tail,
                     seen: now,
                     path: f.path.clone(),
+                    born,
                 });
             }
         }
@@ -944,11 +985,11 @@ fn same_tail_at(q: &Path, e: &Entry) -> bool {
 /// What is at `path` now: its identity, length, first bytes and when it
 /// was last written (milliseconds since the epoch).
 fn look(path: &Path) -> Option<(Id, u64, Vec<u8>, u64)> {
-    look_open(path).map(|(_, id, len, head, mtime)| (id, len, head, mtime))
+    look_open(path).map(|(_, id, len, head, mtime, _)| (id, len, head, mtime))
 }
 
-/// [`look`], with the file open.
-fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64)> {
+/// [`look`], with the file open, and when it was created ([`birth`]).
+fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64, u64)> {
     let file = crate::follow::open_for_reading(path).ok()?;
     let m = file.metadata().ok()?;
     if !m.is_file() {
@@ -960,7 +1001,14 @@ fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64)> {
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_millis() as u64);
     let head = crate::follow::read_fingerprint(&file);
-    Some((file, crate::follow::identity(&m), m.len(), head, mtime))
+    Some((
+        file,
+        crate::follow::identity(&m),
+        m.len(),
+        head,
+        mtime,
+        birth(&m),
+    ))
 }
 
 /// Whether a file starting with `head` looks compressed or binary (a
@@ -1071,11 +1119,18 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     let mut named: HashMap<&[u8], usize> = HashMap::new();
     for (s, &(p, found)) in paths.iter().enumerate() {
         named.insert(p.as_os_str().as_bytes(), s);
-        let Some((file, id, len, head, mtime)) = look_open(p) else {
+        let Some((file, id, len, head, mtime, born)) = look_open(p) else {
             continue;
         };
-        now_at[s] = Some(id);
-        let Some(e) = by_id.remove(&id) else {
+        // On the inode of a file the state knew, created at another time:
+        // that file was deleted and its inode reused. The name no longer
+        // holds it (so the files rotated in between are looked for), and
+        // its entry is left for pass 2 (not found: said).
+        let reused = by_id
+            .get(&id)
+            .is_some_and(|e| e.born != 0 && born != 0 && e.born != born);
+        now_at[s] = (!reused).then_some(id);
+        let Some(e) = (!reused).then(|| by_id.remove(&id)).flatten() else {
             let _ = mtime;
             if found && saved.saved_ms > 0 && !known(&id, &head) {
                 plans[s].start = PlanStart::New;
@@ -1127,7 +1182,15 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         {
             // Copied then truncated: the copy is the old file.
             copy = Some(*id);
-            found.push((*mtime, q.clone(), Entry { id: *id, ..e }));
+            found.push((
+                *mtime,
+                q.clone(),
+                Entry {
+                    id: *id,
+                    born: 0,
+                    ..e
+                },
+            ));
         }
         for e in olds {
             match siblings
@@ -1162,6 +1225,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
                         tail: fingerprint(&[]),
                         seen: 0,
                         path: p.to_path_buf(),
+                        born: 0,
                     },
                 )
             })
@@ -1278,6 +1342,7 @@ mod tests {
                 tail: fingerprint(b"first line\n"),
                 seen: 1_700_000_000,
                 path: PathBuf::from("/var/log/a b\n.log"),
+                born: 1_699_999_999_000_000_001,
             }],
             siblings: vec![((2049, 13), fingerprint(b"x"))],
         }
@@ -1326,13 +1391,14 @@ mod tests {
     }
 
     /// A state of the second version (the output without its last bytes
-    /// and creation time) is still read: its output is then told by
-    /// device and inode alone, as that version did.
+    /// and creation time, files without their creation time) is still
+    /// read: its files and output are then told as that version did.
     #[test]
     fn a_state_of_version_2_is_read_without_the_output_fingerprint() {
         let state = |version: u32, output: &str| {
+            let born = if version < 3 { "" } else { " 9" };
             let text = format!(
-                "ptail-state {version}\nsaved 5\noutput {output}\nfile 1 2 3 3 0000000000000007 4 61 0 0\n"
+                "ptail-state {version}\nsaved 5\noutput {output}\nfile 1 2 3 3 0000000000000007 4 61 0 0{born}\n"
             );
             let sum = fnv(FNV_START, text.as_bytes());
             parse(format!("{text}end 1 {sum:016x}\n").as_bytes())
@@ -1347,7 +1413,8 @@ mod tests {
                 born: 0
             })
         );
-        assert_eq!(s.entries[0].offset, 3);
+        assert_eq!((s.entries[0].offset, s.entries[0].born), (3, 0));
+        assert_eq!(state(3, "8 9 10 0 0 0").expect("v3").entries[0].born, 9);
         // Each version's output line in the other is damage.
         assert!(state(3, "8 9 10").is_err());
         assert!(state(2, "8 9 10 0 0 0").is_err());
@@ -1383,6 +1450,7 @@ mod tests {
             tail: fingerprint(b""),
             seen,
             path: PathBuf::from("/x"),
+            born: 0,
         };
         t.carry(vec![e(now - 10, 1), e(now - 7200, 2)]);
         let ids: Vec<u64> = t.snapshot(&[], 0).entries.iter().map(|e| e.id.1).collect();
@@ -1428,6 +1496,7 @@ mod tests {
             tail: fingerprint(&[0; 64]),
             seen: 0,
             path: PathBuf::from(std::ffi::OsStr::from_bytes(b"\xff\n /")),
+            born: u64::MAX,
         });
         let base = serialize(&good);
         let words: &[&[u8]] = &[
