@@ -219,3 +219,125 @@ fn of_two_copies_with_the_same_header_the_one_copied_after_the_state_is_drained(
         format!("new 9\n{header}")
     );
 }
+
+/// `-o OUT` with `--state`, run to its end: the arguments, and OUT.
+const CUT_ARGS: [&str; 7] = [
+    "--state",
+    "S",
+    "-o",
+    "OUT",
+    "--no-follow",
+    "--no-prefix",
+    "a.log",
+];
+
+fn inode(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).expect("metadata").ino()
+}
+
+/// ptail's warnings that name the output file.
+fn output_warnings(err: &str) -> Vec<&str> {
+    err.lines()
+        .filter(|l| l.starts_with("ptail: OUT: "))
+        .collect()
+}
+
+/// The output was cut back to the length the state recorded whenever the
+/// file at its name had the recorded device and inode. An output deleted
+/// while ptail was down and a new file written at its name, which the
+/// filesystem put on the freed inode (ext4 and tmpfs reuse it at once),
+/// was cut: the new file lost everything past ptail's old length.
+#[test]
+fn an_output_replaced_on_a_recycled_inode_is_not_cut_back() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "1\n2\n");
+    dir.stdout(&CUT_ARGS, 0);
+    let out = dir.path().join("OUT");
+    let old = inode(&out);
+    let theirs = "someone else's file, longer than what ptail wrote\n";
+    // The precondition: the new file has the old inode (another test
+    // creating files meanwhile may take it first: tried again until it
+    // frees it, bounded).
+    util::wait_until(WAIT, "the filesystem to give the inode back", || {
+        std::fs::remove_file(&out).expect("delete");
+        std::fs::write(&out, theirs).expect("create");
+        inode(&out) == old
+    });
+    util::append(&dir.path().join("a.log"), "3\n");
+    let err = dir.stderr(&CUT_ARGS, 0);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("OUT"),
+        format!("{theirs}3\n")
+    );
+    assert_eq!(output_warnings(&err).len(), 1, "{err}");
+}
+
+/// The same file, rewritten while ptail was down (same device, inode and
+/// creation time) with other bytes, longer than the recorded length: it
+/// was cut back, losing what the other writer wrote.
+#[test]
+fn an_output_rewritten_by_someone_else_is_not_cut_back() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "1\n2\n");
+    dir.stdout(&CUT_ARGS, 0);
+    let out = dir.path().join("OUT");
+    let old = inode(&out);
+    let theirs = "rewritten in place, longer than what ptail wrote\n";
+    std::fs::write(&out, theirs).expect("rewrite");
+    assert_eq!(inode(&out), old, "rewritten in place");
+    util::append(&dir.path().join("a.log"), "3\n");
+    let err = dir.stderr(&CUT_ARGS, 0);
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("OUT"),
+        format!("{theirs}3\n")
+    );
+    let warnings = output_warnings(&err);
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("not cut back"), "{err}");
+}
+
+/// An output shorter than the state says (truncated by someone else)
+/// keeps its warning, and is appended to, not cut.
+#[test]
+fn an_output_shorter_than_the_state_says_is_said_once_and_appended_to() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "1\n2\n");
+    dir.stdout(&CUT_ARGS, 0);
+    let out = dir.path().join("OUT");
+    std::fs::write(&out, "1\n").expect("truncate");
+    util::append(&dir.path().join("a.log"), "3\n");
+    let err = dir.stderr(&CUT_ARGS, 0);
+    assert_eq!(std::fs::read_to_string(&out).expect("OUT"), "1\n3\n");
+    let warnings = output_warnings(&err);
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].contains("shorter"), "{err}");
+}
+
+/// While ptail was down, an input was deleted (its logger still writing
+/// to it), a new file was written at its name and rotated (`a.log.1`),
+/// and a third file at the name got the deleted file's inode (freed when
+/// the logger let go: ext4 and tmpfs reuse it at once). The third was
+/// taken for the deleted file, truncated, so the files rotated in between
+/// were never looked for: `a.log.1`'s lines lost.
+#[test]
+fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_between() {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "a1\n");
+    let args = ["--state", "S", "--no-follow", "--no-prefix", "a.log"];
+    assert_eq!(dir.stdout(&args, 0), "a1\n");
+    let old = inode(&log);
+    let held = std::fs::File::open(&log).expect("the logger's descriptor");
+    std::fs::remove_file(&log).expect("delete");
+    std::fs::write(&log, "b1\n").expect("create");
+    drop(held);
+    std::fs::rename(&log, dir.path().join("a.log.1")).expect("rotate");
+    // The precondition: the new file has the deleted one's inode
+    // (another test creating files may take it first: tried again).
+    util::wait_until(WAIT, "the filesystem to give the inode back", || {
+        let _ = std::fs::remove_file(&log);
+        std::fs::write(&log, "c1\n").expect("create");
+        inode(&log) == old
+    });
+    assert_eq!(dir.stdout(&args, 0), "b1\nc1\n");
+}

@@ -36,11 +36,23 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
     let (out, tty): (Box<dyn Write + Send>, bool) = match &config.output {
         Some(p) => {
             let existed = p.exists();
-            let file = std::fs::OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(p)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+            let open = |read: bool| {
+                std::fs::OpenOptions::new()
+                    .read(read)
+                    .append(true)
+                    .create(true)
+                    .open(p)
+            };
+            // With --state, readable too: the state fingerprints the
+            // output's last bytes (an output that cannot be read goes
+            // without).
+            let file = match open(prior.is_some()) {
+                Err(e) if prior.is_some() && e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    open(false)
+                }
+                other => other,
+            }
+            .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
             let id = file.metadata().map(|m| identity(&m))?;
             if let Some(input) = config.inputs.iter().find(|i| {
                 i.kind == InputKind::File
@@ -110,38 +122,53 @@ pub fn execute(mut config: Config) -> anyhow::Result<ExitStatus> {
 
 /// `--state` with `-o`: cut the output back to the length the state
 /// recorded (what was written after the last state is written again), if
-/// it is the same file the state names. The one case where `-o`
-/// truncates.
+/// it is the same file the state names: same device and inode, and (where
+/// the state knows them) the same creation time and the same bytes before
+/// that length. The one case where `-o` truncates: a file created anew at
+/// the output's name (perhaps on the same inode) or rewritten by another
+/// program is appended to, never cut, said once.
 fn cut_back(
     file: &std::fs::File,
     path: &std::path::Path,
     id: crate::follow::Id,
     prior: &Loaded,
 ) -> anyhow::Result<state::OutputFile> {
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    let len = meta.len();
+    let born = state::birth(&meta);
     let mut base = len;
     if let Loaded::Saved(saved) = prior
         && let Some(o) = saved.output
         && o.id == id
     {
-        if len > o.len {
-            file.set_len(o.len).map_err(|e| {
-                anyhow::anyhow!("{}: cannot cut the output back: {e}", path.display())
-            })?;
-            file.sync_data()?;
-            base = o.len;
-        } else if len < o.len {
+        if len < o.len {
             eprintln!(
                 "ptail: {}: shorter ({len} bytes) than the state says ({} bytes): truncated by someone else?",
                 path.display(),
                 o.len
             );
+        } else if len > o.len {
+            match o.same_output(file, born) {
+                Ok(()) => {
+                    file.set_len(o.len).map_err(|e| {
+                        anyhow::anyhow!("{}: cannot cut the output back: {e}", path.display())
+                    })?;
+                    file.sync_data()?;
+                    base = o.len;
+                }
+                Err(why) => eprintln!(
+                    "ptail: {}: {why}: not cut back to the {} bytes the state covers; appending to it",
+                    path.display(),
+                    o.len
+                ),
+            }
         }
     }
     Ok(state::OutputFile {
         file: file.try_clone()?,
         id,
         base,
+        born,
     })
 }
 

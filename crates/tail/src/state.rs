@@ -6,7 +6,8 @@
 //! still being drained): its identity (device, inode), a fingerprint of
 //! its start, the offset just past the last whole line ptail *wrote*
 //! (not read), the name it was followed under, and when it was last seen.
-//! With `-o FILE`, the output's identity and its length at that moment.
+//! With `-o FILE`, the output's identity, its length at that moment, a
+//! fingerprint of its bytes before that length and when it was created.
 //!
 //! * **The fingerprint** is a hash of the file's first bytes (up to 64)
 //!   together with how many there were. A file shorter than 64 bytes when
@@ -40,20 +41,35 @@
 //!   every file of its logger begins with the same header, but does not
 //!   end its last line there. It is then read from its start, and of the
 //!   copies beside it, the one with those bytes is drained.
-//! * **The format** is text, versioned (`ptail-state 2`; version 1, the
-//!   same without the bytes before the offsets, is still read), one file per
-//!   line, paths in hex, and a last line with the count of entries and a
-//!   hash of everything before it: a truncated or corrupt state is
-//!   detected, said once, and ptail starts from the end of each file
-//!   (never a crash, never a replay of whole files).
+//! * **The output's last bytes** (up to 64 before the recorded length)
+//!   are fingerprinted at each save, with the output's creation time
+//!   (where the filesystem keeps one): the output is cut back only if it
+//!   is still the file ptail wrote, with those bytes there. An output
+//!   deleted while ptail was down and created again at its name (often on
+//!   the same inode), or rewritten by another program, is left whole,
+//!   appended to, said once.
+//! * **When a file was created** (where the filesystem keeps it) is
+//!   recorded with the bytes before its offset: a file at a followed name
+//!   on the inode of one the state knew, created at another time, is not
+//!   that file (deleted while ptail was down, its inode reused at once by
+//!   ext4 or tmpfs). It is read whole, and the files rotated beside it in
+//!   between are looked for, as after a rename.
+//! * **The format** is text, versioned (`ptail-state 3`; version 2, the
+//!   same without the output's last bytes and the creation times, and
+//!   version 1, also without the bytes before the offsets, are still read), one
+//!   file per line, paths in hex, and a last line with the count of
+//!   entries and a hash of everything before it: a truncated or corrupt
+//!   state is detected, said once, and ptail starts from the end of each
+//!   file (never a crash, never a replay of whole files).
 //!
 //! # What it guarantees
 //!
 //! With `-o FILE`: every line exactly once across any stop, SIGKILL
 //! included. At start, the output is cut back to the length the state
 //! recorded (what was written after the last state is written again) —
-//! the one case where `-o` truncates, and only the same file (same device
-//! and inode) the state names. With standard output: exactly once across
+//! the one case where `-o` truncates, and only the same file the state
+//! names (same device and inode, same creation time where known, the
+//! same bytes before that length). With standard output: exactly once across
 //! SIGINT, SIGTERM, `--until`, `--timeout`, `--pid` and a closed pipe;
 //! after SIGKILL at least once, repeating at most what was written after
 //! the last state (about 100 ms of lines).
@@ -71,9 +87,9 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::fingerprint::{FNV_START, fingerprint, fnv, same_start};
 use crate::follow::{Follower, Id, Mark};
 
-/// The format written; a state of another version is not read (version
-/// 1, the same without the bytes before each offset, is).
-pub const VERSION: u32 = 2;
+/// The format written; a state of another version is not read (versions
+/// 1 and 2, older forms of this one, are).
+pub const VERSION: u32 = 3;
 const MAGIC: &str = "ptail-state";
 /// The state is written at most this often while lines flow.
 pub const EVERY: Duration = Duration::from_millis(100);
@@ -109,6 +125,10 @@ pub struct Entry {
     pub seen: u64,
     /// The name it was followed under.
     pub path: PathBuf,
+    /// When the file was created, in nanoseconds since the epoch (0: not
+    /// known), read with [`Entry::tail`]: a file at the name on this
+    /// inode created at another time is another file (the inode reused).
+    pub born: u64,
 }
 
 /// The `-o` file as the state saw it.
@@ -116,6 +136,41 @@ pub struct Entry {
 pub struct OutputMark {
     pub id: Id,
     pub len: u64,
+    /// The fingerprint of its bytes before `len` (at most 64; none,
+    /// `fingerprint(&[])`, when not known: a state of version 2 or
+    /// older, an output that could not be read).
+    pub tail: (u32, u64),
+    /// When it was created, in nanoseconds since the epoch (0: not
+    /// known).
+    pub born: u64,
+}
+
+impl OutputMark {
+    /// Whether `file` (at least `len` long, created `born`) is the output
+    /// this mark describes, with the bytes ptail wrote before `len`;
+    /// if not, why. What is not known (an older state, a filesystem
+    /// without creation times) is not held against it.
+    pub fn same_output(&self, file: &File, born: u64) -> Result<(), String> {
+        if self.born != 0 && born != 0 && self.born != born {
+            return Err("created anew since the state was saved (not the file it records)".into());
+        }
+        if self.tail.0 != 0 && tail_of(file, self.len) != Some(self.tail) {
+            return Err(format!(
+                "its bytes before byte {} are not what ptail wrote there (rewritten since the state was saved?)",
+                self.len
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// When the file of `meta` was created, in nanoseconds since the epoch
+/// (0 where the filesystem does not say).
+pub fn birth(meta: &std::fs::Metadata) -> u64 {
+    meta.created()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -196,14 +251,18 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
     let mut s = format!("{MAGIC} {VERSION}\nsaved {}\n", saved.saved_ms);
     match saved.output {
         Some(o) => {
-            let _ = writeln!(s, "output {} {} {}", o.id.0, o.id.1, o.len);
+            let _ = writeln!(
+                s,
+                "output {} {} {} {} {:016x} {}",
+                o.id.0, o.id.1, o.len, o.tail.0, o.tail.1, o.born
+            );
         }
         None => s.push_str("output -\n"),
     }
     for e in &saved.entries {
         let _ = writeln!(
             s,
-            "file {} {} {} {} {:016x} {} {} {} {:016x}",
+            "file {} {} {} {} {:016x} {} {} {} {:016x} {}",
             e.id.0,
             e.id.1,
             e.offset,
@@ -212,7 +271,8 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
             e.seen,
             hex(e.path.as_os_str().as_bytes()),
             e.tail.0,
-            e.tail.1
+            e.tail.1,
+            e.born
         );
     }
     for (id, fp) in &saved.siblings {
@@ -234,7 +294,10 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
         .and_then(|v| v.strip_suffix('\n'))
         .ok_or("is not a ptail state")?;
     let v1 = version == "1";
-    if version != VERSION.to_string() && !v1 {
+    // Versions 1 and 2: the output without its last bytes and birth,
+    // files without their birth.
+    let old = v1 || version == "2";
+    if version != VERSION.to_string() && !old {
         return Err(format!(
             "is a state of another version ({version}; this ptail reads {VERSION})"
         ));
@@ -255,13 +318,40 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                 saved.saved_ms = num(1).ok_or_else(|| bad("saved line"))?;
             }
             Some("output") if f.get(1) == Some(&"-") && f.len() == 2 => {}
-            Some("output") if f.len() == 4 => {
+            Some("output") if f.len() == if old { 4 } else { 7 } => {
                 let (Some(d), Some(i), Some(len)) = (num(1), num(2), num(3)) else {
                     return Err(bad("output line"));
                 };
-                saved.output = Some(OutputMark { id: (d, i), len });
+                let (tail, born) = if old {
+                    (fingerprint(&[]), 0)
+                } else {
+                    let (Some(n), Ok(h), Some(born)) =
+                        (num(4), u64::from_str_radix(f[5], 16), num(6))
+                    else {
+                        return Err(bad("output line"));
+                    };
+                    if n > TAIL || n > len {
+                        return Err(bad("fingerprint length"));
+                    }
+                    ((n as u32, h), born)
+                };
+                saved.output = Some(OutputMark {
+                    id: (d, i),
+                    len,
+                    tail,
+                    born,
+                });
             }
-            Some("file") if f.len() == 8 + if v1 { 0 } else { 2 } => {
+            Some("file")
+                if f.len()
+                    == if v1 {
+                        8
+                    } else if old {
+                        10
+                    } else {
+                        11
+                    } =>
+            {
                 let (Some(d), Some(i), Some(offset), Some(fplen), Some(seen)) =
                     (num(1), num(2), num(3), num(4), num(6))
                 else {
@@ -283,6 +373,11 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     }
                     (n as u32, h)
                 };
+                let born = if old {
+                    0
+                } else {
+                    num(10).ok_or_else(|| bad("file line"))?
+                };
                 saved.entries.push(Entry {
                     id: (d, i),
                     fp: (fplen as u32, hash),
@@ -290,6 +385,7 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     tail,
                     seen,
                     path: PathBuf::from(std::ffi::OsStr::from_bytes(&path)),
+                    born,
                 });
             }
             Some("sibling") if f.len() == 5 => {
@@ -359,10 +455,26 @@ impl<W: Write> Write for Counted<W> {
 /// The `-o` file, for the state: synced before each state, its length
 /// recorded.
 pub struct OutputFile {
+    /// Open for appending, and for reading where it could be (its last
+    /// bytes are fingerprinted at each save).
     pub file: File,
     pub id: Id,
     /// Its length when the run started (after cutting it back).
     pub base: u64,
+    /// When it was created ([`birth`]).
+    pub born: u64,
+}
+
+impl OutputFile {
+    /// The state's record of the output, `len` bytes long.
+    fn mark(&self, len: u64) -> OutputMark {
+        OutputMark {
+            id: self.id,
+            len,
+            tail: tail_of(&self.file, len).unwrap_or_else(|| fingerprint(&[])),
+            born: self.born,
+        }
+    }
 }
 
 /// Where the followers stood when one batch was sent.
@@ -409,6 +521,11 @@ pub struct Tracker {
     /// and read again to the same offset has other bytes before it), and
     /// that fingerprint ([`Entry::tail`]).
     tails: HashMap<Id, (u64, u64, (u32, u64))>,
+    /// Per file seen at its followed name: its fingerprint then, and
+    /// when it was created ([`Entry::born`]). A property of the file, not
+    /// of an offset: kept while the file's fingerprint stays the same (a
+    /// reused inode is another file, starting otherwise).
+    born: HashMap<Id, ((u32, u64), u64)>,
 }
 
 impl Tracker {
@@ -438,6 +555,7 @@ impl Tracker {
             failed: None,
             scratch: Vec::new(),
             tails: HashMap::new(),
+            born: HashMap::new(),
         }
     }
 
@@ -466,18 +584,21 @@ impl Tracker {
             let Ok(file) = crate::follow::open_for_reading(&f.path) else {
                 continue;
             };
-            if file
-                .metadata()
-                .is_ok_and(|meta| meta.is_file() && crate::follow::identity(&meta) == m.id)
-                && let Some(t) = tail_of(&file, m.offset)
+            if let Ok(meta) = file.metadata()
+                && meta.is_file()
+                && crate::follow::identity(&meta) == m.id
             {
-                self.tails.insert(m.id, (m.offset, cut, t));
+                self.born.insert(m.id, (m.fp, birth(&meta)));
+                if let Some(t) = tail_of(&file, m.offset) {
+                    self.tails.insert(m.id, (m.offset, cut, t));
+                }
             }
         }
-        if self.tails.len() > 2 * self.committed.len() + 64 {
+        if self.tails.len().max(self.born.len()) > 2 * self.committed.len() + 64 {
             let live: std::collections::HashSet<Id> =
                 self.committed.iter().flatten().map(|m| m.id).collect();
             self.tails.retain(|id, _| live.contains(id));
+            self.born.retain(|id, _| live.contains(id));
         }
     }
 
@@ -488,10 +609,7 @@ impl Tracker {
     pub fn save_initial(&mut self, warn: &dyn Fn(String)) {
         let saved = Saved {
             saved_ms: 0,
-            output: self.output.as_ref().map(|o| OutputMark {
-                id: o.id,
-                len: o.base,
-            }),
+            output: self.output.as_ref().map(|o| o.mark(o.base)),
             entries: Vec::new(),
             siblings: Vec::new(),
         };
@@ -695,6 +813,10 @@ impl Tracker {
                     Some(&(at, cut, t)) if at == m.offset && cut == f.stats.truncations => t,
                     _ => fingerprint(&[]),
                 };
+                let born = match self.born.get(&m.id) {
+                    Some(&(fp, born)) if fp == m.fp => born,
+                    _ => 0,
+                };
                 entries.push(Entry {
                     id: m.id,
                     fp: m.fp,
@@ -702,6 +824,7 @@ impl Tracker {
                     tail,
                     seen: now,
                     path: f.path.to_path_buf(),
+                    born,
                 });
             }
         }
@@ -724,10 +847,7 @@ impl Tracker {
             saved_ms: SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as u64),
-            output: self.output.as_ref().map(|o| OutputMark {
-                id: o.id,
-                len: o.base + written,
-            }),
+            output: self.output.as_ref().map(|o| o.mark(o.base + written)),
             entries,
             siblings: rotated_ids(followers.iter().map(|f| &*f.path))
                 .into_iter()
@@ -865,11 +985,11 @@ fn same_tail_at(q: &Path, e: &Entry) -> bool {
 /// What is at `path` now: its identity, length, first bytes and when it
 /// was last written (milliseconds since the epoch).
 fn look(path: &Path) -> Option<(Id, u64, Vec<u8>, u64)> {
-    look_open(path).map(|(_, id, len, head, mtime)| (id, len, head, mtime))
+    look_open(path).map(|(_, id, len, head, mtime, _)| (id, len, head, mtime))
 }
 
-/// [`look`], with the file open.
-fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64)> {
+/// [`look`], with the file open, and when it was created ([`birth`]).
+fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64, u64)> {
     let file = crate::follow::open_for_reading(path).ok()?;
     let m = file.metadata().ok()?;
     if !m.is_file() {
@@ -887,6 +1007,7 @@ fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64)> {
         m.len(),
         head.to_vec(),
         mtime,
+        birth(&m),
     ))
 }
 
@@ -998,11 +1119,18 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     let mut named: HashMap<&[u8], usize> = HashMap::new();
     for (s, &(p, found)) in paths.iter().enumerate() {
         named.insert(p.as_os_str().as_bytes(), s);
-        let Some((file, id, len, head, mtime)) = look_open(p) else {
+        let Some((file, id, len, head, mtime, born)) = look_open(p) else {
             continue;
         };
-        now_at[s] = Some(id);
-        let Some(e) = by_id.remove(&id) else {
+        // On the inode of a file the state knew, created at another time:
+        // that file was deleted and its inode reused. The name no longer
+        // holds it (so the files rotated in between are looked for), and
+        // its entry is left for pass 2 (not found: said).
+        let reused = by_id
+            .get(&id)
+            .is_some_and(|e| e.born != 0 && born != 0 && e.born != born);
+        now_at[s] = (!reused).then_some(id);
+        let Some(e) = (!reused).then(|| by_id.remove(&id)).flatten() else {
             let _ = mtime;
             if found && saved.saved_ms > 0 && !known(&id, &head) {
                 plans[s].start = PlanStart::New;
@@ -1054,7 +1182,15 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         {
             // Copied then truncated: the copy is the old file.
             copy = Some(*id);
-            found.push((*mtime, q.clone(), Entry { id: *id, ..e }));
+            found.push((
+                *mtime,
+                q.clone(),
+                Entry {
+                    id: *id,
+                    born: 0,
+                    ..e
+                },
+            ));
         }
         for e in olds {
             match siblings
@@ -1089,6 +1225,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
                         tail: fingerprint(&[]),
                         seen: 0,
                         path: p.to_path_buf(),
+                        born: 0,
                     },
                 )
             })
@@ -1195,6 +1332,8 @@ mod tests {
             output: Some(OutputMark {
                 id: (2049, 77),
                 len: 12345,
+                tail: fingerprint(b"the last line\n"),
+                born: 1_700_000_000_123_456_789,
             }),
             entries: vec![Entry {
                 id: (2049, 12),
@@ -1203,6 +1342,7 @@ mod tests {
                 tail: fingerprint(b"first line\n"),
                 seen: 1_700_000_000,
                 path: PathBuf::from("/var/log/a b\n.log"),
+                born: 1_699_999_999_000_000_001,
             }],
             siblings: vec![((2049, 13), fingerprint(b"x"))],
         }
@@ -1225,7 +1365,7 @@ mod tests {
         }
         let other = String::from_utf8(bytes)
             .expect("text")
-            .replace("ptail-state 2", "ptail-state 9");
+            .replace("ptail-state 3", "ptail-state 9");
         assert!(
             parse(other.as_bytes())
                 .expect_err("version")
@@ -1248,6 +1388,39 @@ mod tests {
         let v2 = "ptail-state 1\nsaved 5\noutput -\nfile 1 2 3 3 0000000000000007 4 61 0 0\n";
         let sum = fnv(FNV_START, v2.as_bytes());
         assert!(parse(format!("{v2}end 1 {sum:016x}\n").as_bytes()).is_err());
+    }
+
+    /// A state of the second version (the output without its last bytes
+    /// and creation time, files without their creation time) is still
+    /// read: its files and output are then told as that version did.
+    #[test]
+    fn a_state_of_version_2_is_read_without_the_output_fingerprint() {
+        let state = |version: u32, output: &str| {
+            let born = if version < 3 { "" } else { " 9" };
+            let text = format!(
+                "ptail-state {version}\nsaved 5\noutput {output}\nfile 1 2 3 3 0000000000000007 4 61 0 0{born}\n"
+            );
+            let sum = fnv(FNV_START, text.as_bytes());
+            parse(format!("{text}end 1 {sum:016x}\n").as_bytes())
+        };
+        let s = state(2, "8 9 10").expect("version 2");
+        assert_eq!(
+            s.output,
+            Some(OutputMark {
+                id: (8, 9),
+                len: 10,
+                tail: fingerprint(&[]),
+                born: 0
+            })
+        );
+        assert_eq!((s.entries[0].offset, s.entries[0].born), (3, 0));
+        assert_eq!(state(3, "8 9 10 0 0 0").expect("v3").entries[0].born, 9);
+        // Each version's output line in the other is damage.
+        assert!(state(3, "8 9 10").is_err());
+        assert!(state(2, "8 9 10 0 0 0").is_err());
+        // The fingerprint cannot cover more than the recorded length.
+        assert!(state(3, "8 9 10 11 0 0").is_err());
+        assert!(state(3, "8 9 10 10 0 0").is_ok());
     }
 
     #[test]
@@ -1277,6 +1450,7 @@ mod tests {
             tail: fingerprint(b""),
             seen,
             path: PathBuf::from("/x"),
+            born: 0,
         };
         t.carry(vec![e(now - 10, 1), e(now - 7200, 2)]);
         let ids: Vec<u64> = t.snapshot(&[], 0).entries.iter().map(|e| e.id.1).collect();
@@ -1322,11 +1496,13 @@ mod tests {
             tail: fingerprint(&[0; 64]),
             seen: 0,
             path: PathBuf::from(std::ffi::OsStr::from_bytes(b"\xff\n /")),
+            born: u64::MAX,
         });
         let base = serialize(&good);
         let words: &[&[u8]] = &[
             b"ptail-state 1\n",
             b"ptail-state 2\n",
+            b"ptail-state 3\n",
             b"saved ",
             b"output ",
             b"file ",
