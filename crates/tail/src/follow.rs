@@ -572,6 +572,7 @@ impl Follower {
                     }
                 }
             }
+            let mut budget = READ_BUDGET;
             if self.splice
                 && let Some(size) = size
                 && let Some(open) = self.cur.as_mut()
@@ -579,11 +580,13 @@ impl Follower {
                 match splice_lines(open, size, self.max_line, &mut self.stats, emit) {
                     Spliced::Moved { more } => return more,
                     Spliced::Unsupported => self.splice = false,
-                    Spliced::Read => {}
+                    // One chunk (the first bytes, a held line's end), then
+                    // splicing again.
+                    Spliced::Read => budget = 1,
                 }
             }
             if let Some(open) = self.cur.as_mut() {
-                match read_more(open, self.max_line, &mut self.stats, READ_BUDGET, emit) {
+                match read_more(open, self.max_line, &mut self.stats, budget, emit) {
                     Ok(m) => {
                         more = m;
                         self.last_error = None;
@@ -921,15 +924,42 @@ fn splice_lines(
     emit: &mut dyn FnMut(Out),
 ) -> Spliced {
     use std::os::unix::fs::FileExt;
-    if !open.partial.is_empty()
-        || open.skip_line
-        || open.fingerprint.len() < FINGERPRINT
-        || open.offset < FINGERPRINT as u64
-    {
+    if open.skip_line || open.fingerprint.len() < FINGERPRINT {
         return Spliced::Read;
     }
     if size <= open.offset {
         return Spliced::Moved { more: false };
+    }
+    if !open.partial.is_empty() {
+        // The held line's end first, read exactly: the read ends on a
+        // line boundary, so what follows can be spliced.
+        let mut probe = [0u8; 4096];
+        let mut at = open.offset;
+        let mut nl = None;
+        while nl.is_none() && at < size && at - open.offset < SPLICE_PROBE {
+            let want = (size - at).min(probe.len() as u64) as usize;
+            match open.file.read_at(&mut probe[..want], at) {
+                Ok(n) if n == want => {}
+                _ => return Spliced::Read,
+            }
+            nl = memchr::memchr(b'\n', &probe[..want]).map(|i| at + i as u64);
+            at += want as u64;
+        }
+        let Some(nl) = nl else {
+            return Spliced::Read;
+        };
+        let mut rest = vec![0u8; (nl + 1 - open.offset) as usize];
+        if open.file.read_exact(&mut rest).is_err() {
+            // Shrank meanwhile: back to where it was; reading finds out.
+            let _ = open.file.seek(SeekFrom::Start(open.offset));
+            return Spliced::Read;
+        }
+        let at = open.offset;
+        open.offset += rest.len() as u64;
+        frame(open, &rest, at, max_line, stats, emit);
+        if size <= open.offset {
+            return Spliced::Moved { more: false };
+        }
     }
     let cap = (READ_BUDGET as u64).min(max_line as u64);
     let end = size.min(open.offset + cap);
