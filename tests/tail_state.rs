@@ -629,7 +629,7 @@ fn a_state_of_another_version_warns_once_and_starts_from_the_end() {
     unusable_state(|dir, s| {
         dir.stdout(&["--state", "S", "--no-follow", "a.log"], 0);
         let good = std::fs::read_to_string(s).expect("state");
-        std::fs::write(s, good.replacen("ptail-state 3\n", "ptail-state 99\n", 1)).expect("write");
+        std::fs::write(s, good.replacen("ptail-state 4\n", "ptail-state 99\n", 1)).expect("write");
     });
 }
 
@@ -644,7 +644,7 @@ fn a_symlinked_state_is_neither_read_nor_written_through() {
             .expect("symlink");
     });
     let real = std::fs::read_to_string(dir.path().join("real")).expect("real");
-    assert!(real.starts_with("ptail-state 3\n"), "{real}");
+    assert!(real.starts_with("ptail-state 4\n"), "{real}");
 }
 
 #[test]

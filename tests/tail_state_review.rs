@@ -341,3 +341,191 @@ fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_betwe
     });
     assert_eq!(dir.stdout(&args, 0), "b1\nc1\n");
 }
+
+/// The `saved` line of a state (it changes at every save).
+fn saved_line(state: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(state).ok()?;
+    text.lines()
+        .find(|l| l.starts_with("saved "))
+        .map(str::to_string)
+}
+
+/// Run `args` following, append `first` and wait until a state covers
+/// it (`covered` bytes of `a.log`), SIGKILL, append `then`, and run again
+/// with `--timeout`: what `-o OUT` holds at the end.
+fn killed_in_a_record(args: &[&str], first: &str, then: &str) -> String {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "");
+    let state = dir.path().join("S");
+    let mut ptail = Child::spawn(dir.command().args(args));
+    util::wait_until(WAIT, "the first state", || state.exists());
+    util::append(&log, first);
+    util::wait_until(WAIT, "a state covering the record so far", || {
+        state_fields(&state, "a.log").is_some_and(|(_, at)| at == first.len() as u64)
+    });
+    ptail.signal(Signal::KILL).expect("kill");
+    ptail.wait_bounded(WAIT);
+    util::append(&log, then);
+    let mut next = dir.command();
+    next.args(args).args(["--timeout", "300ms"]);
+    let out = util::run_bounded(&mut next, None);
+    assert!(out.status.success(), "{out:?}");
+    std::fs::read_to_string(dir.path().join("OUT")).expect("OUT")
+}
+
+/// A record kept at once (`-e` matched its head) streams its lines, so
+/// a state can stop in the middle of it. The next run took its later
+/// continuation lines for lines of no record, judged one by one: a line
+/// without `ERROR` of a kept trace was lost.
+#[test]
+fn a_run_resuming_inside_a_kept_record_shows_the_rest_of_it() {
+    let args = [
+        "--state",
+        "S",
+        "-o",
+        "OUT",
+        "--no-prefix",
+        "--filter-records",
+        "-e",
+        "ERROR",
+        "--record-wait",
+        "1h",
+        "a.log",
+    ];
+    let first = "2026-11-28T10:00:01 ERROR head\n\tat c01\n";
+    let then = "\tat c02\n2026-11-28T10:00:02 INFO next\n";
+    assert_eq!(
+        killed_in_a_record(&args, first, then),
+        format!("{first}\tat c02\n")
+    );
+}
+
+/// The mirror: a record dropped at once (`-x` matched) lets the state
+/// pass its lines; the next run showed its later continuation lines as
+/// lines of no record.
+#[test]
+fn a_run_resuming_inside_a_dropped_record_drops_the_rest_of_it() {
+    let args = [
+        "--state",
+        "S",
+        "-o",
+        "OUT",
+        "--no-prefix",
+        "--filter-records",
+        "-x",
+        "DEBUG",
+        "--record-wait",
+        "1h",
+        "a.log",
+    ];
+    let first = "2026-11-28T10:00:01 INFO head\n\tDEBUG dump\n";
+    let then = "\tat c02\n2026-11-28T10:00:02 INFO next\n";
+    assert_eq!(
+        killed_in_a_record(&args, first, then),
+        "2026-11-28T10:00:02 INFO next\n"
+    );
+}
+
+/// A record still being written when a run with a state started was
+/// judged at the end of that run's history, on its first lines (whatever
+/// `--record-wait`): a trace whose `ERROR` came a moment later was
+/// dropped whole. With a state the history is only what was written
+/// while ptail was down: its end is no end of a record.
+#[test]
+fn a_record_being_written_when_a_run_resumes_is_judged_whole() {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "2026-11-28T10:00:00 INFO old\n");
+    let state = dir.path().join("S");
+    let args = [
+        "--state",
+        "S",
+        "-o",
+        "OUT",
+        "--no-prefix",
+        "--filter-records",
+        "-e",
+        "ERROR",
+        "--record-wait",
+        "1h",
+        "a.log",
+    ];
+    let mut first = dir.command();
+    first.args(args).args(["--timeout", "200ms"]);
+    let out = util::run_bounded(&mut first, None);
+    assert!(out.status.success(), "{out:?}");
+    let head = "2026-11-28T10:00:01 INFO head\n";
+    util::append(&log, head);
+    let before = saved_line(&state);
+    let mut ptail = Child::spawn(dir.command().args(args));
+    // Saved again: the history is read and ended.
+    util::wait_until(WAIT, "a state saved by the second run", || {
+        saved_line(&state).is_some_and(|l| Some(l) != before)
+    });
+    let cause = "\tCaused by: ERROR c01\n";
+    util::append(&log, format!("{cause}2026-11-28T10:00:02 INFO next\n"));
+    let at = (29 + head.len() + cause.len()) as u64;
+    util::wait_until(WAIT, "a state past the record", || {
+        state_fields(&state, "a.log").is_some_and(|(_, o)| o == at)
+    });
+    ptail.signal(Signal::TERM).expect("term");
+    ptail.wait_bounded(WAIT);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("OUT")).expect("OUT"),
+        format!("{head}{cause}")
+    );
+}
+
+/// A file renamed away with nothing in its place yet is still drained
+/// (its logger writes on to it until it reopens), but the event saying it
+/// is gone ended its open record: the lines written to it afterwards were
+/// judged one by one, a trace's `ERROR` line shown without its head (and
+/// the rest of a kept trace lost). Found by the restart oracle with
+/// records written in pieces.
+#[test]
+fn a_record_goes_on_in_its_file_after_the_file_is_renamed_away() {
+    let dir = Dir::ptail();
+    let log = dir.create("a.log", "");
+    let err = dir.path().join("ERR");
+    let mut cmd = dir.command();
+    cmd.args([
+        "--state",
+        "S",
+        "-o",
+        "OUT",
+        "--no-prefix",
+        "--filter-records",
+        "-e",
+        "ERROR",
+        "--record-wait",
+        "1h",
+        "a.log",
+    ])
+    .stderr(std::fs::File::create(&err).expect("ERR"));
+    let mut ptail = Child::spawn(&mut cmd);
+    util::wait_until(WAIT, "the first state", || dir.path().join("S").exists());
+    // A record kept at once, read with the next one: once it shows, the
+    // next one is open.
+    let zero = "2026-11-28T10:00:00 ERROR zero\n";
+    let head = "2026-11-28T10:00:01 INFO head\n";
+    util::append(&log, format!("{zero}{head}"));
+    util::wait_until(WAIT, "the first record shown", || {
+        std::fs::read_to_string(dir.path().join("OUT")).is_ok_and(|o| o.contains("zero"))
+    });
+    let old = dir.path().join("a.log.1");
+    std::fs::rename(&log, &old).expect("rename");
+    util::wait_until(WAIT, "the rename seen", || {
+        std::fs::read_to_string(&err).is_ok_and(|e| e.contains("gone"))
+    });
+    let cause = "\tCaused by: ERROR c01\n";
+    util::append(&old, format!("{cause}\tat c02\n"));
+    // One write: its lines are read together.
+    util::wait_until(WAIT, "the trace's ERROR shown", || {
+        std::fs::read_to_string(dir.path().join("OUT")).is_ok_and(|o| o.contains("c01"))
+    });
+    ptail.signal(Signal::TERM).expect("term");
+    ptail.wait_bounded(WAIT);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("OUT")).expect("OUT"),
+        format!("{zero}{head}{cause}\tat c02\n")
+    );
+}

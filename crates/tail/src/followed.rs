@@ -29,7 +29,7 @@ use crate::follow::{EventKind, Follower, Id, Mark, Out, identity};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
-use crate::records::Records;
+use crate::records::{Judged, Records};
 use crate::state::{self, Loaded, PlanStart, Tracker};
 use crate::time::{self, Detector};
 use crate::writer::Writer;
@@ -234,6 +234,7 @@ impl Followed {
                     .map(|_| state::Plan {
                         rotated: Vec::new(),
                         start: PlanStart::End,
+                        record: None,
                     })
                     .collect();
                 Some((plans, (0..n).collect()))
@@ -297,6 +298,15 @@ impl Followed {
         }
         self.assign_labels();
         let started = Instant::now();
+        // Record filters judge a file's open record at the end of the
+        // history shown at start, except when following with --state
+        // (and not --merge, whose history is sorted once, at its end):
+        // a resumed run's history is only what was written while ptail
+        // was down, and its end is no end of a record (a trace being
+        // written goes on). So with --state, every file's open record,
+        // resumed or new, is judged by the usual rules: its file's next
+        // timestamped line, an event, --record-wait, the exit.
+        let judge_history = !config.follow || self.state.is_none() || config.merge;
         let (mut plans, order) = match self.plans() {
             Some((p, o)) => (Some(p), o),
             None => (None, (0..self.followers.len()).collect()),
@@ -319,8 +329,17 @@ impl Followed {
                 PlanStart::Resume(_) => (None, None),
                 PlanStart::Truncated | PlanStart::New => (None, Some(1)),
             };
+            // With record filters: the file (at most one) whose saved
+            // offset stands inside a judged record, and its verdict (see
+            // `Records::resume`). The files drained before it were read
+            // to their end.
+            let mut resumed: Option<(Id, u64, Judged)> = None;
             for (q, e) in &plan.rotated {
-                self.followers[s].resume_rotated(q, e.id, e.fp, e.offset);
+                if self.followers[s].resume_rotated(q, e.id, e.fp, e.offset)
+                    && let Some(j) = e.record
+                {
+                    resumed.get_or_insert((e.id, e.offset, j));
+                }
             }
             // A file the state knows resumes where it was: no --since.
             let since = match config.since {
@@ -360,9 +379,19 @@ impl Followed {
             if since.is_some_and(|x| x.skip_line) {
                 self.followers[s].skip_line_at(at_least);
             }
+            if let (PlanStart::Resume(at), Some(j), None) = (plan.start, plan.record, resumed) {
+                let mut marks = Vec::new();
+                self.followers[s].marks_into(&mut marks);
+                if let Some(m) = marks.last().filter(|m| m.offset == at) {
+                    resumed = Some((m.id, at, j));
+                }
+            }
+            if self.records.is_none() {
+                resumed = None;
+            }
             self.sync_ids(s);
             if let Some(t) = self.state.as_mut() {
-                t.started(s, &self.followers[s]);
+                t.started(s, &self.followers[s], resumed);
             }
             for e in errs {
                 self.diag.error_at(Path::new(&*self.sources[s].path), e);
@@ -379,6 +408,9 @@ impl Followed {
                     emit(Out::Event(kind));
                     false
                 });
+            }
+            if let (Some((_, at, j)), Some(r)) = (resumed, self.records.as_mut()) {
+                r.resume(s, j, at, started);
             }
             if !opened && self.followers[s].take_missing_report() {
                 if !config.follow {
@@ -405,8 +437,11 @@ impl Followed {
             if !config.follow && !self.done() && self.state.is_none() {
                 self.finish(s);
             }
-            // Its history ends here: its open record is judged on it.
-            self.with_records(started, |r, out| r.judge(s, out));
+            // Its history ends here: its open record is judged on it
+            // (unless the history is no end: see `judge_history`).
+            if judge_history {
+                self.with_records(started, |r, out| r.judge(s, out));
+            }
             if self.done() {
                 break;
             }
@@ -419,7 +454,9 @@ impl Followed {
                 self.finish(s);
             }
         }
-        self.with_records(started, Records::judge_all);
+        if judge_history {
+            self.with_records(started, Records::judge_all);
+        }
         self.end_history();
         self.live = true;
     }
@@ -743,7 +780,12 @@ impl Followed {
         let mut match_end: Option<u64> = None;
         // With record filters: where the last record this read opened
         // starts (what a record held unjudged leaves unwritten).
-        let mut record_at: Option<u64> = None;
+        // In which run of contiguous lines (one per file read, in order)
+        // it is, counted with `runs`: its file, when offsets alone cannot
+        // tell (a drained rotated file and the current one both read).
+        let mut record_at: Option<(usize, u64)> = None;
+        let mut runs = 0usize;
+        let mut run_end: Option<u64> = None;
         // Output goes straight into the pending batch (no second copy).
         let mut rec = std::mem::take(&mut self.pending);
         let before = rec.len();
@@ -799,13 +841,19 @@ impl Followed {
                 };
                 if let Some(r) = records.as_mut() {
                     // Judged as part of its record (`records`).
+                    // Just past it (a whole line's newline too).
+                    let end = offset + body.len() as u64 + u64::from(sep == '|');
+                    if run_end != Some(offset) {
+                        runs += 1;
+                    }
+                    run_end = Some(end);
                     if time.is_some() {
-                        record_at = Some(offset);
+                        record_at = Some((runs, offset));
                     }
                     let mut hit = false;
                     let render = |b: &mut Vec<u8>| format.render(b, src, body, offset, sep, time);
                     let m = format.matches(body);
-                    r.line(s, time, m, woke, render, &mut |s, t, b, u| {
+                    r.line(s, time, m, woke, end, render, &mut |s, t, b, u| {
                         let to = (&mut *history, &mut *reorder, &mut released);
                         deliver(s, t, b, u, to, rec, &mut hit, woke);
                     });
@@ -871,7 +919,10 @@ impl Followed {
                     }
                 }
                 Out::Event(kind) => {
-                    if line(&mut rec, det, None) {
+                    // A file gone from its name (renamed, nothing in its
+                    // place yet) is still drained: lines its logger still
+                    // writes to it go on with its record.
+                    if kind != EventKind::Gone && line(&mut rec, det, None) {
                         matched = true;
                         return;
                     }
@@ -895,7 +946,9 @@ impl Followed {
                     // stops where it starts (nothing of this read, if
                     // that is not known).
                     let marks = match record_at {
-                        Some(h) => pin_held(&self.followers[s], &before_marks, h),
+                        Some((run, h)) => {
+                            pin_held(&self.followers[s], &before_marks, h, Some((run, runs)))
+                        }
                         None => before_marks,
                     };
                     t.pin(s, marks);
@@ -964,7 +1017,8 @@ impl Followed {
                 .as_mut()
                 .is_none_or(|r| r.next_deadline().is_none())
         {
-            t.mark(&self.followers);
+            let records = self.records.as_ref();
+            t.mark(&self.followers, |s| records.and_then(|r| r.judged(s)));
         }
     }
 
@@ -1024,7 +1078,7 @@ impl Followed {
         let h = self.unsent_at.get(&s).map_or(h, |&was| was.min(h));
         self.unsent_at.insert(s, h);
         let before = t.last_marks(s);
-        t.pin(s, pin_held(&self.followers[s], &before, h));
+        t.pin(s, pin_held(&self.followers[s], &before, h, None));
     }
 
     /// The history read at start, sorted (`--merge`); from now on lines
@@ -1224,9 +1278,32 @@ fn pin_where(
 /// its files stands as far as lines were written. Its files are read in
 /// order: those before the one holding `h` were written whole, that one
 /// up to `h`, those after not at all (as they were before the read:
-/// `before`). If no file read in that read holds `h` (a truncation in
-/// between), the current file stops at `h` at the latest.
-fn pin_held(f: &Follower, before: &[Mark], h: u64) -> Vec<Mark> {
+/// `before`). Which file holds `h`: with `runs` `Some((run, runs))`, the
+/// `run`th (from 1) of the `runs` that grew in the read (each read its
+/// lines as one run of contiguous offsets), if as many grew; else the
+/// first whose range holds `h` (a later file
+/// may hold the same offset: then lines are written again after a
+/// restart, never lost). If no file read in that read holds `h` (a
+/// truncation in between), the current file stops at `h` at the latest.
+fn pin_held(f: &Follower, before: &[Mark], h: u64, runs: Option<(usize, usize)>) -> Vec<Mark> {
+    let was = |m: &Mark| before.iter().find(|b| b.id == m.id).map_or(0, |b| b.offset);
+    let mut now = Vec::new();
+    f.marks_into(&mut now);
+    let grew: Vec<usize> = (0..now.len())
+        .filter(|&i| was(&now[i]) < now[i].offset)
+        .collect();
+    if let Some((run, runs)) = runs
+        && grew.len() == runs
+        && let Some(&k) = run.checked_sub(1).and_then(|r| grew.get(r))
+        && was(&now[k]) <= h
+        && h < now[k].offset
+    {
+        for m in &mut now[k + 1..] {
+            m.offset = was(m);
+        }
+        now[k].offset = h;
+        return now;
+    }
     let (mut now, hit) = pin_where(f, before, |was, now| was <= h && h < now, h);
     if !hit && let Some(m) = now.last_mut() {
         m.offset = m.offset.min(h);

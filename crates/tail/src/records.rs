@@ -15,8 +15,10 @@
 //!   is held); with no `-x`, a line matching an `-e` keeps it at once (what
 //!   was held goes out, the rest streams);
 //! * otherwise it is judged when it ends: at its file's next timestamped
-//!   line, at an event of its file (rotation, truncation), at the end of
-//!   the history shown at start, at exit;
+//!   line, at an event of its file (rotation, truncation; not a file gone
+//!   from its name, which is still drained: its logger may still write
+//!   the rest of the record to it), at the end of the history shown at
+//!   start (not with `--state`: see [`crate::followed`]), at exit;
 //! * or when it has to go out: after the wait (`--record-wait`) with no new
 //!   line from its file, or when it holds [`RECORD_CAP`] bytes (or all open
 //!   records together hold [`HELD_CAP`]). It is then judged on the lines
@@ -24,6 +26,10 @@
 //!
 //! Once judged, the record's later lines follow that judgement (written,
 //! or dropped without being held), until its file's next timestamped line.
+//! With `--state`, that judgement is saved with the file's offset when the
+//! state stops inside the record ([`Records::judged`]): a run resuming at
+//! that offset opens the record again with it ([`Records::resume`]), so
+//! its later lines still follow it.
 //! Lines before a file's first timestamp belong to no record and are
 //! judged one by one. Memory is bounded: at most `RECORD_CAP` plus a line
 //! per file, `HELD_CAP` plus a line in all.
@@ -63,6 +69,13 @@ pub struct Matches {
 /// matched)`.
 pub type Deliver<'a> = dyn FnMut(usize, Option<Micros>, &[u8], bool) + 'a;
 
+/// A judged record's verdict, as `--state` saves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judged {
+    Kept,
+    Dropped,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
     Open,
@@ -83,6 +96,9 @@ struct Open {
     until: bool,
     /// When its last line came.
     last: Instant,
+    /// Just past its last line in its file (where a state that stops in
+    /// it stands).
+    end: u64,
 }
 
 /// The open record of each file: see the module comment.
@@ -116,15 +132,18 @@ impl Records {
         }
     }
 
-    /// A line of file `src` at `now`, with its timestamp and how it
-    /// matched; `render` formats it (and says whether `--until` matches
-    /// it), called only if its output may be needed.
+    /// A line of file `src` at `now`, ending at byte `end` of its file,
+    /// with its timestamp and how it matched; `render` formats it (and
+    /// says whether `--until` matches it), called only if its output may
+    /// be needed.
+    #[allow(clippy::too_many_arguments)]
     pub fn line(
         &mut self,
         src: usize,
         time: Option<Micros>,
         m: Matches,
         now: Instant,
+        end: u64,
         render: impl FnOnce(&mut Vec<u8>) -> bool,
         out: &mut Deliver,
     ) {
@@ -141,6 +160,7 @@ impl Records {
                     held: Vec::new(),
                     until: false,
                     last: now,
+                    end,
                 },
             );
             self.deadlines
@@ -158,6 +178,7 @@ impl Records {
             }
             return;
         };
+        o.end = end;
         match o.verdict {
             Verdict::Drop => {}
             Verdict::Keep => {
@@ -280,6 +301,41 @@ impl Records {
             .map(|o| o.seq)
     }
 
+    /// File `src`'s record, if it is judged (its later lines follow the
+    /// verdict), and where its last line ends: `--state` saves the
+    /// verdict with the file's offset if it stops there.
+    pub fn judged(&self, src: usize) -> Option<(Judged, u64)> {
+        let o = self.open.get(&src)?;
+        match o.verdict {
+            Verdict::Open => None,
+            Verdict::Keep => Some((Judged::Kept, o.end)),
+            Verdict::Drop => Some((Judged::Dropped, o.end)),
+        }
+    }
+
+    /// `--state`: file `src` resumes at byte `at`, inside a record judged
+    /// `verdict` by the run that saved the state: its lines up to the
+    /// next timestamped one follow that verdict (not lines of no record).
+    pub fn resume(&mut self, src: usize, verdict: Judged, at: u64, now: Instant) {
+        self.seq += 1;
+        self.open.insert(
+            src,
+            Open {
+                seq: self.seq,
+                time: None,
+                verdict: match verdict {
+                    Judged::Kept => Verdict::Keep,
+                    Judged::Dropped => Verdict::Drop,
+                },
+                included: false,
+                held: Vec::new(),
+                until: false,
+                last: now,
+                end: at,
+            },
+        );
+    }
+
     /// When the next open record's wait may be over.
     pub fn next_deadline(&self) -> Option<Instant> {
         self.deadlines.peek().map(|Reverse((at, _, _))| *at)
@@ -326,6 +382,7 @@ mod tests {
                 time,
                 m,
                 self.t0 + Duration::from_millis(ms),
+                0,
                 |b| {
                     b.extend_from_slice(text.as_bytes());
                     until
@@ -414,6 +471,23 @@ mod tests {
             r.line(0, Some(t), X, "DEBUG ", 0);
         }
         assert!(r.r.deadlines.len() <= 2 * r.r.open.len() + 65);
+        assert!(r.texts().is_empty());
+    }
+
+    #[test]
+    fn a_resumed_record_keeps_its_verdict_until_the_next_head() {
+        let mut r = Run::new(true, true);
+        r.r.resume(0, Judged::Kept, 10, r.t0);
+        r.r.resume(1, Judged::Dropped, 20, r.t0);
+        assert_eq!(r.r.judged(0), Some((Judged::Kept, 10)));
+        r.line(0, None, N, "kept-trace ", 0);
+        r.line(1, None, E, "dropped-trace ERROR ", 0);
+        assert_eq!(r.texts(), ["kept-trace "]);
+        assert_eq!(r.r.holding(0), None, "nothing held: the state may pass it");
+        r.line(0, Some(1), N, "t1 ", 0);
+        assert_eq!(r.r.judged(0), None, "a new record, open");
+        r.line(1, Some(1), E, "t1 ERROR ", 0);
+        assert_eq!(r.r.judged(1), None, "open: -x may still drop it");
         assert!(r.texts().is_empty());
     }
 

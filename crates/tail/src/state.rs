@@ -54,9 +54,16 @@
 //!   that file (deleted while ptail was down, its inode reused at once by
 //!   ext4 or tmpfs). It is read whole, and the files rotated beside it in
 //!   between are looked for, as after a rename.
-//! * **The format** is text, versioned (`ptail-state 3`; version 2, the
-//!   same without the output's last bytes and the creation times, and
-//!   version 1, also without the bytes before the offsets, are still read), one
+//! * **A record judged** by a record filter (`--filter-records`) when the
+//!   offset stops inside it (a kept record streams its lines, a dropped
+//!   one drops them unheld) is recorded with the offset: kept or dropped.
+//!   A run resuming at exactly that offset of the same file opens the
+//!   record again with that verdict, so its later continuation lines
+//!   follow it (not judged one by one as lines of no record).
+//! * **The format** is text, versioned (`ptail-state 4`; version 3, the
+//!   same without the records' verdicts, version 2, also without the
+//!   output's last bytes and the creation times, and version 1, also
+//!   without the bytes before the offsets, are still read), one
 //!   file per line, paths in hex, and a last line with the count of
 //!   entries and a hash of everything before it: a truncated or corrupt
 //!   state is detected, said once, and ptail starts from the end of each
@@ -86,10 +93,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::fingerprint::{FNV_START, fingerprint, fnv, same_start};
 use crate::follow::{Follower, Id, Mark};
+use crate::records::Judged;
 
 /// The format written; a state of another version is not read (versions
-/// 1 and 2, older forms of this one, are).
-pub const VERSION: u32 = 3;
+/// 1 to 3, older forms of this one, are).
+pub const VERSION: u32 = 4;
 const MAGIC: &str = "ptail-state";
 /// The state is written at most this often while lines flow.
 pub const EVERY: Duration = Duration::from_millis(100);
@@ -129,6 +137,19 @@ pub struct Entry {
     /// known), read with [`Entry::tail`]: a file at the name on this
     /// inode created at another time is another file (the inode reused).
     pub born: u64,
+    /// The verdict of the record `offset` stops inside, if a record
+    /// filter had judged it (None: at a record's start, in no record,
+    /// no record filter, a state of version 3 or older).
+    pub record: Option<Judged>,
+}
+
+/// An entry's record verdict in the text format.
+fn judged_word(j: Option<Judged>) -> &'static str {
+    match j {
+        None => "-",
+        Some(Judged::Kept) => "k",
+        Some(Judged::Dropped) => "d",
+    }
 }
 
 /// The `-o` file as the state saw it.
@@ -262,7 +283,7 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
     for e in &saved.entries {
         let _ = writeln!(
             s,
-            "file {} {} {} {} {:016x} {} {} {} {:016x} {}",
+            "file {} {} {} {} {:016x} {} {} {} {:016x} {} {}",
             e.id.0,
             e.id.1,
             e.offset,
@@ -272,7 +293,8 @@ pub fn serialize(saved: &Saved) -> Vec<u8> {
             hex(e.path.as_os_str().as_bytes()),
             e.tail.0,
             e.tail.1,
-            e.born
+            e.born,
+            judged_word(e.record)
         );
     }
     for (id, fp) in &saved.siblings {
@@ -297,7 +319,9 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
     // Versions 1 and 2: the output without its last bytes and birth,
     // files without their birth.
     let old = v1 || version == "2";
-    if version != VERSION.to_string() && !old {
+    // Versions 1 to 3: files without their record's verdict.
+    let v3 = version == "3";
+    if version != VERSION.to_string() && !old && !v3 {
         return Err(format!(
             "is a state of another version ({version}; this ptail reads {VERSION})"
         ));
@@ -348,8 +372,10 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                         8
                     } else if old {
                         10
-                    } else {
+                    } else if v3 {
                         11
+                    } else {
+                        12
                     } =>
             {
                 let (Some(d), Some(i), Some(offset), Some(fplen), Some(seen)) =
@@ -378,6 +404,12 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                 } else {
                     num(10).ok_or_else(|| bad("file line"))?
                 };
+                let record = match f.get(11).copied() {
+                    None | Some("-") => None,
+                    Some("k") => Some(Judged::Kept),
+                    Some("d") => Some(Judged::Dropped),
+                    Some(_) => return Err(bad("file line")),
+                };
                 saved.entries.push(Entry {
                     id: (d, i),
                     fp: (fplen as u32, hash),
@@ -386,6 +418,7 @@ pub fn parse(bytes: &[u8]) -> Result<Saved, String> {
                     seen,
                     path: PathBuf::from(std::ffi::OsStr::from_bytes(&path)),
                     born,
+                    record,
                 });
             }
             Some("sibling") if f.len() == 5 => {
@@ -481,8 +514,12 @@ impl OutputFile {
 struct Batch {
     /// Bytes sent to the writer up to the end of this batch.
     end: u64,
-    marks: Vec<(usize, Vec<Mark>)>,
+    marks: Vec<(usize, Vec<Mark>, Option<InRecord>)>,
 }
+
+/// A follower stands inside a record a record filter judged: in this
+/// file, at this offset, with this verdict ([`Entry::record`]).
+pub type InRecord = (Id, u64, Judged);
 
 /// The run's side of `--state`: see the module comment.
 pub struct Tracker {
@@ -497,8 +534,10 @@ pub struct Tracker {
     /// After `--until` matched: where a follower stops (later lines of
     /// the same read were not written).
     pinned: HashMap<usize, Vec<Mark>>,
-    /// Per follower: its files as of the last batch written.
+    /// Per follower: its files as of the last batch written, and the
+    /// judged record one of them then stood inside.
     committed: Vec<Vec<Mark>>,
+    committed_records: Vec<Option<InRecord>>,
     /// Entries of the saved state no file matched at start (kept until
     /// the retention period ends).
     carried: Vec<Entry>,
@@ -545,6 +584,7 @@ impl Tracker {
             touched_list: Vec::new(),
             pinned: HashMap::new(),
             committed: Vec::new(),
+            committed_records: Vec::new(),
             carried: Vec::new(),
             accounted: HashMap::new(),
             output,
@@ -657,12 +697,17 @@ impl Tracker {
     /// Follower `s` was just opened where it starts, nothing of it
     /// written yet: that is where it stands until a batch says otherwise
     /// (a state saved before anything is written keeps every file where
-    /// this run started it).
-    pub fn started(&mut self, s: usize, f: &Follower) {
+    /// this run started it), inside `record` if one of its files resumes
+    /// inside a judged record.
+    pub fn started(&mut self, s: usize, f: &Follower, record: Option<InRecord>) {
         if self.committed.len() <= s {
             self.committed.resize(s + 1, Vec::new());
         }
+        if self.committed_records.len() <= s {
+            self.committed_records.resize(s + 1, None);
+        }
         f.marks_into(&mut self.committed[s]);
+        self.committed_records[s] = record;
     }
 
     /// Follower `s` was read: note it with the next batch.
@@ -695,8 +740,8 @@ impl Tracker {
         self.batches
             .iter()
             .rev()
-            .find_map(|b| b.marks.iter().find(|(f, _)| *f == s))
-            .map(|(_, m)| m.clone())
+            .find_map(|b| b.marks.iter().find(|(f, _, _)| *f == s))
+            .map(|(_, m, _)| m.clone())
             .or_else(|| self.committed.get(s).cloned())
             .unwrap_or_default()
     }
@@ -710,8 +755,14 @@ impl Tracker {
     }
 
     /// Everything read so far was sent: note where the followers read
-    /// since the last batch stand.
-    pub fn mark(&mut self, followers: &[Follower]) {
+    /// since the last batch stand, and (`judged`, per follower) the
+    /// judged record each stands in and where its last line ends: a file
+    /// that stands just there stands inside it.
+    pub fn mark(
+        &mut self,
+        followers: &[Follower],
+        judged: impl Fn(usize) -> Option<(Judged, u64)>,
+    ) {
         if self.touched_list.is_empty() {
             return;
         }
@@ -725,7 +776,13 @@ impl Tracker {
                     self.scratch.clone()
                 }
             };
-            marks.push((s, m));
+            let record = judged(s).and_then(|(j, end)| {
+                m.iter()
+                    .rev()
+                    .find(|k| k.offset == end)
+                    .map(|k| (k.id, end, j))
+            });
+            marks.push((s, m, record));
         }
         self.batches.push_back(Batch {
             end: self.sent,
@@ -759,10 +816,14 @@ impl Tracker {
         }
         while self.batches.front().is_some_and(|b| b.end <= written) {
             if let Some(b) = self.batches.pop_front() {
-                for (s, m) in b.marks {
+                for (s, m, record) in b.marks {
                     if self.committed.len() <= s {
                         self.committed.resize(s + 1, Vec::new());
                     }
+                    if self.committed_records.len() <= s {
+                        self.committed_records.resize(s + 1, None);
+                    }
+                    self.committed_records[s] = record;
                     // A file no longer held was read to its end and let go.
                     for old in &self.committed[s] {
                         if !m.iter().any(|n| n.id == old.id) {
@@ -808,6 +869,7 @@ impl Tracker {
         let mut entries = Vec::new();
         for (s, marks) in self.committed.iter().enumerate() {
             let Some(f) = followers.get(s) else { continue };
+            let record = self.committed_records.get(s).copied().flatten();
             for m in marks {
                 let tail = match self.tails.get(&m.id) {
                     Some(&(at, cut, t)) if at == m.offset && cut == f.stats.truncations => t,
@@ -825,6 +887,9 @@ impl Tracker {
                     seen: now,
                     path: f.path.to_path_buf(),
                     born,
+                    record: record
+                        .filter(|&(id, at, _)| id == m.id && at == m.offset)
+                        .map(|(_, _, j)| j),
                 });
             }
         }
@@ -941,6 +1006,9 @@ pub struct Plan {
     /// offsets first (path, entry).
     pub rotated: Vec<(PathBuf, Entry)>,
     pub start: PlanStart,
+    /// With [`PlanStart::Resume`]: the verdict of the record the offset
+    /// stands inside ([`Entry::record`]).
+    pub record: Option<Judged>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -1140,6 +1208,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         // The same start and long enough; and, if known, the same bytes
         // before the offset (not truncated and written again past it).
         plans[s].start = if same_start(&head, e.fp) && len >= e.offset && same_tail(&file, &e) {
+            plans[s].record = e.record;
             PlanStart::Resume(e.offset)
         } else {
             PlanStart::Truncated
@@ -1226,6 +1295,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
                         seen: 0,
                         path: p.to_path_buf(),
                         born: 0,
+                        record: None,
                     },
                 )
             })
@@ -1343,6 +1413,7 @@ mod tests {
                 seen: 1_700_000_000,
                 path: PathBuf::from("/var/log/a b\n.log"),
                 born: 1_699_999_999_000_000_001,
+                record: Some(Judged::Kept),
             }],
             siblings: vec![((2049, 13), fingerprint(b"x"))],
         }
@@ -1365,7 +1436,7 @@ mod tests {
         }
         let other = String::from_utf8(bytes)
             .expect("text")
-            .replace("ptail-state 3", "ptail-state 9");
+            .replace("ptail-state 4", "ptail-state 9");
         assert!(
             parse(other.as_bytes())
                 .expect_err("version")
@@ -1423,6 +1494,34 @@ mod tests {
         assert!(state(3, "8 9 10 10 0 0").is_ok());
     }
 
+    /// A state of the third version (files without their record's
+    /// verdict) is still read, each in no judged record; a verdict in it
+    /// is damage, as is an unknown verdict in a state of this version.
+    #[test]
+    fn a_state_of_version_3_is_read_without_record_verdicts() {
+        let state = |version: u32, verdict: &str| {
+            let text = format!(
+                "ptail-state {version}\nsaved 5\noutput -\nfile 1 2 3 3 0000000000000007 4 61 0 0 9{verdict}\n"
+            );
+            let sum = fnv(FNV_START, text.as_bytes());
+            parse(format!("{text}end 1 {sum:016x}\n").as_bytes())
+        };
+        let s = state(3, "").expect("version 3");
+        assert_eq!((s.entries[0].born, s.entries[0].record), (9, None));
+        assert!(state(3, " k").is_err());
+        assert!(state(4, "").is_err());
+        assert_eq!(state(4, " -").expect("v4").entries[0].record, None);
+        assert_eq!(
+            state(4, " k").expect("v4").entries[0].record,
+            Some(Judged::Kept)
+        );
+        assert_eq!(
+            state(4, " d").expect("v4").entries[0].record,
+            Some(Judged::Dropped)
+        );
+        assert!(state(4, " x").is_err());
+    }
+
     #[test]
     fn a_short_file_is_recognised_as_it_grows() {
         let fp = fingerprint(b"ab\n");
@@ -1451,6 +1550,7 @@ mod tests {
             seen,
             path: PathBuf::from("/x"),
             born: 0,
+            record: None,
         };
         t.carry(vec![e(now - 10, 1), e(now - 7200, 2)]);
         let ids: Vec<u64> = t.snapshot(&[], 0).entries.iter().map(|e| e.id.1).collect();
@@ -1497,13 +1597,17 @@ mod tests {
             seen: 0,
             path: PathBuf::from(std::ffi::OsStr::from_bytes(b"\xff\n /")),
             born: u64::MAX,
+            record: Some(Judged::Dropped),
         });
         let base = serialize(&good);
         let words: &[&[u8]] = &[
             b"ptail-state 1\n",
             b"ptail-state 2\n",
             b"ptail-state 3\n",
+            b"ptail-state 4\n",
             b"saved ",
+            b"k",
+            b"d",
             b"output ",
             b"file ",
             b"sibling ",
