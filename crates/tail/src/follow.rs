@@ -1086,11 +1086,24 @@ fn frame(
         match memchr::memchr(b'\n', rest) {
             Some(nl) => {
                 open.partial.extend_from_slice(&rest[..=nl]);
+                // Completed here, the held line may be over-long too:
+                // pieces first, cut where a line read whole is cut.
+                let mut at = 0;
+                while open.partial.len() - at > max_line + 1 {
+                    stats.lines += 1;
+                    stats.bytes += max_line as u64;
+                    emit(Out::Piece {
+                        data: &open.partial[at..at + max_line],
+                        offset: open.partial_at + at as u64,
+                        partial: false,
+                    });
+                    at += max_line;
+                }
                 stats.lines += 1;
-                stats.bytes += open.partial.len() as u64;
+                stats.bytes += (open.partial.len() - at) as u64;
                 emit(Out::Lines {
-                    data: &open.partial,
-                    offset: open.partial_at,
+                    data: &open.partial[at..],
+                    offset: open.partial_at + at as u64,
                 });
                 open.partial.clear();
                 rest = &rest[nl + 1..];
@@ -1253,14 +1266,16 @@ mod tests {
         (lines, events)
     }
 
-    /// With splicing on, what a follower hands out (spliced ranges, taken
-    /// here from the file's position as the kernel would, and lines it
-    /// read) is every byte of every whole line written, once and in
-    /// order; a spliced range is whole lines, none longer than
-    /// `max_line`; a line still being written waits. Seeded random
-    /// appends in random pieces (`PTAIL_SPLICE_SEED`).
+    /// What a follower hands out (spliced ranges, taken here from the
+    /// file's position as the kernel would, and lines and pieces it read)
+    /// is every whole line written, once and in order, a line over
+    /// `max_line` cut into pieces of `max_line` from its start wherever
+    /// the reads ended; a spliced range is whole lines, none longer than
+    /// `max_line`; a line still being written waits. Splicing on in even
+    /// rounds, off in odd ones. Seeded random appends in random pieces
+    /// (`PTAIL_SPLICE_SEED`).
     #[test]
-    fn spliced_and_read_lines_are_every_whole_line_once() {
+    fn lines_read_or_spliced_are_every_whole_line_once_cut_at_max_line() {
         let mut seed: u64 = std::env::var("PTAIL_SPLICE_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -1277,14 +1292,14 @@ mod tests {
             let p = dir.path().join("a.log");
             std::fs::write(&p, "").expect("create");
             let max_line = 16 + next(200);
-            let mut f = Follower::new(p.clone(), true, max_line).splicing(true);
+            let mut f = Follower::new(p.clone(), true, max_line).splicing(round % 2 == 0);
             assert!(f.open_initial(Some(0), None, 0, &mut |_| {}));
             let mut w = std::fs::OpenOptions::new()
                 .append(true)
                 .open(&p)
                 .expect("open");
             let mut written = Vec::new();
-            let mut got = Vec::new();
+            let mut got: Vec<Vec<u8>> = Vec::new();
             for _ in 0..60 {
                 for _ in 0..next(6) {
                     let bound = if next(8) == 0 { 3 * max_line } else { 40 };
@@ -1308,17 +1323,29 @@ mod tests {
                 .iter()
                 .rposition(|&b| b == b'\n')
                 .map_or(0, |i| i + 1);
+            // The trusted answer: each line cut from its start.
+            let mut want: Vec<Vec<u8>> = Vec::new();
+            for line in written[..whole].split_inclusive(|&b| b == b'\n') {
+                let mut rest = line;
+                while rest.len() > max_line as usize + 1 {
+                    want.push(rest[..max_line as usize].to_vec());
+                    rest = &rest[max_line as usize..];
+                }
+                want.push(rest.to_vec());
+            }
+            let first = got.iter().zip(&want).position(|(g, w)| g != w);
             assert!(
-                got == written[..whole],
-                "round {round}, max_line {max_line}: {} bytes handed out, {whole} expected",
-                got.len()
+                got == want,
+                "round {round}, max_line {max_line}: {} items handed out, {} expected; first difference at {first:?}",
+                got.len(),
+                want.len()
             );
         }
         assert!(splices > 0, "nothing was spliced");
     }
 
     /// Poll until the follower has nothing more (as the follow loop does).
-    fn poll_into(f: &mut Follower, got: &mut Vec<u8>, splices: &mut u32, max_line: u64) {
+    fn poll_into(f: &mut Follower, got: &mut Vec<Vec<u8>>, splices: &mut u32, max_line: u64) {
         for _ in 0..100_000 {
             if !poll_once(f, got, splices, max_line) {
                 return;
@@ -1327,12 +1354,20 @@ mod tests {
         panic!("the follower always has more");
     }
 
-    fn poll_once(f: &mut Follower, got: &mut Vec<u8>, splices: &mut u32, max_line: u64) -> bool {
+    fn poll_once(
+        f: &mut Follower,
+        got: &mut Vec<Vec<u8>>,
+        splices: &mut u32,
+        max_line: u64,
+    ) -> bool {
+        let lines = |got: &mut Vec<Vec<u8>>, data: &[u8]| {
+            got.extend(data.split_inclusive(|&b| b == b'\n').map(<[u8]>::to_vec));
+        };
         f.poll(false, &mut |o| match o {
-            Out::Lines { data, .. } => got.extend_from_slice(data),
+            Out::Lines { data, .. } => lines(got, data),
             Out::Piece { data, partial, .. } => {
                 assert!(!partial, "a partial line before the end");
-                got.extend_from_slice(data);
+                got.push(data.to_vec());
             }
             Out::Splice { file, len, moved } => {
                 let mut buf = vec![0u8; len as usize];
@@ -1343,7 +1378,7 @@ mod tests {
                     longest.unwrap_or(0) as u64 <= max_line,
                     "a spliced line over max_line"
                 );
-                got.extend_from_slice(&buf);
+                lines(got, &buf);
                 *splices += 1;
                 moved.set(Some(len));
             }
