@@ -32,6 +32,22 @@ fn state_fields(state: &Path, name: &str) -> Option<(u64, u64)> {
     Some((out, offset))
 }
 
+/// `--state` and `-o` with a record filter that drops DEBUG records, waiting
+/// as long as it takes to judge them.
+const DROP_DEBUG: [&str; 11] = [
+    "--state",
+    "S",
+    "-o",
+    "OUT",
+    "--no-prefix",
+    "--filter-records",
+    "-x",
+    "DEBUG",
+    "--record-wait",
+    "1h",
+    "a.log",
+];
+
 /// A record held by a record filter (`-x` cannot judge it before it
 /// ends) was counted as written: a state saved while it was held covered
 /// it, and after SIGKILL the next run went on past it. With `-o` that is
@@ -40,19 +56,7 @@ fn state_fields(state: &Path, name: &str) -> Option<(u64, u64)> {
 fn a_record_held_by_a_filter_is_not_covered_by_the_state() {
     let dir = Dir::ptail();
     let log = dir.create("a.log", "");
-    let args = [
-        "--state",
-        "S",
-        "-o",
-        "OUT",
-        "--no-prefix",
-        "--filter-records",
-        "-x",
-        "DEBUG",
-        "--record-wait",
-        "1h",
-        "a.log",
-    ];
+    let args = DROP_DEBUG;
     let mut ptail = Child::spawn(dir.command().args(args));
     util::wait_until(WAIT, "the first state", || dir.path().join("S").exists());
     let one = "2026-11-28T10:00:01 INFO one\n";
@@ -405,19 +409,7 @@ fn a_run_resuming_inside_a_kept_record_shows_the_rest_of_it() {
 /// lines of no record.
 #[test]
 fn a_run_resuming_inside_a_dropped_record_drops_the_rest_of_it() {
-    let args = [
-        "--state",
-        "S",
-        "-o",
-        "OUT",
-        "--no-prefix",
-        "--filter-records",
-        "-x",
-        "DEBUG",
-        "--record-wait",
-        "1h",
-        "a.log",
-    ];
+    let args = DROP_DEBUG;
     let first = "2026-11-28T10:00:01 INFO head\n\tDEBUG dump\n";
     let then = "\tat c02\n2026-11-28T10:00:02 INFO next\n";
     assert_eq!(
