@@ -430,7 +430,8 @@ fn restart_oracle(seed: u64, stop: Stop) -> Outcome {
                 .output()
                 .expect("ls");
             std::fs::write(dir.path().join(format!("ls.{k}")), ls.stdout).expect("ls");
-            util::append(&err_path, format!("=== stopped, S.{k}\n"));
+            let len = std::fs::metadata(&out).map_or(0, |m| m.len());
+            util::append(&err_path, format!("=== stopped, S.{k}, OUT {len} bytes\n"));
         }
         // Down for a while: rotations happen meanwhile.
         std::thread::sleep(Duration::from_millis(rng.below(60) as u64));

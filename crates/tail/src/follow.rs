@@ -437,7 +437,21 @@ impl Follower {
         at_least: u64,
         emit: &mut dyn FnMut(Out),
     ) -> bool {
-        match open_for_reading(&self.path) {
+        self.open_planned(None, last, from_line, at_least, emit)
+    }
+
+    /// [`Follower::open_initial`], with the file `--state`'s plan opened
+    /// at the path and judged (`planned`): that one, even if the name
+    /// has moved on since (then it is drained as a rotated file).
+    pub fn open_planned(
+        &mut self,
+        planned: Option<File>,
+        last: Option<u64>,
+        from_line: Option<u64>,
+        at_least: u64,
+        emit: &mut dyn FnMut(Out),
+    ) -> bool {
+        match planned.map_or_else(|| open_for_reading(&self.path), Ok) {
             Ok(mut file) => {
                 let meta = match file.metadata() {
                     Ok(m) => m,
@@ -777,13 +791,10 @@ impl Follower {
     }
 
     /// `--state`, at start: a file this follower's path named when the
-    /// state was saved, rotated away while ptail was down and found at
-    /// `path`: drained from `offset` before the current file, like a file
-    /// rotated while following. False if `path` is no longer that file.
-    pub fn resume_rotated(&mut self, path: &Path, id: Id, fp: (u32, u64), offset: u64) -> bool {
-        let Ok(mut file) = open_for_reading(path) else {
-            return false;
-        };
+    /// state was saved, rotated away while ptail was down and found beside
+    /// it (open: `file`): drained from `offset` before the current file,
+    /// like a file rotated while following. False if it is not that file.
+    pub fn resume_rotated(&mut self, mut file: File, id: Id, fp: (u32, u64), offset: u64) -> bool {
         match file.metadata() {
             Ok(m) if m.is_file() && identity(&m) == id && m.len() >= offset => {}
             _ => return false,

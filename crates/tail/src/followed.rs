@@ -233,6 +233,7 @@ impl Followed {
                 let plans = (0..n)
                     .map(|_| state::Plan {
                         rotated: Vec::new(),
+                        file: None,
                         start: PlanStart::End,
                         record: None,
                     })
@@ -312,17 +313,28 @@ impl Followed {
             None => (None, (0..self.followers.len()).collect()),
         };
         for s in order {
-            let meta = std::fs::metadata(&self.followers[s].path).ok();
+            let mut plan = plans
+                .as_mut()
+                .map(|p| std::mem::take(&mut p[s]))
+                .unwrap_or_default();
+            // Opened once: the file judged (by `--state`'s plan, by
+            // `--since`'s search) is the file read, even if a rotation
+            // moves the name on meanwhile. (None: opened, and an error
+            // said, as usual.)
+            let file = plan
+                .file
+                .take()
+                .or_else(|| crate::follow::open_for_reading(&self.followers[s].path).ok());
+            let meta = match &file {
+                Some(f) => f.metadata().ok(),
+                None => std::fs::metadata(&self.followers[s].path).ok(),
+            };
             if let Some(m) = &meta
                 && let Ok(t) = m.modified()
                 && let Some(r) = self.references.get_mut(s)
             {
                 *r = time::to_micros(t);
             }
-            let plan = plans
-                .as_mut()
-                .map(|p| std::mem::take(&mut p[s]))
-                .unwrap_or_default();
             let (last, from) = match plan.start {
                 PlanStart::Fresh => (last, from),
                 PlanStart::End => (Some(0), None),
@@ -334,7 +346,8 @@ impl Followed {
             // `Records::resume`). The files drained before it were read
             // to their end.
             let mut resumed: Option<(Id, u64, Judged)> = None;
-            for (q, e) in &plan.rotated {
+            let rotated = !plan.rotated.is_empty();
+            for (q, e) in plan.rotated.drain(..) {
                 if self.followers[s].resume_rotated(q, e.id, e.fp, e.offset)
                     && let Some(j) = e.record
                 {
@@ -342,13 +355,13 @@ impl Followed {
                 }
             }
             // A file the state knows resumes where it was: no --since.
-            let since = match config.since {
-                Some(t)
+            let since = match (config.since, &file) {
+                (Some(t), Some(f))
                     if plan.start == PlanStart::Fresh
                         && meta.as_ref().is_some_and(|m| m.is_file()) =>
                 {
                     time::since_start(
-                        &self.followers[s].path,
+                        f,
                         t,
                         &mut self.detectors[s],
                         self.format.zone(),
@@ -371,7 +384,7 @@ impl Followed {
                 _ => 0,
             };
             let mut errs: Vec<String> = Vec::new();
-            let opened = self.followers[s].open_initial(last, from, at_least, &mut |o| {
+            let opened = self.followers[s].open_planned(file, last, from, at_least, &mut |o| {
                 if let Out::Error(e) = o {
                     errs.push(e.to_string());
                 }
@@ -400,7 +413,7 @@ impl Followed {
             // was down.
             let happened = match plan.start {
                 PlanStart::Truncated if opened => Some(EventKind::Truncated),
-                _ if !plan.rotated.is_empty() => Some(EventKind::Rotated),
+                _ if rotated => Some(EventKind::Rotated),
                 _ => None,
             };
             if let Some(kind) = happened {

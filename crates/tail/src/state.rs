@@ -999,12 +999,20 @@ fn unix_now() -> u64 {
 }
 
 /// At start, with a saved state: how each followed file starts.
+///
+/// The plan holds the files it judged open: the files it looked at are
+/// the ones read (a rotation between planning and opening, by name,
+/// would otherwise apply one file's offset to another, or skip a rotated
+/// file whose numbered name moved on).
 #[derive(Debug, Default)]
 pub struct Plan {
     /// Files this one's name held when the state was saved, rotated away
-    /// while ptail was down and found beside it: drained from their
-    /// offsets first (path, entry).
-    pub rotated: Vec<(PathBuf, Entry)>,
+    /// while ptail was down and found beside it, or rotated there unseen:
+    /// drained from their offsets first (the open file, its entry).
+    pub rotated: Vec<(File, Entry)>,
+    /// The file at the name when the plan looked, which `start` is about
+    /// (None: there was none; the name is opened as usual).
+    pub file: Option<File>,
     pub start: PlanStart,
     /// With [`PlanStart::Resume`]: the verdict of the record the offset
     /// stands inside ([`Entry::record`]).
@@ -1044,19 +1052,9 @@ fn same_tail(file: &File, e: &Entry) -> bool {
     e.tail.0 == 0 || tail_of(file, e.offset).is_some_and(|t| t == e.tail)
 }
 
-/// Whether the file at `q` is `e`'s content up to its offset (see
-/// [`same_tail`]).
-fn same_tail_at(q: &Path, e: &Entry) -> bool {
-    e.tail.0 == 0 || crate::follow::open_for_reading(q).is_ok_and(|file| same_tail(&file, e))
-}
-
-/// What is at `path` now: its identity, length, first bytes and when it
-/// was last written (milliseconds since the epoch).
-fn look(path: &Path) -> Option<(Id, u64, Vec<u8>, u64)> {
-    look_open(path).map(|(_, id, len, head, mtime, _)| (id, len, head, mtime))
-}
-
-/// [`look`], with the file open, and when it was created ([`birth`]).
+/// What is at `path` now, open: its identity, length, first bytes, when
+/// it was last written (milliseconds since the epoch) and when it was
+/// created ([`birth`]).
 fn look_open(path: &Path) -> Option<(File, Id, u64, Vec<u8>, u64, u64)> {
     let file = crate::follow::open_for_reading(path).ok()?;
     let m = file.metadata().ok()?;
@@ -1174,6 +1172,9 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         last_at.insert(key(&e.path), e.id);
     }
     let mut now_at: Vec<Option<Id>> = vec![None; paths.len()];
+    // The file each name held when pass 1 looked (whatever it is to the
+    // state): the one its plan reads.
+    let mut planned_id: Vec<Option<Id>> = vec![None; paths.len()];
     let mut by_id: HashMap<Id, Entry> = HashMap::new();
     for e in saved.entries {
         by_id.insert(e.id, e);
@@ -1190,6 +1191,12 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         let Some((file, id, len, head, mtime, born)) = look_open(p) else {
             continue;
         };
+        // Whatever it starts as, this is the file that is read.
+        let Ok(planned) = file.try_clone() else {
+            continue;
+        };
+        plans[s].file = Some(planned);
+        planned_id[s] = Some(id);
         // On the inode of a file the state knew, created at another time:
         // that file was deleted and its inode reused. The name no longer
         // holds it (so the files rotated in between are looked for), and
@@ -1243,19 +1250,52 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         if olds.is_empty() && cut.is_none() {
             continue;
         }
-        let siblings = rotated_siblings(p, &named);
-        let mut found: Vec<(u64, PathBuf, Entry)> = Vec::new();
+        let mut siblings = rotated_siblings(p, &named);
+        // The file pass 1 planned at the name, rotated beside it since
+        // (the logger goes on while ptail starts): drained like the other
+        // rotated files, in their order, from where its plan starts it,
+        // and the file at the name now is new. (Also reading it as the
+        // current file would show it twice.)
+        let moved_on = planned_id[s].and_then(|id| siblings.iter().position(|q| q.id == id));
+        let mut moved = None;
+        if let Some(k) = moved_on {
+            let offset = match plans[s].start {
+                PlanStart::Resume(at) => at,
+                _ => 0,
+            };
+            siblings[k].file = plans[s].file.take();
+            plans[s].start = PlanStart::New;
+            let q = &siblings[k];
+            moved = Some((
+                q.mtime,
+                k,
+                Entry {
+                    id: q.id,
+                    fp: fingerprint(&[]),
+                    offset,
+                    tail: fingerprint(&[]),
+                    seen: 0,
+                    path: p.to_path_buf(),
+                    born: 0,
+                    record: plans[s].record.take(),
+                },
+            ));
+        }
+        let other = |k: usize| moved_on != Some(k);
+        // (last written, sibling, entry)
+        let mut found: Vec<(u64, usize, Entry)> = Vec::new();
         let mut copy = None;
         if let Some(e) = cut
-            && let Some((q, id, _, _, mtime)) = copy_of(&siblings, &e, saved_ms, &known)
+            && let Some(k) = copy_of(&siblings, &e, saved_ms, &known).filter(|&k| other(k))
         {
             // Copied then truncated: the copy is the old file.
-            copy = Some(*id);
+            let q = &siblings[k];
+            copy = Some(q.id);
             found.push((
-                *mtime,
-                q.clone(),
+                q.mtime,
+                k,
                 Entry {
-                    id: *id,
+                    id: q.id,
                     born: 0,
                     ..e
                 },
@@ -1264,31 +1304,36 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         for e in olds {
             match siblings
                 .iter()
-                .find(|(_, id, len, head, _)| *id == e.id && *len >= e.offset && same_start(head, e.fp))
+                .enumerate()
+                .position(|(k, q)| {
+                    other(k) && q.id == e.id && q.len >= e.offset && same_start(&q.head, e.fp)
+                })
             {
-                Some((q, _, _, _, mtime)) => found.push((*mtime, q.clone(), e)),
+                Some(k) => found.push((siblings[k].mtime, k, e)),
                 None => warnings.push((
                     s,
                     "rotated or deleted while ptail was down, and the old file was not found beside it: what was written to it after the last state is lost",
                 )),
             }
         }
-        found.sort_by_key(|(mtime, q, _)| age_order(*mtime, q));
-        let mut born: Vec<(u64, PathBuf, Entry)> = siblings
+        found.sort_by_key(|&(mtime, k, _)| age_order(mtime, &siblings[k].path));
+        let mut born: Vec<(u64, usize, Entry)> = siblings
             .iter()
+            .enumerate()
             .filter(|_| renamed)
-            .filter(|(_, id, _, head, _)| {
-                !known(id, head)
-                    && copy != Some(*id)
-                    && !found.iter().any(|(_, _, e)| e.id == *id)
-                    && !binary_start(head)
+            .filter(|&(k, q)| {
+                other(k)
+                    && !known(&q.id, &q.head)
+                    && copy != Some(q.id)
+                    && !found.iter().any(|(_, _, e)| e.id == q.id)
+                    && !binary_start(&q.head)
             })
-            .map(|(q, id, _, _, mtime)| {
+            .map(|(k, q)| {
                 (
-                    *mtime,
-                    q.clone(),
+                    q.mtime,
+                    k,
                     Entry {
-                        id: *id,
+                        id: q.id,
                         fp: fingerprint(&[]),
                         offset: 0,
                         tail: fingerprint(&[]),
@@ -1300,10 +1345,15 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
                 )
             })
             .collect();
-        born.sort_by_key(|(mtime, q, _)| age_order(*mtime, q));
-        plans[s]
-            .rotated
-            .extend(found.into_iter().chain(born).map(|(_, q, e)| (q, e)));
+        born.extend(moved);
+        born.sort_by_key(|&(mtime, k, _)| age_order(mtime, &siblings[k].path));
+        // Each sibling is at most one of them (by identity).
+        plans[s].rotated.extend(
+            found
+                .into_iter()
+                .chain(born)
+                .filter_map(|(_, k, e)| Some((siblings[k].file.take()?, e))),
+        );
         if plans[s].start == PlanStart::Fresh {
             plans[s].start = PlanStart::New;
         }
@@ -1322,7 +1372,18 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
     (plans, order, warnings, rest)
 }
 
-type Sibling = (PathBuf, Id, u64, Vec<u8>, u64);
+/// A file beside a followed one, named like its rotation, as the plan
+/// saw it (and holds it open: see [`Plan`]).
+struct Sibling {
+    path: PathBuf,
+    id: Id,
+    len: u64,
+    head: Vec<u8>,
+    /// Last written, in milliseconds since the epoch.
+    mtime: u64,
+    /// Taken by the plan that drains it.
+    file: Option<File>,
+}
 
 /// The copy copytruncate made of `e`'s file while ptail was down, among
 /// the files beside it the state does not know that start like it and
@@ -1331,21 +1392,25 @@ type Sibling = (PathBuf, Id, u64, Vec<u8>, u64);
 /// before it, so the oldest written since the save is the one; if none
 /// was (the copy kept the original's time, or was made just before the
 /// save), the newest.
-fn copy_of<'a>(
-    siblings: &'a [Sibling],
+fn copy_of(
+    siblings: &[Sibling],
     e: &Entry,
     saved_ms: u64,
     known: &dyn Fn(&Id, &[u8]) -> bool,
-) -> Option<&'a Sibling> {
-    let candidates = siblings.iter().filter(|(q, id, len, head, _)| {
-        !known(id, head) && *len >= e.offset && same_start(head, e.fp) && same_tail_at(q, e)
+) -> Option<usize> {
+    let candidates = siblings.iter().enumerate().filter(|(_, q)| {
+        !known(&q.id, &q.head)
+            && q.len >= e.offset
+            && same_start(&q.head, e.fp)
+            && q.file.as_ref().is_some_and(|f| same_tail(f, e))
     });
-    let age = |(q, _, _, _, mtime): &&Sibling| age_order(*mtime, q);
+    let age = |(_, q): &(usize, &Sibling)| age_order(q.mtime, &q.path);
     candidates
         .clone()
-        .filter(|(_, _, _, _, mtime)| *mtime >= saved_ms)
+        .filter(|(_, q)| q.mtime >= saved_ms)
         .min_by_key(age)
         .or_else(|| candidates.max_by_key(age))
+        .map(|(k, _)| k)
 }
 
 /// Oldest first: by the time last written, then (same tick) by name,
@@ -1384,11 +1449,18 @@ fn rotated_siblings(p: &Path, named: &HashMap<&[u8], usize>) -> Vec<Sibling> {
         if named.contains_key(q.as_os_str().as_bytes()) {
             continue;
         }
-        if let Some((id, len, head, mtime)) = look(&q) {
-            out.push((q, id, len, head, mtime));
+        if let Some((file, id, len, head, mtime, _)) = look_open(&q) {
+            out.push(Sibling {
+                path: q,
+                id,
+                len,
+                head,
+                mtime,
+                file: Some(file),
+            });
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
 

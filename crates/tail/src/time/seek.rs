@@ -67,8 +67,6 @@
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
 
 use super::calendar::Micros;
 use super::detect::Detector;
@@ -108,22 +106,18 @@ impl SinceStart {
         "timestamps out of order; --since reads it from its start instead of seeking";
 }
 
-/// `--since`: where the history of the file at `path` starts. The file's
+/// `--since`: where the history of `file` starts (the caller opens it
+/// without blocking, and reads the same file from there). The file's
 /// first lines train `det`; `reference` decides the year of timestamps
 /// without one.
 pub fn since_start(
-    path: &Path,
+    file: &File,
     since: Micros,
     det: &mut Detector,
     zone: &Zone,
     reference: Micros,
 ) -> io::Result<SinceStart> {
-    // Non-blocking, and only a regular file: a path swapped for a FIFO
-    // since it was looked at must not block the start.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
-        .open(path)?;
+    // Only a regular file.
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(io::Error::other("not a regular file"));
