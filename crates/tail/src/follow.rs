@@ -822,6 +822,21 @@ impl Follower {
         true
     }
 
+    /// When the file `id` this follower holds open (current or being
+    /// drained) was created ([`crate::state::birth`]; None: not held, or
+    /// not known).
+    pub fn birth(&self, id: Id) -> Option<u64> {
+        let file = self
+            .retiring
+            .iter()
+            .map(|r| &r.open)
+            .chain(self.cur.as_ref())
+            .find(|o| o.id == id)
+            .map(|o| &o.file)?;
+        let born = crate::state::birth(&file.metadata().ok()?);
+        (born != 0).then_some(born)
+    }
+
     /// The file does not exist and this was not yet said.
     pub fn take_missing_report(&mut self) -> bool {
         if self.cur.is_none() && !self.missing_reported {

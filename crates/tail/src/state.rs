@@ -776,6 +776,17 @@ impl Tracker {
                     self.scratch.clone()
                 }
             };
+            // When each file was created, known from its descriptor as
+            // soon as it is followed (not only if a save sees it at its
+            // name): a file deleted while ptail is down, its inode reused
+            // at once, is then told from the new one (see `plan`).
+            for k in &m {
+                if self.born.get(&k.id).is_none_or(|&(fp, _)| fp != k.fp)
+                    && let Some(b) = followers[s].birth(k.id)
+                {
+                    self.born.insert(k.id, (k.fp, b));
+                }
+            }
             let record = judged(s).and_then(|(j, end)| {
                 m.iter()
                     .rev()
