@@ -232,7 +232,7 @@ pub fn unused_deps(
             continue;
         }
         match fix_one(manifest, &changes, ctx.roots) {
-            Ok((old, new)) if mode == Mode::DryRun => {
+            Ok((_, old, new)) if mode == Mode::DryRun => {
                 let (a, b) = if Path::new(&shown).is_absolute() {
                     (shown.clone(), shown.clone())
                 } else {
@@ -240,11 +240,11 @@ pub fn unused_deps(
                 };
                 out.push_str(&diff::unified(&old, &new, &a, &b));
             }
-            Ok((old, new)) => {
+            Ok(((target, perm), old, new)) => {
                 if old == new {
                     continue;
                 }
-                match atomic::write(manifest, new.as_bytes()) {
+                match atomic::write(&target, new.as_bytes(), perm) {
                     // JSON Lines stay one record per finding.
                     Ok(()) if json => {}
                     Ok(()) => {
@@ -284,15 +284,15 @@ enum FixError {
     Broken(String),
 }
 
-/// The manifest's text and the text after `changes`, if it may be
-/// rewritten.
+/// Where to write it (and its permission bits), the manifest's text and
+/// the text after `changes`, if it may be rewritten.
 fn fix_one(
     manifest: &Path,
     changes: &[Change],
     roots: &[PathBuf],
-) -> Result<(String, String), FixError> {
-    atomic::check(manifest, roots)?;
-    let old = std::fs::read_to_string(manifest).map_err(FixError::Read)?;
+) -> Result<((atomic::Target, u32), String, String), FixError> {
+    let target = atomic::check(manifest, roots)?;
+    let (old, perm) = target.read().map_err(FixError::Read)?;
     let new = edit::apply(&old, changes).map_err(|e| {
         let (line, column) = crate::cargo::line_col(&old, e.span().map_or(0, |s| s.start));
         FixError::Parse {
@@ -305,5 +305,5 @@ fn fix_one(
     if let Err(e) = new.parse::<toml::Table>() {
         return Err(FixError::Broken(e.message().trim().to_string()));
     }
-    Ok((old, new))
+    Ok(((target, perm), old, new))
 }

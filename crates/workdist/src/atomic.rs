@@ -10,7 +10,9 @@
 //! directory entry, a link included; it never writes through one), and
 //! the directory is synced so that the rename itself is durable.
 
+use std::ffi::OsStr;
 use std::io::{self, Write};
+use std::os::fd::OwnedFd;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -72,6 +74,125 @@ fn sync_dir(path: &Path) {
     }
 }
 
+/// A directory reached from a root without following a symbolic link on
+/// the way, held open: files in it are read and replaced relative to the
+/// descriptor ([`Beneath::read`], [`Beneath::replace`]), so a directory on
+/// the way swapped for a link after the check cannot redirect them.
+#[derive(Debug)]
+pub struct Beneath {
+    dir: OwnedFd,
+}
+
+/// Why [`Beneath::open`] failed: at which directory, and the error (a
+/// symbolic link there gives `ELOOP` or `ENOTDIR`: [`BeneathError::is_link`]).
+#[derive(Debug)]
+pub struct BeneathError {
+    pub at: PathBuf,
+    pub error: io::Error,
+}
+
+impl BeneathError {
+    /// Whether the directory at [`BeneathError::at`] is a symbolic link.
+    pub fn is_link(&self) -> bool {
+        std::fs::symlink_metadata(&self.at).is_ok_and(|m| m.file_type().is_symlink())
+    }
+}
+
+impl Beneath {
+    /// Open `root` (as given: the caller chose it), then each component
+    /// of `rel` beneath it with `O_DIRECTORY|O_NOFOLLOW`. `rel` must be
+    /// relative and plain (no `..`, no root): anything else is refused.
+    pub fn open(root: &Path, rel: &Path) -> Result<Beneath, BeneathError> {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fail = |at: &Path, error: io::Error| BeneathError {
+            at: at.to_path_buf(),
+            error,
+        };
+        let root_shown = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        let mut dir = rustix::fs::open(root_shown, flags, Mode::empty())
+            .map_err(|e| fail(root_shown, e.into()))?;
+        let mut at = root.to_path_buf();
+        for c in rel.components() {
+            let std::path::Component::Normal(name) = c else {
+                if c == std::path::Component::CurDir {
+                    continue;
+                }
+                return Err(fail(
+                    &at,
+                    io::Error::new(io::ErrorKind::InvalidInput, "not a plain relative path"),
+                ));
+            };
+            at.push(name);
+            dir = rustix::fs::openat(&dir, name, flags | OFlags::NOFOLLOW, Mode::empty())
+                .map_err(|e| fail(&at, e.into()))?;
+        }
+        Ok(Beneath { dir })
+    }
+
+    /// The regular file `name` in this directory, never through a
+    /// symbolic link: its bytes and permission bits.
+    pub fn read(&self, name: &OsStr) -> io::Result<(Vec<u8>, u32)> {
+        use rustix::fs::{Mode, OFlags};
+        use std::io::Read;
+        let fd = rustix::fs::openat(
+            &self.dir,
+            name,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let mut file = std::fs::File::from(fd);
+        let meta = file.metadata()?;
+        if !meta.is_file() {
+            return Err(io::Error::other("is not a regular file"));
+        }
+        use std::os::unix::fs::PermissionsExt;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, meta.permissions().mode() & 0o7777))
+    }
+
+    /// Replace `name` in this directory with `bytes` atomically, created
+    /// with exactly `mode`, as [`replace`] does by path: through the
+    /// temporary `.name.tmp` (a stale one, or a link planted there,
+    /// unlinked first; created with `O_EXCL|O_NOFOLLOW`), synced, renamed
+    /// over `name`, the directory synced.
+    pub fn replace(&self, name: &OsStr, bytes: &[u8], mode: u32) -> io::Result<()> {
+        use rustix::fs::{AtFlags, Mode, OFlags};
+        let mut tmp = std::ffi::OsString::from(".");
+        tmp.push(name);
+        tmp.push(".tmp");
+        match rustix::fs::unlinkat(&self.dir, &tmp, AtFlags::empty()) {
+            Ok(()) | Err(rustix::io::Errno::NOENT) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let fd = rustix::fs::openat(
+            &self.dir,
+            &tmp,
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::from_raw_mode(mode & 0o7777),
+        )?;
+        let mut file = std::fs::File::from(fd);
+        let written = rustix::fs::fchmod(&file, Mode::from_raw_mode(mode & 0o7777))
+            .map_err(io::Error::from)
+            .and_then(|()| file.write_all(bytes))
+            .and_then(|()| file.sync_all())
+            .and_then(|()| {
+                rustix::fs::renameat(&self.dir, &tmp, &self.dir, name).map_err(io::Error::from)
+            });
+        if let Err(e) = written {
+            let _ = rustix::fs::unlinkat(&self.dir, &tmp, AtFlags::empty());
+            return Err(e);
+        }
+        let _ = rustix::fs::fsync(&self.dir);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +218,44 @@ mod tests {
         assert_eq!(std::fs::read(&target).expect("read"), b"newer");
         assert_eq!(std::fs::read(&victim).expect("read"), b"keep");
         assert!(!temp_name(&target).exists());
+    }
+
+    /// A directory on the way swapped for a link after the directory was
+    /// opened does not redirect the write; one that is a link when opened
+    /// is refused, naming it.
+    #[test]
+    fn beneath_never_follows_a_link_on_the_way() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).expect("mkdir");
+        std::fs::write(root.join("a/b/Cargo.toml"), "old").expect("write");
+        let elsewhere = root.join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).expect("mkdir");
+        std::fs::write(elsewhere.join("Cargo.toml"), "victim").expect("write");
+        let held = Beneath::open(root, Path::new("a/b")).expect("open");
+        // Swapped after the open: the held directory is still the one.
+        std::fs::rename(root.join("a"), root.join("a.real")).expect("rename");
+        std::fs::create_dir(root.join("a")).expect("mkdir");
+        std::os::unix::fs::symlink(&elsewhere, root.join("a/b")).expect("symlink");
+        let name = OsStr::new("Cargo.toml");
+        assert_eq!(held.read(name).expect("read").0, b"old");
+        held.replace(name, b"new", 0o640).expect("replace");
+        assert_eq!(
+            std::fs::read(root.join("a.real/b/Cargo.toml")).expect("read"),
+            b"new"
+        );
+        assert_eq!(
+            std::fs::read(elsewhere.join("Cargo.toml")).expect("read"),
+            b"victim"
+        );
+        // A link on the way when opening: refused, at that directory.
+        let err = Beneath::open(root, Path::new("a/b")).expect_err("a link on the way");
+        assert_eq!(err.at, root.join("a/b"));
+        assert!(err.is_link());
+        assert!(Beneath::open(root, Path::new("../x")).is_err());
+        // A link at the file itself is not read through.
+        std::os::unix::fs::symlink(elsewhere.join("Cargo.toml"), root.join("a.real/b/L"))
+            .expect("symlink");
+        assert!(held.read(OsStr::new("L")).is_err());
     }
 }
