@@ -29,6 +29,25 @@
 //!   reads on if it is the same file. Thousands of inputs then fit under
 //!   a low `ulimit -n`; a parked file renamed away (by name) or replaced
 //!   before it is reopened loses what was written to it meanwhile.
+//! * **Pipes and pseudo files** ([`Shape`]). GNU `tail -F` opens a FIFO
+//!   blocking (one without a writer stalls every other input), reads it
+//!   to its end for `-n`, and takes a `/proc` or `/sys` file (size 0,
+//!   content on read) as truncated: once with inotify, in a busy loop
+//!   when polling. ptail opens every input without blocking and:
+//!   - a FIFO (or any input that is not a regular file) is a stream: read
+//!     whenever it has bytes, never sought, never parked (closing it would
+//!     kill its writer with EPIPE and lose what the pipe holds). A writer
+//!     closing is no end: the next writer goes on in the same stream. Its
+//!     `-n N` history is the last N lines of what the pipe holds at start,
+//!     read without waiting for more (`+N`: from line N of it); by name,
+//!     another file at the path is a rotation as for any file;
+//!   - a regular file whose size is 0 yet yields bytes is a pseudo file:
+//!     its `-n N` history is its last N lines, read to its end; then it
+//!     is only read on, never taken as truncated (its size and first bytes
+//!     say nothing);
+//!   - neither has a place in `--state` (what was read from a pipe is
+//!     gone; a pseudo file shows something else each time): the next run
+//!     reads it as on a first run.
 //! * **Framing.** Only whole lines go out. A partial line waits for its
 //!   newline; at rotation, truncation or exit it is emitted once, marked
 //!   partial. A line longer than `max_line` is emitted in pieces marked
