@@ -292,7 +292,7 @@ pub struct Follower {
     splice: bool,
     /// The history of an input read to its end at start (a pipe's, a
     /// pseudo file's: see `read_history`), framed by the next poll.
-    history: Option<Box<Vec<u8>>>,
+    history: Option<Box<[u8]>>,
     pub stats: Stats,
 }
 
@@ -518,7 +518,7 @@ impl Follower {
                 if shape != Shape::Stream && file.seek(SeekFrom::Start(start)).is_err() {
                     // Read from where it is.
                 }
-                self.history = history.filter(|h| !h.is_empty()).map(Box::new);
+                self.history = history.filter(|h| !h.is_empty()).map(Vec::into_boxed_slice);
                 let fingerprint = read_fingerprint(&file);
                 self.cur = Some(Open {
                     file,
