@@ -29,6 +29,25 @@
 //!   reads on if it is the same file. Thousands of inputs then fit under
 //!   a low `ulimit -n`; a parked file renamed away (by name) or replaced
 //!   before it is reopened loses what was written to it meanwhile.
+//! * **Pipes and pseudo files** ([`Shape`]). GNU `tail -F` opens a FIFO
+//!   blocking (one without a writer stalls every other input), reads it
+//!   to its end for `-n`, and takes a `/proc` or `/sys` file (size 0,
+//!   content on read) as truncated: once with inotify, in a busy loop
+//!   when polling. ptail opens every input without blocking and:
+//!   - a FIFO (or any input that is not a regular file) is a stream: read
+//!     whenever it has bytes, never sought, never parked (closing it would
+//!     kill its writer with EPIPE and lose what the pipe holds). A writer
+//!     closing is no end: the next writer goes on in the same stream. Its
+//!     `-n N` history is the last N lines of what the pipe holds at start,
+//!     read without waiting for more (`+N`: from line N of it); by name,
+//!     another file at the path is a rotation as for any file;
+//!   - a regular file whose size is 0 yet yields bytes is a pseudo file:
+//!     its `-n N` history is its last N lines, read to its end; then it
+//!     is only read on, never taken as truncated (its size and first bytes
+//!     say nothing);
+//!   - neither has a place in `--state` (what was read from a pipe is
+//!     gone; a pseudo file shows something else each time): the next run
+//!     reads it as on a first run.
 //! * **Framing.** Only whole lines go out. A partial line waits for its
 //!   newline; at rotation, truncation or exit it is emitted once, marked
 //!   partial. A line longer than `max_line` is emitted in pieces marked
@@ -164,6 +183,7 @@ pub struct Open {
     /// What comes up to the next newline is the rest of a line `--since`
     /// left out: dropped, never shown as a line.
     skip_line: bool,
+    shape: Shape,
 }
 
 /// A file whose descriptor was given back: everything of [`Open`] but
@@ -176,6 +196,7 @@ pub struct Parked {
     fingerprint: Head,
     classified: bool,
     skip_line: bool,
+    shape: Shape,
 }
 
 /// What another follower holds of a file: open (being drained) or parked.
@@ -194,6 +215,7 @@ impl Open {
             fingerprint: self.fingerprint,
             classified: self.classified,
             skip_line: self.skip_line,
+            shape: self.shape,
         }
     }
 }
@@ -209,9 +231,13 @@ impl Parked {
             _ => return Err(self),
         }
         // Closed, the inode could be freed and reused by another file:
-        // the same identity must also start with the same bytes.
+        // the same identity must also start with the same bytes (a pseudo
+        // file's first bytes change with what it shows: not compared).
         let start = read_fingerprint(&file);
-        if !start.starts_with(&self.fingerprint) && !self.fingerprint.starts_with(&start) {
+        if self.shape == Shape::Log
+            && !start.starts_with(&self.fingerprint)
+            && !self.fingerprint.starts_with(&start)
+        {
             return Err(self);
         }
         if file.seek(SeekFrom::Start(self.offset)).is_err() {
@@ -226,6 +252,7 @@ impl Parked {
             fingerprint: self.fingerprint,
             classified: self.classified,
             skip_line: self.skip_line,
+            shape: self.shape,
         })
     }
 }
@@ -263,6 +290,9 @@ pub struct Follower {
     last_error: Option<io::ErrorKind>,
     /// Whole lines may go out as [`Out::Splice`] ([`Follower::splicing`]).
     splice: bool,
+    /// The history of an input read to its end at start (a pipe's, a
+    /// pseudo file's: see `read_history`), framed by the next poll.
+    history: Option<Box<[u8]>>,
     pub stats: Stats,
 }
 
@@ -283,6 +313,7 @@ impl Follower {
             missing_reported: false,
             last_error: None,
             splice: false,
+            history: None,
             stats: Stats::default(),
         }
     }
@@ -372,7 +403,10 @@ impl Follower {
     /// Close the current file's descriptor, keeping its place: the next
     /// poll reopens it. Only a follower that has nothing being drained.
     pub fn park(&mut self) -> bool {
-        if !self.retiring.is_empty() {
+        // A stream is never closed: a FIFO's writer would get EPIPE, what
+        // the pipe holds would be lost, and it cannot be sought back.
+        if !self.retiring.is_empty() || self.cur.as_ref().is_some_and(|o| o.shape == Shape::Stream)
+        {
             return false;
         }
         match self.cur.take() {
@@ -464,17 +498,41 @@ impl Follower {
                     emit(Out::Error(io::Error::other("is a directory")));
                     return false;
                 }
-                let start = match (last, from_line) {
-                    (_, Some(n)) => offset_of_line(&mut file, n).unwrap_or(0),
-                    (Some(n), None) if meta.is_file() => {
+                let shape = Shape::of(&file, &meta);
+                // A pipe's or a pseudo file's last lines cannot be found
+                // from its size: it is read to its end (a pipe: what it
+                // holds now, never waiting), the lines kept shown by the
+                // first poll.
+                let mut history = None;
+                let start = match (shape, last, from_line) {
+                    (Shape::Log, _, Some(n)) => offset_of_line(&mut file, n).unwrap_or(0),
+                    (Shape::Log, Some(n), None) => {
                         start_of_last_lines(&mut file, meta.len(), n).unwrap_or(0)
                     }
+                    (Shape::Sizeless, _, Some(n)) => offset_of_line(&mut file, n).unwrap_or(0),
+                    (_, Some(n), None) => {
+                        let (kept, read) =
+                            read_history(&mut file, Keep::Last(n), history_cap(shape));
+                        history = Some(kept);
+                        read
+                    }
+                    (Shape::Stream, _, Some(n)) => {
+                        let (kept, read) =
+                            read_history(&mut file, Keep::From(n), history_cap(shape));
+                        history = Some(kept);
+                        read
+                    }
                     _ => 0,
+                };
+                let start = if shape == Shape::Log {
+                    start.max(at_least.min(meta.len()))
+                } else {
+                    start
+                };
+                if shape != Shape::Stream && file.seek(SeekFrom::Start(start)).is_err() {
+                    // Read from where it is.
                 }
-                .max(at_least.min(meta.len()));
-                if file.seek(SeekFrom::Start(start)).is_err() {
-                    // A pipe or FIFO: read from where it is.
-                }
+                self.history = history.filter(|h| !h.is_empty()).map(Vec::into_boxed_slice);
                 let fingerprint = read_fingerprint(&file);
                 self.cur = Some(Open {
                     file,
@@ -485,6 +543,7 @@ impl Follower {
                     fingerprint,
                     classified: false,
                     skip_line: false,
+                    shape,
                 });
                 self.seen = true;
                 true
@@ -551,6 +610,8 @@ impl Follower {
             }
         }
         self.unpark();
+        // Before any check: the history is of the file opened at start.
+        self.emit_history(emit);
         if check {
             self.check(now, held, emit);
         }
@@ -572,16 +633,16 @@ impl Follower {
         }
         if let Some(open) = self.cur.as_mut() {
             let mut size = None;
-            if !check {
+            if !check && open.shape == Shape::Log {
                 // A cheap truncation check on every read: the size, and
                 // the first bytes (a file truncated and written past our
                 // offset before we looked is as long as before).
                 if let Ok(m) = open.file.metadata()
                     && m.is_file()
                 {
-                    if m.len() < open.offset || !same_start(open) {
+                    if open.shrank(m.len()) || (open.shape == Shape::Log && !same_start(open)) {
                         self.truncated(emit);
-                    } else {
+                    } else if open.shape == Shape::Log {
                         size = Some(m.len());
                     }
                 }
@@ -615,6 +676,16 @@ impl Follower {
             }
         }
         more
+    }
+
+    /// Frame the history read at start (see `read_history`), if any.
+    fn emit_history(&mut self, emit: &mut dyn FnMut(Out)) {
+        let Some(h) = self.history.take() else { return };
+        if let Some(open) = self.cur.as_mut() {
+            let at = open.offset - h.len() as u64;
+            open.partial_at = at;
+            frame(open, &h, at, self.max_line, &mut self.stats, emit);
+        }
     }
 
     /// Record how far behind the writer a read was (from the event that
@@ -688,6 +759,7 @@ impl Follower {
                         self.seen = true;
                         self.missing_reported = false;
                         let fingerprint = read_fingerprint(&file);
+                        let shape = Shape::of(&file, &m);
                         self.cur = Some(Open {
                             file,
                             id,
@@ -697,6 +769,7 @@ impl Follower {
                             fingerprint,
                             classified: false,
                             skip_line: false,
+                            shape,
                         });
                     }
                 }
@@ -727,14 +800,20 @@ impl Follower {
         let Some(open) = self.cur.as_mut() else {
             return;
         };
+        if open.shape != Shape::Log {
+            return;
+        }
         let Ok(meta) = open.file.metadata() else {
             return;
         };
         if !meta.is_file() {
             return;
         }
-        if meta.len() < open.offset {
+        if open.shrank(meta.len()) {
             self.truncated(emit);
+            return;
+        }
+        if open.shape != Shape::Log {
             return;
         }
         if !open.fingerprint.is_empty() {
@@ -749,6 +828,7 @@ impl Follower {
 
     /// At exit: read what is left and emit partial lines, marked.
     pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
+        self.emit_history(emit);
         self.unpark();
         if let Some(mut p) = self.parked.take()
             && !p.partial.is_empty()
@@ -780,12 +860,16 @@ impl Follower {
     /// line is not counted: it is read again, whole, after a restart).
     pub fn marks_into(&self, out: &mut Vec<Mark>) {
         out.clear();
-        for r in &self.retiring {
+        // Only files have a place: what was read from a pipe is gone, and
+        // a pseudo file shows something else each time it is read.
+        for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
             out.push(Mark::of(r.open.id, &r.open.fingerprint, r.open.partial_at));
         }
         if let Some(o) = &self.cur {
-            out.push(Mark::of(o.id, &o.fingerprint, o.partial_at));
-        } else if let Some(p) = &self.parked {
+            if o.shape == Shape::Log {
+                out.push(Mark::of(o.id, &o.fingerprint, o.partial_at));
+            }
+        } else if let Some(p) = self.parked.as_ref().filter(|p| p.shape == Shape::Log) {
             out.push(Mark::of(p.id, &p.fingerprint, p.partial_at));
         }
     }
@@ -815,6 +899,7 @@ impl Follower {
                 fingerprint,
                 classified: true,
                 skip_line: false,
+                shape: Shape::Log,
             },
             until: Instant::now() + GRACE,
         });
@@ -860,6 +945,150 @@ pub(crate) fn open_for_reading(path: &Path) -> io::Result<File> {
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)
+}
+
+/// What kind of input a descriptor reads (see the module comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// A regular file: its size and first bytes tell a truncation.
+    Log,
+    /// A regular file whose size is 0 whatever it holds (`/proc`, `/sys`):
+    /// its size and first bytes tell nothing; it is only read on.
+    Sizeless,
+    /// Not a regular file (a FIFO, a character device, a socket): only
+    /// read, never sought, and never closed before the end (a FIFO's
+    /// writer would get EPIPE).
+    Stream,
+}
+
+impl Shape {
+    fn of(file: &File, meta: &std::fs::Metadata) -> Shape {
+        if !meta.is_file() {
+            Shape::Stream
+        } else if meta.len() == 0 && holds_bytes(file) {
+            Shape::Sizeless
+        } else {
+            Shape::Log
+        }
+    }
+}
+
+/// Whether a regular file whose size is 0 yields bytes when read: a
+/// pseudo file. (A file on a disk cannot: it would have to grow and be
+/// truncated to 0 again between the read and the second stat.) One that
+/// cannot be read at an offset, or would block, is no file on a disk
+/// either.
+fn holds_bytes(file: &File) -> bool {
+    use std::os::unix::fs::FileExt;
+    let mut b = [0u8; 1];
+    match file.read_at(&mut b, 0) {
+        Ok(0) => false,
+        Ok(_) => file.metadata().is_ok_and(|m| m.len() == 0),
+        Err(e) => matches!(
+            e.kind(),
+            io::ErrorKind::NotSeekable | io::ErrorKind::WouldBlock
+        ),
+    }
+}
+
+impl Open {
+    /// A regular file found shorter (`len`) than our offset: truncated,
+    /// unless its size is 0 and it still holds bytes (a pseudo file,
+    /// found so now: from then on it is only read on).
+    fn shrank(&mut self, len: u64) -> bool {
+        if len >= self.offset {
+            return false;
+        }
+        if len == 0 && holds_bytes(&self.file) {
+            self.shape = Shape::Sizeless;
+            return false;
+        }
+        true
+    }
+}
+
+/// How much of an input [`read_history`] reads at most: a pipe holds at
+/// most 1 MiB unless raised (more is a writer going on: live lines); a
+/// pseudo file is read to its end, within reason.
+fn history_cap(shape: Shape) -> u64 {
+    match shape {
+        Shape::Stream => READ_BUDGET as u64,
+        _ => 256 << 20,
+    }
+}
+
+/// What `-n` keeps of an input read to its end at start (a pipe's, a
+/// pseudo file's): its last lines, or its lines from one on.
+#[derive(Clone, Copy)]
+enum Keep {
+    Last(u64),
+    From(u64),
+}
+
+/// The history of an input whose last lines cannot be found from its
+/// size: read (without waiting) until its end, what would block, or `cap`
+/// bytes, keeping what `keep` says (memory: at most the lines kept and a
+/// chunk). Returns the bytes kept and how many were read.
+fn read_history(file: &mut File, keep: Keep, cap: u64) -> (Vec<u8>, u64) {
+    let mut kept = Vec::new();
+    let mut read = 0u64;
+    let mut skip = match keep {
+        Keep::From(n) => n.saturating_sub(1),
+        Keep::Last(_) => 0,
+    };
+    let mut buf = vec![0u8; CHUNK];
+    while read < cap {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // Would block, or failed: the next read says so.
+            Err(_) => break,
+        };
+        read += n as u64;
+        let mut chunk = &buf[..n];
+        match keep {
+            Keep::Last(k) => {
+                kept.extend_from_slice(chunk);
+                keep_last_lines(&mut kept, k);
+            }
+            Keep::From(_) => {
+                while skip > 0 && !chunk.is_empty() {
+                    match memchr::memchr(b'\n', chunk) {
+                        Some(i) => {
+                            chunk = &chunk[i + 1..];
+                            skip -= 1;
+                        }
+                        None => chunk = &[],
+                    }
+                }
+                kept.extend_from_slice(chunk);
+            }
+        }
+    }
+    (kept, read)
+}
+
+/// Keep the last `n` lines of `buf` (a last line without a newline
+/// counts as a line, as in [`start_of_last_lines`]).
+fn keep_last_lines(buf: &mut Vec<u8>, n: u64) {
+    if n == 0 {
+        buf.clear();
+        return;
+    }
+    let end = if buf.last() == Some(&b'\n') {
+        buf.len() - 1
+    } else {
+        buf.len()
+    };
+    let mut seen = 0u64;
+    for nl in memchr::memrchr_iter(b'\n', &buf[..end]) {
+        seen += 1;
+        if seen == n {
+            buf.drain(..=nl);
+            return;
+        }
+    }
 }
 
 /// Whether the file still starts with the bytes seen at its start.

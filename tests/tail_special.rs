@@ -1,0 +1,263 @@
+//! End-to-end tests of ptail on inputs that are not regular log files:
+//! FIFOs (named pipes) and pseudo files whose size is 0 whatever they hold
+//! (`/proc`, `/sys`). What ptail does with them is decided in the module
+//! comment of `crates/tail/src/follow.rs`; these tests hold it to that:
+//!
+//! * a FIFO's descriptor is never given back (parked) under a low
+//!   descriptor limit: closing it would kill its writer with EPIPE, and
+//!   what the pipe held would be lost;
+//! * a FIFO outlives its writers: one closing and another opening later
+//!   is one stream; `-n N` shows the last N lines of what the pipe holds
+//!   at start, without waiting for more;
+//! * with `--state`, a FIFO's position is not saved, nor resumed as a file
+//!   rotated away;
+//! * a pseudo file is shown at start (its last N lines, like a pipe's)
+//!   and never again as "truncated" at each check.
+//!
+//! Every wait is bounded ([`WAIT`]); the oracles are the bytes the test
+//! wrote or read itself.
+
+mod util;
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use util::ptail::{PTAIL, WAIT};
+use util::{Child, Dir, Ptail};
+
+fn mkfifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .expect("mkfifo");
+}
+
+/// A writer on `fifo` opened without waiting: it fails (ENXIO) unless
+/// ptail holds the FIFO open for reading, instead of hanging.
+fn fifo_writer(fifo: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(i32::try_from(rustix::fs::OFlags::NONBLOCK.bits()).expect("O_NONBLOCK fits"))
+        .open(fifo)
+        .unwrap_or_else(|e| panic!("ptail does not hold the FIFO open for reading: {e}"))
+}
+
+/// The FIFO opened for reading and writing (never waits): the test holds
+/// the pipe, so what it writes stays buffered until ptail reads it.
+fn fifo_holder(fifo: &Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(fifo)
+        .expect("open the FIFO read-write")
+}
+
+// ---------------------------------------------------------------------------
+// FIFOs.
+
+/// Regression: past the descriptor budget ptail parked (closed) the
+/// least recently read files, the FIFO among them: its writer got EPIPE
+/// (or blocked on open), and the FIFO was never reopened (it cannot be
+/// sought back to its offset).
+#[test]
+fn a_fifo_is_never_closed_to_stay_under_the_descriptor_limit() {
+    const FILES: usize = 40;
+    let dir = Dir::ptail();
+    mkfifo(&dir.path().join("pipe"));
+    let mut args = vec!["pipe".to_string()];
+    for i in 0..FILES {
+        dir.create(&format!("f{i:02}.log"), &format!("f{i:02} 1\n"));
+        args.push(format!("f{i:02}.log"));
+    }
+    // Both limits lowered: the budget is 80 - 64 = 16 descriptors, for
+    // 41 inputs. Polling: a write to a FIFO makes no notification here
+    // (it is seen at the next check), and a tick is short.
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        "ulimit -n 80 && exec \"$0\" --no-prefix --poll 20ms \"$@\"",
+        PTAIL,
+    ])
+    .args(&args)
+    .current_dir(dir.path());
+    let mut run = Ptail::spawn(cmd);
+    let history: Vec<String> = (0..FILES).map(|i| format!("f{i:02} 1")).collect();
+    let refs: Vec<&str> = history.iter().map(String::as_str).collect();
+    run.expect(&refs);
+    let mut w = fifo_writer(&dir.path().join("pipe"));
+    for i in 0..10 {
+        w.write_all(format!("p{i}\n").as_bytes())
+            .unwrap_or_else(|e| run.fail(&format!("writing line {i} to the FIFO: {e}")));
+        run.expect(&[&format!("p{i}")]);
+        // Some other file read meanwhile: the FIFO is the least recently
+        // read, the first to park if it could be.
+        append_line(&dir, i);
+        run.expect(&[&format!("f{:02} 2", i % FILES)]);
+    }
+    drop(w);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+fn append_line(dir: &Dir, i: usize) {
+    util::append(
+        &dir.path().join(format!("f{:02}.log", i % 40)),
+        format!("f{:02} 2\n", i % 40),
+    );
+}
+
+/// A FIFO is one stream across its writers: what the pipe held at start
+/// (its last `-n` lines, shown at once), then a writer that closes, then
+/// another that opens later. Each must find ptail still reading.
+#[test]
+fn a_fifo_shows_its_last_lines_then_outlives_its_writers() {
+    let dir = Dir::ptail();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    dir.create("a.log", "a1\n");
+    let mut holder = fifo_holder(&fifo);
+    holder.write_all(b"h1\nh2\nh3\nh4\nh5\n").expect("write");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "-n", "2", "pipe", "a.log"]);
+    // The last two lines the pipe held, at once (nothing waits for the
+    // pipe to end), then a.log's.
+    run.expect(&["h4", "h5", "a1"]);
+    run.wait_watching(dir.path());
+    holder.write_all(b"h6\n").expect("write");
+    run.expect(&["h6"]);
+    // ptail is now the only reader; the first writer comes and goes.
+    drop(holder);
+    let mut w = fifo_writer(&fifo);
+    w.write_all(b"w1 1\nw1 2\n").expect("write");
+    run.expect(&["w1 1", "w1 2"]);
+    drop(w);
+    util::append(&dir.path().join("a.log"), "a2\n");
+    run.expect(&["a2"]);
+    // A second writer, after the first closed.
+    let mut w = fifo_writer(&fifo);
+    w.write_all(b"w2 1\n").expect("write");
+    run.expect(&["w2 1"]);
+    drop(w);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(
+        end.stdout,
+        ["h4", "h5", "a1", "h6", "w1 1", "w1 2", "a2", "w2 1"]
+    );
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+/// `--state` with a FIFO: its offset means nothing (what was read from a
+/// pipe is gone), so it is not saved as a file's place: the next run
+/// reads the FIFO as new, and says nothing of a file "rotated or deleted
+/// while ptail was down".
+#[test]
+fn a_fifo_with_state_is_not_resumed_as_a_rotated_file() {
+    let dir = Dir::ptail();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    dir.create("a.log", "a1\n");
+    let mut holder = fifo_holder(&fifo);
+    let args = ["--no-prefix", "--state", "S", "pipe", "a.log"];
+    let mut run = Ptail::start(&dir, &args);
+    run.expect(&["a1"]);
+    run.wait_watching(dir.path());
+    holder.write_all(b"1\n2\n").expect("write");
+    run.expect(&["1", "2"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stderr, Vec::<String>::new());
+    // Written while ptail is down: held by the pipe.
+    holder.write_all(b"3\n").expect("write");
+    util::append(&dir.path().join("a.log"), "a2\n");
+    let mut run = Ptail::start(&dir, &args);
+    // The FIFO first (inputs in order), then what a.log got meanwhile.
+    run.expect(&["3", "a2"]);
+    run.wait_watching(dir.path());
+    holder.write_all(b"4\n").expect("write");
+    run.expect(&["4"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["3", "a2", "4"]);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------
+// Pseudo files: size 0, content on read.
+
+/// A child whose `/proc/PID/status` does not change while the test runs
+/// (it sleeps: no context switches, no memory growth).
+fn sleeper() -> Child {
+    let child = Child::spawn(Command::new("sleep").arg("1000"));
+    let status = format!("/proc/{}/status", child.id());
+    util::wait_until(WAIT, "the child to sleep", || {
+        std::fs::read_to_string(&status)
+            .is_ok_and(|s| s.contains("Name:\tsleep\n") && s.contains("State:\tS (sleeping)"))
+    });
+    child
+}
+
+/// The last `n` lines of `text`, as the test reads them itself.
+fn last_lines(text: &str, n: usize) -> Vec<String> {
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[lines.len().saturating_sub(n)..].to_vec()
+}
+
+/// Regression: `-n 2` on a pseudo file showed all of it (its size, 0,
+/// put its last lines at its start). Like `tail` on a pipe, its last
+/// lines are found by reading it to its end.
+#[test]
+fn the_last_lines_of_a_proc_file_are_its_last_lines() {
+    let child = sleeper();
+    let status = format!("/proc/{}/status", child.id());
+    let dir = Dir::ptail();
+    let text = std::fs::read_to_string(&status).expect("read status");
+    assert!(text.lines().count() > 5, "{text}");
+    let out = dir.stdout(&["--no-prefix", "--no-follow", "-n", "2", &status], 0);
+    assert_eq!(out.lines().collect::<Vec<_>>(), last_lines(&text, 2));
+    // From line 3 on, as for a file.
+    let out = dir.stdout(&["--no-prefix", "--no-follow", "-n", "+3", &status], 0);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        text.lines().skip(2).collect::<Vec<_>>()
+    );
+}
+
+/// Regression: followed, a pseudo file (its size 0, below ptail's offset
+/// once read) was taken as truncated at every check: "truncated" on
+/// stderr and its lines again on stdout, every second (every tick when
+/// polling). It is shown once. Polling checks every file at every tick;
+/// a regular file truncated three times (each seen at a tick) proves
+/// that ticks passed.
+#[test]
+fn a_proc_file_is_not_truncated_at_every_check() {
+    let child = sleeper();
+    let status = format!("/proc/{}/status", child.id());
+    let dir = Dir::ptail();
+    let a = dir.create("a.log", "a0 is a longer first line\n");
+    let text = std::fs::read_to_string(&status).expect("read status");
+    let last = last_lines(&text, 1);
+    let mut run = Ptail::start(
+        &dir,
+        &["--no-prefix", "--poll", "20ms", "-n", "1", &status, "a.log"],
+    );
+    run.expect(&[&last[0], "a0 is a longer first line"]);
+    let mut want = vec![last[0].clone(), "a0 is a longer first line".to_string()];
+    for i in 1..=3 {
+        std::fs::write(&a, format!("t{i}\n")).expect("truncate");
+        run.expect_err("ptail: a.log: truncated");
+        run.expect(&[&format!("t{i}")]);
+        want.push(format!("t{i}"));
+    }
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, want);
+    assert_eq!(end.stderr, ["ptail: a.log: truncated"; 3]);
+    drop(child);
+}
