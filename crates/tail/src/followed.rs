@@ -84,6 +84,9 @@ pub struct Followed {
     /// many they may hold (see `fd_budget`).
     fds: Vec<usize>,
     open_fds: usize,
+    /// Descriptors the `--state` plan holds for followers not started
+    /// yet (see `state::plan`).
+    plan_fds: usize,
     fd_budget: usize,
     /// When each follower was last read (a counter): the least recently
     /// read are parked first.
@@ -187,6 +190,7 @@ impl Followed {
             scratch_ids: Vec::new(),
             fds: Vec::new(),
             open_fds: 0,
+            plan_fds: 0,
             fd_budget: fd_budget(),
             active: Vec::new(),
             clock: 0,
@@ -247,7 +251,16 @@ impl Followed {
                     .zip(&self.sources)
                     .map(|(f, src)| (&*f.path, self.inputs[src.input].kind != InputKind::File))
                     .collect();
-                let (plans, order, warnings, rest) = state::plan(saved, &paths);
+                // The plan holds a quarter of the budget at most, counted
+                // (`plan_fds`) until the followers take its files.
+                let (plans, order, warnings, rest) = state::plan(saved, &paths, self.fd_budget / 4);
+                self.plan_fds = plans
+                    .iter()
+                    .map(|p| {
+                        usize::from(p.file.is_some())
+                            + p.rotated.iter().filter(|r| r.1.is_some()).count()
+                    })
+                    .sum();
                 for (s, w) in warnings {
                     self.diag
                         .warn(format_args!("{}: {w}", self.sources[s].path));
@@ -317,6 +330,9 @@ impl Followed {
                 .as_mut()
                 .map(|p| std::mem::take(&mut p[s]))
                 .unwrap_or_default();
+            // Its files are the follower's now (see `within_fd_budget`).
+            self.plan_fds -= usize::from(plan.file.is_some())
+                + plan.rotated.iter().filter(|r| r.1.is_some()).count();
             // Opened once: the file judged (by `--state`'s plan, by
             // `--since`'s search) is the file read, even if a rotation
             // moves the name on meanwhile. (None: opened, and an error
@@ -347,8 +363,11 @@ impl Followed {
             // to their end.
             let mut resumed: Option<(Id, u64, Judged)> = None;
             let rotated = !plan.rotated.is_empty();
-            for (q, e) in plan.rotated.drain(..) {
-                if self.followers[s].resume_rotated(q, e.id, e.fp, e.offset)
+            for (q, file, e) in plan.rotated.drain(..) {
+                let Some(file) = file.or_else(|| crate::follow::open_for_reading(&q).ok()) else {
+                    continue;
+                };
+                if self.followers[s].resume_rotated(file, e.id, e.fp, e.offset)
                     && let Some(j) = e.record
                 {
                     resumed.get_or_insert((e.id, e.offset, j));
@@ -467,6 +486,9 @@ impl Followed {
                 self.finish(s);
             }
         }
+        // Whatever the plan still holds (a loop ended early) goes with it.
+        drop(plans);
+        self.plan_fds = 0;
         if judge_history {
             self.with_records(started, Records::judge_all);
         }
@@ -745,7 +767,9 @@ impl Followed {
     /// Over the descriptor budget: park the least recently read files
     /// (down to three quarters of it, so that this is rare).
     pub fn within_fd_budget(&mut self) {
-        if self.open_fds <= self.fd_budget {
+        // At start, what the `--state` plan still holds counts too.
+        let budget = self.fd_budget.saturating_sub(self.plan_fds);
+        if self.open_fds <= budget {
             return;
         }
         let mut open: Vec<(u64, usize)> = (0..self.followers.len())
@@ -753,7 +777,7 @@ impl Followed {
             .map(|s| (self.active[s], s))
             .collect();
         open.sort_unstable();
-        let target = self.fd_budget * 3 / 4;
+        let target = budget * 3 / 4;
         for (_, s) in open {
             if self.open_fds <= target {
                 break;

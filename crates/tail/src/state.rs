@@ -1019,8 +1019,9 @@ fn unix_now() -> u64 {
 pub struct Plan {
     /// Files this one's name held when the state was saved, rotated away
     /// while ptail was down and found beside it, or rotated there unseen:
-    /// drained from their offsets first (the open file, its entry).
-    pub rotated: Vec<(File, Entry)>,
+    /// drained from their offsets first (its path, the file open if the
+    /// plan could hold it, its entry).
+    pub rotated: Vec<(PathBuf, Option<File>, Entry)>,
     /// The file at the name when the plan looked, which `start` is about
     /// (None: there was none; the name is opened as usual).
     pub file: Option<File>,
@@ -1149,7 +1150,12 @@ pub type Planned = (
 /// * A file a directory or glob found that the state does not know
 ///   appeared while ptail was down: read whole. Any other file the state
 ///   does not know gets the usual start (`-n`, `--since`).
-pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
+///
+/// At most `hold` files are kept open in the plans (a share of the
+/// descriptor budget: see [`Plan`]); past it, a file is opened again by
+/// name when its follower starts, as it was before plans held files.
+pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
+    let mut held = 0usize;
     let mut plans: Vec<Plan> = paths.iter().map(|_| Plan::default()).collect();
     let saved_ms = saved.saved_ms;
     let mut warnings = Vec::new();
@@ -1202,11 +1208,14 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         let Some((file, id, len, head, mtime, born)) = look_open(p) else {
             continue;
         };
-        // Whatever it starts as, this is the file that is read.
-        let Ok(planned) = file.try_clone() else {
-            continue;
-        };
-        plans[s].file = Some(planned);
+        // Whatever it starts as, this is the file that is read (if the
+        // plan may hold it).
+        if held < hold
+            && let Ok(planned) = file.try_clone()
+        {
+            plans[s].file = Some(planned);
+            held += 1;
+        }
         planned_id[s] = Some(id);
         // On the inode of a file the state knew, created at another time:
         // that file was deleted and its inode reused. The name no longer
@@ -1261,7 +1270,13 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
         if olds.is_empty() && cut.is_none() {
             continue;
         }
-        let mut siblings = rotated_siblings(p, &named);
+        // Only files that may be drained are held open: the old files
+        // the state lists for this name, files it does not know, the
+        // name's planned file (not the many older rotations it knows).
+        let wanted = |id: &Id, head: &[u8]| {
+            olds.iter().any(|e| e.id == *id) || !known(id, head) || planned_id[s] == Some(*id)
+        };
+        let mut siblings = rotated_siblings(p, &named, &wanted, hold.saturating_sub(held));
         // The file pass 1 planned at the name, rotated beside it since
         // (the logger goes on while ptail starts): drained like the other
         // rotated files, in their order, from where its plan starts it,
@@ -1274,7 +1289,10 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
                 PlanStart::Resume(at) => at,
                 _ => 0,
             };
-            siblings[k].file = plans[s].file.take();
+            if let Some(f) = plans[s].file.take() {
+                siblings[k].file = Some(f);
+                held -= 1;
+            }
             plans[s].start = PlanStart::New;
             let q = &siblings[k];
             moved = Some((
@@ -1358,13 +1376,13 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)]) -> Planned {
             .collect();
         born.extend(moved);
         born.sort_by_key(|&(mtime, k, _)| age_order(mtime, &siblings[k].path));
-        // Each sibling is at most one of them (by identity).
-        plans[s].rotated.extend(
-            found
-                .into_iter()
-                .chain(born)
-                .filter_map(|(_, k, e)| Some((siblings[k].file.take()?, e))),
-        );
+        // Each sibling is at most one of them (by identity). One the
+        // plan could not hold is opened by name when it is drained.
+        for (_, k, e) in found.into_iter().chain(born) {
+            let file = siblings[k].file.take();
+            held += usize::from(file.is_some());
+            plans[s].rotated.push((siblings[k].path.clone(), file, e));
+        }
         if plans[s].start == PlanStart::Fresh {
             plans[s].start = PlanStart::New;
         }
@@ -1392,7 +1410,8 @@ struct Sibling {
     head: Vec<u8>,
     /// Last written, in milliseconds since the epoch.
     mtime: u64,
-    /// Taken by the plan that drains it.
+    /// Taken by the plan that drains it (None: not wanted, or past what
+    /// the plan may hold).
     file: Option<File>,
 }
 
@@ -1413,7 +1432,10 @@ fn copy_of(
         !known(&q.id, &q.head)
             && q.len >= e.offset
             && same_start(&q.head, e.fp)
-            && q.file.as_ref().is_some_and(|f| same_tail(f, e))
+            && match &q.file {
+                Some(f) => same_tail(f, e),
+                None => crate::follow::open_for_reading(&q.path).is_ok_and(|f| same_tail(&f, e)),
+            }
     });
     let age = |(_, q): &(usize, &Sibling)| age_order(q.mtime, &q.path);
     candidates
@@ -1438,7 +1460,13 @@ fn age_order(mtime: u64, q: &Path) -> (u64, i64, PathBuf) {
 
 /// The files beside `p` named like its rotations, not followed under
 /// their own name.
-fn rotated_siblings(p: &Path, named: &HashMap<&[u8], usize>) -> Vec<Sibling> {
+/// Those `wanted` are kept open, at most `room` of them.
+fn rotated_siblings(
+    p: &Path,
+    named: &HashMap<&[u8], usize>,
+    wanted: &dyn Fn(&Id, &[u8]) -> bool,
+    mut room: usize,
+) -> Vec<Sibling> {
     let (Some(dir), Some(base)) = (p.parent(), p.file_name()) else {
         return Vec::new();
     };
@@ -1461,13 +1489,15 @@ fn rotated_siblings(p: &Path, named: &HashMap<&[u8], usize>) -> Vec<Sibling> {
             continue;
         }
         if let Some((file, id, len, head, mtime, _)) = look_open(&q) {
+            let keep = room > 0 && wanted(&id, &head);
+            room -= usize::from(keep);
             out.push(Sibling {
                 path: q,
                 id,
                 len,
                 head,
                 mtime,
-                file: Some(file),
+                file: keep.then_some(file),
             });
         }
     }
