@@ -125,7 +125,7 @@ pub fn since_start(
     let len = meta.len();
     let mut s = Seek {
         r: Reader {
-            file: &file,
+            file,
             len,
             buf: Vec::new(),
             at: 0,
