@@ -326,6 +326,7 @@ fn an_output_shorter_than_the_state_says_is_said_once_and_appended_to() {
 /// were never looked for: `a.log.1`'s lines lost.
 #[test]
 fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_between() {
+    let _alone = many_files_apart();
     let dir = Dir::ptail();
     let log = dir.create("a.log", "a1\n");
     let args = ["--state", "S", "--no-follow", "--no-prefix", "a.log"];
@@ -522,6 +523,15 @@ fn a_record_goes_on_in_its_file_after_the_file_is_renamed_away() {
     );
 }
 
+/// The tests that create hundreds of files run apart from the one that
+/// waits for the filesystem to give a freed inode back (they would take
+/// it: CI failed so once).
+fn many_files_apart() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Runs ptail (`args`) with both descriptor limits lowered to `limit` (it
 /// cannot raise its soft limit past it): (stdout, stderr).
 fn with_fd_limit(dir: &Dir, limit: u32, args: &[String]) -> (String, String) {
@@ -550,6 +560,7 @@ fn with_fd_limit(dir: &Dir, limit: u32, args: &[String]) -> (String, String) {
 #[test]
 fn more_inputs_than_descriptors_resume_where_they_were() {
     const FILES: usize = 300;
+    let _apart = many_files_apart();
     let dir = Dir::ptail();
     let names: Vec<String> = (0..FILES).map(|i| format!("f{i}.log")).collect();
     for (i, n) in names.iter().enumerate() {
@@ -577,6 +588,7 @@ fn more_inputs_than_descriptors_resume_where_they_were() {
 /// (found by review).
 #[test]
 fn a_long_rotation_history_does_not_hide_the_file_rotated_while_down() {
+    let _apart = many_files_apart();
     let dir = Dir::ptail();
     for i in 0..300 {
         dir.create(&format!("app.log-2020{i:05}"), &format!("old {i}\n"));
