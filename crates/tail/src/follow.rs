@@ -908,7 +908,7 @@ impl Follower {
     }
 
     /// When the file `id` this follower holds open (current or being
-    /// drained) was created ([`crate::state::birth`]; None: not held, or
+    /// drained) was created ([`birth`]; None: not held, or
     /// not known).
     pub fn birth(&self, id: Id) -> Option<u64> {
         let file = self
@@ -918,7 +918,7 @@ impl Follower {
             .chain(self.cur.as_ref())
             .find(|o| o.id == id)
             .map(|o| &o.file)?;
-        let born = crate::state::birth(&file.metadata().ok()?);
+        let born = birth(&file.metadata().ok()?);
         (born != 0).then_some(born)
     }
 
@@ -930,6 +930,15 @@ impl Follower {
         }
         false
     }
+}
+
+/// When the file of `meta` was created, in nanoseconds since the epoch
+/// (0 where the filesystem does not say).
+pub fn birth(meta: &std::fs::Metadata) -> u64 {
+    meta.created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 /// Open a followed path for reading, without blocking. One thread reads

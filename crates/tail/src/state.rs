@@ -185,14 +185,7 @@ impl OutputMark {
     }
 }
 
-/// When the file of `meta` was created, in nanoseconds since the epoch
-/// (0 where the filesystem does not say).
-pub fn birth(meta: &std::fs::Metadata) -> u64 {
-    meta.created()
-        .ok()
-        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(0))
-}
+pub use crate::follow::birth;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Saved {
