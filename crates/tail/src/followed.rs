@@ -934,7 +934,7 @@ impl Followed {
                         det.train(data);
                     }
                     let mut start = 0;
-                    for nl in memchr::memchr_iter(b'\n', data) {
+                    for nl in crate::newlines::Newlines::new(data) {
                         let body = &data[start..nl];
                         if line(&mut rec, det, Some((body, offset + start as u64, '|'))) {
                             matched = true;

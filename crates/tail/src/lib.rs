@@ -66,6 +66,7 @@ mod follow_loop;
 mod followed;
 pub mod inputs;
 pub mod merge;
+mod newlines;
 pub mod output;
 pub mod records;
 mod run;
