@@ -304,9 +304,16 @@ mod linux {
             }
         }
 
-        /// Every queued event, without blocking.
+        /// The queued events, without blocking: until the queue is empty,
+        /// or [`READS_PER_CALL`] reads. Events made as fast as they are
+        /// read (a writer in a tight loop in a watched directory; a
+        /// tracer writing its log there for every system call the reader
+        /// makes) would otherwise keep the caller here for good: no stop,
+        /// no `--timeout`, no file read. What is left stays queued and
+        /// the descriptor readable, so the caller's next wait returns at
+        /// once.
         pub fn read(&mut self, on: &mut dyn FnMut(Change)) -> io::Result<()> {
-            loop {
+            for _ in 0..READS_PER_CALL {
                 let events = match self.inotify.read_events(&mut self.buf) {
                     Ok(events) => events,
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
@@ -380,8 +387,13 @@ mod linux {
                     return Ok(());
                 }
             }
+            Ok(())
         }
     }
+
+    /// At most this many reads (each up to the 64 KiB buffer, over 2,000
+    /// events) per [`Events::read`].
+    pub const READS_PER_CALL: usize = 16;
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -485,6 +497,38 @@ mod tests {
             }
         }
         assert!(w.is_watched(&root));
+    }
+
+    /// Events that come as fast as they are read (here: every event read
+    /// makes another) do not keep `read` from returning. Before the
+    /// bound, it returned only when the writer stopped (after all
+    /// 20,000 events here; with strace writing its log into a followed
+    /// directory, never: ptail ignored `--timeout` and SIGTERM).
+    #[test]
+    fn read_returns_while_events_keep_coming() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().canonicalize().expect("canon");
+        let (w, mut ev) = dir_watcher(false).expect("inotify");
+        w.watch(&root).expect("watch");
+        let mut f = std::fs::File::create(root.join("echo")).expect("create");
+        f.write_all(b"x").expect("write");
+        assert!(ev.wait(Duration::from_secs(10)).expect("poll"), "no event");
+        let mut got = 0usize;
+        ev.read(&mut |_| {
+            got += 1;
+            if got < 20_000 {
+                // Each event read makes another, as a tracer's log does.
+                let _ = f.write_all(b"x");
+            }
+        })
+        .expect("read");
+        assert!(
+            got <= 16 * super::linux::READS_PER_CALL,
+            "one read call took {got} events, made while it read"
+        );
+        // The rest is still there.
+        assert!(ev.wait(Duration::from_secs(10)).expect("poll"));
     }
 
     #[test]
