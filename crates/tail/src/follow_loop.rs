@@ -163,6 +163,9 @@ pub fn follow(
         if !dirty.is_empty() {
             wait = Duration::ZERO;
         }
+        // Whether the signal pipe has bytes to drain (only a poll says so:
+        // `stop` is what decides, the bytes only wake the poll).
+        let mut signalled = false;
         if !wait.is_zero() {
             use rustix::event::{PollFd, PollFlags, Timespec, poll};
             let timeout = Timespec {
@@ -174,6 +177,7 @@ pub fn follow(
                 // No events asked: only POLLERR/POLLHUP (reader gone).
                 fds.push(PollFd::new(&stdout, PollFlags::empty()));
             }
+            let sig_at = fds.len();
             fds.push(PollFd::new(&sig_read, PollFlags::IN));
             if let Some((_, events)) = &watcher {
                 fds.push(PollFd::from_borrowed_fd(events.fd(), PollFlags::IN));
@@ -184,11 +188,12 @@ pub fn follow(
                 // Quietly, status 0 (like a broken pipe).
                 return Ok(());
             }
+            signalled = !fds[sig_at].revents().is_empty();
         }
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        {
+        if signalled {
             use std::io::Read;
             let mut drain = [0u8; 64];
             while matches!((&sig_read).read(&mut drain), Ok(n) if n > 0) {}
