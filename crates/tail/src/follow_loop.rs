@@ -115,7 +115,12 @@ pub fn follow(
     // Everything is read once the watches are in place: what was written
     // between the history and the watches is not left to the next check.
     // (A BTreeMap: one wake-up's files are read in input order.)
-    let mut dirty: BTreeMap<usize, bool> = (0..tail.files()).map(|s| (s, true)).collect();
+    // Inserted one by one: collecting would first gather and sort a
+    // vector of them all (10,000 files: two more tables at the peak).
+    let mut dirty: BTreeMap<usize, bool> = BTreeMap::new();
+    for s in 0..tail.files() {
+        dirty.insert(s, true);
+    }
     let mut ticks = 0u64;
     let mut cursor = 0usize;
     // A pipe or socket on stdout: its reader going away (`| head -1`)

@@ -663,11 +663,12 @@ impl Followed {
         }
     }
 
-    /// The files input `i` names now. A directory (or a glob's base)
-    /// that cannot be listed is reported once with its path (again if
-    /// the reason changes), and is an input error.
+    /// The files input `i` names now and none follows yet. A directory
+    /// (or a glob's base) that cannot be listed is reported once with
+    /// its path (again if the reason changes), and is an input error.
     fn list(&mut self, i: usize) -> Vec<Arc<Path>> {
-        match self.inputs[i].expand() {
+        let by_path = &self.by_path;
+        match self.inputs[i].expand(&|p| by_path.contains_key(p)) {
             Ok(found) => {
                 self.list_errors[i] = None;
                 found

@@ -111,10 +111,12 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
 }
 
 impl Input {
-    /// The files this input names now, sorted. A directory (or a glob's
-    /// base directory) that exists but cannot be listed is an error; one
-    /// that does not exist (yet, or any more) names nothing.
-    pub fn expand(&self) -> std::io::Result<Vec<Arc<Path>>> {
+    /// The files this input names now, sorted, but those `known` says
+    /// are followed already (a periodic look at a directory of 10,000
+    /// files makes no new path for any of them). A directory (or a
+    /// glob's base directory) that exists but cannot be listed is an
+    /// error; one that does not exist (yet, or any more) names nothing.
+    pub fn expand(&self, known: &dyn Fn(&Path) -> bool) -> std::io::Result<Vec<Arc<Path>>> {
         let mut out = Vec::new();
         match self.kind {
             InputKind::File => {
@@ -126,7 +128,7 @@ impl Input {
                 Ok(rd) => {
                     for e in rd.flatten() {
                         let p = e.path();
-                        if p.is_file() {
+                        if !known(&p) && p.is_file() {
                             out.push(Arc::from(p));
                         }
                     }
@@ -150,7 +152,7 @@ impl Input {
                             if self.recursive {
                                 stack.push(p);
                             }
-                        } else if self.matches(&p) {
+                        } else if !known(&p) && self.matches(&p) {
                             out.push(Arc::from(p));
                         }
                     }
