@@ -53,7 +53,7 @@
 //!   partial. A line longer than `max_line` is emitted in pieces marked
 //!   split, so memory stays bounded and the reader never stalls.
 
-use crate::fingerprint::Head;
+use crate::fingerprint::{Head, Seen};
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -133,9 +133,17 @@ pub struct Stats {
     pub count_lines: bool,
     pub lines: u64,
     pub bytes: u64,
-    pub rotations: u64,
-    pub truncations: u64,
-    pub longest_lag: Duration,
+    pub rotations: u32,
+    pub truncations: u32,
+    /// In microseconds: a `Duration` is 16 bytes, times 10,000 files.
+    longest_lag_us: u64,
+}
+
+impl Stats {
+    /// The longest a read was behind the writer ([`Follower::note_lag`]).
+    pub fn longest_lag(&self) -> Duration {
+        Duration::from_micros(self.longest_lag_us)
+    }
 }
 
 /// (device, inode).
@@ -153,10 +161,10 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn of(id: Id, fingerprint: &[u8], offset: u64) -> Mark {
+    fn of(id: Id, seen: Seen, offset: u64) -> Mark {
         Mark {
             id,
-            fp: crate::fingerprint::fingerprint(fingerprint),
+            fp: seen.fp(),
             offset,
         }
     }
@@ -177,7 +185,7 @@ pub struct Open {
     /// The bytes of an incomplete line, and the offset where it starts.
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Head,
+    fingerprint: Seen,
     /// Looked at for binary content (globs and directories only).
     classified: bool,
     /// What comes up to the next newline is the rest of a line `--since`
@@ -193,7 +201,7 @@ pub struct Parked {
     offset: u64,
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Head,
+    fingerprint: Seen,
     classified: bool,
     skip_line: bool,
     shape: Shape,
@@ -234,10 +242,7 @@ impl Parked {
         // the same identity must also start with the same bytes (a pseudo
         // file's first bytes change with what it shows: not compared).
         let start = read_fingerprint(&file);
-        if self.shape == Shape::Log
-            && !start.starts_with(&self.fingerprint)
-            && !self.fingerprint.starts_with(&start)
-        {
+        if self.shape == Shape::Log && !self.fingerprint.starts(&start) {
             return Err(self);
         }
         if file.seek(SeekFrom::Start(self.offset)).is_err() {
@@ -262,13 +267,54 @@ struct Retiring {
     until: Instant,
 }
 
+/// The files a follower drains after a rotation: almost always none,
+/// so one pointer (10,000 followers), not an empty vector's three words.
+#[derive(Default)]
+struct Retirings(Option<Box<Vec<Retiring>>>);
+
+impl Retirings {
+    fn push(&mut self, r: Retiring) {
+        self.0.get_or_insert_with(Box::default).push(r);
+    }
+
+    fn remove(&mut self, i: usize) -> Retiring {
+        let v = self.0.as_mut().expect("an index of a retiring file");
+        let r = v.remove(i);
+        if v.is_empty() {
+            self.0 = None;
+        }
+        r
+    }
+}
+
+impl std::ops::Deref for Retirings {
+    type Target = [Retiring];
+    fn deref(&self) -> &[Retiring] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::ops::DerefMut for Retirings {
+    fn deref_mut(&mut self) -> &mut [Retiring] {
+        self.0.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
+    }
+}
+
+impl IntoIterator for Retirings {
+    type Item = Retiring;
+    type IntoIter = std::vec::IntoIter<Retiring>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.map(|v| *v).unwrap_or_default().into_iter()
+    }
+}
+
 pub struct Follower {
     /// Shared with the follower table's index (and a named file's input).
     pub path: Arc<Path>,
     by_name: bool,
     max_line: usize,
     cur: Option<Open>,
-    retiring: Vec<Retiring>,
+    retiring: Retirings,
     /// The current file, its descriptor given back (see `park`).
     /// Boxed: rare, and 10,000 followers should stay small.
     parked: Option<Box<Parked>>,
@@ -292,7 +338,7 @@ pub struct Follower {
     splice: bool,
     /// The history of an input read to its end at start (a pipe's, a
     /// pseudo file's: see `read_history`), framed by the next poll.
-    history: Option<Box<[u8]>>,
+    history: Option<Box<Vec<u8>>>,
     pub stats: Stats,
 }
 
@@ -303,7 +349,7 @@ impl Follower {
             by_name,
             max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
-            retiring: Vec::new(),
+            retiring: Retirings::default(),
             parked: None,
             skip_binary: false,
             skipped: None,
@@ -532,8 +578,8 @@ impl Follower {
                 if shape != Shape::Stream && file.seek(SeekFrom::Start(start)).is_err() {
                     // Read from where it is.
                 }
-                self.history = history.filter(|h| !h.is_empty()).map(Vec::into_boxed_slice);
-                let fingerprint = read_fingerprint(&file);
+                self.history = history.filter(|h| !h.is_empty()).map(Box::new);
+                let fingerprint = Seen::of(&read_fingerprint(&file));
                 self.cur = Some(Open {
                     file,
                     id: (meta.dev(), meta.ino()),
@@ -691,9 +737,8 @@ impl Follower {
     /// Record how far behind the writer a read was (from the event that
     /// woke us to the lines handed on).
     pub fn note_lag(&mut self, lag: Duration) {
-        if lag > self.stats.longest_lag {
-            self.stats.longest_lag = lag;
-        }
+        let us = u64::try_from(lag.as_micros()).unwrap_or(u64::MAX);
+        self.stats.longest_lag_us = self.stats.longest_lag_us.max(us);
     }
 
     fn truncated(&mut self, emit: &mut dyn FnMut(Out)) {
@@ -705,7 +750,7 @@ impl Follower {
             open.partial_at = 0;
             open.skip_line = false;
             let _ = open.file.seek(SeekFrom::Start(0));
-            open.fingerprint.clear();
+            open.fingerprint = Seen::empty();
         }
     }
 
@@ -758,7 +803,7 @@ impl Follower {
                         }
                         self.seen = true;
                         self.missing_reported = false;
-                        let fingerprint = read_fingerprint(&file);
+                        let fingerprint = Seen::of(&read_fingerprint(&file));
                         let shape = Shape::of(&file, &m);
                         self.cur = Some(Open {
                             file,
@@ -817,12 +862,11 @@ impl Follower {
             return;
         }
         if !open.fingerprint.is_empty() {
-            let now = read_fingerprint(&open.file);
-            if !now.starts_with(&open.fingerprint) && !open.fingerprint.starts_with(&now) {
+            if !open.fingerprint.starts(&read_fingerprint(&open.file)) {
                 self.truncated(emit);
             }
         } else if open.offset > 0 {
-            open.fingerprint = read_fingerprint(&open.file);
+            open.fingerprint = Seen::of(&read_fingerprint(&open.file));
         }
     }
 
@@ -863,14 +907,14 @@ impl Follower {
         // Only files have a place: what was read from a pipe is gone, and
         // a pseudo file shows something else each time it is read.
         for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
-            out.push(Mark::of(r.open.id, &r.open.fingerprint, r.open.partial_at));
+            out.push(Mark::of(r.open.id, r.open.fingerprint, r.open.partial_at));
         }
         if let Some(o) = &self.cur {
             if o.shape == Shape::Log {
-                out.push(Mark::of(o.id, &o.fingerprint, o.partial_at));
+                out.push(Mark::of(o.id, o.fingerprint, o.partial_at));
             }
         } else if let Some(p) = self.parked.as_ref().filter(|p| p.shape == Shape::Log) {
-            out.push(Mark::of(p.id, &p.fingerprint, p.partial_at));
+            out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
     }
 
@@ -896,7 +940,7 @@ impl Follower {
                 offset,
                 partial: Vec::new(),
                 partial_at: offset,
-                fingerprint,
+                fingerprint: Seen::of(&fingerprint),
                 classified: true,
                 skip_line: false,
                 shape: Shape::Log,
@@ -1109,8 +1153,33 @@ fn same_start(open: &Open) -> bool {
     // On the stack: this runs on every read of every file.
     let mut buf = [0u8; FINGERPRINT];
     let n = open.file.read_at(&mut buf, 0).unwrap_or(0);
-    let now = &buf[..n];
-    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(now)
+    open.fingerprint.starts(&buf[..n])
+}
+
+/// What was seen of a file's start (its first `seen.len()` bytes), and
+/// then `more`, the bytes read just after them. Only their hash is kept:
+/// the bytes seen are read again, and must still be the ones seen (else
+/// the file was rewritten meanwhile, and what was seen stands, for the
+/// next check to find the file cut). Only while a file's offset is
+/// within its first [`FINGERPRINT`] bytes: a few reads in its life.
+fn seen_more(file: &File, seen: Seen, more: &[u8]) -> Seen {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; FINGERPRINT];
+    let from = seen.len();
+    let n = if from == 0 {
+        0
+    } else {
+        match file.read_at(&mut head[..from], 0) {
+            Ok(n) => n,
+            Err(_) => return seen,
+        }
+    };
+    if n != from || !seen.starts(&head[..n]) {
+        return seen;
+    }
+    let want = more.len().min(FINGERPRINT - from);
+    head[from..from + want].copy_from_slice(&more[..want]);
+    Seen::of(&head[..from + want])
 }
 
 /// Whether a file is binary, from its first bytes: a NUL (as grep
@@ -1312,7 +1381,7 @@ fn read_into(
             let from = open.offset as usize;
             let want = (FINGERPRINT - from).min(n);
             if open.fingerprint.len() == from {
-                open.fingerprint.extend_from_slice(&buf[..want]);
+                open.fingerprint = seen_more(&open.file, open.fingerprint, &buf[..want]);
             }
         }
         let chunk = &buf[..n];
