@@ -249,7 +249,7 @@ impl Followed {
                     .followers
                     .iter()
                     .zip(&self.sources)
-                    .map(|(f, src)| (&*f.path, self.inputs[src.input].kind != InputKind::File))
+                    .map(|(f, src)| (&*f.path, self.inputs[src.input()].kind != InputKind::File))
                     .collect();
                 // The plan holds a quarter of the budget at most, counted
                 // (`plan_fds`) until the followers take its files.
@@ -263,7 +263,7 @@ impl Followed {
                     .sum();
                 for (s, w) in warnings {
                     self.diag
-                        .warn(format_args!("{}: {w}", self.sources[s].path));
+                        .warn(format_args!("{}: {w}", self.sources[s].path()));
                 }
                 if let Some(t) = self.state.as_mut() {
                     t.carry(rest);
@@ -393,7 +393,7 @@ impl Followed {
             if since.is_some_and(|x| x.fell_back) {
                 self.diag.warn(format_args!(
                     "{}: {}",
-                    self.sources[s].path,
+                    self.sources[s].path(),
                     time::SinceStart::FELL_BACK
                 ));
             }
@@ -426,7 +426,7 @@ impl Followed {
                 t.started(s, &self.followers[s], resumed);
             }
             for e in errs {
-                self.diag.error_at(Path::new(&*self.sources[s].path), e);
+                self.diag.error_at(Path::new(self.sources[s].path()), e);
             }
             // Said once, as when following: what happened while ptail
             // was down.
@@ -447,13 +447,13 @@ impl Followed {
             if !opened && self.followers[s].take_missing_report() {
                 if !config.follow {
                     self.diag.error_at(
-                        Path::new(&*self.sources[s].path),
+                        Path::new(self.sources[s].path()),
                         "No such file or directory",
                     );
                 } else {
                     self.diag.warn(format_args!(
                         "{}: does not exist yet; following it until it does",
-                        self.sources[s].path
+                        self.sources[s].path()
                     ));
                 }
             }
@@ -524,7 +524,7 @@ impl Followed {
             return None; // our own output, found by a glob or directory
         }
         let i = self.followers.len();
-        let shown = self.inputs[input].shown(&path);
+        let shown = self.inputs[input].shown_in(&path);
         self.sources.push(Source::new(shown, input, i));
         let mut follower =
             Follower::new(Arc::clone(&path), self.by_name, self.max_line).splicing(self.splice);
@@ -555,7 +555,7 @@ impl Followed {
         // more strings, even for a moment.
         let dup: Vec<bool> = {
             let names: Vec<Cow<str>> = (self.sources.iter().zip(&self.followers))
-                .map(|(s, f)| self.inputs[s.input].label_for(&f.path, &s.path, path_labels))
+                .map(|(s, f)| self.inputs[s.input()].label_for(&f.path, s.path(), path_labels))
                 .collect();
             let mut counts: HashMap<&str, u32> = HashMap::with_capacity(names.len());
             for n in &names {
@@ -567,8 +567,9 @@ impl Followed {
                 .collect()
         };
         for ((s, f), dup) in self.sources.iter_mut().zip(&self.followers).zip(dup) {
-            let input = &self.inputs[s.input];
-            let path = Arc::clone(&s.path);
+            let input = &self.inputs[s.input()];
+            // A copy for a moment (one string at a time).
+            let path = s.path().to_owned();
             if dup && input.label.is_none() {
                 s.set_label(&path);
             } else {
@@ -1130,7 +1131,7 @@ impl Followed {
             if !d.found_any() && self.followers[s].stats.bytes > 0 {
                 self.diag.warn(format_args!(
                     "{}: no timestamps recognised; its lines are merged first, in file order (see --time-format)",
-                    self.sources[s].path
+                    self.sources[s].path()
                 ));
             }
         }
@@ -1160,7 +1161,7 @@ impl Followed {
     }
 
     fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
-        let path = Path::new(&*self.sources[s].path);
+        let path = Path::new(self.sources[s].path());
         for e in events {
             self.diag
                 .warn(format_args!("{}: {}", path.display(), e.as_str()));

@@ -30,8 +30,9 @@ pub struct Input {
     /// Shared with the follower of a named file, as `given` is with its
     /// source (10,000 named files are not 20,000 more strings).
     pub path: Arc<Path>,
-    /// As typed (without the label).
-    given: Arc<str>,
+    /// As typed (without the label): a path, so that the source of a
+    /// named file shares it ([`Input::shown_in`]).
+    given: Arc<Path>,
     /// Shared, and the matcher boxed: 10,000 named files are 10,000
     /// inputs, and should stay small.
     cwd: Arc<Path>,
@@ -48,13 +49,12 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
     let mut out = Vec::with_capacity(args.len());
     let shared: Arc<Path> = Arc::from(cwd);
     for arg in args {
-        let (label, given): (_, Arc<str>) = match arg.split_once('=') {
-            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => {
-                (Some(l.to_string()), Arc::from(p))
-            }
-            _ => (None, Arc::from(arg.as_str())),
+        let (label, typed) = match arg.split_once('=') {
+            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => (Some(l.to_string()), p),
+            _ => (None, arg.as_str()),
         };
-        if given.is_empty() {
+        let given: Arc<Path> = Arc::from(Path::new(typed));
+        if typed.is_empty() {
             anyhow::bail!("input '{arg}' names no path");
         }
         let abs = workdist::cli::lexical_join(cwd, Path::new(&*given));
@@ -68,7 +68,7 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
                 glob: None,
                 recursive: false,
             }
-        } else if !abs.exists() && has_glob_chars(&given) {
+        } else if !abs.exists() && has_glob_chars(typed) {
             let mut base = PathBuf::new();
             let mut rest = 0;
             let comps: Vec<Component> = abs.components().collect();
@@ -83,7 +83,7 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
             let glob = GlobBuilder::new(&pattern)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| anyhow::anyhow!("invalid glob '{given}': {e}"))?
+                .map_err(|e| anyhow::anyhow!("invalid glob '{typed}': {e}"))?
                 .compile_matcher();
             Input {
                 kind: InputKind::Glob,
@@ -203,11 +203,33 @@ impl Input {
     }
 
     /// How a file of this input is shown in messages and `--prefix path`.
-    pub fn shown(&self, p: &Path) -> Arc<str> {
+    pub fn shown(&self, p: &Path) -> String {
+        let p = if self.kind == InputKind::File {
+            &*self.given
+        } else {
+            p.strip_prefix(&self.cwd).unwrap_or(p)
+        };
+        p.display().to_string()
+    }
+
+    /// [`Input::shown`], as a path and how many of its first bytes to
+    /// leave out, shared rather than a new string per file (10,000
+    /// files): the input's path as typed for a named file, else `p`
+    /// itself (the follower's) without the working directory. Only a
+    /// path that is not UTF-8 is shown by a string of its own
+    /// (replacement characters and all).
+    pub fn shown_in(&self, p: &Arc<Path>) -> (Arc<Path>, u32) {
         if self.kind == InputKind::File {
-            return Arc::clone(&self.given);
+            return (Arc::clone(&self.given), 0);
         }
-        Arc::from(p.strip_prefix(&self.cwd).unwrap_or(p).display().to_string())
+        let rest = p.strip_prefix(&self.cwd).unwrap_or(p);
+        if let (Some(whole), Some(end)) = (p.to_str(), rest.to_str())
+            && whole.ends_with(end)
+            && let Ok(skip) = u32::try_from(whole.len() - end.len())
+        {
+            return (Arc::clone(p), skip);
+        }
+        (Arc::from(Path::new(&self.shown(p))), 0)
     }
 
     /// The prefix label of file `p` shown as `shown`.
