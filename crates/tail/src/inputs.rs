@@ -25,18 +25,27 @@ pub enum InputKind {
 #[derive(Debug)]
 pub struct Input {
     pub kind: InputKind,
-    pub label: Option<String>,
+    pub label: Option<Box<str>>,
     /// File: the file; Dir: the directory; Glob: the base directory.
     /// Shared with the follower of a named file, as `given` is with its
     /// source (10,000 named files are not 20,000 more strings).
     pub path: Arc<Path>,
-    /// As typed (without the label): a path, so that the source of a
-    /// named file shares it ([`Input::shown_in`]).
+    /// As typed (without the label): `given` from byte `given_at` on. A
+    /// path relative to the working directory is the end of `path`, and
+    /// shares it; a source shows it ([`Input::shown_in`]).
     given: Arc<Path>,
-    /// Shared, and the matcher boxed: 10,000 named files are 10,000
+    given_at: u32,
+    /// Directories and globs only, boxed: 10,000 named files are 10,000
     /// inputs, and should stay small.
+    listed: Option<Box<Listed>>,
+}
+
+/// What a directory or a glob needs besides its path.
+#[derive(Debug)]
+struct Listed {
+    /// Shown paths are relative to it.
     cwd: Arc<Path>,
-    glob: Option<Box<GlobMatcher>>,
+    glob: Option<GlobMatcher>,
     recursive: bool,
 }
 
@@ -50,24 +59,28 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
     let shared: Arc<Path> = Arc::from(cwd);
     for arg in args {
         let (label, typed) = match arg.split_once('=') {
-            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => (Some(l.to_string()), p),
+            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => (Some(Box::from(l)), p),
             _ => (None, arg.as_str()),
         };
-        let given: Arc<Path> = Arc::from(Path::new(typed));
         if typed.is_empty() {
             anyhow::bail!("input '{arg}' names no path");
         }
-        let abs = workdist::cli::lexical_join(cwd, Path::new(&*given));
-        let input = if abs.is_dir() {
-            Input {
-                kind: InputKind::Dir,
-                label,
-                path: Arc::from(abs),
-                given,
+        let abs = workdist::cli::lexical_join(cwd, Path::new(typed));
+        let listed = |glob, recursive| {
+            Some(Box::new(Listed {
                 cwd: Arc::clone(&shared),
-                glob: None,
-                recursive: false,
-            }
+                glob,
+                recursive,
+            }))
+        };
+        let input = if abs.is_dir() {
+            Input::new(
+                InputKind::Dir,
+                label,
+                Arc::from(abs),
+                typed,
+                listed(None, false),
+            )
         } else if !abs.exists() && has_glob_chars(typed) {
             let mut base = PathBuf::new();
             let mut rest = 0;
@@ -85,25 +98,16 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
                 .build()
                 .map_err(|e| anyhow::anyhow!("invalid glob '{typed}': {e}"))?
                 .compile_matcher();
-            Input {
-                kind: InputKind::Glob,
+            let recursive = rest > 1 || pattern.contains("**");
+            Input::new(
+                InputKind::Glob,
                 label,
-                path: Arc::from(base),
-                given,
-                cwd: Arc::clone(&shared),
-                glob: Some(Box::new(glob)),
-                recursive: rest > 1 || pattern.contains("**"),
-            }
+                Arc::from(base),
+                typed,
+                listed(Some(glob), recursive),
+            )
         } else {
-            Input {
-                kind: InputKind::File,
-                label,
-                path: Arc::from(abs),
-                given,
-                cwd: Arc::clone(&shared),
-                glob: None,
-                recursive: false,
-            }
+            Input::new(InputKind::File, label, Arc::from(abs), typed, None)
         };
         out.push(input);
     }
@@ -111,6 +115,43 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
 }
 
 impl Input {
+    fn new(
+        kind: InputKind,
+        label: Option<Box<str>>,
+        path: Arc<Path>,
+        typed: &str,
+        listed: Option<Box<Listed>>,
+    ) -> Input {
+        // A named file typed relative to the working directory, as its
+        // path ends: one string for both.
+        let end = (kind == InputKind::File)
+            .then(|| path.to_str())
+            .flatten()
+            .and_then(|p| p.strip_suffix(typed))
+            .filter(|rest| rest.ends_with('/'))
+            .and_then(|rest| u32::try_from(rest.len()).ok());
+        let (given, given_at) = match end {
+            Some(at) => (Arc::clone(&path), at),
+            None => (Arc::from(Path::new(typed)), 0),
+        };
+        Input {
+            kind,
+            label,
+            path,
+            given,
+            given_at,
+            listed,
+        }
+    }
+
+    /// As typed (without the label).
+    fn given(&self) -> &str {
+        self.given
+            .to_str()
+            .and_then(|s| s.get(self.given_at as usize..))
+            .unwrap_or_default()
+    }
+
     /// The files this input names now, sorted, but those `known` says
     /// are followed already (a periodic look at a directory of 10,000
     /// files makes no new path for any of them). A directory (or a
@@ -149,7 +190,7 @@ impl Input {
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
-                            if self.recursive {
+                            if self.recursive() {
                                 stack.push(p);
                             }
                         } else if !known(&p) && self.matches(&p) {
@@ -164,7 +205,14 @@ impl Input {
     }
 
     fn matches(&self, p: &Path) -> bool {
-        self.glob.as_ref().is_some_and(|g| g.is_match(p))
+        self.listed
+            .as_ref()
+            .and_then(|l| l.glob.as_ref())
+            .is_some_and(|g| g.is_match(p))
+    }
+
+    fn recursive(&self) -> bool {
+        self.listed.as_ref().is_some_and(|l| l.recursive)
     }
 
     /// Directories to watch for new files of this input.
@@ -174,7 +222,7 @@ impl Input {
             InputKind::Dir => vec![self.path.to_path_buf()],
             InputKind::Glob => {
                 let mut dirs = vec![self.path.to_path_buf()];
-                if self.recursive {
+                if self.recursive() {
                     let mut stack = vec![self.path.to_path_buf()];
                     while let Some(d) = stack.pop() {
                         if let Ok(rd) = std::fs::read_dir(&d) {
@@ -204,12 +252,10 @@ impl Input {
 
     /// How a file of this input is shown in messages and `--prefix path`.
     pub fn shown(&self, p: &Path) -> String {
-        let p = if self.kind == InputKind::File {
-            &*self.given
-        } else {
-            p.strip_prefix(&self.cwd).unwrap_or(p)
-        };
-        p.display().to_string()
+        match &self.listed {
+            None => self.given().to_string(),
+            Some(l) => p.strip_prefix(&l.cwd).unwrap_or(p).display().to_string(),
+        }
     }
 
     /// [`Input::shown`], as a path and how many of its first bytes to
@@ -219,10 +265,10 @@ impl Input {
     /// path that is not UTF-8 is shown by a string of its own
     /// (replacement characters and all).
     pub fn shown_in(&self, p: &Arc<Path>) -> (Arc<Path>, u32) {
-        if self.kind == InputKind::File {
-            return (Arc::clone(&self.given), 0);
-        }
-        let rest = p.strip_prefix(&self.cwd).unwrap_or(p);
+        let Some(l) = &self.listed else {
+            return (Arc::clone(&self.given), self.given_at);
+        };
+        let rest = p.strip_prefix(&l.cwd).unwrap_or(p);
         if let (Some(whole), Some(end)) = (p.to_str(), rest.to_str())
             && whole.ends_with(end)
             && let Ok(skip) = u32::try_from(whole.len() - end.len())
