@@ -315,31 +315,78 @@ pub struct Follower {
     max_line: usize,
     cur: Option<Open>,
     retiring: Retirings,
-    /// The current file, its descriptor given back (see `park`).
-    /// Boxed: rare, and 10,000 followers should stay small.
-    parked: Option<Box<Parked>>,
-    /// Skip binary files (found by a glob or directory), and the one
-    /// skipped at this path.
+    /// What a follower holds only now and then (parked, skipped, moved
+    /// here, a history to frame): see [`Aside`].
+    aside: Aside,
+    /// Skip binary files (found by a glob or directory); the one skipped
+    /// at this path is [`AsideFields::skipped`].
     skip_binary: bool,
-    /// Boxed, as `moved_here`: rare, and 10,000 followers should stay
-    /// small.
-    skipped: Option<Box<Id>>,
     /// A parked file was replaced at the path: what opens next is a
     /// rotation.
     replaced: bool,
-    /// The path was found naming a file another follower holds: the
-    /// caller hands it over ([`Follower::take_moved_here`]).
-    moved_here: Option<Box<Id>>,
     /// The file existed at some point (so a new one "appeared").
     seen: bool,
     missing_reported: bool,
     last_error: Option<io::ErrorKind>,
     /// Whole lines may go out as [`Out::Splice`] ([`Follower::splicing`]).
     splice: bool,
+    pub stats: Stats,
+}
+
+/// What a follower holds only now and then, behind one pointer (10,000
+/// followers): none of it, almost always.
+#[derive(Default)]
+struct Aside(Option<Box<AsideFields>>);
+
+#[derive(Default)]
+struct AsideFields {
+    /// The current file, its descriptor given back (see `park`).
+    parked: Option<Box<Parked>>,
+    /// The binary file skipped at this path.
+    skipped: Option<Id>,
+    /// The path was found naming a file another follower holds: the
+    /// caller hands it over ([`Follower::take_moved_here`]).
+    moved_here: Option<Id>,
     /// The history of an input read to its end at start (a pipe's, a
     /// pseudo file's: see `read_history`), framed by the next poll.
-    history: Option<Box<Vec<u8>>>,
-    pub stats: Stats,
+    history: Option<Vec<u8>>,
+}
+
+impl Aside {
+    fn get(&self) -> Option<&AsideFields> {
+        self.0.as_deref()
+    }
+
+    /// To set something aside.
+    fn put(&mut self) -> &mut AsideFields {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// Take something back (the pointer goes once nothing is left).
+    fn take<T>(&mut self, f: impl FnOnce(&mut AsideFields) -> Option<T>) -> Option<T> {
+        let a = self.0.as_deref_mut()?;
+        let out = f(a);
+        if a.parked.is_none()
+            && a.skipped.is_none()
+            && a.moved_here.is_none()
+            && a.history.is_none()
+        {
+            self.0 = None;
+        }
+        out
+    }
+
+    fn parked(&self) -> Option<&Parked> {
+        self.get().and_then(|a| a.parked.as_deref())
+    }
+
+    fn take_parked(&mut self) -> Option<Box<Parked>> {
+        self.take(|a| a.parked.take())
+    }
+
+    fn skipped(&self) -> Option<Id> {
+        self.get().and_then(|a| a.skipped)
+    }
 }
 
 impl Follower {
@@ -350,16 +397,13 @@ impl Follower {
             max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
             retiring: Retirings::default(),
-            parked: None,
+            aside: Aside::default(),
             skip_binary: false,
-            skipped: None,
             replaced: false,
-            moved_here: None,
             seen: false,
             missing_reported: false,
             last_error: None,
             splice: false,
-            history: None,
             stats: Stats::default(),
         }
     }
@@ -385,7 +429,7 @@ impl Follower {
         self.cur
             .as_ref()
             .map(|o| o.id)
-            .or(self.parked.as_ref().map(|p| p.id))
+            .or(self.aside.parked().map(|p| p.id))
     }
 
     /// Every file this follower holds (current, parked, being drained),
@@ -408,12 +452,12 @@ impl Follower {
         if let Some(i) = self.retiring.iter().position(|r| r.open.id == id) {
             return Some(Held::Open(self.retiring.remove(i).open));
         }
-        if self.parked.as_ref().is_some_and(|p| p.id == id) {
+        if self.aside.parked().is_some_and(|p| p.id == id) {
             let here = std::fs::metadata(&self.path)
                 .ok()
                 .map(|m| (m.dev(), m.ino()));
             if here != Some(id) {
-                return self.parked.take().map(Held::Parked);
+                return self.aside.take_parked().map(Held::Parked);
             }
         }
         None
@@ -442,7 +486,7 @@ impl Follower {
         }
         self.seen = true;
         self.missing_reported = false;
-        self.skipped = None;
+        self.aside.take(|a| a.skipped.take());
         self.cur = Some(open);
     }
 
@@ -457,7 +501,7 @@ impl Follower {
         }
         match self.cur.take() {
             Some(o) => {
-                self.parked = Some(Box::new(o.park()));
+                self.aside.put().parked = Some(Box::new(o.park()));
                 true
             }
             None => false,
@@ -468,7 +512,9 @@ impl Follower {
     /// was; another one is a rotation seen late (what the old file got
     /// meanwhile is lost: it had no descriptor).
     fn unpark(&mut self) {
-        let Some(p) = self.parked.take() else { return };
+        let Some(p) = self.aside.take_parked() else {
+            return;
+        };
         match p.reopen(&self.path) {
             Ok(o) => self.cur = Some(o),
             Err(p) => {
@@ -478,7 +524,7 @@ impl Follower {
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // keep its place.
-                    self.parked = Some(p);
+                    self.aside.put().parked = Some(p);
                 }
             }
         }
@@ -486,7 +532,7 @@ impl Follower {
 
     /// Whether the follower is waiting for a descriptor (parked).
     pub fn is_parked(&self) -> bool {
-        self.parked.is_some()
+        self.aside.parked().is_some()
     }
 
     /// Read `open` to EOF (no budget): an old descriptor being retired.
@@ -578,7 +624,10 @@ impl Follower {
                 if shape != Shape::Stream && file.seek(SeekFrom::Start(start)).is_err() {
                     // Read from where it is.
                 }
-                self.history = history.filter(|h| !h.is_empty()).map(Box::new);
+                match history.filter(|h| !h.is_empty()) {
+                    Some(h) => self.aside.put().history = Some(h),
+                    None => drop(self.aside.take(|a| a.history.take())),
+                }
                 let fingerprint = Seen::of(&read_fingerprint(&file));
                 self.cur = Some(Open {
                     file,
@@ -670,7 +719,7 @@ impl Follower {
                 None => return false, // empty: nothing to read yet
                 Some(false) => open.classified = true,
                 Some(true) => {
-                    self.skipped = Some(Box::new(open.id));
+                    self.aside.put().skipped = Some(open.id);
                     self.cur = None;
                     emit(Out::Event(EventKind::Binary));
                     return false;
@@ -726,7 +775,9 @@ impl Follower {
 
     /// Frame the history read at start (see `read_history`), if any.
     fn emit_history(&mut self, emit: &mut dyn FnMut(Out)) {
-        let Some(h) = self.history.take() else { return };
+        let Some(h) = self.aside.take(|a| a.history.take()) else {
+            return;
+        };
         if let Some(open) = self.cur.as_mut() {
             let at = open.offset - h.len() as u64;
             open.partial_at = at;
@@ -757,7 +808,7 @@ impl Follower {
     /// A file another follower holds was found at the path, and left to
     /// the caller to hand over.
     pub fn take_moved_here(&mut self) -> Option<Id> {
-        self.moved_here.take().map(|id| *id)
+        self.aside.take(|a| a.moved_here.take())
     }
 
     fn check(&mut self, now: Instant, held: &dyn Fn(Id) -> bool, emit: &mut dyn FnMut(Out)) {
@@ -771,16 +822,16 @@ impl Follower {
                 let id = (meta.dev(), meta.ino());
                 match self.cur.as_ref().map(|o| o.id) {
                     Some(cur) if cur == id => self.check_content(emit),
-                    _ if self.skipped.as_deref() == Some(&id) => {}
+                    _ if self.aside.skipped() == Some(id) => {}
                     _ => {
-                        self.skipped = None;
+                        self.aside.take(|a| a.skipped.take());
                         let Ok(file) = open_for_reading(&self.path) else {
                             return; // raced with another rename: next time
                         };
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
                         if held(id) {
-                            self.moved_here = Some(Box::new(id));
+                            self.aside.put().moved_here = Some(id);
                             return;
                         }
                         if let Some(mut old) = self.cur.take() {
@@ -874,7 +925,7 @@ impl Follower {
     pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
         self.emit_history(emit);
         self.unpark();
-        if let Some(mut p) = self.parked.take()
+        if let Some(mut p) = self.aside.take_parked()
             && !p.partial.is_empty()
         {
             // Not reopenable: its held partial line, as it was.
@@ -913,7 +964,7 @@ impl Follower {
             if o.shape == Shape::Log {
                 out.push(Mark::of(o.id, o.fingerprint, o.partial_at));
             }
-        } else if let Some(p) = self.parked.as_ref().filter(|p| p.shape == Shape::Log) {
+        } else if let Some(p) = self.aside.parked().filter(|p| p.shape == Shape::Log) {
             out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
     }
