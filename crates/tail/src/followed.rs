@@ -16,7 +16,6 @@
 //! (every input's history) is [`Followed::start`]; the loop that keeps
 //! reading afterwards is [`crate::follow_loop`].
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -559,20 +558,25 @@ impl Followed {
     /// collide, or `--prefix path`) the path.
     fn assign_labels(&mut self) {
         let path_labels = self.format.path_labels();
-        // Names borrowed where they can be: 10,000 files are not 10,000
-        // more strings, even for a moment.
+        // Names that collide, found by sorting the followers by name:
+        // names borrowed where they can be, and no table of them all
+        // (10,000 files are not 10,000 more strings, nor a hash table of
+        // them, even for a moment).
         let dup: Vec<bool> = {
-            let names: Vec<Cow<str>> = (self.sources.iter().zip(&self.followers))
-                .map(|(s, f)| self.inputs[s.input()].label_for(&f.path, s.path(), path_labels))
-                .collect();
-            let mut counts: HashMap<&str, u32> = HashMap::with_capacity(names.len());
-            for n in &names {
-                *counts.entry(n).or_default() += 1;
+            let name = |k: u32| {
+                let (s, f) = (&self.sources[k as usize], &self.followers[k as usize]);
+                self.inputs[s.input()].label_for(&f.path, s.path(), path_labels)
+            };
+            let mut order: Vec<u32> = (0..self.sources.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| name(a).cmp(&name(b)));
+            let mut dup = vec![false; order.len()];
+            for w in order.windows(2) {
+                if name(w[0]) == name(w[1]) {
+                    dup[w[0] as usize] = true;
+                    dup[w[1] as usize] = true;
+                }
             }
-            names
-                .iter()
-                .map(|n| counts.get(n.as_ref()).copied().unwrap_or(0) > 1)
-                .collect()
+            dup
         };
         for ((s, f), dup) in self.sources.iter_mut().zip(&self.followers).zip(dup) {
             let input = &self.inputs[s.input()];
