@@ -582,7 +582,7 @@ impl Followed {
             let input = &self.inputs[s.input()];
             // A copy for a moment (one string at a time).
             let path = s.path().to_owned();
-            if dup && input.label.is_none() {
+            if dup && input.label().is_none() {
                 s.set_label(&path);
             } else {
                 s.set_label(&input.label_for(&f.path, &path, path_labels));

@@ -25,19 +25,27 @@ pub enum InputKind {
 #[derive(Debug)]
 pub struct Input {
     pub kind: InputKind,
-    pub label: Option<Box<str>>,
+    /// As typed (without the label), when it is the end of `path` (a
+    /// path relative to the working directory): from this byte on. A
+    /// source shows it ([`Input::shown_in`]).
+    given_at: u32,
     /// File: the file; Dir: the directory; Glob: the base directory.
-    /// Shared with the follower of a named file, as `given` is with its
+    /// Shared with the follower of a named file, as it is with its
     /// source (10,000 named files are not 20,000 more strings).
     pub path: Arc<Path>,
-    /// As typed (without the label): `given` from byte `given_at` on. A
-    /// path relative to the working directory is the end of `path`, and
-    /// shares it; a source shows it ([`Input::shown_in`]).
-    given: Arc<Path>,
-    given_at: u32,
-    /// Directories and globs only, boxed: 10,000 named files are 10,000
-    /// inputs, and should stay small.
-    listed: Option<Box<Listed>>,
+    /// The rest, boxed, and none for a file named without a label
+    /// relative to the working directory: 10,000 named files are 10,000
+    /// inputs, and should stay small (32 bytes).
+    more: Option<Box<More>>,
+}
+
+#[derive(Debug)]
+struct More {
+    label: Option<Box<str>>,
+    /// As typed, when it is not the end of `path`.
+    given: Option<Arc<Path>>,
+    /// Directories and globs.
+    listed: Option<Listed>,
 }
 
 /// What a directory or a glob needs besides its path.
@@ -67,11 +75,11 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
         }
         let abs = workdist::cli::lexical_join(cwd, Path::new(typed));
         let listed = |glob, recursive| {
-            Some(Box::new(Listed {
+            Some(Listed {
                 cwd: Arc::clone(&shared),
                 glob,
                 recursive,
-            }))
+            })
         };
         let input = if abs.is_dir() {
             Input::new(
@@ -120,7 +128,7 @@ impl Input {
         label: Option<Box<str>>,
         path: Arc<Path>,
         typed: &str,
-        listed: Option<Box<Listed>>,
+        listed: Option<Listed>,
     ) -> Input {
         // A named file typed relative to the working directory, as its
         // path ends: one string for both.
@@ -131,24 +139,47 @@ impl Input {
             .filter(|rest| rest.ends_with('/'))
             .and_then(|rest| u32::try_from(rest.len()).ok());
         let (given, given_at) = match end {
-            Some(at) => (Arc::clone(&path), at),
-            None => (Arc::from(Path::new(typed)), 0),
+            Some(at) => (None, at),
+            None => (Some(Arc::from(Path::new(typed))), 0),
         };
+        let more = (label.is_some() || given.is_some() || listed.is_some()).then(|| {
+            Box::new(More {
+                label,
+                given,
+                listed,
+            })
+        });
         Input {
             kind,
-            label,
-            path,
-            given,
             given_at,
-            listed,
+            path,
+            more,
+        }
+    }
+
+    /// The prefix label given with `LABEL=PATH`.
+    pub fn label(&self) -> Option<&str> {
+        self.more.as_ref().and_then(|m| m.label.as_deref())
+    }
+
+    fn listed(&self) -> Option<&Listed> {
+        self.more.as_ref().and_then(|m| m.listed.as_ref())
+    }
+
+    /// As typed (without the label), and from which byte.
+    fn given_in(&self) -> (&Arc<Path>, u32) {
+        match self.more.as_ref().and_then(|m| m.given.as_ref()) {
+            Some(g) => (g, 0),
+            None => (&self.path, self.given_at),
         }
     }
 
     /// As typed (without the label).
     fn given(&self) -> &str {
-        self.given
+        let (given, at) = self.given_in();
+        given
             .to_str()
-            .and_then(|s| s.get(self.given_at as usize..))
+            .and_then(|s| s.get(at as usize..))
             .unwrap_or_default()
     }
 
@@ -205,14 +236,13 @@ impl Input {
     }
 
     fn matches(&self, p: &Path) -> bool {
-        self.listed
-            .as_ref()
+        self.listed()
             .and_then(|l| l.glob.as_ref())
             .is_some_and(|g| g.is_match(p))
     }
 
     fn recursive(&self) -> bool {
-        self.listed.as_ref().is_some_and(|l| l.recursive)
+        self.listed().is_some_and(|l| l.recursive)
     }
 
     /// Directories to watch for new files of this input.
@@ -252,7 +282,7 @@ impl Input {
 
     /// How a file of this input is shown in messages and `--prefix path`.
     pub fn shown(&self, p: &Path) -> String {
-        match &self.listed {
+        match self.listed() {
             None => self.given().to_string(),
             Some(l) => p.strip_prefix(&l.cwd).unwrap_or(p).display().to_string(),
         }
@@ -265,8 +295,9 @@ impl Input {
     /// path that is not UTF-8 is shown by a string of its own
     /// (replacement characters and all).
     pub fn shown_in(&self, p: &Arc<Path>) -> (Arc<Path>, u32) {
-        let Some(l) = &self.listed else {
-            return (Arc::clone(&self.given), self.given_at);
+        let Some(l) = self.listed() else {
+            let (given, at) = self.given_in();
+            return (Arc::clone(given), at);
         };
         let rest = p.strip_prefix(&l.cwd).unwrap_or(p);
         if let (Some(whole), Some(end)) = (p.to_str(), rest.to_str())
@@ -280,7 +311,7 @@ impl Input {
 
     /// The prefix label of file `p` shown as `shown`.
     pub fn label_for<'a>(&'a self, p: &'a Path, shown: &'a str, path_labels: bool) -> Cow<'a, str> {
-        if let Some(l) = &self.label {
+        if let Some(l) = self.label() {
             if self.kind == InputKind::File {
                 return Cow::Borrowed(l);
             }
