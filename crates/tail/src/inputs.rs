@@ -25,17 +25,17 @@ pub enum InputKind {
 #[derive(Debug)]
 pub struct Input {
     pub kind: InputKind,
-    /// As typed (without the label), when it is the end of `path` (a
-    /// path relative to the working directory): from this byte on. A
+    /// As typed (without the label), when it is `path` or the end of it
+    /// (a path relative to the working directory): from this byte on. A
     /// source shows it ([`Input::shown_in`]).
     given_at: u32,
     /// File: the file; Dir: the directory; Glob: the base directory.
     /// Shared with the follower of a named file, as it is with its
     /// source (10,000 named files are not 20,000 more strings).
     pub path: Arc<Path>,
-    /// The rest, boxed, and none for a file named without a label
-    /// relative to the working directory: 10,000 named files are 10,000
-    /// inputs, and should stay small (32 bytes).
+    /// The rest, boxed, and none for a file named without a label, by
+    /// its path or relative to the working directory: 10,000 named files
+    /// are 10,000 inputs, and should stay small (32 bytes).
     more: Option<Box<More>>,
 }
 
@@ -130,13 +130,13 @@ impl Input {
         typed: &str,
         listed: Option<Listed>,
     ) -> Input {
-        // A named file typed relative to the working directory, as its
-        // path ends: one string for both.
+        // A named file typed as its path is, or as the end of it
+        // (relative to the working directory): one string for both.
         let end = (kind == InputKind::File)
             .then(|| path.to_str())
             .flatten()
             .and_then(|p| p.strip_suffix(typed))
-            .filter(|rest| rest.ends_with('/'))
+            .filter(|rest| rest.is_empty() || rest.ends_with('/'))
             .and_then(|rest| u32::try_from(rest.len()).ok());
         let (given, given_at) = match end {
             Some(at) => (None, at),
