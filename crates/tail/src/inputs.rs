@@ -44,8 +44,9 @@ struct More {
     label: Option<Box<str>>,
     /// As typed, when it is not the end of `path`.
     given: Option<Arc<Path>>,
-    /// Directories and globs.
-    listed: Option<Listed>,
+    /// Directories and globs (boxed: a matcher is large, and a labelled
+    /// file needs none).
+    listed: Option<Box<Listed>>,
 }
 
 /// What a directory or a glob needs besides its path.
@@ -75,11 +76,11 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
         }
         let abs = workdist::cli::lexical_join(cwd, Path::new(typed));
         let listed = |glob, recursive| {
-            Some(Listed {
+            Some(Box::new(Listed {
                 cwd: Arc::clone(&shared),
                 glob,
                 recursive,
-            })
+            }))
         };
         let input = if abs.is_dir() {
             Input::new(
@@ -128,7 +129,7 @@ impl Input {
         label: Option<Box<str>>,
         path: Arc<Path>,
         typed: &str,
-        listed: Option<Listed>,
+        listed: Option<Box<Listed>>,
     ) -> Input {
         // A named file typed as its path is, or as the end of it
         // (relative to the working directory): one string for both.
@@ -163,7 +164,7 @@ impl Input {
     }
 
     fn listed(&self) -> Option<&Listed> {
-        self.more.as_ref().and_then(|m| m.listed.as_ref())
+        self.more.as_ref().and_then(|m| m.listed.as_deref())
     }
 
     /// As typed (without the label), and from which byte.
