@@ -270,6 +270,10 @@ struct Retiring {
 /// The files a follower drains after a rotation: almost always none,
 /// so one pointer (10,000 followers), not an empty vector's three words.
 #[derive(Default)]
+#[allow(
+    clippy::box_collection,
+    reason = "one word when empty, not a Vec's three"
+)]
 struct Retirings(Option<Box<Vec<Retiring>>>);
 
 impl Retirings {
