@@ -53,7 +53,7 @@
 //!   partial. A line longer than `max_line` is emitted in pieces marked
 //!   split, so memory stays bounded and the reader never stalls.
 
-use crate::fingerprint::Head;
+use crate::fingerprint::{Head, Seen};
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -133,9 +133,17 @@ pub struct Stats {
     pub count_lines: bool,
     pub lines: u64,
     pub bytes: u64,
-    pub rotations: u64,
-    pub truncations: u64,
-    pub longest_lag: Duration,
+    pub rotations: u32,
+    pub truncations: u32,
+    /// In microseconds: a `Duration` is 16 bytes, times 10,000 files.
+    longest_lag_us: u64,
+}
+
+impl Stats {
+    /// The longest a read was behind the writer ([`Follower::note_lag`]).
+    pub fn longest_lag(&self) -> Duration {
+        Duration::from_micros(self.longest_lag_us)
+    }
 }
 
 /// (device, inode).
@@ -153,10 +161,10 @@ pub struct Mark {
 }
 
 impl Mark {
-    fn of(id: Id, fingerprint: &[u8], offset: u64) -> Mark {
+    fn of(id: Id, seen: Seen, offset: u64) -> Mark {
         Mark {
             id,
-            fp: crate::fingerprint::fingerprint(fingerprint),
+            fp: seen.fp(),
             offset,
         }
     }
@@ -177,7 +185,7 @@ pub struct Open {
     /// The bytes of an incomplete line, and the offset where it starts.
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Head,
+    fingerprint: Seen,
     /// Looked at for binary content (globs and directories only).
     classified: bool,
     /// What comes up to the next newline is the rest of a line `--since`
@@ -193,7 +201,7 @@ pub struct Parked {
     offset: u64,
     partial: Vec<u8>,
     partial_at: u64,
-    fingerprint: Head,
+    fingerprint: Seen,
     classified: bool,
     skip_line: bool,
     shape: Shape,
@@ -234,10 +242,7 @@ impl Parked {
         // the same identity must also start with the same bytes (a pseudo
         // file's first bytes change with what it shows: not compared).
         let start = read_fingerprint(&file);
-        if self.shape == Shape::Log
-            && !start.starts_with(&self.fingerprint)
-            && !self.fingerprint.starts_with(&start)
-        {
+        if self.shape == Shape::Log && !self.fingerprint.starts(&start) {
             return Err(self);
         }
         if file.seek(SeekFrom::Start(self.offset)).is_err() {
@@ -262,38 +267,130 @@ struct Retiring {
     until: Instant,
 }
 
+/// The files a follower drains after a rotation: almost always none,
+/// so one pointer (10,000 followers), not an empty vector's three words.
+#[derive(Default)]
+#[allow(
+    clippy::box_collection,
+    reason = "one word when empty, not a Vec's three"
+)]
+struct Retirings(Option<Box<Vec<Retiring>>>);
+
+impl Retirings {
+    fn push(&mut self, r: Retiring) {
+        self.0.get_or_insert_with(Box::default).push(r);
+    }
+
+    fn remove(&mut self, i: usize) -> Retiring {
+        let v = self.0.as_mut().expect("an index of a retiring file");
+        let r = v.remove(i);
+        if v.is_empty() {
+            self.0 = None;
+        }
+        r
+    }
+}
+
+impl std::ops::Deref for Retirings {
+    type Target = [Retiring];
+    fn deref(&self) -> &[Retiring] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl std::ops::DerefMut for Retirings {
+    fn deref_mut(&mut self) -> &mut [Retiring] {
+        self.0.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
+    }
+}
+
+impl IntoIterator for Retirings {
+    type Item = Retiring;
+    type IntoIter = std::vec::IntoIter<Retiring>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.map(|v| *v).unwrap_or_default().into_iter()
+    }
+}
+
 pub struct Follower {
     /// Shared with the follower table's index (and a named file's input).
     pub path: Arc<Path>,
     by_name: bool,
     max_line: usize,
     cur: Option<Open>,
-    retiring: Vec<Retiring>,
-    /// The current file, its descriptor given back (see `park`).
-    /// Boxed: rare, and 10,000 followers should stay small.
-    parked: Option<Box<Parked>>,
-    /// Skip binary files (found by a glob or directory), and the one
-    /// skipped at this path.
+    retiring: Retirings,
+    /// What a follower holds only now and then (parked, skipped, moved
+    /// here, a history to frame): see [`Aside`].
+    aside: Aside,
+    /// Skip binary files (found by a glob or directory); the one skipped
+    /// at this path is [`AsideFields::skipped`].
     skip_binary: bool,
-    /// Boxed, as `moved_here`: rare, and 10,000 followers should stay
-    /// small.
-    skipped: Option<Box<Id>>,
     /// A parked file was replaced at the path: what opens next is a
     /// rotation.
     replaced: bool,
-    /// The path was found naming a file another follower holds: the
-    /// caller hands it over ([`Follower::take_moved_here`]).
-    moved_here: Option<Box<Id>>,
     /// The file existed at some point (so a new one "appeared").
     seen: bool,
     missing_reported: bool,
     last_error: Option<io::ErrorKind>,
     /// Whole lines may go out as [`Out::Splice`] ([`Follower::splicing`]).
     splice: bool,
+    pub stats: Stats,
+}
+
+/// What a follower holds only now and then, behind one pointer (10,000
+/// followers): none of it, almost always.
+#[derive(Default)]
+struct Aside(Option<Box<AsideFields>>);
+
+#[derive(Default)]
+struct AsideFields {
+    /// The current file, its descriptor given back (see `park`).
+    parked: Option<Box<Parked>>,
+    /// The binary file skipped at this path.
+    skipped: Option<Id>,
+    /// The path was found naming a file another follower holds: the
+    /// caller hands it over ([`Follower::take_moved_here`]).
+    moved_here: Option<Id>,
     /// The history of an input read to its end at start (a pipe's, a
     /// pseudo file's: see `read_history`), framed by the next poll.
-    history: Option<Box<[u8]>>,
-    pub stats: Stats,
+    history: Option<Vec<u8>>,
+}
+
+impl Aside {
+    fn get(&self) -> Option<&AsideFields> {
+        self.0.as_deref()
+    }
+
+    /// To set something aside.
+    fn put(&mut self) -> &mut AsideFields {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// Take something back (the pointer goes once nothing is left).
+    fn take<T>(&mut self, f: impl FnOnce(&mut AsideFields) -> Option<T>) -> Option<T> {
+        let a = self.0.as_deref_mut()?;
+        let out = f(a);
+        if a.parked.is_none()
+            && a.skipped.is_none()
+            && a.moved_here.is_none()
+            && a.history.is_none()
+        {
+            self.0 = None;
+        }
+        out
+    }
+
+    fn parked(&self) -> Option<&Parked> {
+        self.get().and_then(|a| a.parked.as_deref())
+    }
+
+    fn take_parked(&mut self) -> Option<Box<Parked>> {
+        self.take(|a| a.parked.take())
+    }
+
+    fn skipped(&self) -> Option<Id> {
+        self.get().and_then(|a| a.skipped)
+    }
 }
 
 impl Follower {
@@ -303,17 +400,14 @@ impl Follower {
             by_name,
             max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
-            retiring: Vec::new(),
-            parked: None,
+            retiring: Retirings::default(),
+            aside: Aside::default(),
             skip_binary: false,
-            skipped: None,
             replaced: false,
-            moved_here: None,
             seen: false,
             missing_reported: false,
             last_error: None,
             splice: false,
-            history: None,
             stats: Stats::default(),
         }
     }
@@ -339,7 +433,7 @@ impl Follower {
         self.cur
             .as_ref()
             .map(|o| o.id)
-            .or(self.parked.as_ref().map(|p| p.id))
+            .or(self.aside.parked().map(|p| p.id))
     }
 
     /// Every file this follower holds (current, parked, being drained),
@@ -362,12 +456,12 @@ impl Follower {
         if let Some(i) = self.retiring.iter().position(|r| r.open.id == id) {
             return Some(Held::Open(self.retiring.remove(i).open));
         }
-        if self.parked.as_ref().is_some_and(|p| p.id == id) {
+        if self.aside.parked().is_some_and(|p| p.id == id) {
             let here = std::fs::metadata(&self.path)
                 .ok()
                 .map(|m| (m.dev(), m.ino()));
             if here != Some(id) {
-                return self.parked.take().map(Held::Parked);
+                return self.aside.take_parked().map(Held::Parked);
             }
         }
         None
@@ -396,7 +490,7 @@ impl Follower {
         }
         self.seen = true;
         self.missing_reported = false;
-        self.skipped = None;
+        self.aside.take(|a| a.skipped.take());
         self.cur = Some(open);
     }
 
@@ -411,7 +505,7 @@ impl Follower {
         }
         match self.cur.take() {
             Some(o) => {
-                self.parked = Some(Box::new(o.park()));
+                self.aside.put().parked = Some(Box::new(o.park()));
                 true
             }
             None => false,
@@ -422,7 +516,9 @@ impl Follower {
     /// was; another one is a rotation seen late (what the old file got
     /// meanwhile is lost: it had no descriptor).
     fn unpark(&mut self) {
-        let Some(p) = self.parked.take() else { return };
+        let Some(p) = self.aside.take_parked() else {
+            return;
+        };
         match p.reopen(&self.path) {
             Ok(o) => self.cur = Some(o),
             Err(p) => {
@@ -432,7 +528,7 @@ impl Follower {
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // keep its place.
-                    self.parked = Some(p);
+                    self.aside.put().parked = Some(p);
                 }
             }
         }
@@ -440,7 +536,7 @@ impl Follower {
 
     /// Whether the follower is waiting for a descriptor (parked).
     pub fn is_parked(&self) -> bool {
-        self.parked.is_some()
+        self.aside.parked().is_some()
     }
 
     /// Read `open` to EOF (no budget): an old descriptor being retired.
@@ -532,8 +628,11 @@ impl Follower {
                 if shape != Shape::Stream && file.seek(SeekFrom::Start(start)).is_err() {
                     // Read from where it is.
                 }
-                self.history = history.filter(|h| !h.is_empty()).map(Vec::into_boxed_slice);
-                let fingerprint = read_fingerprint(&file);
+                match history.filter(|h| !h.is_empty()) {
+                    Some(h) => self.aside.put().history = Some(h),
+                    None => drop(self.aside.take(|a| a.history.take())),
+                }
+                let fingerprint = Seen::of(&read_fingerprint(&file));
                 self.cur = Some(Open {
                     file,
                     id: (meta.dev(), meta.ino()),
@@ -624,7 +723,7 @@ impl Follower {
                 None => return false, // empty: nothing to read yet
                 Some(false) => open.classified = true,
                 Some(true) => {
-                    self.skipped = Some(Box::new(open.id));
+                    self.aside.put().skipped = Some(open.id);
                     self.cur = None;
                     emit(Out::Event(EventKind::Binary));
                     return false;
@@ -680,7 +779,9 @@ impl Follower {
 
     /// Frame the history read at start (see `read_history`), if any.
     fn emit_history(&mut self, emit: &mut dyn FnMut(Out)) {
-        let Some(h) = self.history.take() else { return };
+        let Some(h) = self.aside.take(|a| a.history.take()) else {
+            return;
+        };
         if let Some(open) = self.cur.as_mut() {
             let at = open.offset - h.len() as u64;
             open.partial_at = at;
@@ -691,9 +792,8 @@ impl Follower {
     /// Record how far behind the writer a read was (from the event that
     /// woke us to the lines handed on).
     pub fn note_lag(&mut self, lag: Duration) {
-        if lag > self.stats.longest_lag {
-            self.stats.longest_lag = lag;
-        }
+        let us = u64::try_from(lag.as_micros()).unwrap_or(u64::MAX);
+        self.stats.longest_lag_us = self.stats.longest_lag_us.max(us);
     }
 
     fn truncated(&mut self, emit: &mut dyn FnMut(Out)) {
@@ -705,14 +805,14 @@ impl Follower {
             open.partial_at = 0;
             open.skip_line = false;
             let _ = open.file.seek(SeekFrom::Start(0));
-            open.fingerprint.clear();
+            open.fingerprint = Seen::empty();
         }
     }
 
     /// A file another follower holds was found at the path, and left to
     /// the caller to hand over.
     pub fn take_moved_here(&mut self) -> Option<Id> {
-        self.moved_here.take().map(|id| *id)
+        self.aside.take(|a| a.moved_here.take())
     }
 
     fn check(&mut self, now: Instant, held: &dyn Fn(Id) -> bool, emit: &mut dyn FnMut(Out)) {
@@ -726,16 +826,16 @@ impl Follower {
                 let id = (meta.dev(), meta.ino());
                 match self.cur.as_ref().map(|o| o.id) {
                     Some(cur) if cur == id => self.check_content(emit),
-                    _ if self.skipped.as_deref() == Some(&id) => {}
+                    _ if self.aside.skipped() == Some(id) => {}
                     _ => {
-                        self.skipped = None;
+                        self.aside.take(|a| a.skipped.take());
                         let Ok(file) = open_for_reading(&self.path) else {
                             return; // raced with another rename: next time
                         };
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
                         if held(id) {
-                            self.moved_here = Some(Box::new(id));
+                            self.aside.put().moved_here = Some(id);
                             return;
                         }
                         if let Some(mut old) = self.cur.take() {
@@ -758,7 +858,7 @@ impl Follower {
                         }
                         self.seen = true;
                         self.missing_reported = false;
-                        let fingerprint = read_fingerprint(&file);
+                        let fingerprint = Seen::of(&read_fingerprint(&file));
                         let shape = Shape::of(&file, &m);
                         self.cur = Some(Open {
                             file,
@@ -817,12 +917,11 @@ impl Follower {
             return;
         }
         if !open.fingerprint.is_empty() {
-            let now = read_fingerprint(&open.file);
-            if !now.starts_with(&open.fingerprint) && !open.fingerprint.starts_with(&now) {
+            if !open.fingerprint.starts(&read_fingerprint(&open.file)) {
                 self.truncated(emit);
             }
         } else if open.offset > 0 {
-            open.fingerprint = read_fingerprint(&open.file);
+            open.fingerprint = Seen::of(&read_fingerprint(&open.file));
         }
     }
 
@@ -830,7 +929,7 @@ impl Follower {
     pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
         self.emit_history(emit);
         self.unpark();
-        if let Some(mut p) = self.parked.take()
+        if let Some(mut p) = self.aside.take_parked()
             && !p.partial.is_empty()
         {
             // Not reopenable: its held partial line, as it was.
@@ -863,14 +962,14 @@ impl Follower {
         // Only files have a place: what was read from a pipe is gone, and
         // a pseudo file shows something else each time it is read.
         for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
-            out.push(Mark::of(r.open.id, &r.open.fingerprint, r.open.partial_at));
+            out.push(Mark::of(r.open.id, r.open.fingerprint, r.open.partial_at));
         }
         if let Some(o) = &self.cur {
             if o.shape == Shape::Log {
-                out.push(Mark::of(o.id, &o.fingerprint, o.partial_at));
+                out.push(Mark::of(o.id, o.fingerprint, o.partial_at));
             }
-        } else if let Some(p) = self.parked.as_ref().filter(|p| p.shape == Shape::Log) {
-            out.push(Mark::of(p.id, &p.fingerprint, p.partial_at));
+        } else if let Some(p) = self.aside.parked().filter(|p| p.shape == Shape::Log) {
+            out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
     }
 
@@ -896,7 +995,7 @@ impl Follower {
                 offset,
                 partial: Vec::new(),
                 partial_at: offset,
-                fingerprint,
+                fingerprint: Seen::of(&fingerprint),
                 classified: true,
                 skip_line: false,
                 shape: Shape::Log,
@@ -1109,8 +1208,33 @@ fn same_start(open: &Open) -> bool {
     // On the stack: this runs on every read of every file.
     let mut buf = [0u8; FINGERPRINT];
     let n = open.file.read_at(&mut buf, 0).unwrap_or(0);
-    let now = &buf[..n];
-    now.starts_with(&open.fingerprint) || open.fingerprint.starts_with(now)
+    open.fingerprint.starts(&buf[..n])
+}
+
+/// What was seen of a file's start (its first `seen.len()` bytes), and
+/// then `more`, the bytes read just after them. Only their hash is kept:
+/// the bytes seen are read again, and must still be the ones seen (else
+/// the file was rewritten meanwhile, and what was seen stands, for the
+/// next check to find the file cut). Only while a file's offset is
+/// within its first [`FINGERPRINT`] bytes: a few reads in its life.
+fn seen_more(file: &File, seen: Seen, more: &[u8]) -> Seen {
+    use std::os::unix::fs::FileExt;
+    let mut head = [0u8; FINGERPRINT];
+    let from = seen.len();
+    let n = if from == 0 {
+        0
+    } else {
+        match file.read_at(&mut head[..from], 0) {
+            Ok(n) => n,
+            Err(_) => return seen,
+        }
+    };
+    if n != from || !seen.starts(&head[..n]) {
+        return seen;
+    }
+    let want = more.len().min(FINGERPRINT - from);
+    head[from..from + want].copy_from_slice(&more[..want]);
+    Seen::of(&head[..from + want])
 }
 
 /// Whether a file is binary, from its first bytes: a NUL (as grep
@@ -1291,7 +1415,9 @@ fn read_into(
     emit: &mut dyn FnMut(Out),
 ) -> io::Result<bool> {
     if buf.len() < CHUNK {
-        buf.resize(CHUNK, 0);
+        // Zeroed by the allocator (fresh pages): only the pages reads
+        // fill become resident; 10,000 small files touch one.
+        *buf = vec![0; CHUNK];
     }
     let mut done = 0usize;
     loop {
@@ -1310,7 +1436,7 @@ fn read_into(
             let from = open.offset as usize;
             let want = (FINGERPRINT - from).min(n);
             if open.fingerprint.len() == from {
-                open.fingerprint.extend_from_slice(&buf[..want]);
+                open.fingerprint = seen_more(&open.file, open.fingerprint, &buf[..want]);
             }
         }
         let chunk = &buf[..n];
@@ -1452,7 +1578,9 @@ fn start_of_last_lines(file: &mut File, len: u64, n: u64) -> io::Result<u64> {
         return Ok(len);
     }
     let mut pos = len;
-    let mut buf = vec![0u8; 64 << 10];
+    // No bigger than the file: 10,000 small files at start are not
+    // 10,000 buffers of 64 KiB zeroed.
+    let mut buf = vec![0u8; (64 << 10).min(len) as usize];
     let mut newlines = 0u64;
     // A trailing newline ends the last line; it does not start one.
     let mut skip_last = true;

@@ -114,8 +114,11 @@ pub fn follow(
     let mut next_check = Instant::now() + polling.unwrap_or(CHECK_EVERY);
     // Everything is read once the watches are in place: what was written
     // between the history and the watches is not left to the next check.
-    // (A BTreeMap: one wake-up's files are read in input order.)
-    let mut dirty: BTreeMap<usize, bool> = (0..tail.files()).map(|s| (s, true)).collect();
+    // (A BTreeMap: one wake-up's files are read in input order.
+    // `read_all`: the next wake-up reads and checks every file, in input
+    // order, without a table of them all: 10,000 files.)
+    let mut dirty: BTreeMap<usize, bool> = BTreeMap::new();
+    let mut read_all = true;
     let mut ticks = 0u64;
     let mut cursor = 0usize;
     // A pipe or socket on stdout: its reader going away (`| head -1`)
@@ -160,7 +163,7 @@ pub fn follow(
         if let Some(at) = tail.state_due() {
             wait = wait.min(at.saturating_duration_since(now));
         }
-        if !dirty.is_empty() {
+        if read_all || !dirty.is_empty() {
             wait = Duration::ZERO;
         }
         // Whether the signal pipe has bytes to drain (only a poll says so:
@@ -236,9 +239,7 @@ pub fn follow(
             }
             let n = tail.files();
             if everything {
-                for s in 0..n {
-                    dirty.insert(s, true);
-                }
+                read_all = true;
             } else {
                 for k in 0..CHECK_BATCH.min(n) {
                     dirty.insert((cursor + k) % n, true);
@@ -250,8 +251,15 @@ pub fn follow(
                 dirty.entry(s).or_insert(false);
             }
         }
-        let work = std::mem::take(&mut dirty);
-        for (s, check) in work {
+        let mut work = std::mem::take(&mut dirty);
+        // Every file, checked: what the wake-up marked is part of it.
+        let all = if std::mem::take(&mut read_all) {
+            work.clear();
+            tail.files()
+        } else {
+            0
+        };
+        for (s, check) in (0..all).map(|s| (s, true)).chain(work) {
             if tail.poll(s, check, woke) {
                 dirty.insert(s, false); // budget ran out: more to read
             }

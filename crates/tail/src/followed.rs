@@ -16,7 +16,6 @@
 //! (every input's history) is [`Followed::start`]; the loop that keeps
 //! reading afterwards is [`crate::follow_loop`].
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,8 +44,9 @@ const MOVES_DEEP: u32 = 8;
 pub struct Followed {
     sources: Vec<Source>,
     followers: Vec<Follower>,
-    /// Keys shared with the followers' paths.
-    by_path: HashMap<Arc<Path>, usize>,
+    /// The followers by path: their indices, sorted by their paths (4
+    /// bytes a file rather than a hash table's 24 and its spare room).
+    by_path: Vec<u32>,
     inputs: Vec<Input>,
     format: Format,
     writer: Writer,
@@ -82,7 +82,7 @@ pub struct Followed {
     scratch_ids: Vec<Id>,
     /// Descriptors the followers hold, per follower and in all, and how
     /// many they may hold (see `fd_budget`).
-    fds: Vec<usize>,
+    fds: Vec<u32>,
     open_fds: usize,
     /// Descriptors the `--state` plan holds for followers not started
     /// yet (see `state::plan`).
@@ -118,6 +118,12 @@ pub struct Followed {
     /// `--state` with `--merge` and `--until`: per follower, where the
     /// first merged record left unwritten starts.
     unsent_at: HashMap<usize, u64>,
+}
+
+/// Where the follower of path `p` is in `by_path` (sorted by path), or
+/// where it would go.
+fn find_path(by_path: &[u32], followers: &[Follower], p: &Path) -> Result<usize, usize> {
+    by_path.binary_search_by(|&i| (*followers[i as usize].path).cmp(p))
 }
 
 /// The files one follower registered in `held`: almost always one, kept
@@ -164,7 +170,7 @@ impl Followed {
         Followed {
             sources: Vec::new(),
             followers: Vec::new(),
-            by_path: HashMap::new(),
+            by_path: Vec::new(),
             inputs,
             stamping,
             format,
@@ -249,7 +255,7 @@ impl Followed {
                     .followers
                     .iter()
                     .zip(&self.sources)
-                    .map(|(f, src)| (&*f.path, self.inputs[src.input].kind != InputKind::File))
+                    .map(|(f, src)| (&*f.path, self.inputs[src.input()].kind != InputKind::File))
                     .collect();
                 // The plan holds a quarter of the budget at most, counted
                 // (`plan_fds`) until the followers take its files.
@@ -263,7 +269,7 @@ impl Followed {
                     .sum();
                 for (s, w) in warnings {
                     self.diag
-                        .warn(format_args!("{}: {w}", self.sources[s].path));
+                        .warn(format_args!("{}: {w}", self.sources[s].path()));
                 }
                 if let Some(t) = self.state.as_mut() {
                     t.carry(rest);
@@ -393,7 +399,7 @@ impl Followed {
             if since.is_some_and(|x| x.fell_back) {
                 self.diag.warn(format_args!(
                     "{}: {}",
-                    self.sources[s].path,
+                    self.sources[s].path(),
                     time::SinceStart::FELL_BACK
                 ));
             }
@@ -426,7 +432,7 @@ impl Followed {
                 t.started(s, &self.followers[s], resumed);
             }
             for e in errs {
-                self.diag.error_at(Path::new(&*self.sources[s].path), e);
+                self.diag.error_at(Path::new(self.sources[s].path()), e);
             }
             // Said once, as when following: what happened while ptail
             // was down.
@@ -447,13 +453,13 @@ impl Followed {
             if !opened && self.followers[s].take_missing_report() {
                 if !config.follow {
                     self.diag.error_at(
-                        Path::new(&*self.sources[s].path),
+                        Path::new(self.sources[s].path()),
                         "No such file or directory",
                     );
                 } else {
                     self.diag.warn(format_args!(
                         "{}: does not exist yet; following it until it does",
-                        self.sources[s].path
+                        self.sources[s].path()
                     ));
                 }
             }
@@ -512,9 +518,9 @@ impl Followed {
     }
 
     fn add(&mut self, path: Arc<Path>, input: usize) -> Option<usize> {
-        if self.by_path.contains_key(&path) {
+        let Err(at) = find_path(&self.by_path, &self.followers, &path) else {
             return None;
-        }
+        };
         if self.state.as_ref().is_some_and(|t| t.is_own(&path)) {
             return None; // our own state, in a followed directory
         }
@@ -524,7 +530,7 @@ impl Followed {
             return None; // our own output, found by a glob or directory
         }
         let i = self.followers.len();
-        let shown = self.inputs[input].shown(&path);
+        let shown = self.inputs[input].shown_in(&path);
         self.sources.push(Source::new(shown, input, i));
         let mut follower =
             Follower::new(Arc::clone(&path), self.by_name, self.max_line).splicing(self.splice);
@@ -543,7 +549,8 @@ impl Followed {
             self.detectors.push(Detector::new(self.time_format.clone()));
             self.references.push(time::now());
         }
-        self.by_path.insert(path, i);
+        // Files found in a directory come sorted: mostly at the end.
+        self.by_path.insert(at, i as u32);
         Some(i)
     }
 
@@ -551,25 +558,31 @@ impl Followed {
     /// collide, or `--prefix path`) the path.
     fn assign_labels(&mut self) {
         let path_labels = self.format.path_labels();
-        // Names borrowed where they can be: 10,000 files are not 10,000
-        // more strings, even for a moment.
+        // Names that collide, found by sorting the followers by name:
+        // names borrowed where they can be, and no table of them all
+        // (10,000 files are not 10,000 more strings, nor a hash table of
+        // them, even for a moment).
         let dup: Vec<bool> = {
-            let names: Vec<Cow<str>> = (self.sources.iter().zip(&self.followers))
-                .map(|(s, f)| self.inputs[s.input].label_for(&f.path, &s.path, path_labels))
-                .collect();
-            let mut counts: HashMap<&str, u32> = HashMap::with_capacity(names.len());
-            for n in &names {
-                *counts.entry(n).or_default() += 1;
+            let name = |k: u32| {
+                let (s, f) = (&self.sources[k as usize], &self.followers[k as usize]);
+                self.inputs[s.input()].label_for(&f.path, s.path(), path_labels)
+            };
+            let mut order: Vec<u32> = (0..self.sources.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| name(a).cmp(&name(b)));
+            let mut dup = vec![false; order.len()];
+            for w in order.windows(2) {
+                if name(w[0]) == name(w[1]) {
+                    dup[w[0] as usize] = true;
+                    dup[w[1] as usize] = true;
+                }
             }
-            names
-                .iter()
-                .map(|n| counts.get(n.as_ref()).copied().unwrap_or(0) > 1)
-                .collect()
+            dup
         };
         for ((s, f), dup) in self.sources.iter_mut().zip(&self.followers).zip(dup) {
-            let input = &self.inputs[s.input];
-            let path = Arc::clone(&s.path);
-            if dup && input.label.is_none() {
+            let input = &self.inputs[s.input()];
+            // A copy for a moment (one string at a time).
+            let path = s.path().to_owned();
+            if dup && input.label().is_none() {
                 s.set_label(&path);
             } else {
                 s.set_label(&input.label_for(&f.path, &path, path_labels));
@@ -629,7 +642,8 @@ impl Followed {
     /// A notification about `p`: `data_only` when only its content
     /// changed.
     pub fn on_change(&mut self, p: &Path, data_only: bool, dirty: &mut BTreeMap<usize, bool>) {
-        if let Some(&s) = self.by_path.get(p) {
+        if let Ok(k) = find_path(&self.by_path, &self.followers, p) {
+            let s = self.by_path[k] as usize;
             let check = !data_only || !self.followers[s].is_open();
             let e = dirty.entry(s).or_insert(check);
             *e |= check;
@@ -663,11 +677,12 @@ impl Followed {
         }
     }
 
-    /// The files input `i` names now. A directory (or a glob's base)
-    /// that cannot be listed is reported once with its path (again if
-    /// the reason changes), and is an input error.
+    /// The files input `i` names now and none follows yet. A directory
+    /// (or a glob's base) that cannot be listed is reported once with
+    /// its path (again if the reason changes), and is an input error.
     fn list(&mut self, i: usize) -> Vec<Arc<Path>> {
-        match self.inputs[i].expand() {
+        let (by_path, followers) = (&self.by_path, &self.followers);
+        match self.inputs[i].expand(&|p| find_path(by_path, followers, p).is_ok()) {
             Ok(found) => {
                 self.list_errors[i] = None;
                 found
@@ -760,8 +775,8 @@ impl Followed {
         }
         self.scratch_ids = ids;
         let n = self.followers[s].open_count();
-        self.open_fds = self.open_fds + n - self.fds[s];
-        self.fds[s] = n;
+        self.open_fds = self.open_fds + n - self.fds[s] as usize;
+        self.fds[s] = n as u32;
     }
 
     /// Over the descriptor budget: park the least recently read files
@@ -1129,7 +1144,7 @@ impl Followed {
             if !d.found_any() && self.followers[s].stats.bytes > 0 {
                 self.diag.warn(format_args!(
                     "{}: no timestamps recognised; its lines are merged first, in file order (see --time-format)",
-                    self.sources[s].path
+                    self.sources[s].path()
                 ));
             }
         }
@@ -1159,7 +1174,7 @@ impl Followed {
     }
 
     fn emit_side(&mut self, s: usize, events: &[EventKind], errors: &[std::io::Error]) {
-        let path = Path::new(&*self.sources[s].path);
+        let path = Path::new(self.sources[s].path());
         for e in events {
             self.diag
                 .warn(format_args!("{}: {}", path.display(), e.as_str()));

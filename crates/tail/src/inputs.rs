@@ -25,17 +25,36 @@ pub enum InputKind {
 #[derive(Debug)]
 pub struct Input {
     pub kind: InputKind,
-    pub label: Option<String>,
+    /// As typed (without the label), when it is `path` or the end of it
+    /// (a path relative to the working directory): from this byte on. A
+    /// source shows it ([`Input::shown_in`]).
+    given_at: u32,
     /// File: the file; Dir: the directory; Glob: the base directory.
-    /// Shared with the follower of a named file, as `given` is with its
+    /// Shared with the follower of a named file, as it is with its
     /// source (10,000 named files are not 20,000 more strings).
     pub path: Arc<Path>,
-    /// As typed (without the label).
-    given: Arc<str>,
-    /// Shared, and the matcher boxed: 10,000 named files are 10,000
-    /// inputs, and should stay small.
+    /// The rest, boxed, and none for a file named without a label, by
+    /// its path or relative to the working directory: 10,000 named files
+    /// are 10,000 inputs, and should stay small (32 bytes).
+    more: Option<Box<More>>,
+}
+
+#[derive(Debug)]
+struct More {
+    label: Option<Box<str>>,
+    /// As typed, when it is not the end of `path`.
+    given: Option<Arc<Path>>,
+    /// Directories and globs (boxed: a matcher is large, and a labelled
+    /// file needs none).
+    listed: Option<Box<Listed>>,
+}
+
+/// What a directory or a glob needs besides its path.
+#[derive(Debug)]
+struct Listed {
+    /// Shown paths are relative to it.
     cwd: Arc<Path>,
-    glob: Option<Box<GlobMatcher>>,
+    glob: Option<GlobMatcher>,
     recursive: bool,
 }
 
@@ -48,27 +67,30 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
     let mut out = Vec::with_capacity(args.len());
     let shared: Arc<Path> = Arc::from(cwd);
     for arg in args {
-        let (label, given): (_, Arc<str>) = match arg.split_once('=') {
-            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => {
-                (Some(l.to_string()), Arc::from(p))
-            }
-            _ => (None, Arc::from(arg.as_str())),
+        let (label, typed) = match arg.split_once('=') {
+            Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => (Some(Box::from(l)), p),
+            _ => (None, arg.as_str()),
         };
-        if given.is_empty() {
+        if typed.is_empty() {
             anyhow::bail!("input '{arg}' names no path");
         }
-        let abs = workdist::cli::lexical_join(cwd, Path::new(&*given));
-        let input = if abs.is_dir() {
-            Input {
-                kind: InputKind::Dir,
-                label,
-                path: Arc::from(abs),
-                given,
+        let abs = workdist::cli::lexical_join(cwd, Path::new(typed));
+        let listed = |glob, recursive| {
+            Some(Box::new(Listed {
                 cwd: Arc::clone(&shared),
-                glob: None,
-                recursive: false,
-            }
-        } else if !abs.exists() && has_glob_chars(&given) {
+                glob,
+                recursive,
+            }))
+        };
+        let input = if abs.is_dir() {
+            Input::new(
+                InputKind::Dir,
+                label,
+                Arc::from(abs),
+                typed,
+                listed(None, false),
+            )
+        } else if !abs.exists() && has_glob_chars(typed) {
             let mut base = PathBuf::new();
             let mut rest = 0;
             let comps: Vec<Component> = abs.components().collect();
@@ -83,27 +105,18 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
             let glob = GlobBuilder::new(&pattern)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| anyhow::anyhow!("invalid glob '{given}': {e}"))?
+                .map_err(|e| anyhow::anyhow!("invalid glob '{typed}': {e}"))?
                 .compile_matcher();
-            Input {
-                kind: InputKind::Glob,
+            let recursive = rest > 1 || pattern.contains("**");
+            Input::new(
+                InputKind::Glob,
                 label,
-                path: Arc::from(base),
-                given,
-                cwd: Arc::clone(&shared),
-                glob: Some(Box::new(glob)),
-                recursive: rest > 1 || pattern.contains("**"),
-            }
+                Arc::from(base),
+                typed,
+                listed(Some(glob), recursive),
+            )
         } else {
-            Input {
-                kind: InputKind::File,
-                label,
-                path: Arc::from(abs),
-                given,
-                cwd: Arc::clone(&shared),
-                glob: None,
-                recursive: false,
-            }
+            Input::new(InputKind::File, label, Arc::from(abs), typed, None)
         };
         out.push(input);
     }
@@ -111,10 +124,72 @@ pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
 }
 
 impl Input {
-    /// The files this input names now, sorted. A directory (or a glob's
-    /// base directory) that exists but cannot be listed is an error; one
-    /// that does not exist (yet, or any more) names nothing.
-    pub fn expand(&self) -> std::io::Result<Vec<Arc<Path>>> {
+    fn new(
+        kind: InputKind,
+        label: Option<Box<str>>,
+        path: Arc<Path>,
+        typed: &str,
+        listed: Option<Box<Listed>>,
+    ) -> Input {
+        // A named file typed as its path is, or as the end of it
+        // (relative to the working directory): one string for both.
+        let end = (kind == InputKind::File)
+            .then(|| path.to_str())
+            .flatten()
+            .and_then(|p| p.strip_suffix(typed))
+            .filter(|rest| rest.is_empty() || rest.ends_with('/'))
+            .and_then(|rest| u32::try_from(rest.len()).ok());
+        let (given, given_at) = match end {
+            Some(at) => (None, at),
+            None => (Some(Arc::from(Path::new(typed))), 0),
+        };
+        let more = (label.is_some() || given.is_some() || listed.is_some()).then(|| {
+            Box::new(More {
+                label,
+                given,
+                listed,
+            })
+        });
+        Input {
+            kind,
+            given_at,
+            path,
+            more,
+        }
+    }
+
+    /// The prefix label given with `LABEL=PATH`.
+    pub fn label(&self) -> Option<&str> {
+        self.more.as_ref().and_then(|m| m.label.as_deref())
+    }
+
+    fn listed(&self) -> Option<&Listed> {
+        self.more.as_ref().and_then(|m| m.listed.as_deref())
+    }
+
+    /// As typed (without the label), and from which byte.
+    fn given_in(&self) -> (&Arc<Path>, u32) {
+        match self.more.as_ref().and_then(|m| m.given.as_ref()) {
+            Some(g) => (g, 0),
+            None => (&self.path, self.given_at),
+        }
+    }
+
+    /// As typed (without the label).
+    fn given(&self) -> &str {
+        let (given, at) = self.given_in();
+        given
+            .to_str()
+            .and_then(|s| s.get(at as usize..))
+            .unwrap_or_default()
+    }
+
+    /// The files this input names now, sorted, but those `known` says
+    /// are followed already (a periodic look at a directory of 10,000
+    /// files makes no new path for any of them). A directory (or a
+    /// glob's base directory) that exists but cannot be listed is an
+    /// error; one that does not exist (yet, or any more) names nothing.
+    pub fn expand(&self, known: &dyn Fn(&Path) -> bool) -> std::io::Result<Vec<Arc<Path>>> {
         let mut out = Vec::new();
         match self.kind {
             InputKind::File => {
@@ -126,7 +201,7 @@ impl Input {
                 Ok(rd) => {
                     for e in rd.flatten() {
                         let p = e.path();
-                        if p.is_file() {
+                        if !known(&p) && p.is_file() {
                             out.push(Arc::from(p));
                         }
                     }
@@ -147,10 +222,10 @@ impl Input {
                     for e in rd.flatten() {
                         let p = e.path();
                         if p.is_dir() {
-                            if self.recursive {
+                            if self.recursive() {
                                 stack.push(p);
                             }
-                        } else if self.matches(&p) {
+                        } else if !known(&p) && self.matches(&p) {
                             out.push(Arc::from(p));
                         }
                     }
@@ -162,7 +237,13 @@ impl Input {
     }
 
     fn matches(&self, p: &Path) -> bool {
-        self.glob.as_ref().is_some_and(|g| g.is_match(p))
+        self.listed()
+            .and_then(|l| l.glob.as_ref())
+            .is_some_and(|g| g.is_match(p))
+    }
+
+    fn recursive(&self) -> bool {
+        self.listed().is_some_and(|l| l.recursive)
     }
 
     /// Directories to watch for new files of this input.
@@ -172,7 +253,7 @@ impl Input {
             InputKind::Dir => vec![self.path.to_path_buf()],
             InputKind::Glob => {
                 let mut dirs = vec![self.path.to_path_buf()];
-                if self.recursive {
+                if self.recursive() {
                     let mut stack = vec![self.path.to_path_buf()];
                     while let Some(d) = stack.pop() {
                         if let Ok(rd) = std::fs::read_dir(&d) {
@@ -201,16 +282,37 @@ impl Input {
     }
 
     /// How a file of this input is shown in messages and `--prefix path`.
-    pub fn shown(&self, p: &Path) -> Arc<str> {
-        if self.kind == InputKind::File {
-            return Arc::clone(&self.given);
+    pub fn shown(&self, p: &Path) -> String {
+        match self.listed() {
+            None => self.given().to_string(),
+            Some(l) => p.strip_prefix(&l.cwd).unwrap_or(p).display().to_string(),
         }
-        Arc::from(p.strip_prefix(&self.cwd).unwrap_or(p).display().to_string())
+    }
+
+    /// [`Input::shown`], as a path and how many of its first bytes to
+    /// leave out, shared rather than a new string per file (10,000
+    /// files): the input's path as typed for a named file, else `p`
+    /// itself (the follower's) without the working directory. Only a
+    /// path that is not UTF-8 is shown by a string of its own
+    /// (replacement characters and all).
+    pub fn shown_in(&self, p: &Arc<Path>) -> (Arc<Path>, u32) {
+        let Some(l) = self.listed() else {
+            let (given, at) = self.given_in();
+            return (Arc::clone(given), at);
+        };
+        let rest = p.strip_prefix(&l.cwd).unwrap_or(p);
+        if let (Some(whole), Some(end)) = (p.to_str(), rest.to_str())
+            && whole.ends_with(end)
+            && let Ok(skip) = u32::try_from(whole.len() - end.len())
+        {
+            return (Arc::clone(p), skip);
+        }
+        (Arc::from(Path::new(&self.shown(p))), 0)
     }
 
     /// The prefix label of file `p` shown as `shown`.
     pub fn label_for<'a>(&'a self, p: &'a Path, shown: &'a str, path_labels: bool) -> Cow<'a, str> {
-        if let Some(l) = &self.label {
+        if let Some(l) = self.label() {
             if self.kind == InputKind::File {
                 return Cow::Borrowed(l);
             }

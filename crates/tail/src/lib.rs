@@ -96,7 +96,7 @@ where
         Ok(cli) => cli,
         Err(status) => return status,
     };
-    match execute(&cli) {
+    match execute(cli) {
         Ok(status) => status,
         Err(e) if is_broken_pipe(e.as_ref()) => BROKEN_PIPE_STATUS,
         Err(e) => {
@@ -106,7 +106,7 @@ where
     }
 }
 
-fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
+fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
     if let Some(kind) = cli.generate {
         let mut out = std::io::stdout().lock();
         out.write_all(&generate(kind)?)?;
@@ -114,7 +114,10 @@ fn execute(cli: &Cli) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Found);
     }
     let cwd = std::env::current_dir()?;
-    run::execute(Config::from_cli(cli, &cwd)?)
+    let config = Config::from_cli(&cli, &cwd)?;
+    // Read once: 10,000 inputs' arguments are not kept for the whole run.
+    drop(cli);
+    run::execute(config)
 }
 
 pub fn generate(kind: Generate) -> std::io::Result<Vec<u8>> {

@@ -15,6 +15,7 @@
 //! and for events `{"source", "path", "event"}`.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use regex::bytes::Regex;
@@ -27,12 +28,14 @@ use crate::time::{Micros, Zone};
 /// A followed file as shown.
 #[derive(Clone, Debug)]
 pub struct Source {
-    /// The file as shown in messages and `--prefix path`: as typed for a
-    /// named file (shared with its input).
-    pub path: Arc<str>,
+    /// The file as shown in messages and `--prefix path` ([`Source::path`]):
+    /// this path without its first `skip` bytes, shared with the
+    /// follower's or the input's (see [`crate::inputs::Input::shown_in`]).
+    shown: Arc<Path>,
+    skip: u32,
     label: Label,
     /// Which input it came from.
-    pub input: usize,
+    input: u32,
     /// Which followed file it is (0, 1, ... in the order they were
     /// found): picks its colour.
     pub index: usize,
@@ -50,31 +53,50 @@ enum Label {
 }
 
 impl Source {
-    /// A source labelled with its whole path until
-    /// [`Source::set_label`].
-    pub fn new(path: Arc<str>, input: usize, index: usize) -> Source {
-        let label = Label::Tail(u32::try_from(path.len()).unwrap_or(0));
-        Source {
-            path,
-            label,
-            input,
+    /// A source shown as `shown` without its first `skip` bytes (UTF-8,
+    /// `skip` a char boundary: else it is shown as ""), labelled with
+    /// all of that until [`Source::set_label`].
+    pub fn new((shown, skip): (Arc<Path>, u32), input: usize, index: usize) -> Source {
+        let mut s = Source {
+            shown,
+            skip,
+            label: Label::Tail(0),
+            input: u32::try_from(input).unwrap_or(u32::MAX),
             index,
             prefix: Vec::new(),
-        }
+        };
+        s.label = Label::Tail(u32::try_from(s.path().len()).unwrap_or(0));
+        s
+    }
+
+    /// The file as shown in messages and `--prefix path`.
+    pub fn path(&self) -> &str {
+        self.shown
+            .to_str()
+            .and_then(|s| s.get(self.skip as usize..))
+            .unwrap_or_default()
+    }
+
+    /// Which input it came from.
+    pub fn input(&self) -> usize {
+        self.input as usize
     }
 
     pub fn label(&self) -> &str {
         match &self.label {
-            // Always a char boundary: set only where `path` ends with a
-            // whole string of that length.
-            Label::Tail(n) => &self.path[self.path.len() - *n as usize..],
+            // Always a char boundary: set only where the path ends with
+            // a whole string of that length.
+            Label::Tail(n) => {
+                let path = self.path();
+                &path[path.len() - *n as usize..]
+            }
             Label::Own(s) => s,
         }
     }
 
     pub fn set_label(&mut self, label: &str) {
         self.label = match u32::try_from(label.len()) {
-            Ok(n) if self.path.ends_with(label) => Label::Tail(n),
+            Ok(n) if self.path().ends_with(label) => Label::Tail(n),
             _ => Label::Own(Box::from(label)),
         };
     }
@@ -246,7 +268,7 @@ impl Format {
         if self.json {
             let mut obj = serde_json::Map::new();
             obj.insert("source".into(), src.label().into());
-            obj.insert("path".into(), (*src.path).into());
+            obj.insert("path".into(), src.path().into());
             obj.insert("offset".into(), offset.into());
             if let Some(t) = time {
                 obj.insert("timestamp".into(), self.zone.rfc3339(t).into());
@@ -281,14 +303,14 @@ impl Format {
     /// A status event in the stream (`--events`).
     pub fn event(&self, rec: &mut Vec<u8>, src: &Source, kind: EventKind) {
         if self.json {
-            let v = serde_json::json!({"source": src.label(), "path": &*src.path, "event": kind.as_str()});
+            let v = serde_json::json!({"source": src.label(), "path": src.path(), "event": kind.as_str()});
             let _ = serde_json::to_writer(&mut *rec, &v);
             rec.push(b'\n');
         } else if self.prefix {
             self.prefix_into(rec, src, '!');
             let _ = writeln!(rec, "{}", kind.as_str());
         } else {
-            let _ = writeln!(rec, "==> {}: {} <==", src.path, kind.as_str());
+            let _ = writeln!(rec, "==> {}: {} <==", src.path(), kind.as_str());
         }
     }
 }
@@ -367,6 +389,7 @@ pub fn prefix_lines(out: &mut Vec<u8>, data: &[u8], prefix: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
     use std::sync::Arc;
 
     use super::Source;
@@ -376,8 +399,8 @@ mod tests {
     /// is kept whole.
     #[test]
     fn a_label_reads_back_as_it_was_set() {
-        let path: Arc<str> = Arc::from("logs/app.log");
-        let mut s = Source::new(Arc::clone(&path), 0, 0);
+        let path: Arc<Path> = Arc::from(Path::new("logs/app.log"));
+        let mut s = Source::new((Arc::clone(&path), 0), 0, 0);
         assert_eq!(s.label(), "logs/app.log");
         for label in [
             "app.log",
@@ -391,7 +414,8 @@ mod tests {
             s.set_label(label);
             assert_eq!(s.label(), label);
         }
-        let mut u = Source::new(Arc::from("dir/é"), 0, 0);
+        let mut u = Source::new((Arc::from(Path::new("/work/dir/é")), 6), 0, 0);
+        assert_eq!(u.path(), "dir/é");
         for label in ["é", "\u{301}", "r/é", "x/dir/é"] {
             u.set_label(label);
             assert_eq!(u.label(), label);

@@ -235,7 +235,7 @@ fn print_stats(end: &Ended) {
             f.stats.bytes,
             f.stats.rotations,
             f.stats.truncations,
-            f.stats.longest_lag.as_secs_f64() * 1000.0
+            f.stats.longest_lag().as_secs_f64() * 1000.0
         );
     }
 }

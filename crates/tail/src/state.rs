@@ -552,7 +552,7 @@ pub struct Tracker {
     /// how many truncations its follower had seen then (a file truncated
     /// and read again to the same offset has other bytes before it), and
     /// that fingerprint ([`Entry::tail`]).
-    tails: HashMap<Id, (u64, u64, (u32, u64))>,
+    tails: HashMap<Id, (u64, u32, (u32, u64))>,
     /// Per file seen at its followed name: its fingerprint then, and
     /// when it was created ([`Entry::born`]). A property of the file, not
     /// of an offset: kept while the file's fingerprint stays the same (a

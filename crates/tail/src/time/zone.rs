@@ -6,39 +6,52 @@
 //! zoneinfo database). In a gap or an overlap of a daylight-saving change,
 //! a wall-clock time takes the offset before the change.
 
+use std::sync::OnceLock;
+
 use jiff::tz::TimeZone;
 
 use super::calendar::{DAY, Micros, Parsed, SEC, civil_from_days, days_from_civil};
 
 /// How timestamps become instants: the local zone.
+///
+/// Looked up on first use: finding the system's zone makes jiff list the
+/// whole zoneinfo database, which a run that reads no timestamp (most
+/// runs) need not pay for, in time or in memory.
 #[derive(Clone, Debug)]
 pub struct Zone {
-    tz: TimeZone,
+    tz: OnceLock<TimeZone>,
 }
 
 impl Zone {
     pub fn system() -> Zone {
         Zone {
-            tz: TimeZone::try_system().unwrap_or(TimeZone::UTC),
+            tz: OnceLock::new(),
         }
     }
 
     pub fn utc() -> Zone {
-        Zone { tz: TimeZone::UTC }
+        Zone {
+            tz: OnceLock::from(TimeZone::UTC),
+        }
+    }
+
+    fn tz(&self) -> &TimeZone {
+        self.tz
+            .get_or_init(|| TimeZone::try_system().unwrap_or(TimeZone::UTC))
     }
 
     /// A zone from the zoneinfo database, for tests.
     #[cfg(test)]
     pub(super) fn named(name: &str) -> Zone {
         Zone {
-            tz: TimeZone::get(name).expect("the zoneinfo database (tzdata)"),
+            tz: OnceLock::from(TimeZone::get(name).expect("the zoneinfo database (tzdata)")),
         }
     }
 
     /// Seconds east of UTC at instant `t`.
     fn offset_at(&self, t: Micros) -> i64 {
         match jiff::Timestamp::from_microsecond(t) {
-            Ok(ts) => i64::from(self.tz.to_offset(ts).seconds()),
+            Ok(ts) => i64::from(self.tz().to_offset(ts).seconds()),
             Err(_) => 0,
         }
     }
