@@ -215,7 +215,8 @@ pub fn follow(
         woken.clear();
         // Busy (files with more to read), the streams are still looked
         // at, without waiting: a FIFO is not left to the next check.
-        let streams = tail.streams().any(|(s, ..)| !quiet.contains_key(&s));
+        let waited_on = |s: usize| quiet.get(&s) != Some(&Quiet::Aside);
+        let streams = tail.streams().any(|(s, ..)| waited_on(s));
         if !wait.is_zero() || streams {
             use rustix::event::{PollFd, PollFlags, Timespec, poll};
             let timeout = Timespec {
@@ -236,7 +237,7 @@ pub fn follow(
             let first = fds.len();
             let mut polled = Vec::new();
             for (s, fd, _) in tail.streams() {
-                if quiet.get(&s) != Some(&Quiet::Aside) {
+                if waited_on(s) {
                     fds.push(PollFd::from_borrowed_fd(fd, PollFlags::IN));
                     polled.push(s);
                 }
