@@ -9,6 +9,11 @@
 //! * a FIFO outlives its writers: one closing and another opening later
 //!   is one stream; `-n N` shows the last N lines of what the pipe holds
 //!   at start, without waiting for more;
+//! * a line written to a FIFO shows when written (ptail waits on the
+//!   FIFO: a write makes no notification), not at the next check; a
+//!   FIFO whose writer left, a device at its end and a pipe whose writers
+//!   are gone for good keep ptail idle (measured: its CPU time over a
+//!   second, far below a core);
 //! * with `--state`, a FIFO's position is not saved, nor resumed as a file
 //!   rotated away;
 //! * a pseudo file is shown at start (its last N lines, like a pipe's)
@@ -23,6 +28,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use util::ptail::{PTAIL, WAIT};
 use util::{Child, Dir, Ptail};
@@ -76,8 +82,8 @@ fn a_fifo_is_never_closed_to_stay_under_the_descriptor_limit() {
         args.push(format!("f{i:02}.log"));
     }
     // Both limits lowered: the budget is 80 - 64 = 16 descriptors, for
-    // 41 inputs. Polling: a write to a FIFO makes no notification here
-    // (it is seen at the next check), and a tick is short.
+    // 41 inputs. Polling, with a short tick: the files' lines are seen at
+    // the next one (the FIFO's when written).
     let mut cmd = Command::new("sh");
     cmd.args([
         "-c",
@@ -185,6 +191,118 @@ fn a_fifo_with_state_is_not_resumed_as_a_rotated_file() {
     let end = run.stop();
     assert_eq!(end.code, Some(0), "{end:?}");
     assert_eq!(end.stdout, ["3", "a2", "4"]);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------
+// Streams are read when they have bytes, and idle when they have none.
+
+/// How much of a core process `pid` uses over `over` (its CPU time over
+/// that wall time: 1.0 is a core spinning).
+fn cpu_share(pid: u32, over: Duration) -> f64 {
+    let (cpu, wall) = (util::cpu_time(pid), Instant::now());
+    std::thread::sleep(over);
+    (util::cpu_time(pid) - cpu).as_secs_f64() / wall.elapsed().as_secs_f64()
+}
+
+/// ptail must be idle: far below a core spinning (1.0), whatever else
+/// the machine runs. (Idle, it wakes a few times a second at most.)
+fn assert_idle(run: &mut Ptail, what: &str) {
+    let share = cpu_share(run.child.id(), Duration::from_secs(1));
+    if share >= 0.2 {
+        run.fail(&format!(
+            "{what}: ptail used {:.0}% of a core",
+            share * 100.0
+        ));
+    }
+}
+
+/// Regression: a write into a FIFO makes no notification, so its lines
+/// waited for the periodic check (every second; here `--poll 1h`, so
+/// that the check cannot be what shows them). ptail waits on the FIFO
+/// itself: each line shows when it is written.
+#[test]
+fn a_line_written_to_a_fifo_shows_when_written_not_at_the_next_check() {
+    let dir = Dir::ptail();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    dir.create("a.log", "a1\n");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "--poll", "1h", "pipe", "a.log"]);
+    // The FIFO is opened first (inputs in order).
+    run.expect(&["a1"]);
+    let mut w = fifo_writer(&fifo);
+    for i in 1..=3 {
+        w.write_all(format!("w{i}\n").as_bytes()).expect("write");
+        run.expect(&[&format!("w{i}")]);
+    }
+    drop(w);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["a1", "w1", "w2", "w3"]);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+/// A FIFO whose last writer closed reports a hang-up to poll(2) until a
+/// new writer opens it: ptail must neither wait on it in a loop (a core
+/// spinning) nor stop waiting on it (the next writer's lines would wait
+/// for the check: an hour here). Before any writer, between writers, and
+/// after the last one, ptail is idle; each writer's lines show when
+/// written.
+#[test]
+fn a_fifo_whose_writer_left_keeps_ptail_idle_and_the_next_writer_shows_at_once() {
+    let dir = Dir::ptail();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    dir.create("a.log", "a1\n");
+    let mut run = Ptail::start(&dir, &["--no-prefix", "--poll", "1h", "pipe", "a.log"]);
+    run.expect(&["a1"]);
+    assert_idle(&mut run, "no writer yet");
+    let mut want = vec!["a1".to_string()];
+    for round in 1..=3 {
+        let mut w = fifo_writer(&fifo);
+        w.write_all(format!("r{round} 1\n").as_bytes())
+            .expect("write");
+        run.expect(&[&format!("r{round} 1")]);
+        w.write_all(format!("r{round} 2\n").as_bytes())
+            .expect("write");
+        drop(w);
+        run.expect(&[&format!("r{round} 2")]);
+        want.extend([format!("r{round} 1"), format!("r{round} 2")]);
+        assert_idle(&mut run, &format!("writer {round} gone"));
+    }
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, want);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+/// Streams that are not named FIFOs: a character device that always
+/// polls readable and reads as EOF (`/dev/null`), and an anonymous pipe
+/// (`/dev/stdin`) whose only writer left, for good. Neither makes ptail
+/// spin; what the pipe got before is shown, and a file beside them is
+/// followed as usual (with notifications and the 1 s check).
+#[test]
+fn a_device_at_eof_or_a_pipe_whose_writer_left_for_good_keeps_ptail_idle() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "a1\n");
+    let (read, write) = rustix::pipe::pipe().expect("pipe");
+    let mut write = std::fs::File::from(write);
+    let mut cmd = dir.command();
+    cmd.args(["--no-prefix", "/dev/null", "/dev/stdin", "a.log"]);
+    let mut run = Ptail::spawn_with_stdin(cmd, std::process::Stdio::from(read));
+    run.expect(&["a1"]);
+    run.wait_watching(dir.path());
+    assert_idle(&mut run, "/dev/null and a pipe with a writer");
+    write.write_all(b"p1\n").expect("write");
+    run.expect(&["p1"]);
+    drop(write);
+    assert_idle(&mut run, "/dev/null and a pipe without writers");
+    util::append(&dir.path().join("a.log"), "a2\n");
+    run.expect(&["a2"]);
+    assert_idle(&mut run, "after a2");
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["a1", "p1", "a2"]);
     assert_eq!(end.stderr, Vec::<String>::new());
 }
 

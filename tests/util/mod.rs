@@ -26,8 +26,8 @@ pub use daemon::{DaemonGuard, daemon_pids, daemon_status};
 pub use fs::{append, appender, set_mode, temp_dir};
 #[allow(unused_imports)]
 pub use proc::{
-    Child, DEADLINE, Signal, alive, inotify_watches, lines_of, proc_status_bytes, run_bounded,
-    signal, wait_until, wait_watching,
+    Child, DEADLINE, Signal, alive, cpu_time, inotify_watches, lines_of, proc_status_bytes,
+    run_bounded, signal, wait_until, wait_watching,
 };
 #[allow(unused_imports)]
 pub use ptail::{Ended, Ptail};

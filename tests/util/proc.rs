@@ -230,6 +230,20 @@ pub fn proc_status_bytes(pid: u32, field: &str) -> u64 {
     kib << 10
 }
 
+/// The CPU time process `pid` has used so far (all its threads, user
+/// and system), from /proc/PID/stat.
+pub fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("proc stat");
+    // After the command name (which may hold spaces and parentheses):
+    // state is field 3, utime field 14, stime field 15.
+    let rest = &stat[stat.rfind(')').expect("a command name") + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 =
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+    let per_second = rustix::param::clock_ticks_per_second();
+    Duration::from_nanos(ticks * 1_000_000_000 / per_second)
+}
+
 /// The inotify watches process `pid` holds, as /proc/PID/fdinfo lists
 /// them (`inotify wd:1 ino:9a694a sdev:fe00000 ...`).
 pub fn inotify_watches(pid: u32) -> Vec<String> {

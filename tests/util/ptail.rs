@@ -48,9 +48,14 @@ impl Ptail {
     }
 
     /// ptail as `cmd` runs it (through a wrapper, say).
-    pub fn spawn(mut cmd: Command) -> Ptail {
+    pub fn spawn(cmd: Command) -> Ptail {
+        Ptail::spawn_with_stdin(cmd, Stdio::null())
+    }
+
+    /// [`Ptail::spawn`], with `stdin` as ptail's standard input.
+    pub fn spawn_with_stdin(mut cmd: Command, stdin: Stdio) -> Ptail {
         let mut child = Child::spawn(
-            cmd.stdin(Stdio::null())
+            cmd.stdin(stdin)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped()),
         );

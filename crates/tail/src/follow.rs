@@ -35,12 +35,17 @@
 //!   content on read) as truncated: once with inotify, in a busy loop
 //!   when polling. ptail opens every input without blocking and:
 //!   - a FIFO (or any input that is not a regular file) is a stream: read
-//!     whenever it has bytes, never sought, never parked (closing it would
-//!     kill its writer with EPIPE and lose what the pipe holds). A writer
-//!     closing is no end: the next writer goes on in the same stream. Its
-//!     `-n N` history is the last N lines of what the pipe holds at start,
-//!     read without waiting for more (`+N`: from line N of it); by name,
-//!     another file at the path is a rotation as for any file;
+//!     whenever it has bytes (the follow loop waits on its descriptor:
+//!     a write to a FIFO makes no inotify event; see
+//!     [`crate::follow_loop`]), never sought, never parked (closing it
+//!     would kill its writer with EPIPE and lose what the pipe holds). A
+//!     writer closing is no end: the next writer goes on in the same
+//!     stream (its descriptor swapped for a quiet one on the same pipe,
+//!     [`Follower::rearm_stream`], so that the hang-up does not wake the
+//!     loop again and again). Its `-n N` history is the last N lines of
+//!     what the pipe holds at start, read without waiting for more (`+N`:
+//!     from line N of it); by name, another file at the path is a
+//!     rotation as for any file;
 //!   - a regular file whose size is 0 yet yields bytes is a pseudo file:
 //!     its `-n N` history is its last N lines, read to its end; then it
 //!     is only read on, never taken as truncated (its size and first bytes
@@ -542,6 +547,50 @@ impl Follower {
     /// Read `open` to EOF (no budget): an old descriptor being retired.
     fn drain(open: &mut Open, max_line: usize, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
         let _ = read_more(open, max_line, stats, usize::MAX, emit);
+    }
+
+    /// The current file's descriptor if it is a stream (a FIFO, a
+    /// device: see [`Shape`]), and how many bytes were read from it so
+    /// far. The follow loop waits on these descriptors; a regular file
+    /// is always readable to poll(2), so it never is one.
+    pub fn stream(&self) -> Option<(std::os::fd::BorrowedFd<'_>, u64)> {
+        use std::os::fd::AsFd;
+        let open = self.cur.as_ref().filter(|o| o.shape == Shape::Stream)?;
+        Some((open.file.as_fd(), open.offset))
+    }
+
+    /// A FIFO whose writers all closed reports a hang-up to poll(2), at
+    /// once and every time, until a writer opens it again: swap its
+    /// descriptor for a new one on the same pipe, which reports none
+    /// until a writer has come and gone (the kernel's rule for a FIFO
+    /// opened without blocking while it has no writer). It is opened
+    /// through `/proc/self/fd`, that is the pipe this descriptor reads,
+    /// never the path (which may name something else by now); the pipe
+    /// never lacks a reader meanwhile (the new descriptor is open before
+    /// the old one closes), so no writer fails, and what the pipe holds
+    /// is the pipe's, not the descriptor's: nothing is lost. True if the
+    /// new descriptor is in place and quiet; false if the current file
+    /// is no FIFO (a device is never opened again: opening one can do
+    /// something), `/proc` cannot open it, or the new descriptor hangs
+    /// up too (an anonymous pipe: its writers are gone for good).
+    pub fn rearm_stream(&mut self) -> bool {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::FileTypeExt;
+        let Some(open) = self.cur.as_mut().filter(|o| o.shape == Shape::Stream) else {
+            return false;
+        };
+        if !open.file.metadata().is_ok_and(|m| m.file_type().is_fifo()) {
+            return false;
+        }
+        let via = format!("/proc/self/fd/{}", open.file.as_raw_fd());
+        let Ok(file) = open_for_reading(Path::new(&via)) else {
+            return false;
+        };
+        if !file.metadata().is_ok_and(|m| identity(&m) == open.id) || hung_up(&file) {
+            return false;
+        }
+        open.file = file;
+        true
     }
 
     /// Whether the file is open.
@@ -1053,6 +1102,20 @@ pub(crate) fn open_for_reading(path: &Path) -> io::Result<File> {
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)
+}
+
+/// Whether poll(2) says `file` hung up (or failed), now.
+fn hung_up(file: &File) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(file, PollFlags::IN)];
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    poll(&mut fds, Some(&now)).is_ok()
+        && fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL)
 }
 
 /// What kind of input a descriptor reads (see the module comment).
@@ -1901,6 +1964,102 @@ mod tests {
         // descriptor.
         assert_eq!(collect(&mut f, false).0, ["22 done\n", "3\n"]);
         assert_eq!(f.open_count(), 1);
+    }
+
+    fn mkfifo(path: &Path) {
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            path,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .expect("mkfifo");
+    }
+
+    fn writer(fifo: &Path) -> File {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+            .open(fifo)
+            .expect("open the FIFO for writing")
+    }
+
+    fn stream_hung_up(f: &Follower) -> bool {
+        let (fd, _) = f.stream().expect("a stream");
+        hung_up(&File::from(fd.try_clone_to_owned().expect("dup")))
+    }
+
+    /// The follow loop waits only on streams: a regular file and a pseudo
+    /// file (always readable to poll) are none; a FIFO and a device are.
+    #[test]
+    fn only_pipes_and_devices_are_streams() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "1\n").expect("write");
+        let fifo = dir.path().join("pipe");
+        mkfifo(&fifo);
+        for (path, stream) in [
+            (p.as_path(), false),
+            (Path::new("/proc/self/status"), false),
+            (fifo.as_path(), true),
+            (Path::new("/dev/null"), true),
+        ] {
+            let mut f = Follower::new(path, true, 1 << 20);
+            assert!(f.open_initial(Some(10), None, 0, &mut |_| {}), "{path:?}");
+            assert_eq!(f.stream().is_some(), stream, "{path:?}");
+        }
+    }
+
+    /// A FIFO whose writer closed hangs up until another opens it: its
+    /// descriptor is swapped for a quiet one on the same pipe (not on what
+    /// the path names by then), which reads what the next writer writes.
+    #[test]
+    fn a_hung_up_fifo_is_rearmed_on_the_same_pipe_not_its_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe");
+        mkfifo(&fifo);
+        let mut f = Follower::new(fifo.clone(), true, 1 << 20);
+        assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
+        assert!(!stream_hung_up(&f), "no writer yet: no hang-up");
+        let mut w = writer(&fifo);
+        w.write_all(b"1\n").expect("write");
+        drop(w);
+        assert_eq!(collect(&mut f, false).0, ["1\n"]);
+        assert!(stream_hung_up(&f));
+        // The path names something else now: the pipe is still the one.
+        let moved = dir.path().join("pipe.old");
+        std::fs::rename(&fifo, &moved).expect("rename");
+        std::fs::write(&fifo, "a file\n").expect("write");
+        assert!(f.rearm_stream());
+        assert!(!stream_hung_up(&f));
+        let mut w = writer(&moved);
+        w.write_all(b"2\n").expect("write");
+        assert_eq!(collect(&mut f, false).0, ["2\n"]);
+        // Twice in a row (a writer that came and went without writing).
+        drop(w);
+        assert!(stream_hung_up(&f));
+        assert!(f.rearm_stream());
+        assert!(!stream_hung_up(&f));
+    }
+
+    /// No quiet descriptor for an anonymous pipe whose writers are gone
+    /// (none can come back), nor for a device (never opened again).
+    #[test]
+    fn a_pipe_without_writers_or_a_device_is_not_rearmed() {
+        let (read, write) = rustix::pipe::pipe().expect("pipe");
+        let via = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&read));
+        let mut f = Follower::new(Path::new(&via), false, 1 << 20);
+        assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
+        drop(read);
+        drop(write);
+        assert!(stream_hung_up(&f));
+        assert!(!f.rearm_stream());
+        assert!(stream_hung_up(&f));
+        let mut null = Follower::new(Path::new("/dev/null"), true, 1 << 20);
+        assert!(null.open_initial(Some(10), None, 0, &mut |_| {}));
+        assert!(!null.rearm_stream());
     }
 
     #[test]

@@ -3,16 +3,17 @@
 //! `--until`, or the output going away.
 //!
 //! One thread reads; events reach it through no channel and no other
-//! thread (only the output goes to the writer's thread). Regular files
-//! never block a read, so the loop waits in one `poll(2)` on at most three
-//! descriptors (the inotify descriptor, a self-pipe the signal handlers
-//! write to, and stdout when it is a pipe or socket, for its reader
-//! hanging up) with a timeout that is the nearest of: the periodic check,
-//! a draining file's next read, the reorder window's next release,
-//! `--timeout` and the `--pid` check. Then it reads every queued
-//! notification without blocking and polls the followers they concern, in
-//! input order (a `BTreeMap` of dirty followers), each to EOF within a
-//! read budget (a follower with more to read stays dirty).
+//! thread (only the output goes to the writer's thread). Nothing it reads
+//! blocks (every input is opened `O_NONBLOCK`), so the loop waits in one
+//! `poll(2)` on the inotify descriptor, a self-pipe the signal handlers
+//! write to, stdout when it is a pipe or socket (for its reader hanging
+//! up), and the followed streams (below), with a timeout that is the
+//! nearest of: the periodic check, a draining file's next read, the
+//! reorder window's next release, `--timeout` and the `--pid` check.
+//! Then it reads every queued notification without blocking and polls the
+//! followers they concern and the streams poll(2) woke for, in input
+//! order (a `BTreeMap` of dirty followers), each to EOF within a read
+//! budget (a follower with more to read stays dirty).
 //!
 //! * **Notifications are hints** (`workdist::watch`, on the parent
 //!   directories and the inputs' directories, not on the files: 10,000
@@ -28,6 +29,34 @@
 //!   said once with the sysctl that raises the limit
 //!   (`workdist::watch::Fallback`); a directory that cannot be watched on
 //!   its own (gone, unreadable) is skipped and left to the checks.
+//! * **Streams are waited on themselves.** A write into a FIFO makes no
+//!   inotify event, so the descriptor of every followed stream (a FIFO, a
+//!   character device: whatever is not a regular file, see
+//!   `crate::follow`) is in the poll set, for POLLIN; one that is ready
+//!   is read in that wake-up. Only streams: a regular file is always
+//!   readable to poll(2), and 10,000 of them add nothing to the set (the
+//!   followers keep the list, `Followed::streams`). Streams are never
+//!   parked, so the descriptor budget does not change what is polled.
+//! * **A stream ready with nothing to read is not waited on in a loop.**
+//!   A FIFO whose last writer closed reports POLLHUP at once, every time,
+//!   until a new writer opens it; a device at its end (`/dev/null`)
+//!   reports POLLIN and reads nothing. Waiting on either as it is would
+//!   spin a core; not waiting on it until the next check would leave a
+//!   new writer's lines waiting up to a second (an hour with `--poll
+//!   1h`). So when a stream's wake-up reads nothing, a FIFO's descriptor
+//!   is swapped for a new one on the same pipe, opened through
+//!   `/proc/self/fd` (never by its path, which anyone may have replaced
+//!   by then): opened without blocking while the pipe has no writer, it
+//!   reports no hang-up until a writer has come and gone, and still wakes
+//!   the loop when the next writer writes. Where that cannot work (a
+//!   device, never opened twice since an open can do something; an
+//!   anonymous pipe, whose writers cannot come back; no `/proc`; or more
+//!   than `REARMS_PER_CHECK` swaps since the last check), the stream is
+//!   set aside until the next periodic check, which waits on it again:
+//!   at most a few wake-ups a second. Rejected: holding a write end of
+//!   the FIFO so that it never hangs up. That would change what its other
+//!   readers see (no end of file while ptail runs) and keep a writer
+//!   open on a pipe ptail only reads.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,8 +79,23 @@ const DISCOVER_EVERY: u64 = 5;
 const DRAIN_EVERY: Duration = Duration::from_millis(50);
 /// The polling interval when notifications fail.
 const FALLBACK_POLL: Duration = Duration::from_millis(250);
+/// At most this many times per periodic check is one stream's descriptor
+/// swapped for a quiet one (see `Quiet`): then it is set aside until the
+/// next check whatever happens, so that no stream can keep the loop busy.
+const REARMS_PER_CHECK: u32 = 64;
 
 type Watcher = Option<(DirWatches, Events)>;
+
+/// What the loop did about a stream whose wake-up had nothing to read
+/// (see the module comment). A stream with no entry is waited on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quiet {
+    /// Its descriptor was swapped for a quiet one this many times since
+    /// the last check; still waited on.
+    Rearmed(u32),
+    /// Not waited on until the next check.
+    Aside,
+}
 
 /// SIGINT and SIGTERM, caught: they set `stop` and write to a pipe the
 /// loop waits on. Registered when following starts, or (`--state`) before
@@ -121,6 +165,11 @@ pub fn follow(
     let mut read_all = true;
     let mut ticks = 0u64;
     let mut cursor = 0usize;
+    // Streams whose wake-up had nothing to read, and those woken in this
+    // wake-up (with how much was read from each before).
+    let mut quiet: BTreeMap<usize, Quiet> = BTreeMap::new();
+    let mut woken: Vec<usize> = Vec::new();
+    let mut woken_read: Vec<(usize, u64)> = Vec::new();
     // A pipe or socket on stdout: its reader going away (`| head -1`)
     // ends the run even while every input is idle.
     let stdout = std::io::stdout();
@@ -169,7 +218,12 @@ pub fn follow(
         // Whether the signal pipe has bytes to drain (only a poll says so:
         // `stop` is what decides, the bytes only wake the poll).
         let mut signalled = false;
-        if !wait.is_zero() {
+        woken.clear();
+        // Busy (files with more to read), the streams are still looked
+        // at, without waiting: a FIFO is not left to the next check.
+        let waited_on = |s: usize| quiet.get(&s) != Some(&Quiet::Aside);
+        let streams = tail.streams().any(|(s, ..)| waited_on(s));
+        if !wait.is_zero() || streams {
             use rustix::event::{PollFd, PollFlags, Timespec, poll};
             let timeout = Timespec {
                 tv_sec: wait.as_secs() as i64,
@@ -185,6 +239,16 @@ pub fn follow(
             if let Some((_, events)) = &watcher {
                 fds.push(PollFd::from_borrowed_fd(events.fd(), PollFlags::IN));
             }
+            // The streams, after the fixed three: bytes to read, or
+            // hung up (POLLHUP and POLLERR need not be asked for).
+            let first = fds.len();
+            let mut polled = Vec::new();
+            for (s, fd, _) in tail.streams() {
+                if waited_on(s) {
+                    fds.push(PollFd::from_borrowed_fd(fd, PollFlags::IN));
+                    polled.push(s);
+                }
+            }
             // EINTR (a signal): `stop` says what to do.
             let _ = poll(&mut fds, Some(&timeout));
             if watch_stdout && fds[0].revents().intersects(PollFlags::ERR | PollFlags::HUP) {
@@ -192,6 +256,11 @@ pub fn follow(
                 return Ok(());
             }
             signalled = !fds[sig_at].revents().is_empty();
+            for (fd, s) in fds[first..].iter().zip(polled) {
+                if !fd.revents().is_empty() {
+                    woken.push(s);
+                }
+            }
         }
         if stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -202,6 +271,14 @@ pub fn follow(
             while matches!((&sig_read).read(&mut drain), Ok(n) if n > 0) {}
         }
         let woke = Instant::now();
+        // A stream poll(2) woke for is read in this wake-up.
+        woken_read.clear();
+        for &s in &woken {
+            if let Some(read) = tail.stream_read(s) {
+                dirty.entry(s).or_insert(false);
+                woken_read.push((s, read));
+            }
+        }
         let mut rescan = false;
         if let Some((_, events)) = watcher.as_mut() {
             // A write is read; anything else that happened to a path
@@ -226,6 +303,8 @@ pub fn follow(
         if rescan || woke >= next_check {
             next_check = woke + polling.unwrap_or(CHECK_EVERY);
             ticks += 1;
+            // Every stream is waited on again (and may be rearmed again).
+            quiet.clear();
             // With notifications working the periodic check is a safety
             // net: for many files it checks a rotating batch per tick and
             // lists globs and directories every few ticks, so 10,000 idle
@@ -267,6 +346,24 @@ pub fn follow(
                 return Ok(());
             }
             tail.within_fd_budget();
+        }
+        // A stream that woke the loop yet gave nothing (a FIFO hung up,
+        // a device at its end) would wake it again at once, forever.
+        for &(s, before) in &woken_read {
+            if tail.stream_read(s) != Some(before) {
+                quiet.remove(&s); // read: a live stream
+                continue;
+            }
+            let rearmed = match quiet.get(&s) {
+                Some(Quiet::Rearmed(n)) => *n,
+                _ => 0,
+            };
+            let next = if rearmed < REARMS_PER_CHECK && tail.rearm_stream(s) {
+                Quiet::Rearmed(rearmed + 1)
+            } else {
+                Quiet::Aside
+            };
+            quiet.insert(s, next);
         }
         tail.release(Instant::now());
         tail.flush();

@@ -75,6 +75,10 @@ pub struct Followed {
     pending: Vec<u8>,
     /// Followers with a rotated-away file still being read.
     draining: BTreeSet<usize>,
+    /// Followers whose current file is a stream (a FIFO, a device): the
+    /// follow loop waits on their descriptors. Only these: 10,000 regular
+    /// files add nothing to what it waits on.
+    streams: BTreeSet<usize>,
     /// Which follower holds each file (current, parked or draining), and
     /// what each follower registered.
     held: HashMap<Id, usize>,
@@ -191,6 +195,7 @@ impl Followed {
             live: false,
             pending: Vec::new(),
             draining: BTreeSet::new(),
+            streams: BTreeSet::new(),
             held: HashMap::new(),
             registered: Vec::new(),
             scratch_ids: Vec::new(),
@@ -777,6 +782,11 @@ impl Followed {
         let n = self.followers[s].open_count();
         self.open_fds = self.open_fds + n - self.fds[s] as usize;
         self.fds[s] = n as u32;
+        if self.followers[s].stream().is_some() {
+            self.streams.insert(s);
+        } else if !self.streams.is_empty() {
+            self.streams.remove(&s);
+        }
     }
 
     /// Over the descriptor budget: park the least recently read files
@@ -1203,6 +1213,27 @@ impl Followed {
     /// The followers still reading a rotated-away file.
     pub fn draining(&self) -> &BTreeSet<usize> {
         &self.draining
+    }
+
+    /// The followers reading a stream, each with its descriptor and how
+    /// many bytes were read from it so far ([`Follower::stream`]).
+    pub fn streams(&self) -> impl Iterator<Item = (usize, std::os::fd::BorrowedFd<'_>, u64)> {
+        self.streams.iter().filter_map(|&s| {
+            let (fd, read) = self.followers[s].stream()?;
+            Some((s, fd, read))
+        })
+    }
+
+    /// How many bytes follower `s` read from its stream so far (None: it
+    /// reads no stream now).
+    pub fn stream_read(&self, s: usize) -> Option<u64> {
+        self.followers[s].stream().map(|(_, read)| read)
+    }
+
+    /// Follower `s`'s FIFO hung up: a quiet descriptor in its place
+    /// ([`Follower::rearm_stream`]). False if there is none.
+    pub fn rearm_stream(&mut self, s: usize) -> bool {
+        self.followers[s].rearm_stream()
     }
 
     /// When the reorder window next lets records go (`--reorder-window`).
