@@ -596,8 +596,8 @@ impl Followed {
                 .unwrap_or(0),
         );
         for s in 0..self.sources.len() {
-            self.sources[s].prefix = Vec::new();
-            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]);
+            self.sources[s].prefix = Box::default();
+            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]).into();
         }
     }
 
