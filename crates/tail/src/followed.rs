@@ -24,7 +24,7 @@ use std::time::Instant;
 use workdist::Diagnostics;
 
 use crate::config::{Config, Start};
-use crate::follow::{EventKind, Follower, Id, Mark, Out, identity};
+use crate::follow::{EventKind, Follower, Framing, Id, Mark, Out, identity};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
@@ -51,7 +51,9 @@ pub struct Followed {
     format: Format,
     writer: Writer,
     by_name: bool,
-    max_line: u64,
+    /// `--max-line-length`, and `--stats` counting lines (see
+    /// [`crate::follow::Stats`]): the same for every follower.
+    framing: Framing,
     /// Per-file errors and warnings; whether any error was reported.
     diag: Diagnostics,
     until_matched: bool,
@@ -105,8 +107,6 @@ pub struct Followed {
     /// `--state` with `--until` (not merging): where the matching
     /// follower stopped is pinned.
     pin_until: bool,
-    /// `--stats`: lines are counted (see [`crate::follow::Stats`]).
-    count_lines: bool,
     /// Whole lines are spliced from the files to the output pipe (see
     /// [`crate::writer`]): the output is the lines as they are, nothing
     /// counts them and no state records them.
@@ -176,7 +176,7 @@ impl Followed {
             format,
             writer,
             by_name: config.by_name,
-            max_line: config.max_line,
+            framing: Framing::new(config.max_line, config.stats),
             diag: Diagnostics::new("ptail", false),
             until_matched: false,
             events_to_stderr: !config.events_inline,
@@ -206,7 +206,6 @@ impl Followed {
             state: None,
             prior: None,
             pin_until: false,
-            count_lines: config.stats,
             splice,
             record_pins: HashMap::new(),
             unsent_at: HashMap::new(),
@@ -532,9 +531,7 @@ impl Followed {
         let i = self.followers.len();
         let shown = self.inputs[input].shown_in(&path);
         self.sources.push(Source::new(shown, input, i));
-        let mut follower =
-            Follower::new(Arc::clone(&path), self.by_name, self.max_line).splicing(self.splice);
-        follower.stats.count_lines = self.count_lines;
+        let follower = Follower::new(Arc::clone(&path), self.by_name).splicing(self.splice);
         self.followers
             .push(if self.inputs[input].kind == InputKind::File {
                 follower
@@ -715,8 +712,9 @@ impl Followed {
         // another follower holds (renamed here since the look above), it
         // is taken over, never read from its start.
         let held = std::mem::take(&mut self.held);
+        let fr = self.framing;
         let more = self.read(s, woke, |f, emit| {
-            f.poll_guarded(check, &|id| held.contains_key(&id), emit)
+            f.poll_guarded(fr, check, &|id| held.contains_key(&id), emit)
         });
         self.held = held;
         self.sync_ids(s);
@@ -749,9 +747,10 @@ impl Followed {
         self.sync_ids(x);
         // Taken over and read on at once: what the logger wrote to it
         // after the rename waits for no other event.
+        let fr = self.framing;
         self.read(s, woke, |f, emit| {
-            f.adopt(held, emit);
-            f.poll(false, emit)
+            f.adopt(fr, held, emit);
+            f.poll(fr, false, emit)
         });
         self.sync_ids(s);
     }
@@ -805,8 +804,9 @@ impl Followed {
 
     /// The last of a follower at exit: its partial line, marked.
     fn finish(&mut self, s: usize) {
+        let fr = self.framing;
         self.read(s, Instant::now(), |f, emit| {
-            f.finish(emit);
+            f.finish(fr, emit);
             false
         });
         self.sync_ids(s);
