@@ -79,7 +79,7 @@ pub struct Followed {
     draining: BTreeSet<usize>,
     /// Which follower holds each file (current, parked or draining), and
     /// what each follower registered.
-    held: HashMap<Id, usize>,
+    held: HeldBy,
     registered: Vec<Registered>,
     scratch_ids: Vec<Id>,
     /// Descriptors the followers hold, per follower and in all, and how
@@ -127,28 +127,103 @@ fn find_path(by_path: &[u32], followers: &[Follower], p: &Path) -> Result<usize,
 }
 
 /// The files one follower registered in `held`: almost always one, kept
-/// inline (10,000 followers would otherwise be 10,000 small vectors).
+/// inline (10,000 followers would otherwise be 10,000 small vectors),
+/// its device in 32 bits (Linux's are) so that it is 16 bytes, not 24.
+#[allow(
+    clippy::box_collection,
+    reason = "one word, so that the inline identity fits beside the tag"
+)]
 enum Registered {
     None,
-    One(Id),
-    Many(Vec<Id>),
+    One(u32, u64),
+    Many(Box<Vec<Id>>),
 }
 
 impl Registered {
     fn of(ids: &[Id]) -> Registered {
         match ids {
             [] => Registered::None,
-            [id] => Registered::One(*id),
-            _ => Registered::Many(ids.to_vec()),
+            [(dev, ino)] => match u32::try_from(*dev) {
+                Ok(dev) => Registered::One(dev, *ino),
+                Err(_) => Registered::Many(Box::new(ids.to_vec())),
+            },
+            _ => Registered::Many(Box::new(ids.to_vec())),
         }
     }
 
-    fn as_slice(&self) -> &[Id] {
+    fn ids(&self) -> &[Id] {
         match self {
-            Registered::None => &[],
-            Registered::One(id) => std::slice::from_ref(id),
+            Registered::None | Registered::One(..) => &[],
             Registered::Many(ids) => ids,
         }
+    }
+
+    fn one(&self) -> Option<Id> {
+        match *self {
+            Registered::One(dev, ino) => Some((u64::from(dev), ino)),
+            _ => None,
+        }
+    }
+
+    /// Every file registered.
+    fn iter(&self) -> impl Iterator<Item = Id> + '_ {
+        self.one().into_iter().chain(self.ids().iter().copied())
+    }
+
+    fn is(&self, ids: &[Id]) -> bool {
+        match self.one() {
+            Some(id) => ids == [id],
+            None => self.ids() == ids,
+        }
+    }
+}
+
+/// Which follower holds each file (by identity): its device in 32 bits
+/// (Linux's are) and the follower's index in 32, so that an entry is 16
+/// bytes, not 24 (10,000 files). A wider device goes in a table of its
+/// own, which is otherwise empty.
+#[derive(Default)]
+struct HeldBy {
+    narrow: HashMap<(u32, [u32; 2]), u32>,
+    wide: HashMap<Id, u32>,
+}
+
+impl HeldBy {
+    fn narrow((dev, ino): Id) -> Option<(u32, [u32; 2])> {
+        // The inode as two halves: an entry aligned to 4, not 8.
+        let ino = [ino as u32, (ino >> 32) as u32];
+        u32::try_from(dev).ok().map(|dev| (dev, ino))
+    }
+
+    fn get(&self, id: Id) -> Option<usize> {
+        match Self::narrow(id) {
+            Some(k) => self.narrow.get(&k),
+            None => self.wide.get(&id),
+        }
+        .map(|&s| s as usize)
+    }
+
+    fn contains(&self, id: Id) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: Id, s: usize) {
+        let s = s as u32; // fewer than 2^32 followers, as in `by_path`
+        match Self::narrow(id) {
+            Some(k) => self.narrow.insert(k, s),
+            None => self.wide.insert(id, s),
+        };
+    }
+
+    fn remove(&mut self, id: Id) {
+        match Self::narrow(id) {
+            Some(k) => self.narrow.remove(&k),
+            None => self.wide.remove(&id),
+        };
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.narrow.reserve(n);
     }
 }
 
@@ -191,7 +266,7 @@ impl Followed {
             live: false,
             pending: Vec::new(),
             draining: BTreeSet::new(),
-            held: HashMap::new(),
+            held: HeldBy::default(),
             registered: Vec::new(),
             scratch_ids: Vec::new(),
             fds: Vec::new(),
@@ -714,7 +789,7 @@ impl Followed {
         let held = std::mem::take(&mut self.held);
         let fr = self.framing;
         let more = self.read(s, woke, |f, emit| {
-            f.poll_guarded(fr, check, &|id| held.contains_key(&id), emit)
+            f.poll_guarded(fr, check, &|id| held.contains(id), emit)
         });
         self.held = held;
         self.sync_ids(s);
@@ -737,7 +812,7 @@ impl Followed {
         if !meta.is_file() || self.followers[s].current_id() == Some(id) {
             return;
         }
-        let Some(&x) = self.held.get(&id) else { return };
+        let Some(x) = self.held.get(id) else { return };
         if x != s && self.followers[x].current_id() == Some(id) {
             self.poll_at(x, true, woke, depth + 1);
         }
@@ -761,10 +836,10 @@ impl Followed {
         // Called after every read: no allocation when nothing changed.
         let mut ids = std::mem::take(&mut self.scratch_ids);
         self.followers[s].ids_into(&mut ids);
-        if ids[..] != *self.registered[s].as_slice() {
-            for &id in self.registered[s].as_slice() {
-                if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
-                    self.held.remove(&id);
+        if !self.registered[s].is(&ids) {
+            for id in self.registered[s].iter() {
+                if !ids.contains(&id) && self.held.get(id) == Some(s) {
+                    self.held.remove(id);
                 }
             }
             for &id in &ids {
