@@ -131,11 +131,28 @@ pub enum Out<'a> {
     },
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Stats {
+/// How lines are framed: the same for every follower of a run, so
+/// passed in rather than kept in each (10,000 followers).
+#[derive(Clone, Copy, Debug)]
+pub struct Framing {
+    /// A longer line goes out in pieces this long.
+    max_line: usize,
     /// Lines read in bulk are counted only when this is set (`--stats`):
     /// counting them is a pass over every byte read.
-    pub count_lines: bool,
+    count_lines: bool,
+}
+
+impl Framing {
+    pub fn new(max_line: u64, count_lines: bool) -> Framing {
+        Framing {
+            max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
+            count_lines,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
     pub lines: u64,
     pub bytes: u64,
     pub rotations: u32,
@@ -188,7 +205,7 @@ pub struct Open {
     /// Offset of the next byte to read.
     offset: u64,
     /// The bytes of an incomplete line, and the offset where it starts.
-    partial: Vec<u8>,
+    partial: Partial,
     partial_at: u64,
     fingerprint: Seen,
     /// Looked at for binary content (globs and directories only).
@@ -199,12 +216,50 @@ pub struct Open {
     shape: Shape,
 }
 
+/// The bytes of an incomplete line: almost always none, so one pointer
+/// (10,000 open files), not a vector's three words. Once made, its room
+/// is kept for the next line (as a vector's is when cleared).
+#[derive(Default)]
+#[allow(
+    clippy::box_collection,
+    reason = "one word when none, not a Vec's three"
+)]
+struct Partial(Option<Box<Vec<u8>>>);
+
+impl Partial {
+    fn extend_from_slice(&mut self, b: &[u8]) {
+        if !b.is_empty() {
+            self.0.get_or_insert_with(Box::default).extend_from_slice(b);
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(v) = self.0.as_mut() {
+            v.clear();
+        }
+    }
+
+    /// Drop the first `n` bytes.
+    fn drain_front(&mut self, n: usize) {
+        if let Some(v) = self.0.as_mut() {
+            v.drain(..n);
+        }
+    }
+}
+
+impl std::ops::Deref for Partial {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
 /// A file whose descriptor was given back: everything of [`Open`] but
 /// the descriptor.
 pub struct Parked {
     id: Id,
     offset: u64,
-    partial: Vec<u8>,
+    partial: Partial,
     partial_at: u64,
     fingerprint: Seen,
     classified: bool,
@@ -321,7 +376,6 @@ pub struct Follower {
     /// Shared with the follower table's index (and a named file's input).
     pub path: Arc<Path>,
     by_name: bool,
-    max_line: usize,
     cur: Option<Open>,
     retiring: Retirings,
     /// What a follower holds only now and then (parked, skipped, moved
@@ -399,11 +453,10 @@ impl Aside {
 }
 
 impl Follower {
-    pub fn new(path: impl Into<Arc<Path>>, by_name: bool, max_line: u64) -> Follower {
+    pub fn new(path: impl Into<Arc<Path>>, by_name: bool) -> Follower {
         Follower {
             path: path.into(),
             by_name,
-            max_line: usize::try_from(max_line).unwrap_or(usize::MAX).max(16),
             cur: None,
             retiring: Retirings::default(),
             aside: Aside::default(),
@@ -475,7 +528,7 @@ impl Follower {
     /// Take over a file another follower held: it is now at this path
     /// (renamed), and is read on from where it was. What this follower
     /// had is retired as in a rotation.
-    pub fn adopt(&mut self, held: Held, emit: &mut dyn FnMut(Out)) {
+    pub fn adopt(&mut self, fr: Framing, held: Held, emit: &mut dyn FnMut(Out)) {
         let open = match held {
             Held::Open(o) => o,
             Held::Parked(p) => match p.reopen(&self.path) {
@@ -485,7 +538,7 @@ impl Follower {
         };
         self.unpark();
         if let Some(mut old) = self.cur.take() {
-            Self::drain(&mut old, self.max_line, &mut self.stats, emit);
+            Self::drain(&mut old, fr, &mut self.stats, emit);
             self.retiring.push(Retiring {
                 open: old,
                 until: Instant::now() + GRACE,
@@ -545,8 +598,8 @@ impl Follower {
     }
 
     /// Read `open` to EOF (no budget): an old descriptor being retired.
-    fn drain(open: &mut Open, max_line: usize, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
-        let _ = read_more(open, max_line, stats, usize::MAX, emit);
+    fn drain(open: &mut Open, fr: Framing, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
+        let _ = read_more(open, fr, stats, usize::MAX, emit);
     }
 
     /// The current file's descriptor if it is a stream (a FIFO, a
@@ -686,7 +739,7 @@ impl Follower {
                     file,
                     id: (meta.dev(), meta.ino()),
                     offset: start,
-                    partial: Vec::new(),
+                    partial: Partial::default(),
                     partial_at: start,
                     fingerprint,
                     classified: false,
@@ -723,8 +776,8 @@ impl Follower {
     /// Read what is new; with `check`, also look at the path (by name) and
     /// the file's size and first bytes for rotation and truncation.
     /// Returns true if the read budget ran out (poll again soon).
-    pub fn poll(&mut self, check: bool, emit: &mut dyn FnMut(Out)) -> bool {
-        self.poll_guarded(check, &|_| false, emit)
+    pub fn poll(&mut self, fr: Framing, check: bool, emit: &mut dyn FnMut(Out)) -> bool {
+        self.poll_guarded(fr, check, &|_| false, emit)
     }
 
     /// [`Follower::poll`], where a file the path names now that `held`
@@ -732,6 +785,7 @@ impl Follower {
     /// is handed over, not read from its start). See `take_moved_here`.
     pub fn poll_guarded(
         &mut self,
+        fr: Framing,
         check: bool,
         held: &dyn Fn(Id) -> bool,
         emit: &mut dyn FnMut(Out),
@@ -743,7 +797,7 @@ impl Follower {
         while i < self.retiring.len() {
             let r = &mut self.retiring[i];
             let before = r.open.offset;
-            Self::drain(&mut r.open, self.max_line, &mut self.stats, emit);
+            Self::drain(&mut r.open, fr, &mut self.stats, emit);
             if r.open.offset != before {
                 // Still written to: the writer has not reopened yet. Keep
                 // it until it has been quiet for a whole grace period, so
@@ -759,9 +813,9 @@ impl Follower {
         }
         self.unpark();
         // Before any check: the history is of the file opened at start.
-        self.emit_history(emit);
+        self.emit_history(fr, emit);
         if check {
-            self.check(now, held, emit);
+            self.check(fr, now, held, emit);
         }
         let mut more = false;
         if self.skip_binary
@@ -800,7 +854,7 @@ impl Follower {
                 && let Some(size) = size
                 && let Some(open) = self.cur.as_mut()
             {
-                match splice_lines(open, size, self.max_line, &mut self.stats, emit) {
+                match splice_lines(open, size, fr, &mut self.stats, emit) {
                     Spliced::Moved { more } => return more,
                     Spliced::Unsupported => self.splice = false,
                     // One chunk (the first bytes, a held line's end), then
@@ -809,7 +863,7 @@ impl Follower {
                 }
             }
             if let Some(open) = self.cur.as_mut() {
-                match read_more(open, self.max_line, &mut self.stats, budget, emit) {
+                match read_more(open, fr, &mut self.stats, budget, emit) {
                     Ok(m) => {
                         more = m;
                         self.last_error = None;
@@ -827,14 +881,14 @@ impl Follower {
     }
 
     /// Frame the history read at start (see `read_history`), if any.
-    fn emit_history(&mut self, emit: &mut dyn FnMut(Out)) {
+    fn emit_history(&mut self, fr: Framing, emit: &mut dyn FnMut(Out)) {
         let Some(h) = self.aside.take(|a| a.history.take()) else {
             return;
         };
         if let Some(open) = self.cur.as_mut() {
             let at = open.offset - h.len() as u64;
             open.partial_at = at;
-            frame(open, &h, at, self.max_line, &mut self.stats, emit);
+            frame(open, &h, at, fr, &mut self.stats, emit);
         }
     }
 
@@ -864,7 +918,13 @@ impl Follower {
         self.aside.take(|a| a.moved_here.take())
     }
 
-    fn check(&mut self, now: Instant, held: &dyn Fn(Id) -> bool, emit: &mut dyn FnMut(Out)) {
+    fn check(
+        &mut self,
+        fr: Framing,
+        now: Instant,
+        held: &dyn Fn(Id) -> bool,
+        emit: &mut dyn FnMut(Out),
+    ) {
         if !self.by_name {
             // By descriptor: only truncation of the open file.
             self.check_content(emit);
@@ -890,7 +950,7 @@ impl Follower {
                         if let Some(mut old) = self.cur.take() {
                             // What was written before the switch comes
                             // before anything in the new file.
-                            Self::drain(&mut old, self.max_line, &mut self.stats, emit);
+                            Self::drain(&mut old, fr, &mut self.stats, emit);
                             self.retiring.push(Retiring {
                                 open: old,
                                 until: now + GRACE,
@@ -913,7 +973,7 @@ impl Follower {
                             file,
                             id,
                             offset: 0,
-                            partial: Vec::new(),
+                            partial: Partial::default(),
                             partial_at: 0,
                             fingerprint,
                             classified: false,
@@ -975,8 +1035,8 @@ impl Follower {
     }
 
     /// At exit: read what is left and emit partial lines, marked.
-    pub fn finish(&mut self, emit: &mut dyn FnMut(Out)) {
-        self.emit_history(emit);
+    pub fn finish(&mut self, fr: Framing, emit: &mut dyn FnMut(Out)) {
+        self.emit_history(fr, emit);
         self.unpark();
         if let Some(mut p) = self.aside.take_parked()
             && !p.partial.is_empty()
@@ -992,11 +1052,11 @@ impl Follower {
             p.partial.clear();
         }
         for mut r in std::mem::take(&mut self.retiring) {
-            Self::drain(&mut r.open, self.max_line, &mut self.stats, emit);
+            Self::drain(&mut r.open, fr, &mut self.stats, emit);
             flush_partial(&mut r.open, &mut self.stats, emit);
         }
         if let Some(open) = self.cur.as_mut() {
-            Self::drain(open, self.max_line, &mut self.stats, emit);
+            Self::drain(open, fr, &mut self.stats, emit);
             flush_partial(open, &mut self.stats, emit);
         }
     }
@@ -1042,7 +1102,7 @@ impl Follower {
                 file,
                 id,
                 offset,
-                partial: Vec::new(),
+                partial: Partial::default(),
                 partial_at: offset,
                 fingerprint: Seen::of(&fingerprint),
                 classified: true,
@@ -1370,11 +1430,12 @@ const SPLICE_PROBE: u64 = 64 << 10;
 fn splice_lines(
     open: &mut Open,
     size: u64,
-    max_line: usize,
+    fr: Framing,
     stats: &mut Stats,
     emit: &mut dyn FnMut(Out),
 ) -> Spliced {
     use std::os::unix::fs::FileExt;
+    let max_line = fr.max_line;
     if open.skip_line || open.fingerprint.len() < FINGERPRINT {
         return Spliced::Read;
     }
@@ -1407,7 +1468,7 @@ fn splice_lines(
         }
         let at = open.offset;
         open.offset += rest.len() as u64;
-        frame(open, &rest, at, max_line, stats, emit);
+        frame(open, &rest, at, fr, stats, emit);
         if size <= open.offset {
             return Spliced::Moved { more: false };
         }
@@ -1455,14 +1516,14 @@ fn splice_lines(
 /// whether the budget ran out before EOF.
 fn read_more(
     open: &mut Open,
-    max_line: usize,
+    fr: Framing,
     stats: &mut Stats,
     budget: usize,
     emit: &mut dyn FnMut(Out),
 ) -> io::Result<bool> {
     // One read buffer for every follower (one thread reads them all): a
     // buffer per file would cost 10,000 files 2.5 GiB.
-    SCRATCH.with_borrow_mut(|buf| read_into(open, buf, max_line, stats, budget, emit))
+    SCRATCH.with_borrow_mut(|buf| read_into(open, buf, fr, stats, budget, emit))
 }
 
 thread_local! {
@@ -1472,7 +1533,7 @@ thread_local! {
 fn read_into(
     open: &mut Open,
     buf: &mut Vec<u8>,
-    max_line: usize,
+    fr: Framing,
     stats: &mut Stats,
     budget: usize,
     emit: &mut dyn FnMut(Out),
@@ -1505,7 +1566,7 @@ fn read_into(
         let chunk = &buf[..n];
         let chunk_at = open.offset;
         open.offset += n as u64;
-        frame(open, chunk, chunk_at, max_line, stats, emit);
+        frame(open, chunk, chunk_at, fr, stats, emit);
     }
 }
 
@@ -1515,10 +1576,11 @@ fn frame(
     open: &mut Open,
     chunk: &[u8],
     chunk_at: u64,
-    max_line: usize,
+    fr: Framing,
     stats: &mut Stats,
     emit: &mut dyn FnMut(Out),
 ) {
+    let max_line = fr.max_line;
     let mut rest = chunk;
     let mut rest_at = chunk_at;
     if open.skip_line {
@@ -1564,7 +1626,7 @@ fn frame(
             }
             None => {
                 open.partial.extend_from_slice(rest);
-                split_long(open, max_line, stats, emit);
+                split_long(open, fr.max_line, stats, emit);
                 return;
             }
         }
@@ -1600,7 +1662,7 @@ fn frame(
                     at = end;
                 }
             } else {
-                if stats.count_lines {
+                if fr.count_lines {
                     stats.lines += memchr::memchr_iter(b'\n', lines).count() as u64;
                 }
                 stats.bytes += lines.len() as u64;
@@ -1617,7 +1679,7 @@ fn frame(
             open.partial.extend_from_slice(rest);
         }
     }
-    split_long(open, max_line, stats, emit);
+    split_long(open, fr.max_line, stats, emit);
 }
 
 fn split_long(open: &mut Open, max_line: usize, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
@@ -1629,7 +1691,7 @@ fn split_long(open: &mut Open, max_line: usize, stats: &mut Stats, emit: &mut dy
             offset: open.partial_at,
             partial: false,
         });
-        open.partial.drain(..max_line);
+        open.partial.drain_front(max_line);
         open.partial_at += max_line as u64;
     }
 }
@@ -1701,9 +1763,13 @@ mod tests {
     use std::io::Write;
 
     fn collect(f: &mut Follower, check: bool) -> (Vec<String>, Vec<EventKind>) {
+        collect_framed(f, Framing::new(1 << 20, false), check)
+    }
+
+    fn collect_framed(f: &mut Follower, fr: Framing, check: bool) -> (Vec<String>, Vec<EventKind>) {
         let mut lines = Vec::new();
         let mut events = Vec::new();
-        f.poll(check, &mut |o| match o {
+        f.poll(fr, check, &mut |o| match o {
             Out::Lines { data, .. } => {
                 for l in data.split_inclusive(|&b| b == b'\n') {
                     lines.push(String::from_utf8_lossy(l).into_owned());
@@ -1747,7 +1813,7 @@ mod tests {
             let p = dir.path().join("a.log");
             std::fs::write(&p, "").expect("create");
             let max_line = 16 + next(200);
-            let mut f = Follower::new(p.clone(), true, max_line).splicing(round % 2 == 0);
+            let mut f = Follower::new(p.clone(), true).splicing(round % 2 == 0);
             assert!(f.open_initial(Some(0), None, 0, &mut |_| {}));
             let mut w = std::fs::OpenOptions::new()
                 .append(true)
@@ -1818,7 +1884,7 @@ mod tests {
         let lines = |got: &mut Vec<Vec<u8>>, data: &[u8]| {
             got.extend(data.split_inclusive(|&b| b == b'\n').map(<[u8]>::to_vec));
         };
-        f.poll(false, &mut |o| match o {
+        f.poll(Framing::new(max_line, false), false, &mut |o| match o {
             Out::Lines { data, .. } => lines(got, data),
             Out::Piece { data, partial, .. } => {
                 assert!(!partial, "a partial line before the end");
@@ -1847,7 +1913,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.log");
         std::fs::write(&p, "1\n2\n3\n4").expect("write");
-        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        let mut f = Follower::new(p.clone(), true);
         assert!(f.open_initial(Some(2), None, 0, &mut |_| {}));
         // The last two lines are "3" and the unfinished "4".
         let (lines, _) = collect(&mut f, false);
@@ -1871,7 +1937,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.log");
         std::fs::write(&p, "").expect("write");
-        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        let mut f = Follower::new(p.clone(), true);
         assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         let mut old = std::fs::OpenOptions::new()
             .append(true)
@@ -1898,7 +1964,7 @@ mod tests {
         let p = dir.path().join("a.log");
         let p1 = dir.path().join("a.log.1");
         std::fs::write(&p, "1\n2\n").expect("write");
-        let mut a = Follower::new(p.clone(), true, 1 << 20);
+        let mut a = Follower::new(p.clone(), true);
         assert!(a.open_initial(None, Some(1), 0, &mut |_| {}));
         assert_eq!(collect(&mut a, false).0, ["1\n", "2\n"]);
         let mut w = std::fs::OpenOptions::new()
@@ -1923,8 +1989,10 @@ mod tests {
             (m.dev(), m.ino())
         };
         let held = a.take_retiring(id).expect("a.log's old file");
-        let mut b = Follower::new(p1.clone(), true, 1 << 20);
-        b.adopt(held, &mut |_| panic!("nothing to say"));
+        let mut b = Follower::new(p1.clone(), true);
+        b.adopt(Framing::new(1 << 20, false), held, &mut |_| {
+            panic!("nothing to say")
+        });
         w.write_all(b"4\n").expect("write");
         assert_eq!(collect(&mut b, true), (vec!["4\n".to_string()], vec![]));
         assert_eq!(collect(&mut a, false).0, Vec::<String>::new());
@@ -1935,12 +2003,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.log.gz");
         std::fs::write(&p, b"\x1f\x8b\x08\x00\nzz\n").expect("write");
-        let mut f = Follower::new(p.clone(), true, 1 << 20).skipping_binary();
+        let mut f = Follower::new(p.clone(), true).skipping_binary();
         assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
         assert_eq!(collect(&mut f, true), (vec![], vec![EventKind::Binary]));
         // Said once: the same file is not looked at again.
         assert_eq!(collect(&mut f, true), (vec![], vec![]));
-        let mut named = Follower::new(p, true, 1 << 20);
+        let mut named = Follower::new(p, true);
         assert!(named.open_initial(None, Some(1), 0, &mut |_| {}));
         assert_eq!(collect(&mut named, true).0.len(), 2);
     }
@@ -1950,7 +2018,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.log");
         std::fs::write(&p, "1\n2").expect("write");
-        let mut f = Follower::new(p.clone(), true, 1 << 20);
+        let mut f = Follower::new(p.clone(), true);
         assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
         assert_eq!(collect(&mut f, false).0, ["1\n"]);
         assert!(f.park());
@@ -2067,11 +2135,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.log");
         std::fs::write(&p, "").expect("write");
-        let mut f = Follower::new(p.clone(), true, 16);
+        let mut f = Follower::new(p.clone(), true);
         assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         std::fs::write(&p, format!("{}\nshort\n{}", "a".repeat(40), "b".repeat(20)))
             .expect("write");
-        let (lines, _) = collect(&mut f, false);
+        let (lines, _) = collect_framed(&mut f, Framing::new(16, false), false);
         assert_eq!(
             lines,
             [

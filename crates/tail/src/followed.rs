@@ -24,7 +24,7 @@ use std::time::Instant;
 use workdist::Diagnostics;
 
 use crate::config::{Config, Start};
-use crate::follow::{EventKind, Follower, Id, Mark, Out, identity};
+use crate::follow::{EventKind, Follower, Framing, Id, Mark, Out, identity};
 use crate::inputs::{Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
@@ -51,7 +51,9 @@ pub struct Followed {
     format: Format,
     writer: Writer,
     by_name: bool,
-    max_line: u64,
+    /// `--max-line-length`, and `--stats` counting lines (see
+    /// [`crate::follow::Stats`]): the same for every follower.
+    framing: Framing,
     /// Per-file errors and warnings; whether any error was reported.
     diag: Diagnostics,
     until_matched: bool,
@@ -81,7 +83,7 @@ pub struct Followed {
     streams: BTreeSet<usize>,
     /// Which follower holds each file (current, parked or draining), and
     /// what each follower registered.
-    held: HashMap<Id, usize>,
+    held: HeldBy,
     registered: Vec<Registered>,
     scratch_ids: Vec<Id>,
     /// Descriptors the followers hold, per follower and in all, and how
@@ -109,8 +111,6 @@ pub struct Followed {
     /// `--state` with `--until` (not merging): where the matching
     /// follower stopped is pinned.
     pin_until: bool,
-    /// `--stats`: lines are counted (see [`crate::follow::Stats`]).
-    count_lines: bool,
     /// Whole lines are spliced from the files to the output pipe (see
     /// [`crate::writer`]): the output is the lines as they are, nothing
     /// counts them and no state records them.
@@ -131,28 +131,103 @@ fn find_path(by_path: &[u32], followers: &[Follower], p: &Path) -> Result<usize,
 }
 
 /// The files one follower registered in `held`: almost always one, kept
-/// inline (10,000 followers would otherwise be 10,000 small vectors).
+/// inline (10,000 followers would otherwise be 10,000 small vectors),
+/// its device in 32 bits (Linux's are) so that it is 16 bytes, not 24.
+#[allow(
+    clippy::box_collection,
+    reason = "one word, so that the inline identity fits beside the tag"
+)]
 enum Registered {
     None,
-    One(Id),
-    Many(Vec<Id>),
+    One(u32, u64),
+    Many(Box<Vec<Id>>),
 }
 
 impl Registered {
     fn of(ids: &[Id]) -> Registered {
         match ids {
             [] => Registered::None,
-            [id] => Registered::One(*id),
-            _ => Registered::Many(ids.to_vec()),
+            [(dev, ino)] => match u32::try_from(*dev) {
+                Ok(dev) => Registered::One(dev, *ino),
+                Err(_) => Registered::Many(Box::new(ids.to_vec())),
+            },
+            _ => Registered::Many(Box::new(ids.to_vec())),
         }
     }
 
-    fn as_slice(&self) -> &[Id] {
+    fn ids(&self) -> &[Id] {
         match self {
-            Registered::None => &[],
-            Registered::One(id) => std::slice::from_ref(id),
+            Registered::None | Registered::One(..) => &[],
             Registered::Many(ids) => ids,
         }
+    }
+
+    fn one(&self) -> Option<Id> {
+        match *self {
+            Registered::One(dev, ino) => Some((u64::from(dev), ino)),
+            _ => None,
+        }
+    }
+
+    /// Every file registered.
+    fn iter(&self) -> impl Iterator<Item = Id> + '_ {
+        self.one().into_iter().chain(self.ids().iter().copied())
+    }
+
+    fn is(&self, ids: &[Id]) -> bool {
+        match self.one() {
+            Some(id) => ids == [id],
+            None => self.ids() == ids,
+        }
+    }
+}
+
+/// Which follower holds each file (by identity): its device in 32 bits
+/// (Linux's are) and the follower's index in 32, so that an entry is 16
+/// bytes, not 24 (10,000 files). A wider device goes in a table of its
+/// own, which is otherwise empty.
+#[derive(Default)]
+struct HeldBy {
+    narrow: HashMap<(u32, [u32; 2]), u32>,
+    wide: HashMap<Id, u32>,
+}
+
+impl HeldBy {
+    fn narrow((dev, ino): Id) -> Option<(u32, [u32; 2])> {
+        // The inode as two halves: an entry aligned to 4, not 8.
+        let ino = [ino as u32, (ino >> 32) as u32];
+        u32::try_from(dev).ok().map(|dev| (dev, ino))
+    }
+
+    fn get(&self, id: Id) -> Option<usize> {
+        match Self::narrow(id) {
+            Some(k) => self.narrow.get(&k),
+            None => self.wide.get(&id),
+        }
+        .map(|&s| s as usize)
+    }
+
+    fn contains(&self, id: Id) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: Id, s: usize) {
+        let s = s as u32; // fewer than 2^32 followers, as in `by_path`
+        match Self::narrow(id) {
+            Some(k) => self.narrow.insert(k, s),
+            None => self.wide.insert(id, s),
+        };
+    }
+
+    fn remove(&mut self, id: Id) {
+        match Self::narrow(id) {
+            Some(k) => self.narrow.remove(&k),
+            None => self.wide.remove(&id),
+        };
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.narrow.reserve(n);
     }
 }
 
@@ -180,7 +255,7 @@ impl Followed {
             format,
             writer,
             by_name: config.by_name,
-            max_line: config.max_line,
+            framing: Framing::new(config.max_line, config.stats),
             diag: Diagnostics::new("ptail", false),
             until_matched: false,
             events_to_stderr: !config.events_inline,
@@ -196,7 +271,7 @@ impl Followed {
             pending: Vec::new(),
             draining: BTreeSet::new(),
             streams: BTreeSet::new(),
-            held: HashMap::new(),
+            held: HeldBy::default(),
             registered: Vec::new(),
             scratch_ids: Vec::new(),
             fds: Vec::new(),
@@ -211,7 +286,6 @@ impl Followed {
             state: None,
             prior: None,
             pin_until: false,
-            count_lines: config.stats,
             splice,
             record_pins: HashMap::new(),
             unsent_at: HashMap::new(),
@@ -537,9 +611,7 @@ impl Followed {
         let i = self.followers.len();
         let shown = self.inputs[input].shown_in(&path);
         self.sources.push(Source::new(shown, input, i));
-        let mut follower =
-            Follower::new(Arc::clone(&path), self.by_name, self.max_line).splicing(self.splice);
-        follower.stats.count_lines = self.count_lines;
+        let follower = Follower::new(Arc::clone(&path), self.by_name).splicing(self.splice);
         self.followers
             .push(if self.inputs[input].kind == InputKind::File {
                 follower
@@ -601,8 +673,8 @@ impl Followed {
                 .unwrap_or(0),
         );
         for s in 0..self.sources.len() {
-            self.sources[s].prefix = Vec::new();
-            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]);
+            self.sources[s].prefix = Box::default();
+            self.sources[s].prefix = self.format.line_prefix(&self.sources[s]).into();
         }
     }
 
@@ -720,8 +792,9 @@ impl Followed {
         // another follower holds (renamed here since the look above), it
         // is taken over, never read from its start.
         let held = std::mem::take(&mut self.held);
+        let fr = self.framing;
         let more = self.read(s, woke, |f, emit| {
-            f.poll_guarded(check, &|id| held.contains_key(&id), emit)
+            f.poll_guarded(fr, check, &|id| held.contains(id), emit)
         });
         self.held = held;
         self.sync_ids(s);
@@ -744,7 +817,7 @@ impl Followed {
         if !meta.is_file() || self.followers[s].current_id() == Some(id) {
             return;
         }
-        let Some(&x) = self.held.get(&id) else { return };
+        let Some(x) = self.held.get(id) else { return };
         if x != s && self.followers[x].current_id() == Some(id) {
             self.poll_at(x, true, woke, depth + 1);
         }
@@ -754,9 +827,10 @@ impl Followed {
         self.sync_ids(x);
         // Taken over and read on at once: what the logger wrote to it
         // after the rename waits for no other event.
+        let fr = self.framing;
         self.read(s, woke, |f, emit| {
-            f.adopt(held, emit);
-            f.poll(false, emit)
+            f.adopt(fr, held, emit);
+            f.poll(fr, false, emit)
         });
         self.sync_ids(s);
     }
@@ -767,10 +841,10 @@ impl Followed {
         // Called after every read: no allocation when nothing changed.
         let mut ids = std::mem::take(&mut self.scratch_ids);
         self.followers[s].ids_into(&mut ids);
-        if ids[..] != *self.registered[s].as_slice() {
-            for &id in self.registered[s].as_slice() {
-                if !ids.contains(&id) && self.held.get(&id) == Some(&s) {
-                    self.held.remove(&id);
+        if !self.registered[s].is(&ids) {
+            for id in self.registered[s].iter() {
+                if !ids.contains(&id) && self.held.get(id) == Some(s) {
+                    self.held.remove(id);
                 }
             }
             for &id in &ids {
@@ -815,8 +889,9 @@ impl Followed {
 
     /// The last of a follower at exit: its partial line, marked.
     fn finish(&mut self, s: usize) {
+        let fr = self.framing;
         self.read(s, Instant::now(), |f, emit| {
-            f.finish(emit);
+            f.finish(fr, emit);
             false
         });
         self.sync_ids(s);

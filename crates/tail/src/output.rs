@@ -38,10 +38,11 @@ pub struct Source {
     input: u32,
     /// Which followed file it is (0, 1, ... in the order they were
     /// found): picks its colour.
-    pub index: usize,
+    index: u32,
     /// `label | ` as written before a whole line (padded, coloured), made
     /// once: formatting it per line cost more than the rest of the line.
-    pub prefix: Vec<u8>,
+    /// Boxed, not a vector: two words, not three (10,000 files).
+    pub prefix: Box<[u8]>,
 }
 
 /// A source's label: mostly the end of its path (the file name, or all
@@ -62,8 +63,8 @@ impl Source {
             skip,
             label: Label::Tail(0),
             input: u32::try_from(input).unwrap_or(u32::MAX),
-            index,
-            prefix: Vec::new(),
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            prefix: Box::default(),
         };
         s.label = Label::Tail(u32::try_from(s.path().len()).unwrap_or(0));
         s
@@ -215,7 +216,7 @@ impl Format {
         let label = src.label();
         let pad = self.width.saturating_sub(label.chars().count());
         if self.color {
-            let c = COLORS[src.index % COLORS.len()];
+            let c = COLORS[src.index as usize % COLORS.len()];
             let _ = write!(rec, "\x1b[{c}m{label}\x1b[0m{:pad$} {sep} ", "");
         } else {
             let _ = write!(rec, "{label}{:pad$} {sep} ", "");
