@@ -2074,7 +2074,7 @@ mod tests {
             (fifo.as_path(), true),
             (Path::new("/dev/null"), true),
         ] {
-            let mut f = Follower::new(path, true, 1 << 20);
+            let mut f = Follower::new(path, true);
             assert!(f.open_initial(Some(10), None, 0, &mut |_| {}), "{path:?}");
             assert_eq!(f.stream().is_some(), stream, "{path:?}");
         }
@@ -2088,7 +2088,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let fifo = dir.path().join("pipe");
         mkfifo(&fifo);
-        let mut f = Follower::new(fifo.clone(), true, 1 << 20);
+        let mut f = Follower::new(fifo.clone(), true);
         assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         assert!(!stream_hung_up(&f), "no writer yet: no hang-up");
         let mut w = writer(&fifo);
@@ -2118,14 +2118,14 @@ mod tests {
     fn a_pipe_without_writers_or_a_device_is_not_rearmed() {
         let (read, write) = rustix::pipe::pipe().expect("pipe");
         let via = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&read));
-        let mut f = Follower::new(Path::new(&via), false, 1 << 20);
+        let mut f = Follower::new(Path::new(&via), false);
         assert!(f.open_initial(Some(10), None, 0, &mut |_| {}));
         drop(read);
         drop(write);
         assert!(stream_hung_up(&f));
         assert!(!f.rearm_stream());
         assert!(stream_hung_up(&f));
-        let mut null = Follower::new(Path::new("/dev/null"), true, 1 << 20);
+        let mut null = Follower::new(Path::new("/dev/null"), true);
         assert!(null.open_initial(Some(10), None, 0, &mut |_| {}));
         assert!(!null.rearm_stream());
     }
