@@ -320,9 +320,9 @@ mod linux {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(e),
                 };
-                let mut any = false;
+                let mut count = 0usize;
                 for ev in events {
-                    any = true;
+                    count += 1;
                     if ev.mask.contains(EventMask::Q_OVERFLOW) {
                         on(Change::Overflow);
                         continue;
@@ -383,7 +383,11 @@ mod linux {
                     };
                     on(change);
                 }
-                if !any {
+                // A read returns every queued event that fits: room left
+                // for one more of the largest means the queue was empty
+                // (no second read to be told so; one fewer system call
+                // per wake-up of a follower at low rates).
+                if count == 0 || (count + 1) * MAX_EVENT <= self.buf.len() {
                     return Ok(());
                 }
             }
@@ -394,6 +398,11 @@ mod linux {
     /// At most this many reads (each up to the 64 KiB buffer, over 2,000
     /// events) per [`Events::read`].
     pub const READS_PER_CALL: usize = 16;
+
+    /// The largest event a read returns: `struct inotify_event` (16
+    /// bytes) and a name of up to `NAME_MAX` bytes, its NUL and padding
+    /// (the kernel rounds it up to 16 bytes: 256).
+    const MAX_EVENT: usize = 16 + 256;
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -529,6 +538,39 @@ mod tests {
         );
         // The rest is still there.
         assert!(ev.wait(Duration::from_secs(10)).expect("poll"));
+    }
+
+    /// A read that leaves room for more events ends the call: the queue
+    /// was empty then, and asking again is a system call that finds
+    /// nothing (one per wake-up of a follower at low rates). Events made
+    /// meanwhile stay queued for the next wait.
+    #[test]
+    fn a_short_read_ends_the_call() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().canonicalize().expect("canon");
+        let (w, mut ev) = dir_watcher(false).expect("inotify");
+        w.watch(&root).expect("watch");
+        for i in 0..5 {
+            std::fs::create_dir(root.join(format!("d{i}"))).expect("mkdir");
+        }
+        let mut f = std::fs::File::create(root.join("echo")).expect("create");
+        assert!(ev.wait(Duration::from_secs(10)).expect("poll"), "no event");
+        let mut got = Vec::new();
+        ev.read(&mut |c| {
+            got.push(c);
+            // Made after the queue was read: left for the next call.
+            let _ = f.write_all(b"x");
+        })
+        .expect("read");
+        assert_eq!(got.len(), 6, "5 directories and the file: {got:?}");
+        assert!(ev.wait(Duration::from_secs(10)).expect("poll"));
+        let mut later = Vec::new();
+        ev.read(&mut |c| later.push(c)).expect("read");
+        assert!(
+            later.iter().all(|c| matches!(c, Change::Written(_))) && !later.is_empty(),
+            "{later:?}"
+        );
     }
 
     #[test]
