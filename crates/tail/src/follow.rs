@@ -607,7 +607,7 @@ impl Follower {
 
     /// Read `open` to EOF (no budget): an old descriptor being retired.
     fn drain(open: &mut Open, fr: Framing, stats: &mut Stats, emit: &mut dyn FnMut(Out)) {
-        let _ = read_more(open, fr, stats, usize::MAX, emit);
+        let _ = read_more(open, fr, stats, usize::MAX, None, emit);
     }
 
     /// The current file's descriptor if it is a stream (a FIFO, a
@@ -871,7 +871,7 @@ impl Follower {
                 }
             }
             if let Some(open) = self.cur.as_mut() {
-                match read_more(open, fr, &mut self.stats, budget, emit) {
+                match read_more(open, fr, &mut self.stats, budget, size, emit) {
                     Ok(m) => {
                         more = m;
                         self.last_error = None;
@@ -1520,18 +1520,22 @@ fn splice_lines(
     }
 }
 
-/// Read up to `budget` bytes (whole chunks) and emit whole lines. Returns
-/// whether the budget ran out before EOF.
+/// Read up to `budget` bytes (whole chunks) and emit whole lines, until
+/// EOF or, when the file's `size` was just looked up, until the offset
+/// reaches it: a read that would only say "end of file" is not made (a
+/// write after the look-up makes an event, so its bytes are read at the
+/// next wake-up). Returns whether the budget ran out first.
 fn read_more(
     open: &mut Open,
     fr: Framing,
     stats: &mut Stats,
     budget: usize,
+    size: Option<u64>,
     emit: &mut dyn FnMut(Out),
 ) -> io::Result<bool> {
     // One read buffer for every follower (one thread reads them all): a
     // buffer per file would cost 10,000 files 2.5 GiB.
-    SCRATCH.with_borrow_mut(|buf| read_into(open, buf, fr, stats, budget, emit))
+    SCRATCH.with_borrow_mut(|buf| read_into(open, buf, fr, stats, budget, size, emit))
 }
 
 thread_local! {
@@ -1544,6 +1548,7 @@ fn read_into(
     fr: Framing,
     stats: &mut Stats,
     budget: usize,
+    size: Option<u64>,
     emit: &mut dyn FnMut(Out),
 ) -> io::Result<bool> {
     if buf.len() < CHUNK {
@@ -1553,6 +1558,9 @@ fn read_into(
     }
     let mut done = 0usize;
     loop {
+        if size.is_some_and(|size| open.offset >= size) {
+            return Ok(false);
+        }
         if done >= budget {
             return Ok(true);
         }
