@@ -515,6 +515,27 @@ def catchup_run(argv, root, tag, args):
     return res
 
 
+def paired_ratios(say, runs, what):
+    """The ratio of each round's runs (tools run back to back, so they
+    share that moment's load), then the median and the range of those:
+    steadier than a ratio of medians taken over runs minutes apart. The
+    CPU ratio (tail -F's CPU over ptail's, same rounds) does not depend on
+    how the scheduler shared two cores among writer, tailer and reader."""
+    base = runs.get("tail -F -q", [])
+    for name in ("ptail --no-prefix", "ptail (prefixes)"):
+        pairs = [(b, x) for b, x in zip(base, runs.get(name, [])) if b.get("ok") and x.get("ok")]
+        if not pairs:
+            continue
+        rate = sorted(b["secs"] / x["secs"] for b, x in pairs)
+        cpu = sorted(b["cpu"] / x["cpu"] for b, x in pairs if b.get("cpu") and x.get("cpu"))
+        line = (f"- {name} / tail -F, round by round ({len(pairs)} rounds): {what} median **{median(rate):.2f}x** "
+                f"(range {rate[0]:.2f}-{rate[-1]:.2f})")
+        if cpu:
+            line += f"; CPU, tail -F's over ptail's: median {median(cpu):.2f}x (range {cpu[0]:.2f}-{cpu[-1]:.2f})"
+        say(line)
+    say()
+
+
 def verify_output(path, prefixed, nfiles, nlines, line_len):
     """Whole, ordered, complete, unrepeated? Returns a dict of counts."""
     nxt = [0] * nfiles
@@ -1023,6 +1044,7 @@ def main():
                 if med.get(name) and t:
                     say(f"- {name} / tail -F throughput: **{t / med[name]:.2f}x** (higher is better for ptail)")
             say()
+            paired_ratios(say, runs, "throughput")
             if checks:
                 say("Output check (one untimed run per tool, output saved and parsed):")
                 say()
@@ -1089,6 +1111,7 @@ def main():
                 if med.get(name) and t:
                     say(f"- {name} / tail -F catch-up throughput: **{t / med[name]:.2f}x** (higher is better for ptail)")
             say()
+            paired_ratios(say, cu, "catch-up throughput")
             for name, argv in cu_tools:
                 say(f"    {show(argv, args.files, 'DIR')}")
             say()
