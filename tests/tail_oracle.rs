@@ -25,7 +25,10 @@
 //! writer saw ptail caught up, and only from the original) and then
 //! requires a `truncated` event for that file in the stream, so the gap
 //! is reported, never hidden. A partial piece is allowed only as the
-//! start of such a line.
+//! start of such a line. With fewer descriptors than files, a line a
+//! logger writes to its file after deleting it may be lost too, when
+//! ptail held no descriptor for that file then (parked): nobody can open
+//! a deleted file. Only such lines, and only in those runs; counted.
 //!
 //! Before a file is rotated away the writer waits (bounded) until ptail
 //! has shown its last line: a file that lives for microseconds cannot be
@@ -36,8 +39,9 @@
 //! `PTAIL_ORACLE_SEED` (default fixed) and `PTAIL_ORACLE_ITERS` (default
 //! 3: each input mode once, every scheme in each, with notifications;
 //! runs 3-5 of each 6 poll instead; every other run is `--no-prefix`,
-//! where whole lines are spliced from the files to the output pipe)
-//! select the runs;
+//! where whole lines are spliced from the files to the output pipe;
+//! every other directory or glob run has 8 descriptors for more files,
+//! so followers are parked and reopened in turn) select the runs;
 //! `bench/tail_oracle.sh` runs it for minutes with fresh seeds.
 
 mod util;
@@ -190,6 +194,11 @@ struct Expect {
     /// Written after the writer last saw ptail caught up, into a file
     /// then truncated: the original's copy may be lost (copytruncate).
     gap: bool,
+    /// Written to its file after it was deleted (a logger that has not
+    /// reopened yet). With fewer descriptors than files ptail may hold
+    /// none for it (parked, to be reopened by name): then nobody can read
+    /// it, and it may be lost (never repeated).
+    orphan: bool,
 }
 
 struct Writer {
@@ -283,6 +292,7 @@ impl Writer {
                 copies: 0,
                 in_log,
                 gap: false,
+                orphan: false,
             },
         );
         self.current.push(text.clone());
@@ -292,10 +302,12 @@ impl Writer {
 
     /// Lines written to the file the writer still holds after it was
     /// renamed or deleted (a logger that has not reopened yet).
-    fn late_lines(&mut self) {
-        for _ in 0..self.rng.below(3) {
+    fn late_lines(&mut self) -> usize {
+        let n = self.rng.below(3) as usize;
+        for _ in 0..n {
             self.line();
         }
+        n
     }
 
     /// A new file under the log's name, held from now on.
@@ -374,7 +386,12 @@ impl Writer {
             Scheme::DeleteCreate => {
                 std::fs::remove_file(self.path(&name)).expect("delete");
                 self.ops += 1;
-                self.late_lines();
+                let late = self.late_lines();
+                for t in &self.current[self.current.len() - late..] {
+                    if let Some(e) = self.expect.get_mut(t) {
+                        e.orphan = true;
+                    }
+                }
                 self.create();
             }
             Scheme::GzipLater => {
@@ -458,12 +475,14 @@ struct Outcome {
     lines: u64,
     /// Lines lost to copytruncate's gap (each reported by an event).
     gap_lost: u64,
+    /// Lines written to a deleted file ptail held no descriptor for.
+    orphans_lost: u64,
     mismatches: Vec<String>,
 }
 
 /// `bare`: with `--no-prefix`, where whole lines are spliced from the
 /// files to the output pipe.
-fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
+fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool, few_fds: bool) -> Outcome {
     let fixture = Dir::ptail();
     let dir = fixture.mkdir("logs");
     let shared = Arc::new(Shared::default());
@@ -492,7 +511,23 @@ fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
         Mode::Glob => args.push("logs/*.log*".into()),
     }
     // Killed if the test fails (a util::Child).
-    let mut ptail = fixture.spawn(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut ptail = if few_fds {
+        // Both limits at 72: 8 descriptors for the followers, fewer than
+        // the files a directory or glob finds, so files are parked (their
+        // descriptors given back) and reopened in turn.
+        util::Child::spawn(
+            fixture
+                .command_for(Path::new("sh"))
+                .arg("-c")
+                .arg("ulimit -n 72 && exec \"$0\" \"$@\"")
+                .arg(util::ptail::PTAIL)
+                .args(&args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped()),
+        )
+    } else {
+        fixture.spawn(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
     let stdout = ptail.stdout.take().expect("stdout");
     let mut stderr = ptail.stderr.take().expect("stderr");
     let reader = {
@@ -550,7 +585,8 @@ fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
     if mismatches.is_empty() {
         let missing = shared.wait("every expected line shown", |s| {
             expect.iter().all(|(text, e)| {
-                let must = e.copies + if e.gap { 0 } else { e.in_log };
+                let may_lose = e.gap || (few_fds && e.orphan);
+                let must = e.copies + if may_lose { 0 } else { e.in_log };
                 s.count.get(text).copied().unwrap_or(0) >= must
             })
         });
@@ -569,7 +605,7 @@ fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
     let stderr = errors.join().expect("stderr reader");
     let seen = std::mem::take(&mut *shared.seen.lock().expect("lock"));
 
-    let gap_lost = check(&seen, &expect, &writers, bare, &mut mismatches);
+    let (gap_lost, orphans_lost) = check(&seen, &expect, &writers, bare, few_fds, &mut mismatches);
     if !mismatches.is_empty() {
         // Everything ptail wrote, for whoever replays the seed.
         let kept = std::env::temp_dir().join(format!("ptail-oracle-{seed}-{mode:?}.out"));
@@ -588,19 +624,22 @@ fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool) -> Outcome {
         ops: writers.iter().map(|w| w.ops).sum(),
         lines: expect.len() as u64,
         gap_lost,
+        orphans_lost,
         mismatches,
     }
 }
 
 /// Compare ptail's output with the trusted answer. Returns how many lines
-/// the copytruncate gap took (allowed, reported).
+/// the copytruncate gap took (allowed, reported), and (`few_fds`) how
+/// many lines written to deleted files nobody could read (allowed).
 fn check(
     seen: &Seen,
     expect: &HashMap<String, Expect>,
     writers: &[Writer],
     bare: bool,
+    few_fds: bool,
     bad: &mut Vec<String>,
-) -> u64 {
+) -> (u64, u64) {
     // Whole, known lines only; partial pieces only of gap lines (without
     // prefixes a piece is not marked: any other line must be one).
     let mut truncated_events: HashMap<&str, u32> = HashMap::new();
@@ -628,6 +667,7 @@ fn check(
     }
     // How many times each line came out.
     let mut gaps_lost: HashMap<usize, u32> = HashMap::new();
+    let mut orphans_lost = 0;
     for (text, e) in expect {
         let got = seen.count.get(text).copied().unwrap_or(0);
         let want = e.copies + e.in_log;
@@ -636,6 +676,10 @@ fn check(
         }
         if e.gap && got + 1 == want && e.in_log == 1 {
             *gaps_lost.entry(e.writer).or_default() += 1;
+            continue;
+        }
+        if few_fds && e.orphan && got + 1 == want && e.in_log == 1 {
+            orphans_lost += 1;
             continue;
         }
         bad.push(format!(
@@ -673,7 +717,7 @@ fn check(
         }
         *prev = (*prev).max(e.seq);
     }
-    gap_lost
+    (gap_lost, orphans_lost)
 }
 
 #[test]
@@ -683,27 +727,33 @@ fn every_line_once_whole_and_in_order_through_every_rotation_scheme() {
     let mut ops = 0;
     let mut lines = 0;
     let mut gap_lost = 0;
+    let mut orphans_lost = 0;
     for i in 0..iters {
         let mode = [Mode::Named, Mode::Dir, Mode::Glob][(i % 3) as usize];
         // Notifications, then (past the default runs) polling too.
         let poll = (i / 3) % 2 == 1;
         // Every other run without prefixes (whole lines spliced).
         let bare = i % 2 == 1;
+        // Few descriptors for a directory or a glob (more files than
+        // descriptors: followers parked and reopened), every other run of
+        // each (the default runs: the glob).
+        let few_fds = mode != Mode::Named && (i % 3 + i / 3) % 2 == 0;
         let run_seed = seed.wrapping_add(i);
-        let out = run_once(run_seed, mode, poll, bare);
+        let out = run_once(run_seed, mode, poll, bare, few_fds);
         ops += out.ops;
         lines += out.lines;
         gap_lost += out.gap_lost;
+        orphans_lost += out.orphans_lost;
         assert!(
             out.mismatches.is_empty(),
-            "PTAIL_ORACLE_SEED={seed} iteration {i} (seed {run_seed}, {mode:?}, poll {poll}, no prefix {bare}): {} mismatches:\n{}",
+            "PTAIL_ORACLE_SEED={seed} iteration {i} (seed {run_seed}, {mode:?}, poll {poll}, no prefix {bare}, few descriptors {few_fds}): {} mismatches:\n{}",
             out.mismatches.len() - 1,
             shorten(&out.mismatches)
         );
     }
     // For bench/tail_oracle.sh.
     eprintln!(
-        "ptail oracle: seed {seed}: {iters} runs, {ops} operations, {lines} lines, 0 mismatches, {gap_lost} lines lost to copytruncate gaps (reported)"
+        "ptail oracle: seed {seed}: {iters} runs, {ops} operations, {lines} lines, 0 mismatches, {gap_lost} lines lost to copytruncate gaps (reported), {orphans_lost} written to deleted files held by no descriptor"
     );
 }
 
