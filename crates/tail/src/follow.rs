@@ -297,8 +297,10 @@ impl Open {
 }
 
 impl Parked {
-    /// Reopen through `path`, if it still names the same file.
-    fn reopen(self: Box<Self>, path: &Path) -> Result<Open, Box<Parked>> {
+    /// Reopen through `path`, if it still names the same file: the same
+    /// identity, and (`renamed`: another follower's path, where it was
+    /// renamed to) the same first bytes.
+    fn reopen(self: Box<Self>, path: &Path, renamed: bool) -> Result<Open, Box<Parked>> {
         let Ok(mut file) = open_for_reading(path) else {
             return Err(self);
         };
@@ -306,11 +308,18 @@ impl Parked {
             Ok(m) if (m.dev(), m.ino()) == self.id => {}
             _ => return Err(self),
         }
-        // Closed, the inode could be freed and reused by another file:
-        // the same identity must also start with the same bytes (a pseudo
-        // file's first bytes change with what it shows: not compared).
-        let start = read_fingerprint(&file);
-        if self.shape == Shape::Log && !self.fingerprint.starts(&start) {
+        // Closed, its inode may have been freed and reused by a new file:
+        // at another path, that is not the file renamed there (the new
+        // file is read as new: a compressed log, say, is skipped). At its
+        // own path it may also have been cut (copytruncate): either way
+        // what is there is read from its start, as for an open file found
+        // cut (the truncation check after a reopen compares the size and
+        // the first bytes). Refusing it there left the follower parked on
+        // the file for good, its new lines never read (found by review).
+        // A pseudo file's first bytes change with what it shows: not
+        // compared.
+        if renamed && self.shape == Shape::Log && !self.fingerprint.starts(&read_fingerprint(&file))
+        {
             return Err(self);
         }
         if file.seek(SeekFrom::Start(self.offset)).is_err() {
@@ -413,6 +422,10 @@ struct Aside(Option<Box<AsideFields>>);
 struct AsideFields {
     /// The current file, its descriptor given back (see `park`).
     parked: Option<Box<Parked>>,
+    /// The parked file is no longer at the path (another file is): kept
+    /// until then for the follower of its new name to take over and read
+    /// on from where it was (else that one would read it from its start).
+    away_until: Option<Instant>,
     /// The binary file skipped at this path.
     skipped: Option<Id>,
     /// The path was found naming a file another follower holds: the
@@ -452,7 +465,17 @@ impl Aside {
     }
 
     fn take_parked(&mut self) -> Option<Box<Parked>> {
-        self.take(|a| a.parked.take())
+        self.take(|a| {
+            a.away_until = None;
+            a.parked.take()
+        })
+    }
+
+    /// The parked file, if it is no longer at the path.
+    fn away(&self) -> Option<&Parked> {
+        self.get()
+            .filter(|a| a.away_until.is_some())
+            .and_then(|a| a.parked.as_deref())
     }
 
     fn skipped(&self) -> Option<Id> {
@@ -496,10 +519,11 @@ impl Follower {
 
     /// The file followed now (open or parked).
     pub fn current_id(&self) -> Option<Id> {
-        self.cur
-            .as_ref()
-            .map(|o| o.id)
-            .or(self.aside.parked().map(|p| p.id))
+        self.cur.as_ref().map(|o| o.id).or(self
+            .aside
+            .parked()
+            .filter(|_| self.aside.away().is_none())
+            .map(|p| p.id))
     }
 
     /// Every file this follower holds (current, parked, being drained),
@@ -507,6 +531,7 @@ impl Follower {
     pub fn ids_into(&self, out: &mut Vec<Id>) {
         out.clear();
         out.extend(self.retiring.iter().map(|r| r.open.id));
+        out.extend(self.aside.away().map(|p| p.id));
         out.extend(self.current_id());
     }
 
@@ -539,7 +564,7 @@ impl Follower {
     pub fn adopt(&mut self, fr: Framing, held: Held, emit: &mut dyn FnMut(Out)) {
         let open = match held {
             Held::Open(o) => o,
-            Held::Parked(p) => match p.reopen(&self.path) {
+            Held::Parked(p) => match p.reopen(&self.path, true) {
                 Ok(o) => o,
                 Err(_) => return, // moved on again: the next check sees it
             },
@@ -565,7 +590,10 @@ impl Follower {
     pub fn park(&mut self) -> bool {
         // A stream is never closed: a FIFO's writer would get EPIPE, what
         // the pipe holds would be lost, and it cannot be sought back.
-        if !self.retiring.is_empty() || self.cur.as_ref().is_some_and(|o| o.shape == Shape::Stream)
+        // Nor while a parked file rotated away waits to be taken over.
+        if !self.retiring.is_empty()
+            || self.aside.parked().is_some()
+            || self.cur.as_ref().is_some_and(|o| o.shape == Shape::Stream)
         {
             return false;
         }
@@ -579,23 +607,41 @@ impl Follower {
     }
 
     /// Reopen a parked file: the same file at the path goes on where it
-    /// was; another one is a rotation seen late (what the old file got
-    /// meanwhile is lost: it had no descriptor).
-    fn unpark(&mut self) {
+    /// was; another one is a rotation seen late: `check` opens the new
+    /// file, and the old one waits [`GRACE`] for the follower of the name
+    /// it was renamed to (what it got meanwhile is lost if none takes it
+    /// over: it had no descriptor).
+    ///
+    /// Returns whether it reopened one.
+    fn unpark(&mut self) -> bool {
+        if let Some(until) = self.aside.get().and_then(|a| a.away_until) {
+            if Instant::now() >= until {
+                drop(self.aside.take_parked());
+            }
+            return false;
+        }
         let Some(p) = self.aside.take_parked() else {
-            return;
+            return false;
         };
-        match p.reopen(&self.path) {
-            Ok(o) => self.cur = Some(o),
+        match p.reopen(&self.path, false) {
+            Ok(o) => {
+                self.cur = Some(o);
+                true
+            }
             Err(p) => {
+                let a = self.aside.put();
                 if std::fs::metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) != p.id) {
-                    // Replaced: `check` opens the new one.
+                    // Replaced: `check` opens the new one. Dropping the
+                    // old one here had its new name's follower read it
+                    // again from the start (the oracle, with few
+                    // descriptors).
                     self.replaced = true;
-                } else {
-                    // Not reopenable now (gone, or out of descriptors):
-                    // keep its place.
-                    self.aside.put().parked = Some(p);
+                    a.away_until = Some(Instant::now() + GRACE);
                 }
+                // Else not reopenable now (gone, or out of descriptors):
+                // it keeps its place.
+                a.parked = Some(p);
+                false
             }
         }
     }
@@ -1045,7 +1091,10 @@ impl Follower {
     /// At exit: read what is left and emit partial lines, marked.
     pub fn finish(&mut self, fr: Framing, emit: &mut dyn FnMut(Out)) {
         self.emit_history(fr, emit);
-        self.unpark();
+        if self.unpark() {
+            // Cut while it was parked: read from its start.
+            self.check_content(emit);
+        }
         if let Some(mut p) = self.aside.take_parked()
             && !p.partial.is_empty()
         {
@@ -1081,11 +1130,15 @@ impl Follower {
         for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
             out.push(Mark::of(r.open.id, r.open.fingerprint, r.open.partial_at));
         }
+        let parked = self.aside.parked().filter(|p| p.shape == Shape::Log);
+        if let Some(p) = parked.filter(|_| self.aside.away().is_some()) {
+            out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
+        }
         if let Some(o) = &self.cur {
             if o.shape == Shape::Log {
                 out.push(Mark::of(o.id, o.fingerprint, o.partial_at));
             }
-        } else if let Some(p) = self.aside.parked().filter(|p| p.shape == Shape::Log) {
+        } else if let Some(p) = parked.filter(|_| self.aside.away().is_none()) {
             out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
     }
