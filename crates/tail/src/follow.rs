@@ -1080,7 +1080,7 @@ impl Follower {
             return;
         }
         if !open.fingerprint.is_empty() {
-            if !open.fingerprint.starts(&read_fingerprint(&open.file)) {
+            if !same_start(open) {
                 self.truncated(emit);
             }
         } else if open.offset > 0 {
@@ -1391,7 +1391,11 @@ fn same_start(open: &Open) -> bool {
     use std::os::unix::fs::FileExt;
     // On the stack: this runs on every read of every file.
     let mut buf = [0u8; FINGERPRINT];
-    let n = open.file.read_at(&mut buf, 0).unwrap_or(0);
+    // A failed read (EIO on a network filesystem) tells nothing: taken
+    // for a cut file, the whole file would be shown again.
+    let Ok(n) = open.file.read_at(&mut buf, 0) else {
+        return true;
+    };
     open.fingerprint.starts(&buf[..n])
 }
 
@@ -1626,10 +1630,15 @@ fn read_into(
         };
         done += n;
         if open.fingerprint.len() < FINGERPRINT && open.offset < FINGERPRINT as u64 {
+            // The bytes just read that follow those seen (the seen ones
+            // may reach into this chunk: a file that grew between the
+            // look at its start and this read).
             let from = open.offset as usize;
-            let want = (FINGERPRINT - from).min(n);
-            if open.fingerprint.len() == from {
-                open.fingerprint = seen_more(&open.file, open.fingerprint, &buf[..want]);
+            let seen = open.fingerprint.len();
+            let end = FINGERPRINT.min(from + n);
+            if (from..end).contains(&seen) {
+                open.fingerprint =
+                    seen_more(&open.file, open.fingerprint, &buf[seen - from..end - from]);
             }
         }
         let chunk = &buf[..n];
@@ -1932,6 +1941,33 @@ mod tests {
             );
         }
         assert!(splices > 0, "nothing was spliced");
+    }
+
+    /// A file that grew between the look at its first bytes (at open)
+    /// and the first read still has its first 64 bytes fingerprinted:
+    /// they were only taken when a read began where the seen bytes
+    /// ended, so this file's fingerprint stayed 3 bytes for good (no
+    /// splicing for it, a weak `--state` identity).
+    #[test]
+    fn the_fingerprint_grows_when_the_first_read_overlaps_what_was_seen() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        std::fs::write(&p, "ab\n").expect("create");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, None, 0, &mut |_| {}));
+        let mut w = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .expect("open");
+        w.write_all(&[b'x'; 99]).expect("write");
+        w.write_all(b"\n").expect("write");
+        let (lines, _) = collect(&mut f, false);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        let mut marks = Vec::new();
+        f.marks_into(&mut marks);
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].fp.0, FINGERPRINT as u32, "bytes fingerprinted");
+        assert_eq!(marks[0].offset, 103);
     }
 
     /// Poll until the follower has nothing more (as the follow loop does).
