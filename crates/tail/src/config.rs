@@ -84,8 +84,8 @@ impl Config {
     /// What `cli` means, with relative inputs resolved against `cwd`.
     /// Errors (a bad regex, a bad `--since`) are the user's, in the order
     /// the flags are checked: inputs, filters, times.
-    pub fn from_cli(cli: &Cli, cwd: &Path) -> anyhow::Result<Config> {
-        let inputs = inputs::parse(&cli.inputs, cwd)?;
+    pub fn from_cli(mut cli: Cli, cwd: &Path) -> anyhow::Result<Config> {
+        let inputs = inputs::parse(std::mem::take(&mut cli.inputs), cwd)?;
         let include = compile_all(&cli.include, "--include")?;
         let exclude = compile_all(&cli.exclude, "--exclude")?;
         let until = cli
@@ -175,7 +175,7 @@ mod tests {
     fn config(args: &[&str]) -> Config {
         let cli = Cli::try_parse_from(std::iter::once("ptail").chain(args.iter().copied()))
             .expect("arguments");
-        Config::from_cli(&cli, Path::new("/")).expect("config")
+        Config::from_cli(cli, Path::new("/")).expect("config")
     }
 
     #[test]
@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn a_bad_regex_names_the_flag() {
         let cli = Cli::try_parse_from(["ptail", "-x", "(", "a.log"]).expect("arguments");
-        let err = Config::from_cli(&cli, Path::new("/")).expect_err("bad regex");
+        let err = Config::from_cli(cli, Path::new("/")).expect_err("bad regex");
         assert!(
             err.to_string().starts_with("invalid --exclude regex '(': "),
             "{err}"

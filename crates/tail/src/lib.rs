@@ -114,9 +114,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Found);
     }
     let cwd = std::env::current_dir()?;
-    let config = Config::from_cli(&cli, &cwd)?;
     // Read once: 10,000 inputs' arguments are not kept for the whole run.
-    drop(cli);
+    let config = Config::from_cli(cli, &cwd)?;
     run::execute(config)
 }
 

@@ -112,7 +112,9 @@ where
 {
     C::command()
         .try_get_matches_from(args)
-        .and_then(|m| C::from_arg_matches(&m))
+        // `_mut` moves the values out; `from_arg_matches` would clone
+        // every one (10,000 named files are 10,000 more strings).
+        .and_then(|mut m| C::from_arg_matches_mut(&mut m))
         .map_err(|e| report_clap_error(&e, bin))
 }
 
