@@ -303,7 +303,7 @@ impl Writer {
     /// Lines written to the file the writer still holds after it was
     /// renamed or deleted (a logger that has not reopened yet).
     fn late_lines(&mut self) -> usize {
-        let n = self.rng.below(3) as usize;
+        let n = self.rng.below(3);
         for _ in 0..n {
             self.line();
         }
