@@ -25,10 +25,12 @@
 //! writer saw ptail caught up, and only from the original) and then
 //! requires a `truncated` event for that file in the stream, so the gap
 //! is reported, never hidden. A partial piece is allowed only as the
-//! start of such a line. With fewer descriptors than files, a line a
-//! logger writes to its file after deleting it may be lost too, when
-//! ptail held no descriptor for that file then (parked): nobody can open
-//! a deleted file. Only such lines, and only in those runs; counted.
+//! start of such a line. With fewer descriptors than files, a line
+//! written to a file that is then deleted (or written after, by a logger
+//! still holding it) may be lost too, when ptail held no descriptor for
+//! that file then (parked): nobody can open a deleted file. Only lines
+//! written after the writer last saw ptail caught up, only in those
+//! runs; counted.
 //!
 //! Before a file is rotated away the writer waits (bounded) until ptail
 //! has shown its last line: a file that lives for microseconds cannot be
@@ -194,10 +196,11 @@ struct Expect {
     /// Written after the writer last saw ptail caught up, into a file
     /// then truncated: the original's copy may be lost (copytruncate).
     gap: bool,
-    /// Written to its file after it was deleted (a logger that has not
-    /// reopened yet). With fewer descriptors than files ptail may hold
-    /// none for it (parked, to be reopened by name): then nobody can read
-    /// it, and it may be lost (never repeated).
+    /// Written to its file after the writer last saw ptail caught up, the
+    /// file then deleted (before, or after it: a logger that has not
+    /// reopened yet). With fewer descriptors than files ptail may have
+    /// held none for it then (parked, to be reopened by name): nobody can
+    /// read it, and it may be lost (never repeated).
     orphan: bool,
 }
 
@@ -302,12 +305,10 @@ impl Writer {
 
     /// Lines written to the file the writer still holds after it was
     /// renamed or deleted (a logger that has not reopened yet).
-    fn late_lines(&mut self) -> usize {
-        let n = self.rng.below(3);
-        for _ in 0..n {
+    fn late_lines(&mut self) {
+        for _ in 0..self.rng.below(3) {
             self.line();
         }
-        n
     }
 
     /// A new file under the log's name, held from now on.
@@ -386,8 +387,8 @@ impl Writer {
             Scheme::DeleteCreate => {
                 std::fs::remove_file(self.path(&name)).expect("delete");
                 self.ops += 1;
-                let late = self.late_lines();
-                for t in &self.current[self.current.len() - late..] {
+                self.late_lines();
+                for t in &self.unconfirmed {
                     if let Some(e) = self.expect.get_mut(t) {
                         e.orphan = true;
                     }
