@@ -224,21 +224,34 @@ pub struct Open {
     shape: Shape,
 }
 
-/// The bytes of an incomplete line: almost always none, so one pointer
-/// (10,000 open files), not a vector's three words. Once made, its room
-/// is kept for the next line (as a vector's is when cleared).
-#[derive(Default)]
+/// A vector that is almost always empty, as one pointer (10,000
+/// followers), not a `Vec`'s three words: nothing is allocated until
+/// something is added. `clear` keeps the room made (for the next line);
+/// `remove` of the last element gives it back.
 #[allow(
     clippy::box_collection,
-    reason = "one word when none, not a Vec's three"
+    reason = "one word when empty, not a Vec's three"
 )]
-struct Partial(Option<Box<Vec<u8>>>);
+struct Thin<T>(Option<Box<Vec<T>>>);
 
-impl Partial {
-    fn extend_from_slice(&mut self, b: &[u8]) {
-        if !b.is_empty() {
-            self.0.get_or_insert_with(Box::default).extend_from_slice(b);
+impl<T> Default for Thin<T> {
+    fn default() -> Self {
+        Thin(None)
+    }
+}
+
+impl<T> Thin<T> {
+    fn push(&mut self, x: T) {
+        self.0.get_or_insert_with(Box::default).push(x);
+    }
+
+    fn remove(&mut self, i: usize) -> T {
+        let v = self.0.as_mut().expect("an index within the vector");
+        let x = v.remove(i);
+        if v.is_empty() {
+            self.0 = None;
         }
+        x
     }
 
     fn clear(&mut self) {
@@ -247,7 +260,7 @@ impl Partial {
         }
     }
 
-    /// Drop the first `n` bytes.
+    /// Drop the first `n` elements.
     fn drain_front(&mut self, n: usize) {
         if let Some(v) = self.0.as_mut() {
             v.drain(..n);
@@ -255,12 +268,37 @@ impl Partial {
     }
 }
 
-impl std::ops::Deref for Partial {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
+impl<T: Copy> Thin<T> {
+    fn extend_from_slice(&mut self, b: &[T]) {
+        if !b.is_empty() {
+            self.0.get_or_insert_with(Box::default).extend_from_slice(b);
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Thin<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
         self.0.as_deref().map_or(&[], Vec::as_slice)
     }
 }
+
+impl<T> std::ops::DerefMut for Thin<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        self.0.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
+    }
+}
+
+impl<T> IntoIterator for Thin<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.map(|v| *v).unwrap_or_default().into_iter()
+    }
+}
+
+/// The bytes of an incomplete line.
+type Partial = Thin<u8>;
 
 /// A file whose descriptor was given back: everything of [`Open`] but
 /// the descriptor.
@@ -344,50 +382,8 @@ struct Retiring {
     until: Instant,
 }
 
-/// The files a follower drains after a rotation: almost always none,
-/// so one pointer (10,000 followers), not an empty vector's three words.
-#[derive(Default)]
-#[allow(
-    clippy::box_collection,
-    reason = "one word when empty, not a Vec's three"
-)]
-struct Retirings(Option<Box<Vec<Retiring>>>);
-
-impl Retirings {
-    fn push(&mut self, r: Retiring) {
-        self.0.get_or_insert_with(Box::default).push(r);
-    }
-
-    fn remove(&mut self, i: usize) -> Retiring {
-        let v = self.0.as_mut().expect("an index of a retiring file");
-        let r = v.remove(i);
-        if v.is_empty() {
-            self.0 = None;
-        }
-        r
-    }
-}
-
-impl std::ops::Deref for Retirings {
-    type Target = [Retiring];
-    fn deref(&self) -> &[Retiring] {
-        self.0.as_deref().map_or(&[], Vec::as_slice)
-    }
-}
-
-impl std::ops::DerefMut for Retirings {
-    fn deref_mut(&mut self) -> &mut [Retiring] {
-        self.0.as_deref_mut().map_or(&mut [], Vec::as_mut_slice)
-    }
-}
-
-impl IntoIterator for Retirings {
-    type Item = Retiring;
-    type IntoIter = std::vec::IntoIter<Retiring>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.map(|v| *v).unwrap_or_default().into_iter()
-    }
-}
+/// The files a follower drains after a rotation: almost always none.
+type Retirings = Thin<Retiring>;
 
 pub struct Follower {
     /// Shared with the follower table's index (and a named file's input).
