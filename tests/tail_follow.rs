@@ -732,6 +732,20 @@ fn output_file_inside_a_followed_directory_is_not_followed() {
     assert_eq!(read(), "a1\na2\n");
 }
 
+/// ptail (`args`, split by sh) with both descriptor limits lowered to
+/// `limit`: it cannot raise its soft limit past it, and keeps 64 for
+/// itself.
+fn with_fd_limit(dir: &Dir, limit: u32, args: &str) -> Ptail {
+    let mut cmd = Command::new("sh");
+    cmd.args([
+        "-c",
+        &format!("ulimit -n {limit} && exec \"$0\" {args}"),
+        PTAIL,
+    ])
+    .current_dir(dir.path());
+    Ptail::spawn(cmd)
+}
+
 #[test]
 fn more_files_than_the_fd_limit_are_all_followed() {
     const FILES: usize = 600;
@@ -739,15 +753,7 @@ fn more_files_than_the_fd_limit_are_all_followed() {
     for i in 0..FILES {
         dir.create(&format!("d/f{i}.log"), &format!("f{i} 1\n"));
     }
-    // Both limits lowered: ptail cannot raise the soft one past 256.
-    let mut cmd = Command::new("sh");
-    cmd.args([
-        "-c",
-        "ulimit -n 256 && exec \"$0\" --no-prefix -n +1 d/",
-        PTAIL,
-    ])
-    .current_dir(dir.path());
-    let mut run = Ptail::spawn(cmd);
+    let mut run = with_fd_limit(&dir, 256, "--no-prefix -n +1 d/");
     let mut want: Vec<String> = (0..FILES).map(|i| format!("f{i} 1")).collect();
     let mut got = Vec::new();
     let collect = |run: &mut Ptail, got: &mut Vec<String>, n: usize| {
@@ -792,14 +798,7 @@ fn a_parked_file_cut_or_rewritten_is_read_again_from_its_start() {
         );
     }
     // 8 descriptors for the followers: at least 12 of the 20 parked.
-    let mut cmd = Command::new("sh");
-    cmd.args([
-        "-c",
-        "ulimit -n 72 && exec \"$0\" --no-prefix -n 0 d/",
-        PTAIL,
-    ])
-    .current_dir(dir.path());
-    let mut run = Ptail::spawn(cmd);
+    let mut run = with_fd_limit(&dir, 72, "--no-prefix -n 0 d/");
     run.wait_watching(&dir.path().join("d"));
     let mut want = Vec::new();
     for i in 0..FILES {

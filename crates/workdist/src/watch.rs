@@ -508,6 +508,14 @@ mod tests {
         assert!(w.is_watched(&root));
     }
 
+    /// A new directory, watched (the watches live as long as the events).
+    fn watched() -> (tempfile::TempDir, Events) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let (w, ev) = dir_watcher(false).expect("inotify");
+        w.watch(tmp.path()).expect("watch");
+        (tmp, ev)
+    }
+
     /// Events that come as fast as they are read (here: every event read
     /// makes another) do not keep `read` from returning. Before the
     /// bound, it returned only when the writer stopped (after all
@@ -516,11 +524,8 @@ mod tests {
     #[test]
     fn read_returns_while_events_keep_coming() {
         use std::io::Write;
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let root = tmp.path().canonicalize().expect("canon");
-        let (w, mut ev) = dir_watcher(false).expect("inotify");
-        w.watch(&root).expect("watch");
-        let mut f = std::fs::File::create(root.join("echo")).expect("create");
+        let (tmp, mut ev) = watched();
+        let mut f = std::fs::File::create(tmp.path().join("echo")).expect("create");
         f.write_all(b"x").expect("write");
         assert!(ev.wait(Duration::from_secs(10)).expect("poll"), "no event");
         let mut got = 0usize;
@@ -547,14 +552,11 @@ mod tests {
     #[test]
     fn a_short_read_ends_the_call() {
         use std::io::Write;
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let root = tmp.path().canonicalize().expect("canon");
-        let (w, mut ev) = dir_watcher(false).expect("inotify");
-        w.watch(&root).expect("watch");
+        let (tmp, mut ev) = watched();
         for i in 0..5 {
-            std::fs::create_dir(root.join(format!("d{i}"))).expect("mkdir");
+            std::fs::create_dir(tmp.path().join(format!("d{i}"))).expect("mkdir");
         }
-        let mut f = std::fs::File::create(root.join("echo")).expect("create");
+        let mut f = std::fs::File::create(tmp.path().join("echo")).expect("create");
         assert!(ev.wait(Duration::from_secs(10)).expect("poll"), "no event");
         let mut got = Vec::new();
         ev.read(&mut |c| {
