@@ -391,8 +391,9 @@ pub struct Follower {
     by_name: bool,
     cur: Option<Open>,
     retiring: Retirings,
-    /// What a follower holds only now and then (parked, skipped, moved
-    /// here, a history to frame): see [`Aside`].
+    /// What a follower holds only now and then (parked, parked and
+    /// rotated away, skipped, moved here, a history to frame): see
+    /// [`Aside`].
     aside: Aside,
     /// Skip binary files (found by a glob or directory); the one skipped
     /// at this path is [`AsideFields::skipped`].
@@ -418,10 +419,11 @@ struct Aside(Option<Box<AsideFields>>);
 struct AsideFields {
     /// The current file, its descriptor given back (see `park`).
     parked: Option<Box<Parked>>,
-    /// The parked file is no longer at the path (another file is): kept
-    /// until then for the follower of its new name to take over and read
-    /// on from where it was (else that one would read it from its start).
-    away_until: Option<Instant>,
+    /// A parked file found no longer at the path (another file is), and
+    /// until when it is kept: for the follower of its new name to take
+    /// over and read on from where it was (else that one would read it
+    /// from its start).
+    away: Option<(Box<Parked>, Instant)>,
     /// The binary file skipped at this path.
     skipped: Option<Id>,
     /// The path was found naming a file another follower holds: the
@@ -447,6 +449,7 @@ impl Aside {
         let a = self.0.as_deref_mut()?;
         let out = f(a);
         if a.parked.is_none()
+            && a.away.is_none()
             && a.skipped.is_none()
             && a.moved_here.is_none()
             && a.history.is_none()
@@ -461,17 +464,15 @@ impl Aside {
     }
 
     fn take_parked(&mut self) -> Option<Box<Parked>> {
-        self.take(|a| {
-            a.away_until = None;
-            a.parked.take()
-        })
+        self.take(|a| a.parked.take())
     }
 
-    /// The parked file, if it is no longer at the path.
     fn away(&self) -> Option<&Parked> {
-        self.get()
-            .filter(|a| a.away_until.is_some())
-            .and_then(|a| a.parked.as_deref())
+        self.get().and_then(|a| a.away.as_ref()).map(|(p, _)| &**p)
+    }
+
+    fn take_away(&mut self) -> Option<Box<Parked>> {
+        self.take(|a| a.away.take()).map(|(p, _)| p)
     }
 
     fn skipped(&self) -> Option<Id> {
@@ -515,11 +516,10 @@ impl Follower {
 
     /// The file followed now (open or parked).
     pub fn current_id(&self) -> Option<Id> {
-        self.cur.as_ref().map(|o| o.id).or(self
-            .aside
-            .parked()
-            .filter(|_| self.aside.away().is_none())
-            .map(|p| p.id))
+        self.cur
+            .as_ref()
+            .map(|o| o.id)
+            .or(self.aside.parked().map(|p| p.id))
     }
 
     /// Every file this follower holds (current, parked, being drained),
@@ -542,6 +542,9 @@ impl Follower {
     pub fn take_retiring(&mut self, id: Id) -> Option<Held> {
         if let Some(i) = self.retiring.iter().position(|r| r.open.id == id) {
             return Some(Held::Open(self.retiring.remove(i).open));
+        }
+        if self.aside.away().is_some_and(|p| p.id == id) {
+            return self.aside.take_away().map(Held::Parked);
         }
         if self.aside.parked().is_some_and(|p| p.id == id) {
             let here = std::fs::metadata(&self.path)
@@ -586,10 +589,7 @@ impl Follower {
     pub fn park(&mut self) -> bool {
         // A stream is never closed: a FIFO's writer would get EPIPE, what
         // the pipe holds would be lost, and it cannot be sought back.
-        // Nor while a parked file rotated away waits to be taken over.
-        if !self.retiring.is_empty()
-            || self.aside.parked().is_some()
-            || self.cur.as_ref().is_some_and(|o| o.shape == Shape::Stream)
+        if !self.retiring.is_empty() || self.cur.as_ref().is_some_and(|o| o.shape == Shape::Stream)
         {
             return false;
         }
@@ -610,11 +610,10 @@ impl Follower {
     ///
     /// Returns whether it reopened one.
     fn unpark(&mut self) -> bool {
-        if let Some(until) = self.aside.get().and_then(|a| a.away_until) {
-            if Instant::now() >= until {
-                drop(self.aside.take_parked());
-            }
-            return false;
+        if let Some((_, until)) = self.aside.get().and_then(|a| a.away.as_ref())
+            && Instant::now() >= *until
+        {
+            drop(self.aside.take_away());
         }
         let Some(p) = self.aside.take_parked() else {
             return false;
@@ -632,11 +631,12 @@ impl Follower {
                     // again from the start (the oracle, with few
                     // descriptors).
                     self.replaced = true;
-                    a.away_until = Some(Instant::now() + GRACE);
+                    a.away = Some((p, Instant::now() + GRACE));
+                } else {
+                    // Not reopenable now (gone, or out of descriptors):
+                    // it keeps its place.
+                    a.parked = Some(p);
                 }
-                // Else not reopenable now (gone, or out of descriptors):
-                // it keeps its place.
-                a.parked = Some(p);
                 false
             }
         }
@@ -1091,18 +1091,20 @@ impl Follower {
             // Cut while it was parked: read from its start.
             self.check_content(emit);
         }
-        if let Some(mut p) = self.aside.take_parked()
-            && !p.partial.is_empty()
-        {
-            // Not reopenable: its held partial line, as it was.
-            self.stats.lines += 1;
-            self.stats.bytes += p.partial.len() as u64;
-            emit(Out::Piece {
-                data: &p.partial,
-                offset: p.partial_at,
-                partial: true,
-            });
-            p.partial.clear();
+        for p in [self.aside.take_away(), self.aside.take_parked()] {
+            if let Some(mut p) = p
+                && !p.partial.is_empty()
+            {
+                // Not reopenable: its held partial line, as it was.
+                self.stats.lines += 1;
+                self.stats.bytes += p.partial.len() as u64;
+                emit(Out::Piece {
+                    data: &p.partial,
+                    offset: p.partial_at,
+                    partial: true,
+                });
+                p.partial.clear();
+            }
         }
         for mut r in std::mem::take(&mut self.retiring) {
             Self::drain(&mut r.open, fr, &mut self.stats, emit);
@@ -1126,15 +1128,14 @@ impl Follower {
         for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
             out.push(Mark::of(r.open.id, r.open.fingerprint, r.open.partial_at));
         }
-        let parked = self.aside.parked().filter(|p| p.shape == Shape::Log);
-        if let Some(p) = parked.filter(|_| self.aside.away().is_some()) {
+        if let Some(p) = self.aside.away().filter(|p| p.shape == Shape::Log) {
             out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
         if let Some(o) = &self.cur {
             if o.shape == Shape::Log {
                 out.push(Mark::of(o.id, o.fingerprint, o.partial_at));
             }
-        } else if let Some(p) = parked.filter(|_| self.aside.away().is_none()) {
+        } else if let Some(p) = self.aside.parked().filter(|p| p.shape == Shape::Log) {
             out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
     }
