@@ -63,7 +63,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use workdist::watch::{Change, DirWatches, Events, Fallback, dir_watcher};
+use workdist::watch::{Change, DirWatches, Events, Fallback, Purpose, dir_watcher};
 
 use crate::config::Config;
 use crate::followed::Followed;
@@ -135,7 +135,7 @@ pub fn follow(
     let mut polling = config.poll;
     let mut watcher: Watcher = None;
     if polling.is_none() {
-        match dir_watcher(false) {
+        match dir_watcher(Purpose::Follow) {
             Ok(w) => watcher = Some(w),
             Err(e) => {
                 // No directory is concerned yet: whatever the error, poll.

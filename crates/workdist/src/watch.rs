@@ -143,6 +143,21 @@ impl Fallback {
     }
 }
 
+/// What the watches are for: which events are asked of the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The daemon's index: a file's events stop once it is unlinked
+    /// (`IN_EXCL_UNLINK`: a deleted file still being written is no
+    /// longer in the tree), and a close after writing is a change.
+    Index,
+    /// ptail: events go on for a deleted file (it may still be draining
+    /// it), and a close after writing is not asked for: the write made
+    /// its own event, and a logger that opens, writes and closes per
+    /// line (`echo >>`) would wake ptail twice a line (a look at the
+    /// file's size and first bytes each time, for nothing new).
+    Follow,
+}
+
 #[cfg(target_os = "linux")]
 pub use linux::{DirWatches, Events, dir_watcher};
 
@@ -160,7 +175,7 @@ mod linux {
 
     use inotify::{EventMask, Inotify, WatchDescriptor, WatchMask, Watches};
 
-    use super::Change;
+    use super::{Change, Purpose};
 
     #[derive(Default)]
     struct Map {
@@ -203,24 +218,21 @@ mod linux {
         }
     }
 
-    /// A new inotify instance, as its two halves. With `ignore_unlinked`,
-    /// a file's events stop once it is unlinked (`IN_EXCL_UNLINK`: the
-    /// daemon does not care about a deleted file still being written);
-    /// without, they go on (ptail may still be draining it).
-    pub fn dir_watcher(ignore_unlinked: bool) -> io::Result<(DirWatches, Events)> {
+    /// A new inotify instance, as its two halves, asking for the events
+    /// `purpose` needs.
+    pub fn dir_watcher(purpose: Purpose) -> io::Result<(DirWatches, Events)> {
         let inotify = Inotify::init()?;
         let mut mask = WatchMask::CREATE
             | WatchMask::DELETE
             | WatchMask::MODIFY
-            | WatchMask::CLOSE_WRITE
             | WatchMask::MOVED_FROM
             | WatchMask::MOVED_TO
             | WatchMask::ATTRIB
             | WatchMask::DELETE_SELF
             | WatchMask::MOVE_SELF
             | WatchMask::ONLYDIR;
-        if ignore_unlinked {
-            mask |= WatchMask::EXCL_UNLINK;
+        if purpose == Purpose::Index {
+            mask |= WatchMask::EXCL_UNLINK | WatchMask::CLOSE_WRITE;
         }
         let map: Shared = Arc::default();
         Ok((
@@ -411,14 +423,14 @@ mod other {
     use std::path::Path;
     use std::time::Duration;
 
-    use super::Change;
+    use super::{Change, Purpose};
 
     #[derive(Debug)]
     pub struct DirWatches(());
     #[derive(Debug)]
     pub struct Events(());
 
-    pub fn dir_watcher(_ignore_unlinked: bool) -> io::Result<(DirWatches, Events)> {
+    pub fn dir_watcher(_purpose: Purpose) -> io::Result<(DirWatches, Events)> {
         Err(io::Error::new(
             io::ErrorKind::Unsupported,
             "no inotify on this system",
@@ -468,7 +480,7 @@ mod tests {
     fn real_events_in_a_real_directory() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path().to_path_buf();
-        let (w, mut ev) = dir_watcher(true).expect("inotify");
+        let (w, mut ev) = dir_watcher(Purpose::Index).expect("inotify");
         w.watch(&root).expect("watch");
         assert!(w.is_watched(&root));
         let f = root.join("a");
@@ -511,9 +523,48 @@ mod tests {
     /// A new directory, watched (the watches live as long as the events).
     fn watched() -> (tempfile::TempDir, Events) {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let (w, ev) = dir_watcher(false).expect("inotify");
+        let (w, ev) = dir_watcher(Purpose::Follow).expect("inotify");
         w.watch(tmp.path()).expect("watch");
         (tmp, ev)
+    }
+
+    /// A follower is told of a write once: the close after it is not
+    /// asked for (a logger that opens, writes and closes per line woke
+    /// ptail twice a line). The index still hears of it.
+    #[test]
+    fn a_close_after_writing_tells_a_follower_nothing_more() {
+        use std::io::Write;
+        for (purpose, want) in [(Purpose::Follow, 1), (Purpose::Index, 2)] {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let f = tmp.path().join("a.log");
+            std::fs::write(&f, "").expect("create");
+            let (w, mut ev) = dir_watcher(purpose).expect("inotify");
+            w.watch(tmp.path()).expect("watch");
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&f)
+                .expect("open");
+            file.write_all(b"a line\n").expect("write");
+            drop(file);
+            // A marker after both: once it is read, so is all before it.
+            std::fs::create_dir(tmp.path().join("end")).expect("mkdir");
+            let mut got = Vec::new();
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !got
+                .iter()
+                .any(|c| matches!(c, Change::Created { dir: true, .. }))
+            {
+                assert!(std::time::Instant::now() < deadline, "{got:?}");
+                if ev.wait(Duration::from_millis(100)).expect("poll") {
+                    ev.read(&mut |c| got.push(c)).expect("read");
+                }
+            }
+            let written = got
+                .iter()
+                .filter(|c| matches!(c, Change::Written(_)))
+                .count();
+            assert_eq!(written, want, "{purpose:?}: {got:?}");
+        }
     }
 
     /// Events that come as fast as they are read (here: every event read
@@ -590,7 +641,7 @@ mod tests {
         assert!(note.contains("fs.inotify.max_user_instances"), "{note}");
         assert!(note.contains("every 2s"), "{note}");
         // A missing directory is not a reason to stop watching the others.
-        let missing = dir_watcher(true)
+        let missing = dir_watcher(Purpose::Index)
             .expect("inotify")
             .0
             .watch(Path::new("/nonexistent/pfiles"))

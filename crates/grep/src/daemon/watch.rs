@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use workdist::Discovery;
-use workdist::watch::{Change, DirWatches, Events, Fallback, dir_watcher};
+use workdist::watch::{Change, DirWatches, Events, Fallback, Purpose, dir_watcher};
 
 use super::index::{COOKIE_PREFIX, Touched, Tree, baseline_options, is_cookie};
 use super::stop::Stop;
@@ -127,7 +127,7 @@ impl Watcher {
         if poll {
             self.start_polling(None)?;
         } else {
-            match dir_watcher(true) {
+            match dir_watcher(Purpose::Index) {
                 Ok((watches, events)) => {
                     if let Ok(mut slot) = self.watches.lock() {
                         *slot = Some(watches);
