@@ -409,6 +409,9 @@ impl Followed {
             }
         }
         self.drop_plain_inputs();
+        // The batch sized once, now: it takes the room the inputs left
+        // rather than doubling its way up at the top of the heap.
+        self.pending.reserve(BATCH);
         self.assign_labels();
         let started = Instant::now();
         // Record filters judge a file's open record at the end of the
