@@ -482,3 +482,52 @@ fn twelve_sources_get_twelve_colours() {
     assert_eq!(codes[12], codes[0]);
     assert_eq!(dir.stdout(&args, 0), out);
 }
+
+#[test]
+fn labels_stay_with_their_inputs_among_named_files() {
+    // Named files with no label need no input after the start; the
+    // others (labelled, typed otherwise, directories) keep theirs, and
+    // the files a directory finds later, or whose names collide with a
+    // named file's, are labelled as they always were.
+    let dir = Dir::ptail();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("sub")).expect("mkdir");
+    std::fs::create_dir_all(d.join("logs")).expect("mkdir");
+    append(&d.join("a.log"), "a1\n");
+    append(&d.join("c.log"), "c1\n");
+    append(&d.join("sub/b.log"), "b1\n");
+    append(&d.join("logs/a.log"), "la1\n");
+    append(&d.join("x.log"), "x1\n");
+    let args = ["a.log", "L=c.log", "sub/b.log", "logs", "./x.log"];
+    let out = dir.stdout(
+        &[&["--no-follow", "--prefix", "path"][..], &args].concat(),
+        0,
+    );
+    assert_eq!(
+        out,
+        "a.log      | a1\nL          | c1\nsub/b.log  | b1\nlogs/a.log | la1\n./x.log    | x1\n"
+    );
+    let mut run = Ptail::start(&dir, &[&["-n", "1"][..], &args].concat());
+    run.expect(&[
+        "a.log      | a1",
+        "L          | c1",
+        "b.log      | b1",
+        "logs/a.log | la1",
+        "x.log      | x1",
+    ]);
+    run.wait_watching(&d.join("logs"));
+    append(&d.join("logs/new.log"), "n1\n");
+    run.expect(&["new.log    | n1"]);
+    append(&d.join("logs/b.log"), "lb1\n");
+    run.expect(&["logs/b.log | lb1"]);
+    append(&d.join("sub/b.log"), "b2\n");
+    run.expect(&["sub/b.log  | b2"]);
+    append(&d.join("c.log"), "c2\n");
+    run.expect(&["L          | c2"]);
+    append(&d.join("x.log"), "x2\n");
+    run.expect(&["x.log      | x2"]);
+    append(&d.join("a.log"), "a2\n");
+    run.expect(&["a.log      | a2"]);
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{:?}", end.stderr);
+}

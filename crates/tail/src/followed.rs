@@ -26,7 +26,7 @@ use workdist::Diagnostics;
 
 use crate::config::{Config, Start};
 use crate::follow::{EventKind, Follower, Framing, Id, Mark, Out, identity};
-use crate::inputs::{Input, InputKind};
+use crate::inputs::{self, Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
 use crate::records::{Judged, Records};
@@ -48,6 +48,8 @@ pub struct Followed {
     /// The followers by path: their indices, sorted by their paths (4
     /// bytes a file rather than a hash table's 24 and its spare room).
     by_path: Vec<u32>,
+    /// What was named; after [`Followed::start`] only the inputs that
+    /// are not plain files ([`Input::is_plain_file`]).
     inputs: Vec<Input>,
     format: Format,
     writer: Writer,
@@ -340,7 +342,12 @@ impl Followed {
                     .followers
                     .iter()
                     .zip(&self.sources)
-                    .map(|(f, src)| (&*f.path, self.inputs[src.input()].kind != InputKind::File))
+                    .map(|(f, src)| {
+                        let listed = src
+                            .input()
+                            .is_some_and(|i| self.inputs[i].kind != InputKind::File);
+                        (&*f.path, listed)
+                    })
                     .collect();
                 // The plan holds a quarter of the budget at most, counted
                 // (`plan_fds`) until the followers take its files.
@@ -401,6 +408,10 @@ impl Followed {
                 self.add(path, i);
             }
         }
+        self.drop_plain_inputs();
+        // The batch sized once, now: it takes the room the inputs left
+        // rather than doubling its way up at the top of the heap.
+        self.pending.reserve(BATCH);
         self.assign_labels();
         let started = Instant::now();
         // Record filters judge a file's open record at the end of the
@@ -637,6 +648,21 @@ impl Followed {
         Some(i)
     }
 
+    /// Drop the inputs of plain files: their sources hold all of them,
+    /// and 10,000 named files' inputs are 320 kB, free again before the
+    /// history is read.
+    fn drop_plain_inputs(&mut self) {
+        let kept: Vec<usize> = (0..self.inputs.len())
+            .filter(|&i| !self.inputs[i].is_plain_file())
+            .collect();
+        for s in &mut self.sources {
+            s.set_input(s.input().and_then(|i| kept.binary_search(&i).ok()));
+        }
+        self.list_errors = kept.iter().map(|&i| self.list_errors[i]).collect();
+        self.inputs.retain(|i| !i.is_plain_file());
+        self.inputs.shrink_to_fit();
+    }
+
     /// Labels: the input's own, else the file name, else (names that
     /// collide, or `--prefix path`) the path.
     fn assign_labels(&mut self) {
@@ -648,7 +674,8 @@ impl Followed {
         let dup: Vec<bool> = {
             let name = |k: u32| {
                 let (s, f) = (&self.sources[k as usize], &self.followers[k as usize]);
-                self.inputs[s.input()].label_for(&f.path, s.path(), path_labels)
+                let input = s.input().map(|i| &self.inputs[i]);
+                inputs::label_for(input, &f.path, s.path(), path_labels)
             };
             let mut order: Vec<u32> = (0..self.sources.len() as u32).collect();
             order.sort_unstable_by(|&a, &b| name(a).cmp(&name(b)));
@@ -662,13 +689,13 @@ impl Followed {
             dup
         };
         for ((s, f), dup) in self.sources.iter_mut().zip(&self.followers).zip(dup) {
-            let input = &self.inputs[s.input()];
+            let input = s.input().map(|i| &self.inputs[i]);
             // A copy for a moment (one string at a time).
             let path = s.path().to_owned();
-            if dup && input.label().is_none() {
+            if dup && input.and_then(Input::label).is_none() {
                 s.set_label(&path);
             } else {
-                s.set_label(&input.label_for(&f.path, &path, path_labels));
+                s.set_label(&inputs::label_for(input, &f.path, &path, path_labels));
             }
         }
         self.format.set_width(

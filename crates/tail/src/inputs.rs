@@ -323,24 +323,39 @@ impl Input {
         (Arc::from(Path::new(&self.shown(p))), 0)
     }
 
-    /// The prefix label of file `p` shown as `shown`.
-    pub fn label_for<'a>(&'a self, p: &'a Path, shown: &'a str, path_labels: bool) -> Cow<'a, str> {
-        if let Some(l) = self.label() {
-            if self.kind == InputKind::File {
-                return Cow::Borrowed(l);
-            }
-            // A labelled directory or glob: label/name.
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            return Cow::Owned(format!("{l}/{name}"));
-        }
-        if path_labels {
-            return Cow::Borrowed(shown);
-        }
-        p.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or(Cow::Borrowed(shown))
+    /// A file named without a label, typed as its path or the end of
+    /// it: its source holds all of it (path, as shown), so the input is
+    /// not kept once the run has started (10,000 named files).
+    pub fn is_plain_file(&self) -> bool {
+        self.kind == InputKind::File && self.more.is_none()
     }
+}
+
+/// The prefix label of file `p` shown as `shown`, of `input` (none: a
+/// file named without a label, [`Input::is_plain_file`]).
+pub fn label_for<'a>(
+    input: Option<&'a Input>,
+    p: &'a Path,
+    shown: &'a str,
+    path_labels: bool,
+) -> Cow<'a, str> {
+    if let Some(input) = input
+        && let Some(l) = input.label()
+    {
+        if input.kind == InputKind::File {
+            return Cow::Borrowed(l);
+        }
+        // A labelled directory or glob: label/name.
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        return Cow::Owned(format!("{l}/{name}"));
+    }
+    if path_labels {
+        return Cow::Borrowed(shown);
+    }
+    p.file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or(Cow::Borrowed(shown))
 }

@@ -34,7 +34,8 @@ pub struct Source {
     shown: Arc<Path>,
     skip: u32,
     label: Label,
-    /// Which input it came from.
+    /// Which input it came from: `NAMED` for a file named without a
+    /// label, whose input is not kept (see [`Source::input`]).
     input: u32,
     /// Which followed file it is (0, 1, ... in the order they were
     /// found): picks its colour.
@@ -44,6 +45,9 @@ pub struct Source {
     /// Boxed, not a vector: two words, not three (10,000 files).
     pub prefix: Box<[u8]>,
 }
+
+/// [`Source::input`] of a file named without a label.
+const NAMED: u32 = u32::MAX;
 
 /// A source's label: mostly the end of its path (the file name, or all
 /// of it), kept as a length rather than a second string per file.
@@ -62,10 +66,11 @@ impl Source {
             shown,
             skip,
             label: Label::Tail(0),
-            input: u32::try_from(input).unwrap_or(u32::MAX),
+            input: NAMED,
             index: u32::try_from(index).unwrap_or(u32::MAX),
             prefix: Box::default(),
         };
+        s.set_input(Some(input));
         s.label = Label::Tail(u32::try_from(s.path().len()).unwrap_or(0));
         s
     }
@@ -78,9 +83,14 @@ impl Source {
             .unwrap_or_default()
     }
 
-    /// Which input it came from.
-    pub fn input(&self) -> usize {
-        self.input as usize
+    /// Which input it came from; none for a file named without a label
+    /// once the run has started: its input is not kept, all of it is here.
+    pub fn input(&self) -> Option<usize> {
+        (self.input != NAMED).then_some(self.input as usize)
+    }
+
+    pub fn set_input(&mut self, input: Option<usize>) {
+        self.input = input.and_then(|i| u32::try_from(i).ok()).unwrap_or(NAMED);
     }
 
     pub fn label(&self) -> &str {
