@@ -287,7 +287,7 @@ def proc_status(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "VmHWM", "Threads"):
+            if k in ("VmRSS", "VmHWM", "RssAnon", "Threads"):
                 out[k] = int(v.split()[0])
     return out
 
@@ -690,7 +690,7 @@ def startup_run(argv, d, paths, args, token):
         idle_cpu = cpu_secs(proc.pid) - cpu0
         code, _ = stop(proc, rd)
         res.update(ok=True, hist=t_hist, ready=t_ready, fds=nfd, inotify=inst, watches=watches,
-                   rss=st.get("VmRSS"), hwm=st.get("VmHWM"), threads=st.get("Threads"),
+                   rss=st.get("VmRSS"), hwm=st.get("VmHWM"), anon=st.get("RssAnon"), threads=st.get("Threads"),
                    idle_cpu=idle_cpu, code=code)
     except Fail as e:
         res["error"] = str(e)
@@ -1204,21 +1204,24 @@ def main():
             say()
             say("history: spawn until all last lines were read. ready: spawn until, after the history, a line "
                 "appended every 10 ms to the first, middle and last file came out for all three. Then from /proc: "
-                f"inotify watches, open fds, VmRSS, VmHWM; then the CPU used over {args.idle:g} s with no writes. "
-                "The fd soft limit is raised to the hard limit for every tool.")
+                f"inotify watches, open fds, VmRSS, VmHWM, RssAnon; then the CPU used over {args.idle:g} s with no "
+                "writes. The fd soft limit is raised to the hard limit for every tool. RssAnon (heap and stack "
+                "now) is the steadier figure: VmRSS and VmHWM also count the program's own code pages, which "
+                "vary by a megabyte with the page cache.")
             say()
-            say("| tool | history | ready | inotify watches | open fds | VmRSS | VmHWM | threads | "
+            say("| tool | history | ready | inotify watches | open fds | VmRSS | VmHWM | RssAnon | threads | "
                 f"idle CPU / {args.idle:g} s | completed runs |")
-            say("|---|---|---|---|---|---|---|---|---|---|")
+            say("|---|---|---|---|---|---|---|---|---|---|---|")
             med = {}
             for name, _, _ in tools:
                 good = [x for x in runs[name] if x["ok"]]
                 m = {k: median([x[k] for x in good]) for k in
-                     ("hist", "ready", "watches", "fds", "rss", "hwm", "threads", "idle_cpu")}
+                     ("hist", "ready", "watches", "fds", "rss", "hwm", "anon", "threads", "idle_cpu")}
                 med[name] = m
                 say(f"| {name} | {fmt(m['hist'], '.3f')} s | {fmt(m['ready'], '.3f')} s | {fmt(m['watches'], '.0f')} | "
                     f"{fmt(m['fds'], '.0f')} | {fmt(m['rss'] and m['rss'] / 1024, '.1f')} MiB | "
-                    f"{fmt(m['hwm'] and m['hwm'] / 1024, '.1f')} MiB | {fmt(m['threads'], '.0f')} | "
+                    f"{fmt(m['hwm'] and m['hwm'] / 1024, '.1f')} MiB | {fmt(m['anon'] and m['anon'] / 1024, '.1f')} MiB | "
+                    f"{fmt(m['threads'], '.0f')} | "
                     f"{fmt(None if m['idle_cpu'] is None else m['idle_cpu'] * 1000, '.0f')} ms | "
                     f"{len(good)} of {len(runs[name])} |")
             say()
