@@ -44,6 +44,15 @@ fn mkfifo(path: &Path) {
     .expect("mkfifo");
 }
 
+/// The FIFO `pipe` and the file `a.log` (one line, `a1`) in `dir`: the
+/// inputs of the FIFO tests. Returns the FIFO's path.
+fn fifo_beside_a_log(dir: &Dir) -> std::path::PathBuf {
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    dir.create("a.log", "a1\n");
+    fifo
+}
+
 /// A writer on `fifo` opened without waiting: it fails (ENXIO) unless
 /// ptail holds the FIFO open for reading, instead of hanging.
 fn fifo_writer(fifo: &Path) -> std::fs::File {
@@ -125,9 +134,7 @@ fn append_line(dir: &Dir, i: usize) {
 #[test]
 fn a_fifo_shows_its_last_lines_then_outlives_its_writers() {
     let dir = Dir::ptail();
-    let fifo = dir.path().join("pipe");
-    mkfifo(&fifo);
-    dir.create("a.log", "a1\n");
+    let fifo = fifo_beside_a_log(&dir);
     let mut holder = fifo_holder(&fifo);
     holder.write_all(b"h1\nh2\nh3\nh4\nh5\n").expect("write");
     let mut run = Ptail::start(&dir, &["--no-prefix", "-n", "2", "pipe", "a.log"]);
@@ -166,9 +173,7 @@ fn a_fifo_shows_its_last_lines_then_outlives_its_writers() {
 #[test]
 fn a_fifo_with_state_is_not_resumed_as_a_rotated_file() {
     let dir = Dir::ptail();
-    let fifo = dir.path().join("pipe");
-    mkfifo(&fifo);
-    dir.create("a.log", "a1\n");
+    let fifo = fifo_beside_a_log(&dir);
     let mut holder = fifo_holder(&fifo);
     let args = ["--no-prefix", "--state", "S", "pipe", "a.log"];
     let mut run = Ptail::start(&dir, &args);
@@ -224,9 +229,7 @@ fn assert_idle(run: &mut Ptail, what: &str) {
 #[test]
 fn a_line_written_to_a_fifo_shows_when_written_not_at_the_next_check() {
     let dir = Dir::ptail();
-    let fifo = dir.path().join("pipe");
-    mkfifo(&fifo);
-    dir.create("a.log", "a1\n");
+    let fifo = fifo_beside_a_log(&dir);
     let mut run = Ptail::start(&dir, &["--no-prefix", "--poll", "1h", "pipe", "a.log"]);
     // The FIFO is opened first (inputs in order).
     run.expect(&["a1"]);
@@ -251,9 +254,7 @@ fn a_line_written_to_a_fifo_shows_when_written_not_at_the_next_check() {
 #[test]
 fn a_fifo_whose_writer_left_keeps_ptail_idle_and_the_next_writer_shows_at_once() {
     let dir = Dir::ptail();
-    let fifo = dir.path().join("pipe");
-    mkfifo(&fifo);
-    dir.create("a.log", "a1\n");
+    let fifo = fifo_beside_a_log(&dir);
     let mut run = Ptail::start(&dir, &["--no-prefix", "--poll", "1h", "pipe", "a.log"]);
     run.expect(&["a1"]);
     assert_idle(&mut run, "no writer yet");
