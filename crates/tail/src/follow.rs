@@ -419,11 +419,14 @@ struct Aside(Option<Box<AsideFields>>);
 struct AsideFields {
     /// The current file, its descriptor given back (see `park`).
     parked: Option<Box<Parked>>,
-    /// A parked file found no longer at the path (another file is), and
-    /// until when it is kept: for the follower of its new name to take
-    /// over and read on from where it was (else that one would read it
-    /// from its start).
-    away: Option<(Box<Parked>, Instant)>,
+    /// Parked files found no longer at the path (another file is), oldest
+    /// first, and until when each is kept: for the follower of its new
+    /// name to take over and read on from where it was (else that one
+    /// would read it from its start). More than one when the name is
+    /// rotated again before that follower took the last one (one slot
+    /// dropped the older: its lines shown twice, found by the oracle in
+    /// a debug build).
+    away: Vec<(Parked, Instant)>,
     /// The binary file skipped at this path.
     skipped: Option<Id>,
     /// The path was found naming a file another follower holds: the
@@ -449,7 +452,7 @@ impl Aside {
         let a = self.0.as_deref_mut()?;
         let out = f(a);
         if a.parked.is_none()
-            && a.away.is_none()
+            && a.away.is_empty()
             && a.skipped.is_none()
             && a.moved_here.is_none()
             && a.history.is_none()
@@ -467,12 +470,33 @@ impl Aside {
         self.take(|a| a.parked.take())
     }
 
-    fn away(&self) -> Option<&Parked> {
-        self.get().and_then(|a| a.away.as_ref()).map(|(p, _)| &**p)
+    /// The files parked and rotated away, oldest first.
+    fn away(&self) -> impl Iterator<Item = &Parked> {
+        self.get()
+            .into_iter()
+            .flat_map(|a| a.away.iter().map(|(p, _)| p))
     }
 
-    fn take_away(&mut self) -> Option<Box<Parked>> {
-        self.take(|a| a.away.take()).map(|(p, _)| p)
+    fn take_away(&mut self, id: Id) -> Option<Box<Parked>> {
+        self.take(|a| {
+            let i = a.away.iter().position(|(p, _)| p.id == id)?;
+            Some(Box::new(a.away.remove(i).0))
+        })
+    }
+
+    fn take_all_away(&mut self) -> Vec<(Parked, Instant)> {
+        self.take(|a| Some(std::mem::take(&mut a.away)))
+            .unwrap_or_default()
+    }
+
+    /// Drop the files rotated away whose time to be taken over ended.
+    fn expire_away(&mut self, now: Instant) {
+        if self.get().is_some_and(|a| !a.away.is_empty()) {
+            self.take(|a| {
+                a.away.retain(|(_, until)| now < *until);
+                None::<()>
+            });
+        }
     }
 
     fn skipped(&self) -> Option<Id> {
@@ -543,8 +567,8 @@ impl Follower {
         if let Some(i) = self.retiring.iter().position(|r| r.open.id == id) {
             return Some(Held::Open(self.retiring.remove(i).open));
         }
-        if self.aside.away().is_some_and(|p| p.id == id) {
-            return self.aside.take_away().map(Held::Parked);
+        if let Some(p) = self.aside.take_away(id) {
+            return Some(Held::Parked(p));
         }
         if self.aside.parked().is_some_and(|p| p.id == id) {
             let here = std::fs::metadata(&self.path)
@@ -610,11 +634,7 @@ impl Follower {
     ///
     /// Returns whether it reopened one.
     fn unpark(&mut self) -> bool {
-        if let Some((_, until)) = self.aside.get().and_then(|a| a.away.as_ref())
-            && Instant::now() >= *until
-        {
-            drop(self.aside.take_away());
-        }
+        self.aside.expire_away(Instant::now());
         let Some(p) = self.aside.take_parked() else {
             return false;
         };
@@ -631,7 +651,7 @@ impl Follower {
                     // again from the start (the oracle, with few
                     // descriptors).
                     self.replaced = true;
-                    a.away = Some((p, Instant::now() + GRACE));
+                    a.away.push((*p, Instant::now() + GRACE));
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // it keeps its place.
@@ -1091,10 +1111,9 @@ impl Follower {
             // Cut while it was parked: read from its start.
             self.check_content(emit);
         }
-        for p in [self.aside.take_away(), self.aside.take_parked()] {
-            if let Some(mut p) = p
-                && !p.partial.is_empty()
-            {
+        let away = self.aside.take_all_away().into_iter().map(|(p, _)| p);
+        for mut p in away.chain(self.aside.take_parked().map(|p| *p)) {
+            if !p.partial.is_empty() {
                 // Not reopenable: its held partial line, as it was.
                 self.stats.lines += 1;
                 self.stats.bytes += p.partial.len() as u64;
@@ -1128,7 +1147,7 @@ impl Follower {
         for r in self.retiring.iter().filter(|r| r.open.shape == Shape::Log) {
             out.push(Mark::of(r.open.id, r.open.fingerprint, r.open.partial_at));
         }
-        if let Some(p) = self.aside.away().filter(|p| p.shape == Shape::Log) {
+        for p in self.aside.away().filter(|p| p.shape == Shape::Log) {
             out.push(Mark::of(p.id, p.fingerprint, p.partial_at));
         }
         if let Some(o) = &self.cur {
@@ -2134,6 +2153,47 @@ mod tests {
         // descriptor.
         assert_eq!(collect(&mut f, false).0, ["22 done\n", "3\n"]);
         assert_eq!(f.open_count(), 1);
+    }
+
+    /// A parked follower that finds its file rotated away keeps it aside
+    /// for the follower of its new name; a second rotation seen before
+    /// that one took it over must not drop the first (the oracle, with
+    /// few descriptors, in a debug build: its lines shown twice).
+    #[test]
+    fn every_file_rotated_away_while_parked_waits_to_be_taken_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let id_of = |p: &Path| {
+            let m = std::fs::metadata(p).expect("stat");
+            (m.dev(), m.ino())
+        };
+        std::fs::write(&p, "1\n").expect("write");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true).0, ["1\n"]);
+        let mut rotated = Vec::new();
+        for n in 1..=2 {
+            assert!(f.park());
+            let away = dir.path().join(format!("a.log.{n}"));
+            std::fs::rename(&p, &away).expect("rename");
+            std::fs::write(&p, format!("new {n}\n")).expect("write");
+            let (lines, events) = collect(&mut f, true);
+            assert_eq!(
+                (lines, events),
+                (vec![format!("new {n}\n")], vec![EventKind::Rotated])
+            );
+            rotated.push(id_of(&away));
+        }
+        let mut held = Vec::new();
+        f.ids_into(&mut held);
+        for id in &rotated {
+            assert!(held.contains(id), "{id:?} not among {held:?}");
+        }
+        for (n, id) in rotated.into_iter().enumerate() {
+            let Some(Held::Parked(_)) = f.take_retiring(id) else {
+                panic!("a.log.{}: not kept aside", n + 1);
+            };
+        }
     }
 
     fn mkfifo(path: &Path) {
