@@ -29,8 +29,9 @@
 //! written to a file that is then deleted (or written after, by a logger
 //! still holding it) may be lost too, when ptail held no descriptor for
 //! that file then (parked): nobody can open a deleted file. Only lines
-//! written after the writer last saw ptail caught up, only in those
-//! runs; counted.
+//! written after the writer last saw ptail caught up (on a rotated file,
+//! deleted rotations later, never: the writer waits only for the current
+//! one), only in those runs; counted.
 //!
 //! Before a file is rotated away the writer waits (bounded) until ptail
 //! has shown its last line: a file that lives for microseconds cannot be
@@ -219,6 +220,10 @@ struct Writer {
     current: Vec<String>,
     /// Lines of the current file written since ptail was seen caught up.
     unconfirmed: Vec<String>,
+    /// The same for each rotated file still on disk, by generation:
+    /// never confirmed (the writer waits only for the current file), so
+    /// lost if the file is deleted while ptail holds no descriptor for it.
+    rotated_unconfirmed: BTreeMap<u64, Vec<String>>,
     numbered: u32,
     rotations: u32,
     ops: u64,
@@ -254,6 +259,7 @@ impl Writer {
             generation: 0,
             current: Vec::new(),
             unconfirmed: Vec::new(),
+            rotated_unconfirmed: BTreeMap::new(),
             numbered: 0,
             rotations: 0,
             ops: 0,
@@ -311,8 +317,27 @@ impl Writer {
         }
     }
 
+    /// Lines `lines` may be lost: written after ptail was last seen
+    /// caught up, to a file now deleted (see [`Expect::orphan`]).
+    fn orphaned(&mut self, lines: &[String]) {
+        for t in lines {
+            if let Some(e) = self.expect.get_mut(t) {
+                e.orphan = true;
+            }
+        }
+    }
+
+    /// The rotated file of generation `generation` is deleted.
+    fn deleted(&mut self, generation: u64) {
+        if let Some(lines) = self.rotated_unconfirmed.remove(&generation) {
+            self.orphaned(&lines);
+        }
+    }
+
     /// A new file under the log's name, held from now on.
     fn create(&mut self) {
+        let old = std::mem::take(&mut self.unconfirmed);
+        self.rotated_unconfirmed.insert(self.generation, old);
         self.file = OpenOptions::new()
             .append(true)
             .create_new(true)
@@ -320,7 +345,6 @@ impl Writer {
             .expect("create the new log");
         self.generation += 1;
         self.current.clear();
-        self.unconfirmed.clear();
     }
 
     fn rename(&mut self, from: &str, to: &str) {
@@ -334,6 +358,8 @@ impl Writer {
         if keep.is_some_and(|k| self.numbered >= k) {
             std::fs::remove_file(self.path(&format!("{}.{}", self.name, self.numbered)))
                 .expect("delete the oldest");
+            // `name.N` holds the generation N before the current one.
+            self.deleted(self.generation - u64::from(self.numbered));
             self.numbered -= 1;
         }
         for n in (1..=self.numbered).rev() {
@@ -388,11 +414,8 @@ impl Writer {
                 std::fs::remove_file(self.path(&name)).expect("delete");
                 self.ops += 1;
                 self.late_lines();
-                for t in &self.unconfirmed {
-                    if let Some(e) = self.expect.get_mut(t) {
-                        e.orphan = true;
-                    }
-                }
+                let lines = std::mem::take(&mut self.unconfirmed);
+                self.orphaned(&lines);
                 self.create();
             }
             Scheme::GzipLater => {
@@ -408,6 +431,7 @@ impl Writer {
                     std::fs::write(self.path(&format!("{name}.{}.gz", self.rotations)), gz)
                         .expect("write the compressed file");
                     std::fs::remove_file(self.path(&format!("{name}.1"))).expect("delete");
+                    self.deleted(self.generation - 1);
                     self.ops += 2;
                     self.numbered = 0;
                 }
