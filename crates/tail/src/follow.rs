@@ -27,8 +27,11 @@
 //!   ([`Follower::park`]): its descriptor closed, its identity, offset
 //!   and held partial line kept; the next poll reopens it by name and
 //!   reads on if it is the same file. Thousands of inputs then fit under
-//!   a low `ulimit -n`; a parked file renamed away (by name) or replaced
-//!   before it is reopened loses what was written to it meanwhile.
+//!   a low `ulimit -n`. A parked file found renamed away (another file at
+//!   the path) is kept aside for [`GRACE`], every one of them, for the
+//!   follower of its new name to take over where it was; a parked file
+//!   deleted before it is reopened loses what was written to it
+//!   meanwhile (nobody can open it).
 //! * **Pipes and pseudo files** ([`Shape`]). GNU `tail -F` opens a FIFO
 //!   blocking (one without a writer stalls every other input), reads it
 //!   to its end for `-n`, and takes a `/proc` or `/sys` file (size 0,
