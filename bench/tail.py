@@ -10,9 +10,11 @@ noise on this shared machine hits all of them alike), medians of --runs:
     into the temp dir; a Python fallback otherwise) appends N whole lines
     (50 bytes) to each file, round robin, in batches of whole lines (80
     lines, 4000 bytes: one write(2) per batch, not page-aligned), as fast as
-    it can. The tailer's stdout is a pipe (1 MiB) read by this script, which
-    only counts b"\\n" (os.read + bytes.count: several GB/s, never the
-    bottleneck). Figure: lines written / time from the writer's "go" to the
+    it can. The tailer's stdout is a pipe (1 MiB) read by
+    bench/tail_reader.c (built likewise), which only counts newlines, at
+    memory speed. Until stop 27 this script read it (os.read +
+    bytes.count, `--python-reader`): ~1 ms of CPU per MB, 0.4-0.9 s per
+    run, on two cores shared with the writer and the tailer it measured. Figure: lines written / time from the writer's "go" to the
     last expected newline read. MB/s is the payload (the bytes written to
     the files), so the prefixed run is not credited for its longer output.
     Also the writer's own finishing time (a tailer close to it kept up) and
@@ -235,6 +237,26 @@ def kill_all():
 
 
 WRITER_C = None  # the compiled bench/tail_writer.c, when cc is there
+READER_C = None  # the compiled bench/tail_reader.c, likewise
+
+
+def c_reader(proc, expected, timeout):
+    """Hand the tailer's stdout to bench/tail_reader.c, which counts the
+    lines at memory speed (see its comment). Returns the reader process;
+    `c_result` waits for it. This script must not read that pipe meanwhile."""
+    r = subprocess.Popen([READER_C, str(expected), str(timeout)], stdin=proc.stdout,
+                         stdout=subprocess.PIPE, preexec_fn=die_with_parent)
+    LIVE.append(r)
+    return r
+
+
+def c_result(r, timeout):
+    """(first, done, gap, lines, bytes, extra) from tail_reader.c: times in
+    seconds on time.monotonic()'s clock (done None if the count was never
+    reached)."""
+    out, _ = r.communicate(timeout=timeout + 10)
+    first, done, gap, lines, nbytes, extra = (int(x) for x in out.split())
+    return (first / 1e9, done / 1e9 if done else None, gap / 1e9, lines, nbytes, extra)
 
 
 def start_writer(args):
@@ -412,48 +434,62 @@ def throughput_run(argv, root, tag, args, save=None):
     try:
         wait_ready(proc, rd, paths, 30)
         w, wr = start_writer(["throughput", lst, args.lines, args.line_len, args.batch])
-        cpu0 = cpu_secs(proc.pid)
-        t0 = time.monotonic()
-        w.stdin.write(b"g")
-        w.stdin.flush()
-        count = nbytes = 0
-        deadline = t0 + args.timeout
-        last = t0
-        gap = 0.0
-        while count < expected:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            chunk = rd.read(min(left, 1.0))
-            if chunk is None:
-                continue
-            if chunk == b"":
-                break
-            now = time.monotonic()
-            gap, last = max(gap, now - last), now
-            count += chunk.count(b"\n")
-            nbytes += len(chunk)
-            if save is not None:
-                save.write(chunk)
-        t1 = time.monotonic()
-        cpu1 = cpu_secs(proc.pid) if proc.poll() is None else None
-        wsecs = finish_writer(w, wr)
-        # Anything beyond the expected count (repeated lines) within 0.3 s.
-        extra = b""
-        until = time.monotonic() + 0.3
-        while time.monotonic() < until:
-            chunk = rd.read(until - time.monotonic())
-            if not chunk:
+        if READER_C and save is None:
+            counter = c_reader(proc, expected, args.timeout)
+            cpu0 = cpu_secs(proc.pid)
+            t0 = time.monotonic()
+            w.stdin.write(b"g")
+            w.stdin.flush()
+            first, done, gap, count, nbytes, extra = c_result(counter, args.timeout)
+            cpu1 = cpu_secs(proc.pid) if proc.poll() is None else None
+            wsecs = finish_writer(w, wr)
+            code, _ = stop(proc)
+            res.update(ok=done is not None, secs=(done or time.monotonic()) - t0, writer=wsecs,
+                       gap=max(gap, first - t0), lines=count, out_bytes=nbytes, code=code,
+                       cpu=None if cpu1 is None else cpu1 - cpu0, extra_lines=extra)
+        else:
+            cpu0 = cpu_secs(proc.pid)
+            t0 = time.monotonic()
+            w.stdin.write(b"g")
+            w.stdin.flush()
+            count = nbytes = 0
+            deadline = t0 + args.timeout
+            last = t0
+            gap = 0.0
+            while count < expected:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                chunk = rd.read(min(left, 1.0))
+                if chunk is None:
+                    continue
                 if chunk == b"":
                     break
-                continue
-            extra += chunk
-        code, drained = stop(proc, rd)
-        extra += drained
-        if save is not None:
-            save.write(extra)
-        res.update(ok=count >= expected, secs=t1 - t0, writer=wsecs, gap=gap, lines=count, out_bytes=nbytes, code=code,
-                   cpu=None if cpu1 is None else cpu1 - cpu0, extra_lines=extra.count(b"\n"))
+                now = time.monotonic()
+                gap, last = max(gap, now - last), now
+                count += chunk.count(b"\n")
+                nbytes += len(chunk)
+                if save is not None:
+                    save.write(chunk)
+            t1 = time.monotonic()
+            cpu1 = cpu_secs(proc.pid) if proc.poll() is None else None
+            wsecs = finish_writer(w, wr)
+            # Anything beyond the expected count (repeated lines) within 0.3 s.
+            extra = b""
+            until = time.monotonic() + 0.3
+            while time.monotonic() < until:
+                chunk = rd.read(until - time.monotonic())
+                if not chunk:
+                    if chunk == b"":
+                        break
+                    continue
+                extra += chunk
+            code, drained = stop(proc, rd)
+            extra += drained
+            if save is not None:
+                save.write(extra)
+            res.update(ok=count >= expected, secs=t1 - t0, writer=wsecs, gap=gap, lines=count, out_bytes=nbytes, code=code,
+                       cpu=None if cpu1 is None else cpu1 - cpu0, extra_lines=extra.count(b"\n"))
     finally:
         if proc.poll() is None:
             stop(proc, rd)
@@ -485,24 +521,32 @@ def catchup_run(argv, root, tag, args):
         finish_writer(w, wr)
         t0 = time.monotonic()
         proc, rd = spawn(argv + paths, d, err)
-        count = 0
-        deadline = t0 + args.timeout
-        last = t0
-        gap = 0.0
-        while count < expected and time.monotonic() < deadline:
-            chunk = rd.read(min(1.0, max(0, deadline - time.monotonic())))
-            if chunk is None:
-                continue
-            if chunk == b"":
-                break
-            now = time.monotonic()
-            gap, last = max(gap, now - last), now
-            count += chunk.count(b"\n")
-        t1 = time.monotonic()
-        cpu = cpu_secs(proc.pid) if proc.poll() is None else None
-        code, drained = stop(proc, rd)
-        res.update(ok=count >= expected, secs=t1 - t0, gap=gap, lines=count, cpu=cpu, code=code,
-                   extra_lines=drained.count(b"\n"))
+        if READER_C:
+            counter = c_reader(proc, expected, args.timeout)
+            first, done, gap, count, _, extra = c_result(counter, args.timeout)
+            cpu = cpu_secs(proc.pid) if proc.poll() is None else None
+            code, _ = stop(proc)
+            res.update(ok=done is not None, secs=(done or time.monotonic()) - t0,
+                       gap=max(gap, first - t0), lines=count, cpu=cpu, code=code, extra_lines=extra)
+        else:
+            count = 0
+            deadline = t0 + args.timeout
+            last = t0
+            gap = 0.0
+            while count < expected and time.monotonic() < deadline:
+                chunk = rd.read(min(1.0, max(0, deadline - time.monotonic())))
+                if chunk is None:
+                    continue
+                if chunk == b"":
+                    break
+                now = time.monotonic()
+                gap, last = max(gap, now - last), now
+                count += chunk.count(b"\n")
+            t1 = time.monotonic()
+            cpu = cpu_secs(proc.pid) if proc.poll() is None else None
+            code, drained = stop(proc, rd)
+            res.update(ok=count >= expected, secs=t1 - t0, gap=gap, lines=count, cpu=cpu, code=code,
+                       extra_lines=drained.count(b"\n"))
     finally:
         if proc is not None and proc.poll() is None:
             stop(proc, rd)
@@ -911,6 +955,8 @@ def main():
     ap.add_argument("--line-len", type=int, default=50, help="bytes per line, newline included")
     ap.add_argument("--batch", type=int, default=80, help="(a) whole lines per write(2)")
     ap.add_argument("--no-verify", action="store_true", help="(a) skip the untimed check of the output")
+    ap.add_argument("--python-reader", action="store_true",
+                    help="(a) count the output in this script, not in bench/tail_reader.c (as before stop 27)")
     ap.add_argument("--lat-files", type=int, default=4)
     ap.add_argument("--lat-rate", type=float, default=1000, help="(b) lines/s, all files together")
     ap.add_argument("--lat-seconds", type=float, default=5)
@@ -957,13 +1003,18 @@ def main():
         out.append(line)
 
     try:
-        global WRITER_C
+        global WRITER_C, READER_C
         cc = shutil.which("cc") or shutil.which("gcc")
         src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tail_writer.c")
         if cc and os.path.exists(src) and "throughput" in only:
             exe = os.path.join(root, "tail_writer")
             if subprocess.run([cc, "-O2", "-o", exe, src], capture_output=True, timeout=120).returncode == 0:
                 WRITER_C = exe
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tail_reader.c")
+        if cc and os.path.exists(src) and "throughput" in only and not args.python_reader:
+            exe = os.path.join(root, "tail_reader")
+            if subprocess.run([cc, "-O2", "-o", exe, src], capture_output=True, timeout=120).returncode == 0:
+                READER_C = exe
         if "throughput" in only and not WRITER_C:
             progress("(a) no cc, or tail_writer.c did not build: Python writer (holds every line in memory)")
         say(f"Tools: {ptail_version} ({ptail}), {tail_version} ({args.tail}). "
