@@ -1013,7 +1013,7 @@ def main():
         src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tail_reader.c")
         if cc and os.path.exists(src) and "throughput" in only and not args.python_reader:
             exe = os.path.join(root, "tail_reader")
-            if subprocess.run([cc, "-O2", "-o", exe, src], capture_output=True, timeout=120).returncode == 0:
+            if subprocess.run([cc, "-O3", "-o", exe, src], capture_output=True, timeout=120).returncode == 0:
                 READER_C = exe
         if "throughput" in only and not WRITER_C:
             progress("(a) no cc, or tail_writer.c did not build: Python writer (holds every line in memory)")
