@@ -25,6 +25,15 @@
 //!   directories listed every few ticks), every `--poll` interval when
 //!   polling (everything, every time). Rotated-away files still being
 //!   drained are read every 50 ms.
+//! * **Busy logs are read in larger pieces.** A wake-up that read at least
+//!   `BUSY_BYTES` makes the next wait until `COALESCE` (2 ms) after it, so
+//!   a file written flat out is read or spliced once per 2 ms rather than
+//!   once per write(2): 64 files written at ~1 GB/s took ptail 0.46-0.54 s
+//!   of CPU, 0.27 s with this (the writers get the rest). A trickle never
+//!   reads that much at once and is never delayed (p99 latency at 1,000
+//!   lines/s unchanged); under load a line waits at most 2 ms more.
+//!   Rejected: a longer pause (4 ms saved little more CPU) and a pause
+//!   per file (more timers than wake-ups).
 //! * **When notifications fail**, the run goes on by polling every 250 ms,
 //!   said once with the sysctl that raises the limit
 //!   (`workdist::watch::Fallback`); a directory that cannot be watched on
@@ -83,6 +92,10 @@ const FALLBACK_POLL: Duration = Duration::from_millis(250);
 /// swapped for a quiet one (see `Quiet`): then it is set aside until the
 /// next check whatever happens, so that no stream can keep the loop busy.
 const REARMS_PER_CHECK: u32 = 64;
+/// A wake-up that read at least `BUSY_BYTES` makes the next one wait
+/// until `COALESCE` after it (see the module comment).
+const BUSY_BYTES: u64 = 32 << 10;
+const COALESCE: Duration = Duration::from_millis(2);
 
 type Watcher = Option<(DirWatches, Events)>;
 
@@ -170,6 +183,8 @@ pub fn follow(
     let mut quiet: BTreeMap<usize, Quiet> = BTreeMap::new();
     let mut woken: Vec<usize> = Vec::new();
     let mut woken_read: Vec<(usize, u64)> = Vec::new();
+    // The last wake-up, if it read at least BUSY_BYTES.
+    let mut busy_since: Option<Instant> = None;
     // A pipe or socket on stdout: its reader going away (`| head -1`)
     // ends the run even while every input is idle.
     let stdout = std::io::stdout();
@@ -223,6 +238,16 @@ pub fn follow(
         // at, without waiting: a FIFO is not left to the next check.
         let waited_on = |s: usize| quiet.get(&s) != Some(&Quiet::Aside);
         let streams = tail.streams().any(|(s, ..)| waited_on(s));
+        if let Some(at) = busy_since.take()
+            && !wait.is_zero()
+        {
+            // Nothing left over from the last wake-up: let more come.
+            let until = at + COALESCE;
+            let now = Instant::now();
+            if until > now {
+                std::thread::sleep(until - now);
+            }
+        }
         if !wait.is_zero() || streams {
             use rustix::event::{PollFd, PollFlags, Timespec, poll};
             let timeout = Timespec {
@@ -338,10 +363,14 @@ pub fn follow(
         } else {
             0
         };
+        let mut read = 0;
         for (s, check) in (0..all).map(|s| (s, true)).chain(work) {
+            let before = tail.bytes_read(s);
             if tail.poll(s, check, woke) {
                 dirty.insert(s, false); // budget ran out: more to read
             }
+            // (A new follower added by the poll reads from 0.)
+            read += tail.bytes_read(s).saturating_sub(before);
             if tail.done() {
                 return Ok(());
             }
@@ -364,6 +393,9 @@ pub fn follow(
                 Quiet::Aside
             };
             quiet.insert(s, next);
+        }
+        if read >= BUSY_BYTES {
+            busy_since = Some(woke);
         }
         tail.release(Instant::now());
         tail.flush();

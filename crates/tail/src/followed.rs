@@ -1313,6 +1313,11 @@ impl Followed {
         self.diag.warn(msg);
     }
 
+    /// How many bytes follower `s` has read (or spliced) so far.
+    pub fn bytes_read(&self, s: usize) -> u64 {
+        self.followers[s].stats.bytes
+    }
+
     /// How many files are followed.
     pub fn files(&self) -> usize {
         self.followers.len()
