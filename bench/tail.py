@@ -250,6 +250,32 @@ def c_reader(proc, expected, timeout):
     return r
 
 
+def py_count(rd, expected, t0, timeout, save=None):
+    """Read until `expected` newlines (or EOF, or `timeout` s after t0) in
+    this script (`--python-reader`, and the untimed check that saves the
+    output). Returns (lines, bytes, longest gap between reads)."""
+    count = nbytes = 0
+    deadline = t0 + timeout
+    last = t0
+    gap = 0.0
+    while count < expected:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        chunk = rd.read(min(left, 1.0))
+        if chunk is None:
+            continue
+        if chunk == b"":
+            break
+        now = time.monotonic()
+        gap, last = max(gap, now - last), now
+        count += chunk.count(b"\n")
+        nbytes += len(chunk)
+        if save is not None:
+            save.write(chunk)
+    return count, nbytes, gap
+
+
 def c_result(r, timeout):
     """(first, done, gap, lines, bytes, extra) from tail_reader.c: times in
     seconds on time.monotonic()'s clock (done None if the count was never
@@ -452,25 +478,7 @@ def throughput_run(argv, root, tag, args, save=None):
             t0 = time.monotonic()
             w.stdin.write(b"g")
             w.stdin.flush()
-            count = nbytes = 0
-            deadline = t0 + args.timeout
-            last = t0
-            gap = 0.0
-            while count < expected:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                chunk = rd.read(min(left, 1.0))
-                if chunk is None:
-                    continue
-                if chunk == b"":
-                    break
-                now = time.monotonic()
-                gap, last = max(gap, now - last), now
-                count += chunk.count(b"\n")
-                nbytes += len(chunk)
-                if save is not None:
-                    save.write(chunk)
+            count, nbytes, gap = py_count(rd, expected, t0, args.timeout, save)
             t1 = time.monotonic()
             cpu1 = cpu_secs(proc.pid) if proc.poll() is None else None
             wsecs = finish_writer(w, wr)
@@ -529,19 +537,7 @@ def catchup_run(argv, root, tag, args):
             res.update(ok=done is not None, secs=(done or time.monotonic()) - t0,
                        gap=max(gap, first - t0), lines=count, cpu=cpu, code=code, extra_lines=extra)
         else:
-            count = 0
-            deadline = t0 + args.timeout
-            last = t0
-            gap = 0.0
-            while count < expected and time.monotonic() < deadline:
-                chunk = rd.read(min(1.0, max(0, deadline - time.monotonic())))
-                if chunk is None:
-                    continue
-                if chunk == b"":
-                    break
-                now = time.monotonic()
-                gap, last = max(gap, now - last), now
-                count += chunk.count(b"\n")
+            count, _, gap = py_count(rd, expected, t0, args.timeout)
             t1 = time.monotonic()
             cpu = cpu_secs(proc.pid) if proc.poll() is None else None
             code, drained = stop(proc, rd)
