@@ -492,9 +492,11 @@ impl Aside {
             .unwrap_or_default()
     }
 
-    /// Drop the files rotated away whose time to be taken over ended.
-    fn expire_away(&mut self, now: Instant) {
+    /// Drop the files rotated away whose time to be taken over ended
+    /// (every poll: the clock is read only when there are some).
+    fn expire_away(&mut self) {
         if self.get().is_some_and(|a| !a.away.is_empty()) {
+            let now = Instant::now();
             self.take(|a| {
                 a.away.retain(|(_, until)| now < *until);
                 None::<()>
@@ -637,7 +639,7 @@ impl Follower {
     ///
     /// Returns whether it reopened one.
     fn unpark(&mut self) -> bool {
-        self.aside.expire_away(Instant::now());
+        self.aside.expire_away();
         let Some(p) = self.aside.take_parked() else {
             return false;
         };
