@@ -520,10 +520,11 @@ mod tests {
         assert!(w.is_watched(&root));
     }
 
-    /// A new directory, watched (the watches live as long as the events).
-    fn watched() -> (tempfile::TempDir, Events) {
+    /// A new directory, watched for `purpose` (the watches live as long
+    /// as the events).
+    fn watched(purpose: Purpose) -> (tempfile::TempDir, Events) {
         let tmp = tempfile::tempdir().expect("tempdir");
-        let (w, ev) = dir_watcher(Purpose::Follow).expect("inotify");
+        let (w, ev) = dir_watcher(purpose).expect("inotify");
         w.watch(tmp.path()).expect("watch");
         (tmp, ev)
     }
@@ -535,13 +536,12 @@ mod tests {
     fn a_close_after_writing_tells_a_follower_nothing_more() {
         use std::io::Write;
         for (purpose, want) in [(Purpose::Follow, 1), (Purpose::Index, 2)] {
-            let tmp = tempfile::tempdir().expect("tempdir");
+            let (tmp, mut ev) = watched(purpose);
             let f = tmp.path().join("a.log");
-            std::fs::write(&f, "").expect("create");
-            let (w, mut ev) = dir_watcher(purpose).expect("inotify");
-            w.watch(tmp.path()).expect("watch");
+            // Created by the same open: one write, one close.
             let mut file = std::fs::OpenOptions::new()
                 .append(true)
+                .create(true)
                 .open(&f)
                 .expect("open");
             file.write_all(b"a line\n").expect("write");
@@ -575,7 +575,7 @@ mod tests {
     #[test]
     fn read_returns_while_events_keep_coming() {
         use std::io::Write;
-        let (tmp, mut ev) = watched();
+        let (tmp, mut ev) = watched(Purpose::Follow);
         let mut f = std::fs::File::create(tmp.path().join("echo")).expect("create");
         f.write_all(b"x").expect("write");
         assert!(ev.wait(Duration::from_secs(10)).expect("poll"), "no event");
@@ -603,7 +603,7 @@ mod tests {
     #[test]
     fn a_short_read_ends_the_call() {
         use std::io::Write;
-        let (tmp, mut ev) = watched();
+        let (tmp, mut ev) = watched(Purpose::Follow);
         for i in 0..5 {
             std::fs::create_dir(tmp.path().join(format!("d{i}"))).expect("mkdir");
         }
