@@ -257,11 +257,28 @@ mod linux {
         /// inode the kernel returns the same watch. On error, see
         /// [`super::Fallback::of`].
         pub fn watch(&self, dir: &Path) -> io::Result<()> {
+            self.watch_writes(dir, true)
+        }
+
+        /// Watch `dir` as [`DirWatches::watch`] does, with or without the
+        /// writes to its files (`IN_MODIFY`); creations, deletions,
+        /// renames and attribute changes are always asked for. Each write
+        /// to a watched file makes the kernel queue an event (and wake a
+        /// reader waiting for one) in the writer's own `write(2)`: a
+        /// caller that reads a busy directory's files on a timer anyway
+        /// turns them off, so that the writers do not pay for events
+        /// nobody needs, and turns them on again once it stops.
+        pub fn watch_writes(&self, dir: &Path, writes: bool) -> io::Result<()> {
+            let mask = if writes {
+                self.mask
+            } else {
+                self.mask - WatchMask::MODIFY
+            };
             // Locked across the add: the kernel may queue an event of the
             // new watch at once, and the reader, which looks each event's
             // directory up under this lock, must not find it missing.
             let mut m = lock(&self.map);
-            let wd = self.watches.clone().add(dir, self.mask)?;
+            let wd = self.watches.clone().add(dir, mask)?;
             if let Some(old) = m.by_path.insert(dir.to_path_buf(), wd.clone())
                 && old != wd
                 && m.by_wd.get(&old).is_some_and(|p| p == dir)
@@ -441,6 +458,9 @@ mod other {
         pub fn watch(&self, _dir: &Path) -> io::Result<()> {
             Err(io::ErrorKind::Unsupported.into())
         }
+        pub fn watch_writes(&self, _dir: &Path, _writes: bool) -> io::Result<()> {
+            Err(io::ErrorKind::Unsupported.into())
+        }
         pub fn unwatch(&self, _dir: &Path) {}
         pub fn is_watched(&self, _dir: &Path) -> bool {
             false
@@ -565,6 +585,40 @@ mod tests {
                 .count();
             assert_eq!(written, want, "{purpose:?}: {got:?}");
         }
+    }
+
+    /// Writes turned off: a write makes no event, a creation still does
+    /// (and the directory stays watched); turned on again: a write does.
+    /// Each step ends with a marker directory, whose event comes after
+    /// every event of what was done before it.
+    #[test]
+    fn writes_can_be_turned_off_and_on_again() {
+        use std::io::Write;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let (w, mut ev) = dir_watcher(Purpose::Follow).expect("inotify");
+        w.watch(tmp.path()).expect("watch");
+        let mut f = std::fs::File::create(tmp.path().join("a.log")).expect("create");
+        let mut step = |i: usize, writes: bool| {
+            w.watch_writes(tmp.path(), writes).expect("watch_writes");
+            assert!(w.is_watched(tmp.path()));
+            f.write_all(b"a line\n").expect("write");
+            let marker = tmp.path().join(format!("m{i}"));
+            std::fs::create_dir(&marker).expect("mkdir");
+            let got = drain(&mut ev, |g| {
+                g.contains(&Change::Created {
+                    path: marker.clone(),
+                    dir: true,
+                })
+            });
+            got.iter()
+                .filter(|c| matches!(c, Change::Written(_)))
+                .count()
+        };
+        // The creation of a.log before the first step is drained by it.
+        assert_eq!(step(0, true), 1, "writes on");
+        assert_eq!(step(1, false), 0, "writes off");
+        assert_eq!(step(2, false), 0, "still off");
+        assert_eq!(step(3, true), 1, "on again");
     }
 
     /// Events that come as fast as they are read (here: every event read
