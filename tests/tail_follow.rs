@@ -903,3 +903,185 @@ fn symlink_loop_says_so() {
     let end = run.stop();
     assert_eq!(end.stderr, [said]);
 }
+
+// ---------------------------------------------------------------------------
+// A busy directory read on a timer instead of on notifications.
+
+/// `IN_MODIFY` in an inotify mask.
+const IN_MODIFY: u32 = 0x2;
+
+/// The mask of process `pid`'s inotify watch on `dir`, from
+/// `/proc/PID/fdinfo` (None if it has none).
+fn watch_mask(pid: u32, dir: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = format!(" ino:{:x} ", std::fs::metadata(dir).ok()?.ino());
+    inotify_watches(pid)
+        .iter()
+        .find(|w| w.contains(&ino))
+        .and_then(|w| {
+            w.split_whitespace()
+                .find_map(|f| f.strip_prefix("mask:"))
+                .and_then(|m| u32::from_str_radix(m, 16).ok())
+        })
+}
+
+/// `rounds` rounds of one 1 KiB line to each of the four busy files
+/// `bI.log` of `dir`, one `write(2)` a line (as loggers write), numbered
+/// from `first`: line `n` of `bI.log` reads `bI n` and padding.
+fn burst(dir: &Path, first: u64, rounds: u64) {
+    let mut files: Vec<_> = (0..4)
+        .map(|i| appender(&dir.join(format!("b{i}.log"))))
+        .collect();
+    for n in first..first + rounds {
+        for (i, f) in files.iter_mut().enumerate() {
+            let head = format!("b{i} {n:08} ");
+            let line = format!("{head}{}\n", "x".repeat(1023 - head.len()));
+            f.write_all(line.as_bytes()).expect("write");
+        }
+    }
+}
+
+/// Every line of the busy files once, whole and in order, numbered from
+/// 1 to `last` (the rest of the lines ignored).
+fn check_busy_lines(lines: &[String], last: u64) {
+    let mut next = [1u64; 4];
+    for l in lines.iter().filter(|l| l.starts_with('b') && l.len() > 12) {
+        let mut f = l.split(' ');
+        let (Some(file), Some(n)) = (f.next(), f.next()) else {
+            panic!("malformed line {l:?}");
+        };
+        let i: usize = file[1..].parse().expect("file index");
+        let n: u64 = n.parse().expect("line number");
+        assert_eq!(n, next[i], "b{i}: line {n} where {} was due", next[i]);
+        assert_eq!(l.len(), 1023, "b{i} line {n} not whole");
+        next[i] += 1;
+    }
+    assert_eq!(next, [last + 1; 4], "lines missing");
+}
+
+/// ptail following directory `logs` of `d` with the periodic check an
+/// hour away (only a notification or the timer can show a line) and
+/// `env`; its files written in a burst while it is stopped (SIGSTOP), so
+/// that the wake-up after it reads 256 KiB: what puts a directory on the
+/// timer.
+fn busy_run(d: &Dir, logs: &Path, env: &[(&str, &str)]) -> Ptail {
+    let mut cmd = d.command();
+    cmd.env("PTAIL_TEST_CHECK_EVERY_MS", "3600000")
+        .envs(env.iter().copied())
+        .args(["-n", "0", "--no-prefix", "logs"]);
+    let run = Ptail::spawn(cmd);
+    run.wait_watching(logs);
+    assert!(watch_mask(run.child.id(), logs).is_some_and(|m| m & IN_MODIFY != 0));
+    let pid = run.child.id() as i32;
+    util::signal(pid, Signal::STOP).expect("SIGSTOP");
+    // Resumed whatever happens.
+    struct Cont(i32);
+    impl Drop for Cont {
+        fn drop(&mut self) {
+            let _ = util::signal(self.0, Signal::CONT);
+        }
+    }
+    let cont = Cont(pid);
+    burst(logs, 1, 64);
+    drop(cont);
+    run
+}
+
+/// A directory whose files are written flat out is read on a 2 ms timer,
+/// its writes not notified (each notified write costs the writer an event
+/// made in its own `write(2)`). What that must not break, with the
+/// periodic check an hour away and the timer kept on
+/// (`PTAIL_TEST_TIMER_QUIET_MS`), so that only the timer can show a
+/// written line: a quiet file of the busy directory; a file new in it
+/// (found by its creation, then appended to); every busy line exactly
+/// once, in order.
+#[test]
+fn a_busy_directory_on_the_timer_misses_no_file_in_it() {
+    let d = Dir::ptail();
+    let logs = d.mkdir("logs");
+    for name in ["b0.log", "b1.log", "b2.log", "b3.log", "quiet.log"] {
+        append(&logs.join(name), "");
+    }
+    let mut run = busy_run(&d, &logs, &[("PTAIL_TEST_TIMER_QUIET_MS", "3600000")]);
+    let pid = run.child.id();
+    let on_timer = || watch_mask(pid, &logs).is_some_and(|m| m & IN_MODIFY == 0);
+    wait_until(
+        WAIT,
+        "the busy directory's writes no longer notified",
+        on_timer,
+    );
+    append(&logs.join("quiet.log"), "quiet 1\n");
+    burst(&logs, 65, 8);
+    let new = logs.join("new.log");
+    append(&new, "new a\n");
+    let mut seen = Vec::new();
+    // Every line of `want`, in any order; the others kept in `seen`.
+    let mut until = |run: &mut Ptail, want: &[&str]| {
+        let end = Instant::now() + WAIT;
+        let mut missing: Vec<&str> = want.to_vec();
+        while !missing.is_empty() {
+            match run
+                .stdout
+                .recv_timeout(end.saturating_duration_since(Instant::now()))
+            {
+                Ok(l) => match missing.iter().position(|w| *w == l) {
+                    Some(k) => {
+                        missing.remove(k);
+                    }
+                    None => seen.push(l),
+                },
+                Err(e) => run.fail(&format!(
+                    "no {missing:?} within {WAIT:?} ({e:?}); {} other lines, the last {:?}",
+                    seen.len(),
+                    seen.last().map(|l| &l[..l.len().min(20)])
+                )),
+            }
+        }
+    };
+    until(&mut run, &["quiet 1", "new a"]);
+    append(&new, "new b\n");
+    until(&mut run, &["new b"]);
+    assert!(on_timer(), "taken off the timer");
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{:?}", end.stderr);
+    seen.extend(end.stdout);
+    check_busy_lines(&seen, 72);
+}
+
+/// Once the busy files are quiet (here for 300 ms), their directory's
+/// writes are notified again: a single line shows, with the periodic
+/// check an hour away.
+#[test]
+fn a_busy_directory_quiet_again_is_notified_again() {
+    let d = Dir::ptail();
+    let logs = d.mkdir("logs");
+    for name in ["b0.log", "b1.log", "b2.log", "b3.log"] {
+        append(&logs.join(name), "");
+    }
+    let mut run = busy_run(&d, &logs, &[("PTAIL_TEST_TIMER_QUIET_MS", "300")]);
+    let pid = run.child.id();
+    wait_until(
+        WAIT,
+        "the busy directory's writes no longer notified",
+        || watch_mask(pid, &logs).is_some_and(|m| m & IN_MODIFY == 0),
+    );
+    wait_until(WAIT, "the busy directory's writes notified again", || {
+        watch_mask(pid, &logs).is_some_and(|m| m & IN_MODIFY != 0)
+    });
+    burst(&logs, 65, 1);
+    let end = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.starts_with("b3 00000065")) {
+        match run
+            .stdout
+            .recv_timeout(end.saturating_duration_since(Instant::now()))
+        {
+            Ok(l) => seen.push(l),
+            Err(e) => run.fail(&format!("the last lines not shown ({e:?})")),
+        }
+    }
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{:?}", end.stderr);
+    seen.extend(end.stdout);
+    check_busy_lines(&seen, 65);
+}

@@ -34,6 +34,26 @@
 //!   lines/s: 1.02-1.16x tail -F's, as before); under load a line waits
 //!   at most 2 ms more. 4 ms saved little more CPU (0.23-0.24 s). Not
 //!   tried: a pause per file (a timer per file).
+//! * **A busy directory is read on a timer, its writes not notified.**
+//!   Each notified write costs the *writer*: the kernel queues an event
+//!   (a new one whenever the last queued is not for the same file, so
+//!   for every write when 64 files are written in turn) inside the
+//!   writer's `write(2)`, and wakes ptail if it waits. Measured with the
+//!   benchmark's writer (64 files, 4 KB writes; `bench/tail_tax.py`):
+//!   0.67-0.71 s alone, 0.89-0.91 s beside a watcher that reads events
+//!   as they come, 0.75-0.78 s beside one that reads them every 2 ms,
+//!   0.61-0.68 s beside one that reads the files every 1-2 ms with no
+//!   write events asked. So a wake-up that
+//!   read `BUSY_BYTES` puts the directories of the files it read on a
+//!   `COALESCE` timer: their watch loses `IN_MODIFY` (creations,
+//!   deletions, renames still come), and every followed file named in
+//!   them is read each round, listed again each time (a file new there
+//!   is read too). When no round has found `TIMER_BUSY_BYTES` for
+//!   `TIMER_QUIET_AFTER` (50 ms), the watch gets `IN_MODIFY` back and the
+//!   files are read once more (what was written before it was back made
+//!   no event). Only directories of at most `TIMER_READ_MAX` (256)
+//!   followed files, none parked: each round costs an `fstat` a file,
+//!   and a parked one would be reopened every round.
 //! * **When notifications fail**, the run goes on by polling every 250 ms,
 //!   said once with the sysctl that raises the limit
 //!   (`workdist::watch::Fallback`); a directory that cannot be watched on
@@ -96,6 +116,14 @@ const REARMS_PER_CHECK: u32 = 64;
 /// until `COALESCE` after it (see the module comment).
 const BUSY_BYTES: u64 = 32 << 10;
 const COALESCE: Duration = Duration::from_millis(2);
+/// A directory whose files are read on the timer has at most this many
+/// followed files (each read is an `fstat` at least, every `COALESCE`).
+const TIMER_READ_MAX: usize = 256;
+/// The files on the timer are put back on notifications once no read on
+/// the timer has found `TIMER_BUSY_BYTES` (2 MB/s) for `TIMER_QUIET_AFTER`:
+/// a writer that pauses between bursts does not make them flap.
+const TIMER_BUSY_BYTES: u64 = 4 << 10;
+const TIMER_QUIET_AFTER: Duration = Duration::from_millis(50);
 
 type Watcher = Option<(DirWatches, Events)>;
 
@@ -168,7 +196,8 @@ pub fn follow(
         .pid
         .and_then(|p| i32::try_from(p).ok())
         .and_then(rustix::process::Pid::from_raw);
-    let mut next_check = Instant::now() + polling.unwrap_or(CHECK_EVERY);
+    let every = check_every();
+    let mut next_check = Instant::now() + polling.unwrap_or(every);
     // Everything is read once the watches are in place: what was written
     // between the history and the watches is not left to the next check.
     // (A BTreeMap: one wake-up's files are read in input order.
@@ -185,6 +214,9 @@ pub fn follow(
     let mut woken_read: Vec<(usize, u64)> = Vec::new();
     // The last wake-up, if it read at least BUSY_BYTES.
     let mut busy_since: Option<Instant> = None;
+    let mut on_timer = OnTimer::new();
+    // The files the wake-up read something from.
+    let mut busy: Vec<usize> = Vec::new();
     // A pipe or socket on stdout: its reader going away (`| head -1`)
     // ends the run even while every input is idle.
     let stdout = std::io::stdout();
@@ -248,6 +280,9 @@ pub fn follow(
                 std::thread::sleep(until - now);
             }
         }
+        if let Some(due) = on_timer.due {
+            wait = wait.min(due.saturating_duration_since(Instant::now()));
+        }
         if !wait.is_zero() || streams {
             use rustix::event::{PollFd, PollFlags, Timespec, poll};
             let timeout = Timespec {
@@ -296,6 +331,7 @@ pub fn follow(
             while matches!((&sig_read).read(&mut drain), Ok(n) if n > 0) {}
         }
         let woke = Instant::now();
+        let timer_round = on_timer.round(woke, tail, &watcher, &mut dirty);
         // A stream poll(2) woke for is read in this wake-up.
         woken_read.clear();
         for &s in &woken {
@@ -326,7 +362,7 @@ pub fn follow(
             }
         }
         if rescan || woke >= next_check {
-            next_check = woke + polling.unwrap_or(CHECK_EVERY);
+            next_check = woke + polling.unwrap_or(every);
             ticks += 1;
             // Every stream is waited on again (and may be rearmed again).
             quiet.clear();
@@ -364,12 +400,17 @@ pub fn follow(
             0
         };
         let mut read = 0;
+        busy.clear();
         for (s, check) in (0..all).map(|s| (s, true)).chain(work) {
             let before = tail.bytes_read(s);
             if tail.poll(s, check, woke) {
                 dirty.insert(s, false); // budget ran out: more to read
             }
-            read += tail.bytes_read(s) - before; // only ever grows
+            let got = tail.bytes_read(s) - before; // only ever grows
+            read += got;
+            if got > 0 {
+                busy.push(s);
+            }
             if tail.done() {
                 return Ok(());
             }
@@ -396,9 +437,153 @@ pub fn follow(
         if read >= BUSY_BYTES {
             busy_since = Some(woke);
         }
+        on_timer.after(timer_round, read, &busy, woke, tail, &watcher, &mut dirty);
         tail.release(Instant::now());
         tail.flush();
         tail.save_state(false);
+    }
+}
+
+/// The periodic check with notifications: `CHECK_EVERY`, or, for tests
+/// only, `PTAIL_TEST_CHECK_EVERY_MS` (a test that tells a line read on a
+/// notification or a timer from one the check found sets it to an hour).
+fn check_every() -> Duration {
+    test_hook("PTAIL_TEST_CHECK_EVERY_MS").unwrap_or(CHECK_EVERY)
+}
+
+/// A duration in milliseconds from the environment variable `name`: a
+/// hook for tests only, so that what they check cannot happen by chance
+/// of timing.
+fn test_hook(name: &str) -> Option<Duration> {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+}
+
+/// Busy directories whose writes are not notified: their files are read
+/// every `COALESCE` instead (see the module comment).
+struct OnTimer {
+    dirs: Vec<std::path::PathBuf>,
+    /// When they are read next.
+    due: Option<Instant>,
+    /// The last time a read on the timer found `TIMER_BUSY_BYTES`.
+    busy_at: Option<Instant>,
+    /// `TIMER_QUIET_AFTER`, or for tests `PTAIL_TEST_TIMER_QUIET_MS`.
+    quiet_after: Duration,
+}
+
+impl OnTimer {
+    fn new() -> OnTimer {
+        OnTimer {
+            dirs: Vec::new(),
+            due: None,
+            busy_at: None,
+            quiet_after: test_hook("PTAIL_TEST_TIMER_QUIET_MS").unwrap_or(TIMER_QUIET_AFTER),
+        }
+    }
+
+    /// If the timer is due at `woke`, every file of its directories is
+    /// marked to be read, and it says so. Listed again each time: a file
+    /// new in the directory is read too; a directory whose files can no
+    /// longer all be read on the timer (one parked, or too many) is put
+    /// back on notifications.
+    fn round(
+        &mut self,
+        woke: Instant,
+        tail: &Followed,
+        watcher: &Watcher,
+        dirty: &mut BTreeMap<usize, bool>,
+    ) -> bool {
+        if self.due.is_none_or(|due| woke < due) {
+            return false;
+        }
+        self.dirs
+            .retain(|dir| match tail.timer_readable(dir, TIMER_READ_MAX) {
+                Some(files) => {
+                    for s in files {
+                        dirty.entry(s).or_insert(false);
+                    }
+                    true
+                }
+                None => {
+                    Self::notified(watcher, dir, tail, dirty);
+                    false
+                }
+            });
+        true
+    }
+
+    /// After a wake-up (`round`: one of the timer's) that read `read`
+    /// bytes, `busy` the files it read from: the directories of a busy
+    /// wake-up go on the timer; a timer quiet for `TIMER_QUIET_AFTER`
+    /// puts them all back on notifications.
+    #[allow(clippy::too_many_arguments)]
+    fn after(
+        &mut self,
+        round: bool,
+        read: u64,
+        busy: &[usize],
+        woke: Instant,
+        tail: &Followed,
+        watcher: &Watcher,
+        dirty: &mut BTreeMap<usize, bool>,
+    ) {
+        let Some((watches, _)) = watcher else {
+            // Polling: every file is read on the polling timer anyway.
+            self.dirs.clear();
+            self.due = None;
+            return;
+        };
+        if round {
+            if read >= TIMER_BUSY_BYTES {
+                self.busy_at = Some(woke);
+            }
+            if self.busy_at.is_some_and(|at| woke - at >= self.quiet_after) || self.dirs.is_empty()
+            {
+                for dir in std::mem::take(&mut self.dirs) {
+                    Self::notified(watcher, &dir, tail, dirty);
+                }
+                self.due = None;
+                self.busy_at = None;
+            } else {
+                self.due = Some(woke + COALESCE);
+            }
+        }
+        if read < BUSY_BYTES {
+            return;
+        }
+        for &s in busy {
+            let Some(dir) = tail.dir_of(s) else { continue };
+            if self.dirs.iter().any(|d| d == dir)
+                || !watches.is_watched(dir)
+                || tail.timer_readable(dir, TIMER_READ_MAX).is_none()
+            {
+                continue;
+            }
+            let dir = dir.to_path_buf();
+            if watches.watch_writes(&dir, false).is_ok() {
+                self.dirs.push(dir);
+                self.due.get_or_insert(woke + COALESCE);
+                self.busy_at = Some(woke);
+            }
+        }
+    }
+
+    /// Directory `dir`'s writes notified again, and its files read once
+    /// more: what was written before the watch was back made no event.
+    fn notified(
+        watcher: &Watcher,
+        dir: &std::path::Path,
+        tail: &Followed,
+        dirty: &mut BTreeMap<usize, bool>,
+    ) {
+        if let Some((watches, _)) = watcher {
+            let _ = watches.watch_writes(dir, true);
+        }
+        for s in tail.named_in(dir) {
+            dirty.entry(s).or_insert(false);
+        }
     }
 }
 

@@ -1314,6 +1314,45 @@ impl Followed {
     }
 
     /// How many bytes follower `s` has read (or spliced) so far.
+    /// The directory follower `s`'s file is named in.
+    pub fn dir_of(&self, s: usize) -> Option<&Path> {
+        self.followers[s].path.parent()
+    }
+
+    /// The followers of the names directly in `dir`.
+    pub fn named_in<'a>(&'a self, dir: &Path) -> impl Iterator<Item = usize> + 'a {
+        let mut prefix = dir.as_os_str().as_bytes().to_vec();
+        prefix.push(b'/');
+        let path = |i: u32| self.followers[i as usize].path.as_os_str().as_bytes();
+        // Sorted by bytes: the names under `dir/` are one run.
+        let first = self
+            .by_path
+            .partition_point(|&i| path(i) < prefix.as_slice());
+        self.by_path[first..]
+            .iter()
+            .map_while(move |&i| {
+                let name = path(i).strip_prefix(prefix.as_slice())?;
+                // Not in a directory below.
+                Some((!name.contains(&b'/')).then_some(i as usize))
+            })
+            .flatten()
+    }
+
+    /// The followers of the names directly in `dir`, if there are at most
+    /// `max` and none is parked: those a caller can read on a timer
+    /// instead of on notifications of their writes (a parked follower
+    /// reopened on every read would take the descriptors of others).
+    pub fn timer_readable(&self, dir: &Path, max: usize) -> Option<Vec<usize>> {
+        let mut found = Vec::new();
+        for s in self.named_in(dir) {
+            if found.len() == max || self.followers[s].is_parked() {
+                return None;
+            }
+            found.push(s);
+        }
+        Some(found)
+    }
+
     pub fn bytes_read(&self, s: usize) -> u64 {
         self.followers[s].stats.bytes
     }
