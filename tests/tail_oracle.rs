@@ -11,9 +11,12 @@
 //! compressed later (`delaycompress`: a gzip-looking binary appears, the
 //! text file goes). A writer that still holds the renamed or deleted file
 //! writes a few late lines to it, as a logger does before it reopens. One
-//! more file (`noise.txt`) never rotates. ptail follows them as named
-//! files, as a directory, or as a glob (`logs/*.log*`, which leaves out
-//! `noise.txt`).
+//! more file (`noise.txt`) never rotates. Now and then a writer writes
+//! a burst of thousands of lines, half the time while ptail is stopped
+//! (SIGSTOP): what piles up is read in one wake-up, which puts a busy
+//! directory on ptail's timer (its writes not notified until it is
+//! quiet). ptail follows them as named files, as a directory, or as a
+//! glob (`logs/*.log*`, which leaves out `noise.txt`).
 //!
 //! The trusted answer is what the writers did, not what ptail computed:
 //! for every line, how many followed files held it (the log itself, if
@@ -159,6 +162,8 @@ struct Seen {
 struct Shared {
     seen: Mutex<Seen>,
     changed: Condvar,
+    /// ptail's process id, for the writers that stop it during a burst.
+    pid: std::sync::atomic::AtomicI32,
 }
 
 impl Shared {
@@ -483,8 +488,30 @@ impl Writer {
         self.line();
         self.sync()?;
         for _ in 0..steps {
-            for _ in 0..self.rng.below(8) {
+            // Now and then a burst (a logger flushing a backlog), which
+            // can make ptail read the directory on a timer, its writes
+            // not notified, until it is quiet again.
+            let burst = self.rng.chance(5);
+            let lines = if burst {
+                1000 + self.rng.below(2000)
+            } else {
+                self.rng.below(8)
+            };
+            // Half the bursts are written while ptail is stopped
+            // (SIGSTOP), as a loaded machine deschedules it: it then
+            // reads the whole burst in one wake-up. Every stop is
+            // followed by this writer's SIGCONT, so the last signal any
+            // writer sends is one.
+            let pid = self.shared.pid.load(std::sync::atomic::Ordering::SeqCst);
+            let stop = burst && pid > 0 && self.rng.chance(50);
+            if stop {
+                let _ = util::signal(pid, Signal::STOP);
+            }
+            for _ in 0..lines {
                 self.line();
+            }
+            if stop {
+                let _ = util::signal(pid, Signal::CONT);
             }
             if self.scheme != Scheme::Never && self.rng.chance(20) {
                 self.rotate()?;
@@ -553,6 +580,9 @@ fn run_once(seed: u64, mode: Mode, poll: bool, bare: bool, few_fds: bool) -> Out
     } else {
         fixture.spawn(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
+    shared
+        .pid
+        .store(ptail.id() as i32, std::sync::atomic::Ordering::SeqCst);
     let stdout = ptail.stdout.take().expect("stdout");
     let mut stderr = ptail.stderr.take().expect("stderr");
     let reader = {
