@@ -509,6 +509,30 @@ def throughput_run(argv, root, tag, args, save=None):
     return res
 
 
+def writer_alone_run(root, tag, args):
+    """The same writer on the same files with nothing following them: the
+    ceiling of the live rate. A tailer that keeps up finishes when the
+    writer does, so the live ratio measures how much each tailer slows the
+    writer down (its CPU and its inotify events), within this bound."""
+    d = os.path.join(root, f"wa-{tag}")
+    paths = make_files(d, args.files, 3)
+    lst = os.path.join(root, f"wa-{tag}.paths")
+    with open(lst, "w") as f:
+        f.write("\n".join(paths))
+    try:
+        w, wr = start_writer(["throughput", lst, args.lines, args.line_len, args.batch])
+        t0 = time.monotonic()
+        w.stdin.write(b"g")
+        w.stdin.flush()
+        wsecs = finish_writer(w, wr)
+        secs = time.monotonic() - t0
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+        os.remove(lst)
+    return {"ok": True, "secs": wsecs or secs, "writer": wsecs, "gap": 0.0, "cpu": None, "out_bytes": None,
+            "lines": args.files * args.lines, "code": None, "extra_lines": 0}
+
+
 def catchup_run(argv, root, tag, args):
     """Files written in full first; the tailer started with `-n +1` reads
     them from the start: spawn to the last expected newline, no writer
@@ -555,6 +579,9 @@ def catchup_run(argv, root, tag, args):
     return res
 
 
+ALONE = "writer alone (no tailer)"
+
+
 def paired_ratios(say, runs, what):
     """The ratio of each round's runs (tools run back to back, so they
     share that moment's load), then the median and the range of those:
@@ -562,7 +589,7 @@ def paired_ratios(say, runs, what):
     CPU ratio (tail -F's CPU over ptail's, same rounds) does not depend on
     how the scheduler shared two cores among writer, tailer and reader."""
     base = runs.get("tail -F -q", [])
-    for name in ("ptail --no-prefix", "ptail (prefixes)"):
+    for name in ("ptail --no-prefix", "ptail (prefixes)", ALONE):
         pairs = [(b, x) for b, x in zip(base, runs.get(name, [])) if b.get("ok") and x.get("ok")]
         if not pairs:
             continue
@@ -1024,6 +1051,7 @@ def main():
                 ("ptail --no-prefix", [ptail, "-n", "0", "--no-prefix"]),
                 ("ptail (prefixes)", [ptail, "-n", "0"]),
                 ("tail -F -q", [args.tail, "-F", "-q", "-n", "0"]),
+                (ALONE, None),
             ]
             total = args.files * args.lines
             payload_mb = total * args.line_len / 1e6
@@ -1031,7 +1059,8 @@ def main():
             for r in range(args.runs):
                 for name, argv in (tools if r % 2 == 0 else tools[::-1]):
                     try:
-                        res = throughput_run(argv, root, f"{r}-{len(runs[name])}-{name.split()[0]}{len(name)}", args)
+                        tag = f"{r}-{len(runs[name])}-{name.split()[0]}{len(name)}"
+                        res = writer_alone_run(root, tag, args) if argv is None else throughput_run(argv, root, tag, args)
                     except Fail as e:
                         res = {"ok": False, "error": str(e), "lines": 0, "stderr": b""}
                     runs[name].append(res)
@@ -1044,7 +1073,7 @@ def main():
                                  f"{first_lines(res.get('stderr', b''))}")
             checks = {}
             if not args.no_verify:
-                for name, argv in tools:
+                for name, argv in tools[:-1]:
                     save_path = os.path.join(root, "verify.out")
                     with open(save_path, "wb") as save:
                         try:
@@ -1090,6 +1119,10 @@ def main():
             for name in ("ptail --no-prefix", "ptail (prefixes)"):
                 if med.get(name) and t:
                     say(f"- {name} / tail -F throughput: **{t / med[name]:.2f}x** (higher is better for ptail)")
+            if med.get(ALONE) and t:
+                say(f"- the ceiling, the writer alone / tail -F: **{t / med[ALONE]:.2f}x**: no tailer that keeps up "
+                    "finishes before the writer, so no live ratio can exceed this (compare the catch-up ratios below "
+                    "for what each tailer alone can do)")
             say()
             paired_ratios(say, runs, "throughput")
             if checks:
@@ -1098,15 +1131,13 @@ def main():
                 say("| tool | lines found whole | malformed output lines | lines not found whole | repeated | "
                     "out of order | marked partial/split | wrong label |")
                 say("|---|---|---|---|---|---|---|---|")
-                for name, _ in tools:
-                    c = checks[name]
+                for name, c in checks.items():
                     if "good" not in c:
                         say(f"| {name} | run failed: {c.get('error')} ({c.get('lines')} lines) | | | | | | |")
                         continue
                     say(f"| {name} | {c['good']:,} | {c['torn']} | {c['missing']} | {c['dup']} | {c['disorder']} | "
                         f"{c['marked']} | {c['wrong_label']} |")
-                for name, _ in tools:
-                    c = checks[name]
+                for name, c in checks.items():
                     if c.get("examples"):
                         say(f"\n{name}, malformed output lines (a line of one file cut by another's), e.g.: " + ", ".join(f"`{e!r}`" for e in c["examples"]))
                 say()
@@ -1116,12 +1147,12 @@ def main():
                     say(f"{name} stderr (first run with any): {first_lines(errs[0])}")
             say("Commands (FILES = the paths; each run in a fresh directory of empty files):")
             say()
-            for name, argv in tools:
+            for name, argv in tools[:-1]:
                 say(f"    {show(argv, args.files, 'DIR')}")
             say()
 
             # Catch-up: the same lines written first, read with -n +1.
-            cu_tools = [(name, [a if a != "0" else "+1" for a in argv]) for name, argv in tools]
+            cu_tools = [(name, [a if a != "0" else "+1" for a in argv]) for name, argv in tools[:-1]]
             cu = {t: [] for t, _ in cu_tools}
             for r in range(args.runs):
                 for name, argv in (cu_tools if r % 2 == 0 else cu_tools[::-1]):
