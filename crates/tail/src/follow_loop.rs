@@ -553,8 +553,14 @@ impl OnTimer {
         if read < BUSY_BYTES {
             return;
         }
+        // Each directory once (the files of one are mostly read together).
+        let mut seen: Vec<&std::path::Path> = Vec::new();
         for &s in busy {
             let Some(dir) = tail.dir_of(s) else { continue };
+            if seen.contains(&dir) {
+                continue;
+            }
+            seen.push(dir);
             if self.dirs.iter().any(|d| d == dir)
                 || !watches.is_watched(dir)
                 || tail.timer_readable(dir, TIMER_READ_MAX).is_none()

@@ -138,6 +138,23 @@ fn find_path(by_path: &[u32], followers: &[Follower], p: &Path) -> Result<usize,
     by_path.binary_search_by(|&i| followers[i as usize].path.as_os_str().as_bytes().cmp(p))
 }
 
+/// The bytes every path under `dir` starts with: `dir` and a slash (one:
+/// `/` is its own).
+fn dir_prefix(dir: &Path) -> Vec<u8> {
+    let mut prefix = dir.as_os_str().as_bytes().to_vec();
+    if prefix.last() != Some(&b'/') {
+        prefix.push(b'/');
+    }
+    prefix
+}
+
+/// Whether `path` is under the directory whose [`dir_prefix`] is
+/// `prefix` (`None`: not), directly in it (`Some(true)`) or below.
+fn directly_in(path: &[u8], prefix: &[u8]) -> Option<bool> {
+    let name = path.strip_prefix(prefix)?;
+    Some(!name.is_empty() && !name.contains(&b'/'))
+}
+
 /// The files one follower registered in `held`: almost always one, kept
 /// inline (10,000 followers would otherwise be 10,000 small vectors),
 /// its device in 32 bits (Linux's are) so that it is 16 bytes, not 24.
@@ -1321,8 +1338,7 @@ impl Followed {
 
     /// The followers of the names directly in `dir`.
     pub fn named_in<'a>(&'a self, dir: &Path) -> impl Iterator<Item = usize> + 'a {
-        let mut prefix = dir.as_os_str().as_bytes().to_vec();
-        prefix.push(b'/');
+        let prefix = dir_prefix(dir);
         let path = |i: u32| self.followers[i as usize].path.as_os_str().as_bytes();
         // Sorted by bytes: the names under `dir/` are one run.
         let first = self
@@ -1330,11 +1346,7 @@ impl Followed {
             .partition_point(|&i| path(i) < prefix.as_slice());
         self.by_path[first..]
             .iter()
-            .map_while(move |&i| {
-                let name = path(i).strip_prefix(prefix.as_slice())?;
-                // Not in a directory below.
-                Some((!name.contains(&b'/')).then_some(i as usize))
-            })
+            .map_while(move |&i| directly_in(path(i), &prefix).map(|yes| yes.then_some(i as usize)))
             .flatten()
     }
 
@@ -1585,4 +1597,25 @@ fn fd_budget() -> usize {
     let lim = rustix::process::getrlimit(rustix::process::Resource::Nofile);
     let soft = lim.current.unwrap_or(1 << 20).min(1 << 20) as usize;
     soft.saturating_sub(64).max(8)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Which paths are named directly in a directory, the root included
+    /// (its prefix is `/`, not `//`).
+    #[test]
+    fn names_directly_in_a_directory() {
+        let is = |dir: &str, path: &str| {
+            super::directly_in(path.as_bytes(), &super::dir_prefix(Path::new(dir)))
+        };
+        assert_eq!(is("/logs", "/logs/a.log"), Some(true));
+        assert_eq!(is("/logs", "/logs/sub/a.log"), Some(false));
+        assert_eq!(is("/logs", "/logsx/a.log"), None);
+        assert_eq!(is("/logs", "/logs"), None);
+        assert_eq!(is("/", "/a.log"), Some(true));
+        assert_eq!(is("/", "/logs/a.log"), Some(false));
+        assert_eq!(is("/logs/", "/logs/a.log"), Some(true));
+    }
 }
