@@ -594,7 +594,19 @@ impl Follower {
             Held::Open(o) => o,
             Held::Parked(p) => match p.reopen(&self.path, true) {
                 Ok(o) => o,
-                Err(_) => return, // moved on again: the next check sees it
+                Err(p) => {
+                    // Renamed on again before it could be reopened here:
+                    // set aside, as a parked file renamed away is, for the
+                    // follower of the name it went to (dropped here, that
+                    // one read it again from its start). Still here but
+                    // not the file it was (cut or rewritten): dropped, and
+                    // the next check reads what is here as new.
+                    let here = std::fs::metadata(&self.path).ok().map(|m| identity(&m));
+                    if here != Some(p.id) {
+                        self.aside.put().away.push((*p, Instant::now() + GRACE));
+                    }
+                    return;
+                }
             },
         };
         self.unpark();
@@ -2199,6 +2211,53 @@ mod tests {
                 panic!("a.log.{}: not kept aside", n + 1);
             };
         }
+    }
+
+    /// A parked file taken over by the follower of its new name, but
+    /// renamed on again before that follower could reopen it (a chain of
+    /// numbered renames, under load), stays with that follower, parked:
+    /// the follower of the name after can still take it over and read on
+    /// where it was. It was dropped: the next name's follower read it
+    /// from its start as a new file.
+    #[test]
+    fn a_parked_file_renamed_on_before_its_take_over_is_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b, c) = (
+            dir.path().join("w.log.1"),
+            dir.path().join("w.log.2"),
+            dir.path().join("w.log.3"),
+        );
+        std::fs::write(&a, "1\n").expect("write");
+        let id = {
+            let m = std::fs::metadata(&a).expect("stat");
+            (m.dev(), m.ino())
+        };
+        let mut fa = Follower::new(a.clone(), true);
+        assert!(fa.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut fa, true).0, ["1\n"]);
+        assert!(fa.park());
+        std::fs::rename(&a, &b).expect("rename");
+        let held = fa.take_retiring(id).expect("parked and gone from w.log.1");
+        // Renamed on before w.log.2's follower reopens it.
+        std::fs::rename(&b, &c).expect("rename");
+        let fr = Framing::new(1 << 20, false);
+        let mut fb = Follower::new(b.clone(), true);
+        fb.adopt(fr, held, &mut |_| panic!("nothing to say"));
+        let mut ids = Vec::new();
+        fb.ids_into(&mut ids);
+        assert_eq!(ids, [id], "dropped by w.log.2's follower");
+        // w.log.3's follower takes it over and reads on where it was.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&c)
+            .and_then(|mut f| f.write_all(b"2\n"))
+            .expect("append");
+        let held = fb
+            .take_retiring(id)
+            .expect("w.log.2's follower gives it up");
+        let mut fc = Follower::new(c.clone(), true);
+        fc.adopt(fr, held, &mut |_| panic!("nothing to say"));
+        assert_eq!(collect(&mut fc, true), (vec!["2\n".to_string()], vec![]));
     }
 
     fn mkfifo(path: &Path) {
