@@ -941,17 +941,21 @@ fn burst(dir: &Path, first: u64, rounds: u64) {
     }
 }
 
-/// Every line of the busy files once, whole and in order, numbered from
-/// 1 to `last` (the rest of the lines ignored).
+/// `lines` are every line of the busy files once, whole and in order,
+/// numbered from 1 to `last`, and nothing else.
 fn check_busy_lines(lines: &[String], last: u64) {
     let mut next = [1u64; 4];
-    for l in lines.iter().filter(|l| l.starts_with('b') && l.len() > 12) {
+    for l in lines {
         let mut f = l.split(' ');
         let (Some(file), Some(n)) = (f.next(), f.next()) else {
-            panic!("malformed line {l:?}");
+            panic!("malformed line {:?}", &l[..l.len().min(40)]);
         };
-        let i: usize = file[1..].parse().expect("file index");
-        let n: u64 = n.parse().expect("line number");
+        let (Some(Ok(i)), Ok(n)) = (
+            file.strip_prefix('b').map(str::parse::<usize>),
+            n.parse::<u64>(),
+        ) else {
+            panic!("not a busy line: {:?}", &l[..l.len().min(40)]);
+        };
         assert_eq!(n, next[i], "b{i}: line {n} where {} was due", next[i]);
         assert_eq!(l.len(), 1023, "b{i} line {n} not whole");
         next[i] += 1;
