@@ -303,6 +303,16 @@ impl<T> IntoIterator for Thin<T> {
 /// The bytes of an incomplete line.
 type Partial = Thin<u8>;
 
+#[cfg(test)]
+thread_local! {
+    /// Tests only: run when a parked file could not be reopened and keeps
+    /// its place, before the poll looks at the path again (so that a test
+    /// can create a file there in between, as a rotation halfway done
+    /// does).
+    static AFTER_FAILED_UNPARK: std::cell::RefCell<Option<Box<dyn FnMut()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// A file whose descriptor was given back: everything of [`Open`] but
 /// the descriptor.
 pub struct Parked {
@@ -554,6 +564,11 @@ impl Follower {
     /// Every file this follower holds (current, parked, being drained),
     /// into `out` (cleared first).
     pub fn ids_into(&self, out: &mut Vec<Id>) {
+        debug_assert!(
+            self.cur.is_none() || self.aside.parked().is_none(),
+            "{}: a current file and a parked one",
+            self.path.display()
+        );
         out.clear();
         out.extend(self.retiring.iter().map(|r| r.open.id));
         out.extend(self.aside.away().map(|p| p.id));
@@ -610,12 +625,19 @@ impl Follower {
             },
         };
         self.unpark();
+        // Still parked: gone from the path when `unpark` looked (the file
+        // taken over has been renamed on since).
+        let aside = self.set_parked_aside();
+        let replaced = std::mem::take(&mut self.replaced);
         if let Some(mut old) = self.cur.take() {
             Self::drain(&mut old, fr, &mut self.stats, emit);
             self.retiring.push(Retiring {
                 open: old,
                 until: Instant::now() + GRACE,
             });
+            self.stats.rotations += 1;
+            emit(Out::Event(EventKind::Rotated));
+        } else if aside || replaced {
             self.stats.rotations += 1;
             emit(Out::Event(EventKind::Rotated));
         }
@@ -673,10 +695,32 @@ impl Follower {
                     // Not reopenable now (gone, or out of descriptors):
                     // it keeps its place.
                     a.parked = Some(p);
+                    #[cfg(test)]
+                    AFTER_FAILED_UNPARK.with(|h| {
+                        if let Some(f) = h.borrow_mut().as_mut() {
+                            f();
+                        }
+                    });
                 }
                 false
             }
         }
+    }
+
+    /// The parked file, when another file is now current (`check` found
+    /// one at the path, or `adopt` took one over) though `unpark` found
+    /// the path empty a moment before (a rotation seen halfway): set
+    /// aside as `unpark` sets aside a file replaced at the path, for the
+    /// follower of its new name. Left parked beside the new current file,
+    /// it was not registered (a follower's current file is one), and
+    /// that follower read it again from its start (the oracle, with few
+    /// descriptors). True if there was one.
+    fn set_parked_aside(&mut self) -> bool {
+        let Some(p) = self.aside.take_parked() else {
+            return false;
+        };
+        self.aside.put().away.push((*p, Instant::now() + GRACE));
+        true
     }
 
     /// Whether the follower is waiting for a descriptor (parked).
@@ -1030,10 +1074,15 @@ impl Follower {
                         };
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
+                        if self.aside.parked().is_some_and(|p| p.id == id) {
+                            return; // the parked file, here again: the next poll reopens it
+                        }
                         if held(id) {
                             self.aside.put().moved_here = Some(id);
                             return;
                         }
+                        let aside = self.set_parked_aside();
+                        let replaced = std::mem::take(&mut self.replaced);
                         if let Some(mut old) = self.cur.take() {
                             // What was written before the switch comes
                             // before anything in the new file.
@@ -1044,7 +1093,7 @@ impl Follower {
                             });
                             self.stats.rotations += 1;
                             emit(Out::Event(EventKind::Rotated));
-                        } else if !self.retiring.is_empty() || std::mem::take(&mut self.replaced) {
+                        } else if aside || replaced || !self.retiring.is_empty() {
                             // Renamed away, then a new file: a rotation
                             // whose two halves were seen apart.
                             self.stats.rotations += 1;
@@ -2376,5 +2425,101 @@ mod tests {
                 format!("{}+", "b".repeat(16)),
             ]
         );
+    }
+
+    /// A parked file renamed away, the path empty when the poll tried to
+    /// reopen it and a new file there by the time the check looked (a
+    /// rotation seen halfway): the old file is set aside for the
+    /// follower of its new name, and the new one is a rotation. It stayed
+    /// parked beside the new current file, where only the current one was
+    /// registered: the new name's follower found it held by no one and
+    /// read it again from its start (the oracle, with few descriptors:
+    /// "appeared" where a rotation was, then lines shown twice).
+    #[test]
+    fn a_parked_file_rotated_away_halfway_through_a_poll_waits_to_be_taken_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let away = dir.path().join("a.log.1");
+        std::fs::write(&p, "1\n").expect("write");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true).0, ["1\n"]);
+        assert!(f.park());
+        std::fs::rename(&p, &away).expect("rename");
+        let old = {
+            let m = std::fs::metadata(&away).expect("stat");
+            (m.dev(), m.ino())
+        };
+        let create = p.clone();
+        AFTER_FAILED_UNPARK.with(|h| {
+            *h.borrow_mut() = Some(Box::new(move || {
+                std::fs::write(&create, "new\n").expect("write");
+            }));
+        });
+        let got = collect(&mut f, true);
+        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
+        assert_eq!(got, (vec!["new\n".to_string()], vec![EventKind::Rotated]));
+        let mut held = Vec::new();
+        f.ids_into(&mut held);
+        assert!(held.contains(&old), "the old file not registered: {held:?}");
+        let Some(Held::Parked(_)) = f.take_retiring(old) else {
+            panic!("the old file is not kept aside for a.log.1's follower");
+        };
+    }
+
+    /// The same when the follower takes over a file renamed to its path
+    /// while its own parked file is gone from there and the path empty
+    /// again (renamed on at once): the parked file is set aside, not kept
+    /// beside the one taken over.
+    #[test]
+    fn a_parked_file_gone_when_another_is_taken_over_waits_to_be_taken_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (a, b, c) = (
+            dir.path().join("a.log"),
+            dir.path().join("b.log"),
+            dir.path().join("c.log"),
+        );
+        let id_of = |p: &Path| {
+            let m = std::fs::metadata(p).expect("stat");
+            (m.dev(), m.ino())
+        };
+        std::fs::write(&a, "a\n").expect("write");
+        std::fs::write(&b, "b\n").expect("write");
+        let mut fa = Follower::new(a.clone(), true);
+        assert!(fa.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut fa, true).0, ["a\n"]);
+        assert!(fa.park());
+        let old = id_of(&a);
+        std::fs::rename(&a, dir.path().join("a.log.1")).expect("rename");
+        let mut fb = Follower::new(b.clone(), true);
+        assert!(fb.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut fb, true).0, ["b\n"]);
+        // b.log renamed to a.log: b.log's follower sees it gone (retired).
+        std::fs::rename(&b, &a).expect("rename");
+        let moved = id_of(&a);
+        assert_eq!(collect(&mut fb, true).1, [EventKind::Gone]);
+        let held = fb.take_retiring(moved).expect("b.log's old file");
+        // Renamed on before a.log's follower takes it over.
+        std::fs::rename(&a, &c).expect("rename");
+        let mut events = Vec::new();
+        fa.adopt(Framing::new(1 << 20, false), held, &mut |o| {
+            if let Out::Event(e) = o {
+                events.push(e);
+            }
+        });
+        assert_eq!(events, [EventKind::Rotated]);
+        let mut ids = Vec::new();
+        fa.ids_into(&mut ids);
+        assert!(
+            ids.contains(&old),
+            "a.log's parked file not registered: {ids:?}"
+        );
+        assert!(
+            ids.contains(&moved),
+            "the file taken over not registered: {ids:?}"
+        );
+        let Some(Held::Parked(_)) = fa.take_retiring(old) else {
+            panic!("a.log's parked file is not kept aside for a.log.1's follower");
+        };
     }
 }
