@@ -1075,7 +1075,13 @@ impl Follower {
                         let Ok(m) = file.metadata() else { return };
                         let id = (m.dev(), m.ino());
                         if self.aside.parked().is_some_and(|p| p.id == id) {
-                            return; // the parked file, here again: the next poll reopens it
+                            // The parked file, here after all (`unpark`
+                            // raced with a rename, or lacked a
+                            // descriptor): reopened now, or by the next
+                            // poll.
+                            drop(file);
+                            self.unpark();
+                            return;
                         }
                         if held(id) {
                             self.aside.put().moved_here = Some(id);
@@ -2521,5 +2527,37 @@ mod tests {
         let Some(Held::Parked(_)) = fa.take_retiring(old) else {
             panic!("a.log's parked file is not kept aside for a.log.1's follower");
         };
+    }
+
+    /// A parked file gone from the path when the poll tried to reopen it
+    /// and back by the time the check looked (renamed away and back) is
+    /// reopened where it was and read on in the same poll: not read again
+    /// from its start as a new file, nor left waiting for the next poll.
+    #[test]
+    fn a_parked_file_back_at_its_path_halfway_through_a_poll_is_read_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let away = dir.path().join("a.log.x");
+        std::fs::write(&p, "1\n").expect("write");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true).0, ["1\n"]);
+        assert!(f.park());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .and_then(|mut w| w.write_all(b"2\n"))
+            .expect("write");
+        std::fs::rename(&p, &away).expect("rename");
+        let (from, to) = (away.clone(), p.clone());
+        AFTER_FAILED_UNPARK.with(|h| {
+            *h.borrow_mut() = Some(Box::new(move || {
+                std::fs::rename(&from, &to).expect("rename back");
+            }));
+        });
+        let got = collect(&mut f, true);
+        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
+        assert_eq!(got, (vec!["2\n".to_string()], vec![]));
+        assert_eq!(f.open_count(), 1);
     }
 }
