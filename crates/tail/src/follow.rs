@@ -1078,9 +1078,11 @@ impl Follower {
                             // The parked file, here after all (`unpark`
                             // raced with a rename, or lacked a
                             // descriptor): reopened now, or by the next
-                            // poll.
+                            // poll; cut meanwhile, read from its start.
                             drop(file);
-                            self.unpark();
+                            if self.unpark() {
+                                self.check_content(emit);
+                            }
                             return;
                         }
                         if held(id) {
@@ -2559,5 +2561,39 @@ mod tests {
         AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
         assert_eq!(got, (vec!["2\n".to_string()], vec![]));
         assert_eq!(f.open_count(), 1);
+    }
+
+    /// The same, the file cut and rewritten while parked (copytruncate):
+    /// found cut at once, and read from its start.
+    #[test]
+    fn a_parked_file_cut_and_back_at_its_path_halfway_through_a_poll_is_read_from_its_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("a.log");
+        let away = dir.path().join("a.log.x");
+        std::fs::write(&p, "1\n").expect("write");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true).0, ["1\n"]);
+        assert!(f.park());
+        // Cut and written past the offset, as copytruncate and a quick
+        // logger leave it: the same file, other first bytes.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&p)
+            .and_then(|w| {
+                w.set_len(0)?;
+                (&w).write_all(b"abc\n")
+            })
+            .expect("rewrite");
+        std::fs::rename(&p, &away).expect("rename");
+        let (from, to) = (away.clone(), p.clone());
+        AFTER_FAILED_UNPARK.with(|h| {
+            *h.borrow_mut() = Some(Box::new(move || {
+                std::fs::rename(&from, &to).expect("rename back");
+            }));
+        });
+        let got = collect(&mut f, true);
+        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
+        assert_eq!(got, (vec!["abc\n".to_string()], vec![EventKind::Truncated]));
     }
 }
