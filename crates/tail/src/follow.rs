@@ -2435,6 +2435,29 @@ mod tests {
         );
     }
 
+    /// A follower of `dir/a.log`, which holds "1\n", read and parked.
+    fn parked_after_one_line(dir: &Path) -> (Follower, std::path::PathBuf) {
+        let p = dir.join("a.log");
+        std::fs::write(&p, "1\n").expect("write");
+        let mut f = Follower::new(p.clone(), true);
+        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
+        assert_eq!(collect(&mut f, true).0, ["1\n"]);
+        assert!(f.park());
+        (f, p)
+    }
+
+    /// `collect` with the check, `between` run as soon as the parked file
+    /// could not be reopened (before the check looks at the path).
+    fn collect_racing(
+        f: &mut Follower,
+        between: impl FnMut() + 'static,
+    ) -> (Vec<String>, Vec<EventKind>) {
+        AFTER_FAILED_UNPARK.with(|h| *h.borrow_mut() = Some(Box::new(between)));
+        let got = collect(f, true);
+        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
+        got
+    }
+
     /// A parked file renamed away, the path empty when the poll tried to
     /// reopen it and a new file there by the time the check looked (a
     /// rotation seen halfway): the old file is set aside for the
@@ -2446,26 +2469,17 @@ mod tests {
     #[test]
     fn a_parked_file_rotated_away_halfway_through_a_poll_waits_to_be_taken_over() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("a.log");
+        let (mut f, p) = parked_after_one_line(dir.path());
         let away = dir.path().join("a.log.1");
-        std::fs::write(&p, "1\n").expect("write");
-        let mut f = Follower::new(p.clone(), true);
-        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
-        assert_eq!(collect(&mut f, true).0, ["1\n"]);
-        assert!(f.park());
         std::fs::rename(&p, &away).expect("rename");
         let old = {
             let m = std::fs::metadata(&away).expect("stat");
             (m.dev(), m.ino())
         };
         let create = p.clone();
-        AFTER_FAILED_UNPARK.with(|h| {
-            *h.borrow_mut() = Some(Box::new(move || {
-                std::fs::write(&create, "new\n").expect("write");
-            }));
+        let got = collect_racing(&mut f, move || {
+            std::fs::write(&create, "new\n").expect("write");
         });
-        let got = collect(&mut f, true);
-        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
         assert_eq!(got, (vec!["new\n".to_string()], vec![EventKind::Rotated]));
         let mut held = Vec::new();
         f.ids_into(&mut held);
@@ -2538,13 +2552,8 @@ mod tests {
     #[test]
     fn a_parked_file_back_at_its_path_halfway_through_a_poll_is_read_on() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("a.log");
+        let (mut f, p) = parked_after_one_line(dir.path());
         let away = dir.path().join("a.log.x");
-        std::fs::write(&p, "1\n").expect("write");
-        let mut f = Follower::new(p.clone(), true);
-        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
-        assert_eq!(collect(&mut f, true).0, ["1\n"]);
-        assert!(f.park());
         std::fs::OpenOptions::new()
             .append(true)
             .open(&p)
@@ -2552,13 +2561,9 @@ mod tests {
             .expect("write");
         std::fs::rename(&p, &away).expect("rename");
         let (from, to) = (away.clone(), p.clone());
-        AFTER_FAILED_UNPARK.with(|h| {
-            *h.borrow_mut() = Some(Box::new(move || {
-                std::fs::rename(&from, &to).expect("rename back");
-            }));
+        let got = collect_racing(&mut f, move || {
+            std::fs::rename(&from, &to).expect("rename back");
         });
-        let got = collect(&mut f, true);
-        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
         assert_eq!(got, (vec!["2\n".to_string()], vec![]));
         assert_eq!(f.open_count(), 1);
     }
@@ -2568,13 +2573,8 @@ mod tests {
     #[test]
     fn a_parked_file_cut_and_back_at_its_path_halfway_through_a_poll_is_read_from_its_start() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = dir.path().join("a.log");
+        let (mut f, p) = parked_after_one_line(dir.path());
         let away = dir.path().join("a.log.x");
-        std::fs::write(&p, "1\n").expect("write");
-        let mut f = Follower::new(p.clone(), true);
-        assert!(f.open_initial(None, Some(1), 0, &mut |_| {}));
-        assert_eq!(collect(&mut f, true).0, ["1\n"]);
-        assert!(f.park());
         // Cut and written past the offset, as copytruncate and a quick
         // logger leave it: the same file, other first bytes.
         std::fs::OpenOptions::new()
@@ -2587,13 +2587,9 @@ mod tests {
             .expect("rewrite");
         std::fs::rename(&p, &away).expect("rename");
         let (from, to) = (away.clone(), p.clone());
-        AFTER_FAILED_UNPARK.with(|h| {
-            *h.borrow_mut() = Some(Box::new(move || {
-                std::fs::rename(&from, &to).expect("rename back");
-            }));
+        let got = collect_racing(&mut f, move || {
+            std::fs::rename(&from, &to).expect("rename back");
         });
-        let got = collect(&mut f, true);
-        AFTER_FAILED_UNPARK.with(|h| h.borrow_mut().take());
         assert_eq!(got, (vec!["abc\n".to_string()], vec![EventKind::Truncated]));
     }
 }
