@@ -286,7 +286,7 @@ fn a_fifo_whose_writer_left_keeps_ptail_idle_and_the_next_writer_shows_at_once()
 fn a_device_at_eof_or_a_pipe_whose_writer_left_for_good_keeps_ptail_idle() {
     let dir = Dir::ptail();
     dir.create("a.log", "a1\n");
-    let (read, write) = rustix::pipe::pipe().expect("pipe");
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).expect("pipe");
     let mut write = std::fs::File::from(write);
     let mut cmd = dir.command();
     cmd.args(["--no-prefix", "/dev/null", "/dev/stdin", "a.log"]);
@@ -301,6 +301,69 @@ fn a_device_at_eof_or_a_pipe_whose_writer_left_for_good_keeps_ptail_idle() {
     util::append(&dir.path().join("a.log"), "a2\n");
     run.expect(&["a2"]);
     assert_idle(&mut run, "after a2");
+    let end = run.stop();
+    assert_eq!(end.code, Some(0), "{end:?}");
+    assert_eq!(end.stdout, ["a1", "p1", "a2"]);
+    assert_eq!(end.stderr, Vec::<String>::new());
+}
+
+/// ptail with a pipe on standard input: `-` names it, as does no INPUT
+/// at all (as for tail). It was a file named `-` ("No such file"), and no
+/// INPUT an error.
+fn standard_input(dir: &Dir, args: &[&str]) -> (Ptail, std::fs::File) {
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).expect("pipe");
+    let mut cmd = dir.command();
+    cmd.args(args);
+    let run = Ptail::spawn_with_stdin(cmd, std::process::Stdio::from(read));
+    (run, std::fs::File::from(write))
+}
+
+/// Every input a pipe, and its writers gone for good: nothing can come
+/// any more, and the run ends by itself (status 0), as `tail -f` does on
+/// a pipe (`cmd | ptail`). It went on, idle, until a signal.
+#[test]
+fn standard_input_is_dash_or_no_input_and_its_pipe_ending_ends_the_run() {
+    for args in [&["-n", "5"][..], &["-n", "5", "in=-"][..]] {
+        let dir = Dir::ptail();
+        let (mut run, mut w) = standard_input(&dir, args);
+        let label = if args.len() == 3 { "in | " } else { "stdin | " };
+        w.write_all(b"p1\n").expect("write");
+        run.expect(&[&format!("{label}p1")]);
+        w.write_all(b"p2\n").expect("write");
+        run.expect(&[&format!("{label}p2")]);
+        drop(w);
+        let end = run.finish();
+        assert_eq!(end.code, Some(0), "{args:?}: {end:?}");
+        assert_eq!(
+            end.stdout,
+            [format!("{label}p1"), format!("{label}p2")],
+            "{args:?}"
+        );
+        assert_eq!(end.stderr, Vec::<String>::new(), "{args:?}");
+    }
+}
+
+/// A pipe that ends beside a file that can still grow ends nothing: the
+/// file is followed on. (Beside a device or a named FIFO too: see
+/// `a_device_at_eof_or_a_pipe_whose_writer_left_for_good_keeps_ptail_idle`.)
+#[test]
+fn standard_input_ending_beside_a_file_keeps_the_file_followed() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "a1\n");
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).expect("pipe");
+    let mut write = std::fs::File::from(write);
+    let mut cmd = dir.command();
+    cmd.args(["--no-prefix", "-", "a.log"]);
+    let mut run = Ptail::spawn_with_stdin(cmd, std::process::Stdio::from(read));
+    run.expect(&["a1"]);
+    run.wait_watching(dir.path());
+    write.write_all(b"p1\n").expect("write");
+    run.expect(&["p1"]);
+    drop(write);
+    // Well past the hang-up: still running, and a2 still shows.
+    std::thread::sleep(Duration::from_millis(300));
+    util::append(&dir.path().join("a.log"), "a2\n");
+    run.expect(&["a2"]);
     let end = run.stop();
     assert_eq!(end.code, Some(0), "{end:?}");
     assert_eq!(end.stdout, ["a1", "p1", "a2"]);

@@ -33,7 +33,8 @@ pub use workdist::cli::Generate;
 )]
 pub struct Cli {
     /// Files, globs or directories to follow; `LABEL=PATH` sets a label.
-    #[arg(value_name = "INPUT", required_unless_present = "generate")]
+    /// `-` (and no INPUT at all) is standard input.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
     /// Print the last NUM lines of each input first (`+NUM`: from line NUM

@@ -85,6 +85,10 @@ impl Config {
     /// Errors (a bad regex, a bad `--since`) are the user's, in the order
     /// the flags are checked: inputs, filters, times.
     pub fn from_cli(mut cli: Cli, cwd: &Path) -> anyhow::Result<Config> {
+        // No input: standard input, as for tail.
+        if cli.inputs.is_empty() {
+            cli.inputs.push("-".to_owned());
+        }
         let inputs = inputs::parse(std::mem::take(&mut cli.inputs), cwd)?;
         let include = compile_all(&cli.include, "--include")?;
         let exclude = compile_all(&cli.exclude, "--exclude")?;

@@ -45,7 +45,10 @@
 //!     writer closing is no end: the next writer goes on in the same
 //!     stream (its descriptor swapped for a quiet one on the same pipe,
 //!     [`Follower::rearm_stream`], so that the hang-up does not wake the
-//!     loop again and again). Its `-n N` history is the last N lines of
+//!     loop again and again), except for an anonymous pipe (standard
+//!     input, `<(command)`), whose writers are gone for good
+//!     ([`Rearmed::Ended`]): when every input is one, the run ends, as
+//!     `tail -f` ends on a pipe. Its `-n N` history is the last N lines of
 //!     what the pipe holds at start, read without waiting for more (`+N`:
 //!     from line N of it); by name, another file at the path is a
 //!     rotation as for any file;
@@ -324,6 +327,20 @@ pub struct Parked {
     classified: bool,
     skip_line: bool,
     shape: Shape,
+}
+
+/// What [`Follower::rearm_stream`] did with a stream that hung up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rearmed {
+    /// A new descriptor on the same FIFO is in place, quiet until a
+    /// writer has come and gone.
+    Quiet,
+    /// The new descriptor hangs up too: an anonymous pipe (standard
+    /// input, `<(command)`), whose writers are gone for good.
+    Ended,
+    /// None: no FIFO (a device is never opened again: opening one can do
+    /// something), or `/proc` cannot open it.
+    No,
 }
 
 /// What another follower holds of a file: open (being drained) or parked.
@@ -752,29 +769,29 @@ impl Follower {
     /// never the path (which may name something else by now); the pipe
     /// never lacks a reader meanwhile (the new descriptor is open before
     /// the old one closes), so no writer fails, and what the pipe holds
-    /// is the pipe's, not the descriptor's: nothing is lost. True if the
-    /// new descriptor is in place and quiet; false if the current file
-    /// is no FIFO (a device is never opened again: opening one can do
-    /// something), `/proc` cannot open it, or the new descriptor hangs
-    /// up too (an anonymous pipe: its writers are gone for good).
-    pub fn rearm_stream(&mut self) -> bool {
+    /// is the pipe's, not the descriptor's: nothing is lost. See
+    /// [`Rearmed`] for what else can happen.
+    pub fn rearm_stream(&mut self) -> Rearmed {
         use std::os::fd::AsRawFd;
         use std::os::unix::fs::FileTypeExt;
         let Some(open) = self.cur.as_mut().filter(|o| o.shape == Shape::Stream) else {
-            return false;
+            return Rearmed::No;
         };
         if !open.file.metadata().is_ok_and(|m| m.file_type().is_fifo()) {
-            return false;
+            return Rearmed::No;
         }
         let via = format!("/proc/self/fd/{}", open.file.as_raw_fd());
         let Ok(file) = open_for_reading(Path::new(&via)) else {
-            return false;
+            return Rearmed::No;
         };
-        if !file.metadata().is_ok_and(|m| identity(&m) == open.id) || hung_up(&file) {
-            return false;
+        if !file.metadata().is_ok_and(|m| identity(&m) == open.id) {
+            return Rearmed::No;
+        }
+        if hung_up(&file) {
+            return Rearmed::Ended;
         }
         open.file = file;
-        true
+        Rearmed::Quiet
     }
 
     /// Whether the file is open.
@@ -2383,7 +2400,7 @@ mod tests {
         let moved = dir.path().join("pipe.old");
         std::fs::rename(&fifo, &moved).expect("rename");
         std::fs::write(&fifo, "a file\n").expect("write");
-        assert!(f.rearm_stream());
+        assert_eq!(f.rearm_stream(), Rearmed::Quiet);
         assert!(!stream_hung_up(&f));
         let mut w = writer(&moved);
         w.write_all(b"2\n").expect("write");
@@ -2391,7 +2408,7 @@ mod tests {
         // Twice in a row (a writer that came and went without writing).
         drop(w);
         assert!(stream_hung_up(&f));
-        assert!(f.rearm_stream());
+        assert_eq!(f.rearm_stream(), Rearmed::Quiet);
         assert!(!stream_hung_up(&f));
     }
 
@@ -2406,11 +2423,11 @@ mod tests {
         drop(read);
         drop(write);
         assert!(stream_hung_up(&f));
-        assert!(!f.rearm_stream());
+        assert_eq!(f.rearm_stream(), Rearmed::Ended);
         assert!(stream_hung_up(&f));
         let mut null = Follower::new(Path::new("/dev/null"), true);
         assert!(null.open_initial(Some(10), None, 0, &mut |_| {}));
-        assert!(!null.rearm_stream());
+        assert_eq!(null.rearm_stream(), Rearmed::No);
     }
 
     #[test]

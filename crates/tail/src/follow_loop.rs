@@ -434,6 +434,10 @@ pub fn follow(
             };
             quiet.insert(s, next);
         }
+        if !woken_read.is_empty() && tail.nothing_to_follow() {
+            // Every input a pipe whose writers are gone for good.
+            return Ok(());
+        }
         if read >= BUSY_BYTES {
             busy_since = Some(woke);
         }

@@ -25,7 +25,7 @@ use std::time::Instant;
 use workdist::Diagnostics;
 
 use crate::config::{Config, Start};
-use crate::follow::{EventKind, Follower, Framing, Id, Mark, Out, identity};
+use crate::follow::{EventKind, Follower, Framing, Id, Mark, Out, Rearmed, identity};
 use crate::inputs::{self, Input, InputKind};
 use crate::merge::{self, History, Reorder};
 use crate::output::{Format, Source};
@@ -84,6 +84,9 @@ pub struct Followed {
     /// follow loop waits on their descriptors. Only these: 10,000 regular
     /// files add nothing to what it waits on.
     streams: BTreeSet<usize>,
+    /// The followers whose stream ended for good (an anonymous pipe
+    /// without writers: [`Rearmed::Ended`]).
+    ended: BTreeSet<usize>,
     /// Which follower holds each file (current, parked or draining), and
     /// what each follower registered.
     held: HeldBy,
@@ -296,6 +299,7 @@ impl Followed {
             pending: Vec::new(),
             draining: BTreeSet::new(),
             streams: BTreeSet::new(),
+            ended: BTreeSet::new(),
             held: HeldBy::default(),
             registered: Vec::new(),
             scratch_ids: Vec::new(),
@@ -1395,9 +1399,28 @@ impl Followed {
     }
 
     /// Follower `s`'s FIFO hung up: a quiet descriptor in its place
-    /// ([`Follower::rearm_stream`]). False if there is none.
+    /// ([`Follower::rearm_stream`]). False if there is none; if it ended
+    /// for good, that is remembered ([`Followed::nothing_to_follow`]).
     pub fn rearm_stream(&mut self, s: usize) -> bool {
-        self.followers[s].rearm_stream()
+        match self.followers[s].rearm_stream() {
+            Rearmed::Quiet => true,
+            Rearmed::Ended => {
+                self.ended.insert(s);
+                false
+            }
+            Rearmed::No => false,
+        }
+    }
+
+    /// Whether nothing followed can show another line: every input is a
+    /// named file and each is a pipe that ended for good (`cmd | ptail`,
+    /// `ptail <(cmd)`), as `tail -f` ends on a pipe. A named file that is
+    /// missing, a regular file, a device or a named FIFO (a writer may
+    /// come), a directory or a glob keep the run going.
+    pub fn nothing_to_follow(&self) -> bool {
+        !self.ended.is_empty()
+            && self.ended.len() == self.followers.len()
+            && self.inputs.iter().all(|i| i.kind == InputKind::File)
     }
 
     /// When the reorder window next lets records go (`--reorder-window`).

@@ -7,6 +7,8 @@
 //! * A path that does not exist and has glob characters (`*`, `?`, `[`,
 //!   `{`) is a glob: its leading components without them are the base
 //!   directory, watched for new matches; `**` matches across directories.
+//! * `-` is standard input (through `/dev/stdin`), as for tail; a file
+//!   named `-` is `./-`.
 //! * Anything else is a file, followed even if it does not exist yet.
 
 use std::borrow::Cow;
@@ -86,6 +88,14 @@ pub fn parse(args: Vec<String>, cwd: &Path) -> anyhow::Result<Vec<Input>> {
         };
         if typed.is_empty() {
             anyhow::bail!("input '{arg}' names no path");
+        }
+        if typed == "-" {
+            // Standard input, as for tail (a file named `-` is `./-`):
+            // followed through /dev/stdin, whatever it is (a pipe, a
+            // file, a terminal), as a file named there.
+            let stdin = Arc::from(Path::new("/dev/stdin"));
+            out.push(Input::new(InputKind::File, label, stdin, typed, None));
+            continue;
         }
         let abs = workdist::cli::lexical_join(cwd, Path::new(typed));
         let listed = |glob, recursive| {
