@@ -653,8 +653,8 @@ fn clap_errors_name_what_conflicts() {
         ),
         (
             1,
-            &[],
-            "the following required arguments were not provided: <INPUT>... (see 'ptail --help')",
+            &["--state-retention", "1h", "a.log"],
+            "the following required arguments were not provided: --state <FILE> (see 'ptail --help')",
         ),
         (
             1,
