@@ -357,7 +357,7 @@ fn bad_arguments_get_one_line() {
         &["--timeout", "soon", "a"][..],
         &["-n", "x", "a"],
         &["--include", "(", "a"],
-        &[],
+        &["--state-retention", "1h", "a"],
     ] {
         let out = Dir::ptail().run(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
