@@ -213,6 +213,10 @@ struct Shared {
     /// How many times ptail was stopped.
     stops: AtomicUsize,
     stop: AtomicBool,
+    /// How many rotations went ahead because ptail had not caught up
+    /// within [`CATCH_UP`] (a machine that loaded: the oracle's premise,
+    /// said with any mismatch).
+    late: AtomicUsize,
 }
 
 fn open_log(p: &Path) -> File {
@@ -232,6 +236,9 @@ fn catch_up(shared: &Shared, text: &str) {
             return;
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+    if !shared.down.load(Ordering::SeqCst) {
+        shared.late.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -430,6 +437,7 @@ fn restart_oracle(seed: u64, filter: Filter, pieces: usize, deletes: bool) -> Ou
         down: AtomicBool::new(false),
         stops: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
+        late: AtomicUsize::new(0),
     });
     let mut rng = Rng::new(seed);
     let writers: Vec<_> = (0..WRITERS)
@@ -509,7 +517,16 @@ fn restart_oracle(seed: u64, filter: Filter, pieces: usize, deletes: bool) -> Ou
     ptail.wait_bounded(WAIT);
     let got = std::fs::read(&shared.out).expect("OUT");
     let err = std::fs::read_to_string(&err_path).unwrap_or_default();
-    let outcome = check(&journals, filter, &got, &err);
+    let mut outcome = check(&journals, filter, &got, &err);
+    let late = shared.late.load(Ordering::SeqCst);
+    if !outcome.mismatches.is_empty() && late > 0 {
+        outcome.mismatches.insert(
+            0,
+            format!(
+                "{late} rotations went ahead with ptail more than {CATCH_UP:?} behind (a file that lived between two looks cannot be followed by name)"
+            ),
+        );
+    }
     let debug = std::env::var_os("PTAIL_STATE_RECORDS_DEBUG").is_some();
     if (debug || !outcome.mismatches.is_empty())
         && let Some(keep) = std::env::var_os("PTAIL_STATE_RECORDS_KEEP")
@@ -625,6 +642,7 @@ fn check(journals: &[Vec<Generation>], filter: Filter, got: &[u8], err: &str) ->
     if gaps > 0 && !err.contains("truncated") && !err.contains("not found") {
         mismatches.push(format!("{gaps} gaps, and ptail reported none"));
     }
+
     Outcome {
         mismatches,
         gaps,
