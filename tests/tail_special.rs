@@ -350,11 +350,7 @@ fn standard_input_is_dash_or_no_input_and_its_pipe_ending_ends_the_run() {
 fn standard_input_ending_beside_a_file_keeps_the_file_followed() {
     let dir = Dir::ptail();
     dir.create("a.log", "a1\n");
-    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).expect("pipe");
-    let mut write = std::fs::File::from(write);
-    let mut cmd = dir.command();
-    cmd.args(["--no-prefix", "-", "a.log"]);
-    let mut run = Ptail::spawn_with_stdin(cmd, std::process::Stdio::from(read));
+    let (mut run, mut write) = standard_input(&dir, &["--no-prefix", "-", "a.log"]);
     run.expect(&["a1"]);
     run.wait_watching(dir.path());
     write.write_all(b"p1\n").expect("write");
