@@ -507,12 +507,6 @@ impl Aside {
             .flat_map(|a| a.away.iter().map(|(p, _)| p))
     }
 
-    /// Set a parked file no longer at the path aside, for [`GRACE`]: for
-    /// the follower of its new name to take over.
-    fn put_away(&mut self, p: Parked) {
-        self.put().away.push((p, Instant::now() + GRACE));
-    }
-
     fn take_away(&mut self, id: Id) -> Option<Box<Parked>> {
         self.take(|a| {
             let i = a.away.iter().position(|(p, _)| p.id == id)?;
@@ -641,7 +635,7 @@ impl Follower {
                     // the next check reads what is here as new.
                     let here = std::fs::metadata(&self.path).ok().map(|m| identity(&m));
                     if here != Some(p.id) {
-                        self.aside.put_away(*p);
+                        self.aside.put().away.push((*p, Instant::now() + GRACE));
                     }
                     return;
                 }
@@ -706,17 +700,18 @@ impl Follower {
                 true
             }
             Err(p) => {
+                let a = self.aside.put();
                 if std::fs::metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) != p.id) {
                     // Replaced: `check` opens the new one. Dropping the
                     // old one here had its new name's follower read it
                     // again from the start (the oracle, with few
                     // descriptors).
                     self.replaced = true;
-                    self.aside.put_away(*p);
+                    a.away.push((*p, Instant::now() + GRACE));
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // it keeps its place.
-                    self.aside.put().parked = Some(p);
+                    a.parked = Some(p);
                     #[cfg(test)]
                     AFTER_FAILED_UNPARK.with(|h| {
                         if let Some(f) = h.borrow_mut().as_mut() {
@@ -741,7 +736,7 @@ impl Follower {
         let Some(p) = self.aside.take_parked() else {
             return false;
         };
-        self.aside.put_away(*p);
+        self.aside.put().away.push((*p, Instant::now() + GRACE));
         true
     }
 
