@@ -275,6 +275,114 @@ fn a_stalled_reader_with_a_line_at_a_time_writer_bounds_memory() {
     );
 }
 
+/// `n` numbered lines tagged `tag`, of varied lengths (a cut falls inside
+/// a line).
+fn tagged_lines(tag: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("{tag} {i:06} {}", "x".repeat(i * 7 % 61)))
+        .collect()
+}
+
+/// Copytruncate while ptail waits for its reader: the file is cut and
+/// written past ptail's offset before ptail can look. With `--no-prefix`
+/// into a pipe, whole lines are spliced from the file, and ptail used to
+/// check the file's start before a splice that then waited for room in
+/// the pipe: when the reader came back, the splice went on from the old
+/// offset in the new content (half lines of it, then the rest again from
+/// its start; `tail_oracle` saw one such torn line in a CI run). Now the
+/// start is checked again each time the pipe has room: the old file's
+/// lines end (the last perhaps cut, on a line of its own), then the new
+/// file's come whole, once, from its start.
+#[test]
+fn a_file_cut_and_rewritten_while_the_reader_stalls_is_read_from_its_start() {
+    let dir = Dir::ptail();
+    // Several MiB each: far more than a pipe holds.
+    let old = tagged_lines("old", 40_000);
+    let new = tagged_lines("new", 60_000);
+    let text = |lines: &[String]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    // A first line as long as the fingerprint, so ptail knows the file's
+    // start and splices what is appended.
+    let first = format!("start {}\n", "s".repeat(64));
+    let log = dir.create("cut.log", &first);
+    let log = log.canonicalize().expect("canonical path");
+    let mut child = dir.spawn(&["--no-prefix", "-n", "0", "cut.log"]);
+    let pid = child.id();
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let (go, gate) = channel::<()>();
+    let mut out = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        if gate.recv().is_ok() {
+            let _ = out.read_to_end(&mut got);
+        }
+        got
+    });
+    util::wait_watching(WAIT, pid, dir.path());
+    append(&log, text(&old));
+    // Nobody reads: ptail fills the pipe and waits for room.
+    let stalled_at = settled_offset(pid, &log);
+    let old_len = (first.len() + text(&old).len()) as u64;
+    assert!(
+        stalled_at < old_len,
+        "ptail read all {old_len} bytes into a stalled pipe"
+    );
+    // Copytruncate: cut, and written well past ptail's offset.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&log)
+        .and_then(|f| f.set_len(0))
+        .expect("truncate");
+    append(&log, text(&new));
+    go.send(()).expect("start the reader");
+    let last = format!("{}\n", new.last().expect("lines"));
+    // The reader reads to EOF: stop ptail once the new file's end must be
+    // out (its offset there), then take the output.
+    wait_until(WAIT, "ptail reading the new file to its end", || {
+        read_offset(pid, &log) == Some(text(&new).len() as u64)
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    child.signal(Signal::TERM).expect("SIGTERM");
+    let code = child.wait_bounded(WAIT).code();
+    let got = reader.join().expect("the reader");
+    assert_eq!(code, Some(0));
+    let got = String::from_utf8_lossy(&got).into_owned();
+    assert!(
+        got.ends_with(&last),
+        "the output does not end with the new file's last line"
+    );
+    let lines: Vec<&str> = got.lines().collect();
+    // The old file's lines from the first on, in order, the last perhaps
+    // cut; then the new file's, all, in order.
+    let olds = lines
+        .iter()
+        .zip(&old)
+        .take_while(|(g, w)| **g == w.as_str())
+        .count();
+    let mut rest = &lines[olds..];
+    if let Some(cut) = rest.first()
+        && old
+            .get(olds)
+            .is_some_and(|w| w.starts_with(cut) && !cut.is_empty())
+        && *cut != new[0]
+    {
+        rest = &rest[1..];
+    }
+    let news: Vec<&str> = new.iter().map(String::as_str).collect();
+    if rest != news.as_slice() {
+        let i = rest.iter().zip(&news).take_while(|(g, w)| g == w).count();
+        panic!(
+            "after {olds} lines of the old file, the output is not the new file whole: \
+             at its line {i}, {:?} where {:?} was written ({} lines, {} written)",
+            rest.get(i),
+            news.get(i),
+            rest.len(),
+            news.len()
+        );
+    }
+    let err: Vec<String> = stderr.try_iter().collect();
+    assert_eq!(err, ["ptail: cut.log: truncated"]);
+}
+
 // ---------------------------------------------------------------------------
 // Errors.
 

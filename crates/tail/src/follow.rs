@@ -115,7 +115,6 @@ impl EventKind {
 }
 
 /// What a poll produces, in order.
-#[derive(Debug)]
 pub enum Out<'a> {
     /// One or more complete lines, each ending in `\n`; `offset` is the byte
     /// offset of the first in its file.
@@ -137,11 +136,14 @@ pub enum Out<'a> {
     /// output by the kernel (see [`Follower::splicing`]). The consumer
     /// sets `moved`: `None` if it cannot splice from this file (nothing
     /// moved: the follower reads instead from then on), else how many
-    /// bytes it moved (fewer than `len` only if the file shrank).
+    /// bytes it moved (fewer than `len` only if the file shrank or was
+    /// cut and rewritten). `unchanged` says whether the file still starts
+    /// as it did: asked again whenever the output made the splice wait.
     Splice {
         file: &'a File,
         len: u64,
         moved: &'a Cell<Option<u64>>,
+        unchanged: &'a dyn Fn() -> bool,
     },
 }
 
@@ -1670,6 +1672,7 @@ fn splice_lines(
         file: &open.file,
         len,
         moved: &moved,
+        unchanged: &|| same_start(open),
     });
     match moved.get() {
         None => Spliced::Unsupported,
@@ -2102,7 +2105,9 @@ mod tests {
                 assert!(!partial, "a partial line before the end");
                 got.push(data.to_vec());
             }
-            Out::Splice { file, len, moved } => {
+            Out::Splice {
+                file, len, moved, ..
+            } => {
                 let mut buf = vec![0u8; len as usize];
                 (&*file).read_exact(&mut buf).expect("the spliced range");
                 assert!(buf.ends_with(b"\n"), "a spliced range ends a line");

@@ -1072,8 +1072,13 @@ impl Followed {
                 return;
             }
             match o {
-                Out::Splice { file, len, moved } => {
-                    moved.set(writer.splice(&mut rec, file, len));
+                Out::Splice {
+                    file,
+                    len,
+                    moved,
+                    unchanged,
+                } => {
+                    moved.set(writer.splice(&mut rec, file, len, unchanged));
                     spliced = true;
                 }
                 Out::Lines { data, offset } if raw => {

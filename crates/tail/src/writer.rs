@@ -91,12 +91,28 @@ impl Writer {
 
     /// Write `batch` (emptied), then move `len` bytes of `file`, from its
     /// position on, into the output pipe. Returns how many bytes were
-    /// moved (fewer only if the file shrank meanwhile: a line cut that
-    /// way is ended with a newline, as the reading path ends a partial
-    /// line), or `None` if nothing could be (the kernel cannot splice
-    /// from this file: read it instead). Once the writer is closed,
-    /// everything counts as moved, as batches are dropped.
-    pub fn splice(&mut self, batch: &mut Vec<u8>, file: &std::fs::File, len: u64) -> Option<u64> {
+    /// moved (fewer only if the file shrank meanwhile, or `unchanged`
+    /// said it no longer starts as it did: a line cut that way is ended
+    /// with a newline, as the reading path ends a partial line), or
+    /// `None` if nothing could be (the kernel cannot splice from this
+    /// file: read it instead). Once the writer is closed, everything
+    /// counts as moved, as batches are dropped.
+    ///
+    /// The pipe may be full (a slow reader): the splice does not wait in
+    /// the kernel, where it would go on with whatever the file holds at
+    /// its position when room comes. It waits for room, then asks
+    /// `unchanged` again: a file cut and written past the position
+    /// meanwhile (copytruncate while the reader was away) holds other
+    /// lines there, and is left for the follower to find cut and read
+    /// from its start. Splicing on used to show the new file's lines from
+    /// the old offset, often from the middle of a line.
+    pub fn splice(
+        &mut self,
+        batch: &mut Vec<u8>,
+        file: &std::fs::File,
+        len: u64,
+        unchanged: &dyn Fn() -> bool,
+    ) -> Option<u64> {
         use rustix::io::Errno;
         self.write(batch);
         if self.ended.is_some() {
@@ -105,6 +121,10 @@ impl Writer {
         let stdout = io::stdout();
         let mut done = 0u64;
         while done < len {
+            // Also after the batch's write, which may have waited.
+            if !unchanged() {
+                break;
+            }
             let want = usize::try_from(len - done).unwrap_or(usize::MAX);
             match rustix::pipe::splice(
                 file,
@@ -112,11 +132,12 @@ impl Writer {
                 stdout.as_fd(),
                 None,
                 want,
-                rustix::pipe::SpliceFlags::empty(),
+                rustix::pipe::SpliceFlags::NONBLOCK,
             ) {
                 Ok(0) => break, // the file shrank
                 Ok(n) => done += n as u64,
                 Err(Errno::INTR) => {}
+                Err(Errno::AGAIN) => wait_for_room(&stdout),
                 Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) if done == 0 => return None,
                 Err(e) => {
                     self.ended = Some(if e == Errno::PIPE {
@@ -200,6 +221,14 @@ impl Write for RawStdout {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Wait until the pipe `out` has room (or its reader is gone: the next
+/// splice says so).
+fn wait_for_room(out: &io::Stdout) {
+    use rustix::event::{PollFd, PollFlags, poll};
+    let mut fds = [PollFd::new(out, PollFlags::OUT)];
+    let _ = poll(&mut fds, None);
 }
 
 #[cfg(test)]
