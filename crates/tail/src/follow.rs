@@ -796,6 +796,13 @@ impl Follower {
         Rearmed::Quiet
     }
 
+    /// Whether what it holds, if anything, is a file with a place (not a
+    /// pipe, a device or a pseudo file): see [`Follower::marks_into`].
+    pub fn holds_no_stream(&self) -> bool {
+        self.cur.as_ref().is_none_or(|o| o.shape == Shape::Log)
+            && self.aside.parked().is_none_or(|p| p.shape == Shape::Log)
+    }
+
     /// Whether the file is open.
     pub fn is_open(&self) -> bool {
         self.cur.is_some()

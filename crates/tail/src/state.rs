@@ -30,6 +30,11 @@
 //!   go through it), synced, renamed over the state, the directory synced
 //!   ([`workdist::atomic`]). At most every 100 ms while lines flow, and
 //!   at every exit.
+//! * **A followed name that holds nothing the state covers** (no file
+//!   there yet, or one that appeared after the last batch written) is
+//!   listed too, as [`NOTHING`]: a next run reads what is at the name
+//!   whole, and the files rotated beside it since, the state knowing
+//!   none of them.
 //! * **Rotated files beside a followed one** (`app.log.1`) that this run
 //!   found at start or let go after reading them are listed by identity
 //!   and fingerprint: a next run tells them from files rotated there
@@ -117,6 +122,15 @@ const MAX_ENTRIES: usize = 1 << 20;
 const TAILS_PER_SAVE: usize = 256;
 /// How many bytes before an offset are fingerprinted.
 const TAIL: u64 = 64;
+
+/// The identity of an entry that is no file: its followed name held
+/// nothing the state covers (no file there yet, or a file that appeared
+/// after the last batch the state covers). A next run then reads what is
+/// at the name whole and, as after a rename, the files beside it that the
+/// state does not know (they appeared and were rotated there since).
+/// Without it the state said nothing of the name, and such a file was
+/// never looked for (its lines lost).
+pub const NOTHING: Id = (0, 0);
 
 /// One file of a saved state.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -871,8 +885,21 @@ impl Tracker {
     fn snapshot(&self, followers: &[Follower], written: u64) -> Saved {
         let now = unix_now();
         let mut entries = Vec::new();
-        for (s, marks) in self.committed.iter().enumerate() {
-            let Some(f) = followers.get(s) else { continue };
+        for (s, f) in followers.iter().enumerate() {
+            let marks = self.committed.get(s).map_or(&[][..], Vec::as_slice);
+            if marks.is_empty() && f.holds_no_stream() {
+                entries.push(Entry {
+                    id: NOTHING,
+                    fp: fingerprint(&[]),
+                    offset: 0,
+                    tail: fingerprint(&[]),
+                    seen: now,
+                    path: f.path.to_path_buf(),
+                    born: 0,
+                    record: None,
+                });
+                continue;
+            }
             let record = self.committed_records.get(s).copied().flatten();
             for m in marks {
                 let tail = match self.tails.get(&m.id) {
@@ -1137,6 +1164,9 @@ pub type Planned = (
 ///   rotations between two looks, or while ptail was down): they are
 ///   drained whole, oldest first, after the known ones. The file now at
 ///   the name is new: read whole.
+/// * A name the state says held nothing ([`NOTHING`]) is as a name whose
+///   file was renamed: the files beside it the state does not know are
+///   drained whole, oldest first, then the file at the name is read whole.
 /// * Truncated while down (copytruncate): the copy beside it that starts
 ///   like the file did and is long enough is drained from the offset
 ///   first (closing copytruncate's gap when ptail was down).
@@ -1181,13 +1211,19 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
     for e in &saved.entries {
         last_at.insert(key(&e.path), e.id);
     }
+    // The names that held nothing the state covers ([`NOTHING`]).
+    let mut empty_at: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
     let mut now_at: Vec<Option<Id>> = vec![None; paths.len()];
     // The file each name held when pass 1 looked (whatever it is to the
     // state): the one its plan reads.
     let mut planned_id: Vec<Option<Id>> = vec![None; paths.len()];
     let mut by_id: HashMap<Id, Entry> = HashMap::new();
     for e in saved.entries {
-        by_id.insert(e.id, e);
+        if e.id == NOTHING {
+            empty_at.insert(key(&e.path));
+        } else {
+            by_id.insert(e.id, e);
+        }
     }
     // Pass 1: a file that is (by identity and start) one the state has.
     let mut first = vec![false; paths.len()];
@@ -1260,7 +1296,7 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
         let renamed = last_at
             .get(p.as_os_str().as_bytes())
             .is_some_and(|id| now_at[s] != Some(*id));
-        if olds.is_empty() && cut.is_none() {
+        if olds.is_empty() && cut.is_none() && !empty_at.contains(p.as_os_str().as_bytes()) {
             continue;
         }
         // Only files that may be drained are held open: the old files
