@@ -509,6 +509,12 @@ impl Aside {
             .flat_map(|a| a.away.iter().map(|(p, _)| p))
     }
 
+    /// Set a parked file no longer at the path aside, for [`GRACE`]: for
+    /// the follower of its new name to take over.
+    fn put_away(&mut self, p: Parked) {
+        self.put().away.push((p, Instant::now() + GRACE));
+    }
+
     fn take_away(&mut self, id: Id) -> Option<Box<Parked>> {
         self.take(|a| {
             let i = a.away.iter().position(|(p, _)| p.id == id)?;
@@ -637,7 +643,7 @@ impl Follower {
                     // the next check reads what is here as new.
                     let here = std::fs::metadata(&self.path).ok().map(|m| identity(&m));
                     if here != Some(p.id) {
-                        self.aside.put().away.push((*p, Instant::now() + GRACE));
+                        self.aside.put_away(*p);
                     }
                     return;
                 }
@@ -702,18 +708,17 @@ impl Follower {
                 true
             }
             Err(p) => {
-                let a = self.aside.put();
                 if std::fs::metadata(&self.path).is_ok_and(|m| (m.dev(), m.ino()) != p.id) {
                     // Replaced: `check` opens the new one. Dropping the
                     // old one here had its new name's follower read it
                     // again from the start (the oracle, with few
                     // descriptors).
                     self.replaced = true;
-                    a.away.push((*p, Instant::now() + GRACE));
+                    self.aside.put_away(*p);
                 } else {
                     // Not reopenable now (gone, or out of descriptors):
                     // it keeps its place.
-                    a.parked = Some(p);
+                    self.aside.put().parked = Some(p);
                     #[cfg(test)]
                     AFTER_FAILED_UNPARK.with(|h| {
                         if let Some(f) = h.borrow_mut().as_mut() {
@@ -738,7 +743,7 @@ impl Follower {
         let Some(p) = self.aside.take_parked() else {
             return false;
         };
-        self.aside.put().away.push((*p, Instant::now() + GRACE));
+        self.aside.put_away(*p);
         true
     }
 
