@@ -387,6 +387,45 @@ fn a_file_that_appeared_at_an_empty_name_and_was_rotated_while_down_is_read() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "a5\n");
 }
 
+/// A file rotated away is drained for a grace period (its logger may
+/// still write to it): a run stopped within it lists the file in its
+/// state, and each next run drains it again. Each used to say "rotated"
+/// again, a rotation that had been told already; only the first does now,
+/// and a late line in the old file is still read.
+#[test]
+fn a_rotation_told_by_the_last_run_is_not_told_again() {
+    let dir = Dir::ptail();
+    dir.create("a.log", "a0\n");
+    let args = [
+        "--state",
+        "S",
+        "--timeout",
+        "300ms",
+        "--no-prefix",
+        "-n",
+        "1",
+        "a.log",
+    ];
+    let run = |d: &Dir| {
+        let out = d.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&dir), ("a0\n".into(), String::new()));
+    util::append(&dir.path().join("a.log"), "a1\n");
+    std::fs::rename(dir.path().join("a.log"), dir.path().join("a.log.1")).expect("rotate");
+    dir.create("a.log", "a2\n");
+    let rotated = "ptail: a.log: rotated\n".to_string();
+    assert_eq!(run(&dir), ("a1\na2\n".into(), rotated.clone()));
+    util::append(&dir.path().join("a.log"), "a3\n");
+    assert_eq!(run(&dir), ("a3\n".into(), String::new()));
+    util::append(&dir.path().join("a.log.1"), "late\n");
+    assert_eq!(run(&dir), ("late\n".into(), String::new()));
+}
+
 /// The `saved` line of a state (it changes at every save).
 fn saved_line(state: &Path) -> Option<String> {
     let text = std::fs::read_to_string(state).ok()?;

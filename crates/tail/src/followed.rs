@@ -351,6 +351,7 @@ impl Followed {
                 let plans = (0..n)
                     .map(|_| state::Plan {
                         rotated: Vec::new(),
+                        told: false,
                         file: None,
                         start: PlanStart::End,
                         record: None,
@@ -485,7 +486,7 @@ impl Followed {
             // `Records::resume`). The files drained before it were read
             // to their end.
             let mut resumed: Option<(Id, u64, Judged)> = None;
-            let rotated = !plan.rotated.is_empty();
+            let rotated = !plan.rotated.is_empty() && !plan.told;
             for (q, file, e) in plan.rotated.drain(..) {
                 let Some(file) = file.or_else(|| crate::follow::open_for_reading(&q).ok()) else {
                     continue;

@@ -1042,6 +1042,11 @@ pub struct Plan {
     /// drained from their offsets first (its path, the file open if the
     /// plan could hold it, its entry).
     pub rotated: Vec<(PathBuf, Option<File>, Entry)>,
+    /// Every file of `rotated` was known as rotated when the state was
+    /// saved (a file the last run still drained when it stopped, listed
+    /// beside the name as accounted for): that run said so, this one
+    /// does not say it again.
+    pub told: bool,
     /// The file at the name when the plan looked, which `start` is about
     /// (None: there was none; the name is opened as usual).
     pub file: Option<File>,
@@ -1188,6 +1193,9 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
     // from an empty file the state had (deleted since) is not known. (A
     // sibling's is kept: it was read to its end, fingerprinted when it
     // was last marked, possibly still empty then.)
+    // The rotated files the last run listed as accounted for.
+    let listed: std::collections::HashSet<(Id, (u32, u64))> =
+        saved.siblings.iter().copied().collect();
     let mut known_fp: HashMap<Id, Vec<(u32, u64)>> = HashMap::new();
     for (id, fp) in saved
         .entries
@@ -1405,6 +1413,8 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
             .collect();
         born.extend(moved);
         born.sort_by_key(|&(mtime, k, _)| age_order(mtime, &siblings[k].path));
+        plans[s].told =
+            born.is_empty() && found.iter().all(|(_, _, e)| listed.contains(&(e.id, e.fp)));
         // Each sibling is at most one of them (by identity). One the
         // plan could not hold is opened by name when it is drained.
         for (_, k, e) in found.into_iter().chain(born) {
