@@ -35,7 +35,11 @@
 //!   `--stats`): `splice(2)` moves them from the file's pages to the pipe,
 //!   so they are never copied into ptail and out again ([`Writer::splice`],
 //!   `follow::splice_lines`). What is pending is written first, so the
-//!   order is kept. The pipe holds references to the file's pages until
+//!   order is kept. A splice never waits in the kernel for room in the
+//!   pipe (it would then move whatever the file holds when room comes):
+//!   it waits in poll(2), and the file's start is checked again before
+//!   each splice call, so a file copied and truncated meanwhile is left
+//!   for the follower to read from its start. The pipe holds references to the file's pages until
 //!   the reader takes them: a file overwritten in place (not appended to,
 //!   not truncated: no logger does this) within that time shows the new
 //!   bytes. `PTAIL_NO_SPLICE=1` turns splicing off (the lines are read
