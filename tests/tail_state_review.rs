@@ -347,11 +347,26 @@ fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_betwe
     assert_eq!(dir.stdout(&args, 0), "b1\nc1\n");
 }
 
+/// `ptail --state S` following `inputs` for a moment (a missing name is
+/// followed until it appears), showing the last line at most of a file
+/// the state does not know: its stdout and stderr (status 0).
+fn briefly(dir: &Dir, inputs: &[&str]) -> (String, String) {
+    let mut args = vec!["--state", "S", "--timeout", "300ms", "--no-prefix"];
+    args.extend(["-n", "1"]);
+    args.extend(inputs);
+    let out = dir.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A followed name that held nothing when the state was saved (not
 /// there yet, or its file appeared after the last save): the state used
 /// to list nothing for it, so a file that appeared there and was rotated
 /// away while ptail was down was never looked for, and its lines were
-/// lost (`tail_state_records.rs`, 3 runs in 219 under load: a killed run
+/// lost (`tail_state_records.rs`, 4 runs in 300 under load: a killed run
 /// had opened the file but saved no state since). The state now says
 /// that the name held nothing: what was rotated beside it since is read
 /// whole, then the file at the name.
@@ -359,32 +374,16 @@ fn a_new_input_on_a_deleted_inputs_inode_still_drains_the_files_rotated_in_betwe
 fn a_file_that_appeared_at_an_empty_name_and_was_rotated_while_down_is_read() {
     let dir = Dir::ptail();
     dir.create("b.log", "b1\n");
-    // Following (a missing name is followed until it appears), for a
-    // moment each time.
-    let args = [
-        "--state",
-        "S",
-        "--timeout",
-        "300ms",
-        "--no-prefix",
-        "-n",
-        "1",
-        "a.log",
-        "b.log",
-    ];
-    let first = dir.run(&args);
-    assert_eq!(String::from_utf8_lossy(&first.stdout), "b1\n");
+    let inputs = ["a.log", "b.log"];
+    assert_eq!(briefly(&dir, &inputs).0, "b1\n");
     // While ptail is down: a.log appears, is rotated, and appears again.
     dir.create("a.log", "a1\na2\n");
     std::fs::rename(dir.path().join("a.log"), dir.path().join("a.log-20261129")).expect("rotate");
     dir.create("a.log", "a3\na4\n");
-    let out = dir.run(&args);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "a1\na2\na3\na4\n");
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(briefly(&dir, &inputs).0, "a1\na2\na3\na4\n");
     // An older rotation the state knew of is not shown again.
-    dir.create("a.log", "a3\na4\na5\n");
-    let out = dir.run(&args);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "a5\n");
+    util::append(&dir.path().join("a.log"), "a5\n");
+    assert_eq!(briefly(&dir, &inputs).0, "a5\n");
 }
 
 /// A file rotated away is drained for a grace period (its logger may
@@ -396,30 +395,13 @@ fn a_file_that_appeared_at_an_empty_name_and_was_rotated_while_down_is_read() {
 fn a_rotation_told_by_the_last_run_is_not_told_again() {
     let dir = Dir::ptail();
     dir.create("a.log", "a0\n");
-    let args = [
-        "--state",
-        "S",
-        "--timeout",
-        "300ms",
-        "--no-prefix",
-        "-n",
-        "1",
-        "a.log",
-    ];
-    let run = |d: &Dir| {
-        let out = d.run(&args);
-        assert_eq!(out.status.code(), Some(0), "{out:?}");
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let run = |d: &Dir| briefly(d, &["a.log"]);
     assert_eq!(run(&dir), ("a0\n".into(), String::new()));
     util::append(&dir.path().join("a.log"), "a1\n");
     std::fs::rename(dir.path().join("a.log"), dir.path().join("a.log.1")).expect("rotate");
     dir.create("a.log", "a2\n");
     let rotated = "ptail: a.log: rotated\n".to_string();
-    assert_eq!(run(&dir), ("a1\na2\n".into(), rotated.clone()));
+    assert_eq!(run(&dir), ("a1\na2\n".into(), rotated));
     util::append(&dir.path().join("a.log"), "a3\n");
     assert_eq!(run(&dir), ("a3\n".into(), String::new()));
     util::append(&dir.path().join("a.log.1"), "late\n");
