@@ -1187,15 +1187,15 @@ pub fn plan(saved: Saved, paths: &[(&Path, bool)], hold: usize) -> Planned {
     let mut plans: Vec<Plan> = paths.iter().map(|_| Plan::default()).collect();
     let saved_ms = saved.saved_ms;
     let mut warnings = Vec::new();
+    // The rotated files the last run listed as accounted for.
+    let listed: std::collections::HashSet<(Id, (u32, u64))> =
+        saved.siblings.iter().copied().collect();
     // Every file the state knows, by identity and fingerprint (an inode
     // recycled for a new file is not the file the state knew).
     // An entry's empty fingerprint matches anything: an inode recycled
     // from an empty file the state had (deleted since) is not known. (A
     // sibling's is kept: it was read to its end, fingerprinted when it
     // was last marked, possibly still empty then.)
-    // The rotated files the last run listed as accounted for.
-    let listed: std::collections::HashSet<(Id, (u32, u64))> =
-        saved.siblings.iter().copied().collect();
     let mut known_fp: HashMap<Id, Vec<(u32, u64)>> = HashMap::new();
     for (id, fp) in saved
         .entries

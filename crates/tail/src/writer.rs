@@ -39,10 +39,10 @@
 //!   pipe (it would then move whatever the file holds when room comes):
 //!   it waits in poll(2), and the file's start is checked again before
 //!   each splice call, so a file copied and truncated meanwhile is left
-//!   for the follower to read from its start. The pipe holds references to the file's pages until
-//!   the reader takes them: a file overwritten in place (not appended to,
-//!   not truncated: no logger does this) within that time shows the new
-//!   bytes. `PTAIL_NO_SPLICE=1` turns splicing off (the lines are read
+//!   for the follower to read from its start. The pipe holds references
+//!   to the file's pages until the reader takes them: a file overwritten
+//!   in place (not appended to, not truncated: no logger does this)
+//!   within that time shows the new bytes. `PTAIL_NO_SPLICE=1` turns splicing off (the lines are read
 //!   and written, as for every other output); a file the kernel cannot
 //!   splice from is read.
 
