@@ -642,7 +642,6 @@ fn check(journals: &[Vec<Generation>], filter: Filter, got: &[u8], err: &str) ->
     if gaps > 0 && !err.contains("truncated") && !err.contains("not found") {
         mismatches.push(format!("{gaps} gaps, and ptail reported none"));
     }
-
     Outcome {
         mismatches,
         gaps,

@@ -118,6 +118,10 @@ impl Writer {
         unchanged: &dyn Fn() -> bool,
     ) -> Option<u64> {
         use rustix::io::Errno;
+        // The follower looked at the file's start just before: look again
+        // only after something may have waited (the batch's write, or
+        // room in the pipe), not once more per splice.
+        let mut look = !batch.is_empty();
         self.write(batch);
         if self.ended.is_some() {
             return Some(len);
@@ -125,8 +129,7 @@ impl Writer {
         let stdout = io::stdout();
         let mut done = 0u64;
         while done < len {
-            // Also after the batch's write, which may have waited.
-            if !unchanged() {
+            if std::mem::take(&mut look) && !unchanged() {
                 break;
             }
             let want = usize::try_from(len - done).unwrap_or(usize::MAX);
@@ -141,7 +144,10 @@ impl Writer {
                 Ok(0) => break, // the file shrank
                 Ok(n) => done += n as u64,
                 Err(Errno::INTR) => {}
-                Err(Errno::AGAIN) => wait_for_room(&stdout),
+                Err(Errno::AGAIN) => {
+                    wait_for_room(&stdout);
+                    look = true;
+                }
                 Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) if done == 0 => return None,
                 Err(e) => {
                     self.ended = Some(if e == Errno::PIPE {
